@@ -1,0 +1,16 @@
+/* otto/otto.h: umbrella header of otto, an embeddable C library for black-box
+ * and hyperparameter optimization (study, trial, sampler, pruner). See otto(7). */
+#ifndef OTTO_OTTO_H
+#define OTTO_OTTO_H
+
+#include "alloc.h"
+#include "export.h"
+#include "pruner.h"
+#include "sampler.h"
+#include "space.h"
+#include "status.h"
+#include "study.h"
+#include "trial.h"
+#include <otto/version.h>
+
+#endif /* OTTO_OTTO_H */

@@ -1,0 +1,158 @@
+/* otto/study.h: a study is one optimization run: it owns the trials, the
+ * sampler and the pruner, and hands out trials through ask/tell or runs the
+ * whole loop through otto_study_optimize.
+ *
+ * Thread-safety: every function here may be called from many threads at once
+ * on the same study, except otto_study_destroy (no other call may be running). */
+#ifndef OTTO_STUDY_H
+#define OTTO_STUDY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc.h"
+#include "export.h"
+#include "pruner.h"
+#include "sampler.h"
+#include "space.h"
+#include "status.h"
+#include "trial.h"
+
+OTTO_BEGIN_DECLS
+
+typedef struct otto_study otto_study;
+
+typedef enum otto_direction {
+    OTTO_MINIMIZE = 1,
+    OTTO_MAXIMIZE = 2
+} otto_direction;
+
+/* Options of otto_study_create. Fill with otto_study_options_init, then edit.
+ * create reads only the fields that the caller's `size` covers, so callers
+ * compiled against an older header keep working. */
+typedef struct otto_study_options {
+    size_t size;
+    otto_direction direction;        /* single objective (default minimize) */
+    size_t n_objectives;             /* default 1; > 1 uses directions[] */
+    const otto_direction *directions; /* n_objectives entries; copied */
+    uint64_t seed;                   /* OTTO_SEED_NONE (default): OS entropy */
+    otto_sampler *sampler;           /* NULL: random sampler; study owns it */
+    otto_pruner *pruner;             /* NULL: no-op pruner; study owns it */
+    const char *name;                /* NULL: "no-name"; copied */
+    otto_log_fn log_fn;              /* NULL: silent */
+    void *log_user_data;
+    otto_log_level log_level;        /* minimum level passed on (WARNING) */
+    const otto_allocator *allocator; /* NULL: libc; copied */
+} otto_study_options;
+
+OTTO_API void otto_study_options_init_sized(otto_study_options *o, size_t size);
+#define otto_study_options_init(o) otto_study_options_init_sized((o), sizeof *(o))
+
+/* Create a study. It takes ownership of o->sampler and o->pruner, also when
+ * creation fails. *out is NULL on failure. */
+OTTO_API int otto_study_create(const otto_study_options *o, otto_study **out);
+/* Destroy a study with all its trials, sampler and pruner; NULL is a no-op.
+ * No other call on the study (or its trials) may be running. */
+OTTO_API void otto_study_destroy(otto_study *s);
+
+/* Start a new RUNNING trial, owned by the calling thread. Enqueued params, if
+ * any, are used first. The handle stays valid for the study's life. */
+OTTO_API int otto_study_ask(otto_study *s, otto_trial **out);
+/* Ask and suggest every param of `space` up front (in order). */
+OTTO_API int otto_study_ask_with(otto_study *s, const otto_space *space, otto_trial **out);
+
+/* Finish a trial. state: COMPLETE (values required, n_values = objectives),
+ * PRUNED or FAIL (values must be NULL). A COMPLETE tell with a NaN value
+ * returns OTTO_OK and marks the trial FAIL (warning logged); inf is valid. A
+ * PRUNED trial takes its last intermediate value as its value. Telling a
+ * finished trial again is OTTO_ESTATE. On OTTO_EINVAL the trial stays RUNNING,
+ * so no result is lost to a fixable call. */
+OTTO_API int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state,
+                             const double *values, size_t n_values);
+
+/* A fixed param for enqueue_trial. kind selects the field read: number for
+ * float and int params; label for categorical params (matched against the
+ * suggested choices). */
+typedef enum otto_value_kind {
+    OTTO_VALUE_NUMBER = 1,
+    OTTO_VALUE_LABEL = 2
+} otto_value_kind;
+
+typedef struct otto_param_value {
+    const char *name;
+    otto_value_kind kind;
+    double number;
+    const char *label;
+} otto_param_value;
+
+/* Queue a trial with fixed params; the next ask takes it (FIFO). Params not
+ * listed are sampled as usual. A fixed value outside the suggested range is
+ * used anyway, with a warning; a label that is not one of the suggested
+ * choices, or a number where a categorical is suggested, is ignored with a
+ * warning and the param sampled. Everything is copied. */
+OTTO_API int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params,
+                                      size_t n_params);
+
+/* Add an already evaluated trial (warm start): params are the internal values
+ * of every param of `space`; state COMPLETE (with values), PRUNED or FAIL.
+ * The new trial's number goes to *number_out (may be NULL). */
+OTTO_API int otto_study_add_trial(otto_study *s, const otto_space *space,
+                                  const double *internal_values, otto_trial_state state,
+                                  const double *values, size_t n_values,
+                                  int64_t *number_out);
+
+/* --- reading ------------------------------------------------------------------- */
+
+/* Number of trials asked or added so far (every state). 0 for NULL. */
+OTTO_API size_t otto_study_trial_count(const otto_study *s);
+/* Trial by number (0 .. count-1); OTTO_ENOTFOUND beyond. */
+OTTO_API int otto_study_trial(const otto_study *s, int64_t number, const otto_trial **out);
+/* Best COMPLETE trial of a single-objective study (the first one to reach the
+ * best value). OTTO_ENOTFOUND when there is none; OTTO_ESTATE for a
+ * multi-objective study (use otto_study_best_trials). */
+OTTO_API int otto_study_best_trial(const otto_study *s, const otto_trial **out);
+/* The Pareto front of COMPLETE trials (any number of objectives), by trial
+ * number: writes min(cap, size) handles to out and the size to *n_out. */
+OTTO_API int otto_study_best_trials(const otto_study *s, const otto_trial **out,
+                                    size_t cap, size_t *n_out);
+OTTO_API size_t otto_study_n_objectives(const otto_study *s);
+OTTO_API otto_direction otto_study_direction(const otto_study *s, size_t k);
+/* The study's name; never NULL. */
+OTTO_API const char *otto_study_name(const otto_study *s);
+
+/* --- the optimization loop ------------------------------------------------------- */
+
+/* The objective: evaluate `t` (suggest, report, should_prune as needed), write
+ * n_values values and return COMPLETE, PRUNED or FAIL. Any other return value
+ * marks the trial FAIL (with a message in the system attr "fail_reason"). */
+typedef otto_trial_state (*otto_objective_fn)(otto_trial *t, void *user_data,
+                                              double *values_out, size_t n_values);
+/* Called after each finished trial, from the thread that ran it, without any
+ * lock held. Nonzero stops the loop (as otto_study_stop). */
+typedef int (*otto_callback_fn)(otto_study *s, const otto_trial *t, void *user_data);
+
+typedef struct otto_optimize_options {
+    size_t size;
+    int64_t n_trials;   /* trials to run; 0 (default) = until timeout or stop */
+    double timeout_s;   /* 0 (default) = none; no new trial starts after it */
+    int n_threads;      /* worker threads (default 1); -1 = online CPUs */
+    otto_callback_fn callback;
+    void *callback_user_data;
+} otto_optimize_options;
+
+OTTO_API void otto_optimize_options_init_sized(otto_optimize_options *o, size_t size);
+#define otto_optimize_options_init(o) otto_optimize_options_init_sized((o), sizeof *(o))
+
+/* Run the loop: each worker asks, calls f, tells. Returns OTTO_OK when it
+ * ran out of trials or time or was stopped, or the first error of ask/tell
+ * (the other workers then stop after their current trial). n_trials 0 without
+ * timeout runs until otto_study_stop or a callback stops it. */
+OTTO_API int otto_study_optimize(otto_study *s, otto_objective_fn f, void *user_data,
+                                 const otto_optimize_options *o);
+/* Stop every otto_study_optimize running on the study: running trials finish,
+ * no new ones start. Safe from any thread, callback or objective. */
+OTTO_API void otto_study_stop(otto_study *s);
+
+OTTO_END_DECLS
+
+#endif /* OTTO_STUDY_H */

@@ -1,0 +1,60 @@
+/* The per-study allocator: libc by default, or the caller's hooks. Every
+ * allocation the core makes goes through these wrappers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void *libc_malloc(void *ud, size_t n) { (void)ud; return malloc(n); }
+static void *libc_realloc(void *ud, void *p, size_t n) { (void)ud; return realloc(p, n); }
+static void libc_free(void *ud, void *p) { (void)ud; free(p); }
+
+void otto__alloc_default(otto_allocator *a)
+{
+    a->malloc_fn = libc_malloc;
+    a->realloc_fn = libc_realloc;
+    a->free_fn = libc_free;
+    a->user_data = NULL;
+}
+
+void *otto__malloc(const otto_allocator *a, size_t n)
+{
+    return a->malloc_fn(a->user_data, n ? n : 1);
+}
+
+void *otto__calloc(const otto_allocator *a, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    void *p = otto__malloc(a, count * size);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}
+
+void *otto__realloc(const otto_allocator *a, void *p, size_t n)
+{
+    return a->realloc_fn(a->user_data, p, n ? n : 1);
+}
+
+void *otto__reallocarray(const otto_allocator *a, void *p, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    return otto__realloc(a, p, count * size);
+}
+
+void otto__free(const otto_allocator *a, void *p)
+{
+    if (p)
+        a->free_fn(a->user_data, p);
+}
+
+char *otto__strdup(const otto_allocator *a, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = otto__malloc(a, n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}

@@ -1,0 +1,279 @@
+/* Private structures and helpers of the otto core, shared by lib/core and the
+ * built-in samplers and pruners. Never installed. Internal non-static symbols
+ * are named otto__*. */
+#ifndef OTTO_INTERNAL_H
+#define OTTO_INTERNAL_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "otto/otto.h"
+
+/* ---- allocator (alloc.c) ---------------------------------------------------- */
+void otto__alloc_default(otto_allocator *a);
+void *otto__malloc(const otto_allocator *a, size_t n);
+void *otto__calloc(const otto_allocator *a, size_t count, size_t size);
+void *otto__realloc(const otto_allocator *a, void *p, size_t n);
+/* realloc of count * size bytes that reports overflow as failure */
+void *otto__reallocarray(const otto_allocator *a, void *p, size_t count, size_t size);
+void otto__free(const otto_allocator *a, void *p);
+char *otto__strdup(const otto_allocator *a, const char *s);
+
+/* ---- errors and logging (error.c) ------------------------------------------------ */
+/* Set the calling thread's last error message; returns code. */
+int otto__error(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int otto__verror(int code, const char *fmt, va_list ap);
+
+typedef struct otto__logger {
+    otto_log_fn fn;
+    void *user_data;
+    otto_log_level level;
+} otto__logger;
+
+/* Format into a fixed stack buffer and hand to the logger (never allocates). */
+void otto__log(const otto__logger *lg, otto_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* ---- time (clock.c) -------------------------------------------------------- */
+double otto__wall_time(void);      /* seconds since the epoch */
+double otto__monotonic_time(void); /* seconds, arbitrary origin */
+
+/* ---- random numbers (rng.c) ------------------------------------------------- */
+struct otto_rng {
+    uint64_t s[4];
+};
+/* The stream of (seed, stream): independent streams for different numbers. */
+void otto__rng_init(otto_rng *r, uint64_t seed, uint64_t stream);
+/* 64 bits of OS entropy (getrandom, else time and address mixing). */
+uint64_t otto__entropy64(void);
+uint64_t otto__hash_bytes(const void *p, size_t n);
+
+/* ---- segmented, never-moving arrays of pointers (segvec.c) --------------------
+ * Entry i lives in segment k at a fixed address once written; the published
+ * count is atomic, so readers that load it (acquire) may read entries below
+ * it without a lock while a writer (holding the owner's lock) appends. */
+#define OTTO__SEG_BASE 64u
+#define OTTO__SEG_MAX 48
+typedef struct otto__segvec {
+    void **seg[OTTO__SEG_MAX];
+    _Atomic size_t count;
+} otto__segvec;
+
+/* Make sure the next push cannot fail (allocates its segment). */
+int otto__segvec_reserve(otto__segvec *v, const otto_allocator *a);
+int otto__segvec_push(otto__segvec *v, const otto_allocator *a, void *item);
+void *otto__segvec_get(const otto__segvec *v, size_t i);
+size_t otto__segvec_count(const otto__segvec *v);
+void otto__segvec_free(otto__segvec *v, const otto_allocator *a);
+
+/* ---- distributions (distribution.c) ---------------------------------------------- */
+/* Validate suggest arguments and normalize them into *d (step grid adjusted:
+ * *adjusted is set when high was lowered onto the grid). what/name for the
+ * message. Categorical choices are borrowed, not copied. */
+int otto__dist_make_float(otto_distribution *d, const char *name, double low, double high,
+                          double step, unsigned flags, int *adjusted);
+int otto__dist_make_int(otto_distribution *d, const char *name, int64_t low, int64_t high,
+                        int64_t step, unsigned flags, int *adjusted);
+int otto__dist_make_categorical(otto_distribution *d, const char *name,
+                                const char *const *choices, size_t n_choices);
+int otto__dist_equal(const otto_distribution *a, const otto_distribution *b);
+/* Same kind, log flag and (categorical) choices: may share a name in a study. */
+int otto__dist_compatible(const otto_distribution *a, const otto_distribution *b);
+int otto__name_valid(const char *name);
+
+/* ---- interned names and distributions (names.c) -------------------------------
+ * Every distinct (name, distribution) pair a study sees becomes one immutable
+ * spec; trial params point at specs, so equal pointers mean equal pairs. */
+typedef struct otto__spec otto__spec;
+typedef struct otto__name {
+    char *str;
+    uint64_t hash;
+    otto__spec *specs; /* the first one fixes kind, log flag and choices */
+} otto__name;
+
+struct otto__spec {
+    const otto__name *name;
+    otto_distribution dist; /* choices point at spec-owned copies */
+    otto__spec *next;
+};
+
+typedef struct otto__names {
+    otto__name **slots;
+    size_t cap; /* power of two */
+    size_t n;
+} otto__names;
+
+/* Find or add the spec for (name, dist). OTTO_EDIST when the name is known
+ * with an incompatible distribution. Caller holds the study lock. */
+int otto__names_spec(otto__names *t, const otto_allocator *a, const char *name,
+                     const otto_distribution *dist, const otto__spec **out);
+void otto__names_free(otto__names *t, const otto_allocator *a);
+
+/* ---- trials (trial.c) ---------------------------------------------------------- */
+typedef struct otto__param {
+    const otto__spec *spec;
+    double value;
+} otto__param;
+
+typedef struct otto__attr {
+    char *key;
+    char *value;
+} otto__attr;
+
+typedef struct otto__step_value {
+    int64_t step;
+    double value;
+} otto__step_value;
+
+typedef struct otto__fixed {
+    char *name;
+    otto_value_kind kind;
+    double number;
+    char *label;
+} otto__fixed;
+
+/* State a trial needs only while RUNNING; freed when it finishes. */
+typedef struct otto__live {
+    otto_rng rng;
+    otto_view *view;            /* sampler snapshot made at ask */
+    otto__param *relative;      /* params drawn by sample_relative */
+    size_t n_relative;
+    otto__fixed *fixed;         /* enqueued params */
+    size_t n_fixed;
+    struct otto_trial *prev, *next; /* study's list of running trials */
+    int telling;                /* a tell is in progress */
+} otto__live;
+
+struct otto_trial {
+    struct otto_study *study;
+    int64_t number;
+    _Atomic int state;          /* otto_trial_state; final once not RUNNING */
+    int frozen;                 /* a snapshot copy owned by a view */
+    otto__param *params;
+    size_t n_params, cap_params;
+    double *values;             /* n_objectives entries once it has values */
+    otto__step_value *inter;
+    size_t n_inter, cap_inter;
+    otto__attr *user;
+    size_t n_user;
+    otto__attr *sys;
+    size_t n_sys;
+    double *constraints;
+    size_t n_constraints;
+    double t_start, t_complete;
+    otto__live *live;           /* NULL once finished */
+};
+
+/* Lock the trial's study if the trial can still change; returns whether it
+ * locked (pass to otto__trial_unlock). */
+int otto__trial_lock(const otto_trial *t);
+void otto__trial_unlock(const otto_trial *t, int locked);
+/* Free everything a trial owns (not the trial itself). */
+void otto__trial_release(const otto_allocator *a, otto_trial *t);
+const otto__param *otto__trial_find(const otto_trial *t, const char *name);
+int otto__trial_add_param(otto_trial *t, const otto__spec *spec, double value);
+int otto__attr_set(const otto_allocator *a, otto__attr **arr, size_t *n, const char *key,
+                   const char *value);
+/* Finished-or-frozen copy helpers for views. */
+int otto__trial_clone(const otto_allocator *a, const otto_trial *src, otto_trial **out);
+
+/* ---- samplers and pruners (sampler.c, pruner.c) --------------------------------- */
+struct otto_sampler {
+    const otto_sampler_vtable *vt;
+    void *state;
+    uint64_t seed;
+};
+struct otto_pruner {
+    const otto_pruner_vtable *vt;
+    void *state;
+};
+
+/* ---- views (view.c) ------------------------------------------------------------ */
+struct otto_view {
+    struct otto_study *study;
+    const otto_trial *asking;       /* trial being sampled or pruned */
+    size_t n;                       /* finished trials visible */
+    const otto_trial **filtered;    /* when a pruner filters: the kept trials */
+    const otto__spec **isect;       /* intersection space at snapshot time */
+    size_t n_isect;
+    int want_isect;                 /* the sampler does relative sampling */
+    otto_trial **running;           /* lazily made frozen copies */
+    size_t n_running;
+    int has_running;
+};
+
+/* Snapshot for sampling `asking` (caller holds the study lock). */
+int otto__view_make(struct otto_study *s, const otto_trial *asking, int with_isect,
+                    otto_view **out);
+/* Apply the pruner's filter to a view (no lock needed: finished trials only). */
+int otto__view_filter(otto_view *v);
+void otto__view_free(otto_view *v);
+/* A view on the stack (for pruners): no intersection, no filter. */
+void otto__view_init_light(otto_view *v, struct otto_study *s, const otto_trial *asking);
+void otto__view_clear(otto_view *v);
+
+/* ---- spaces (space.c) ---------------------------------------------------------- */
+typedef struct otto__space_param {
+    char *name;
+    otto_distribution dist; /* choices point at space-owned copies */
+} otto__space_param;
+
+struct otto_space {
+    otto_allocator alloc;
+    otto__space_param *params;
+    size_t n, cap;
+};
+int otto__space_create(const otto_allocator *a, otto_space **out);
+int otto__space_add(otto_space *sp, const char *name, const otto_distribution *d);
+
+/* ---- study (study.c) ------------------------------------------------------------ */
+typedef struct otto__queued {
+    otto__fixed *fixed;
+    size_t n;
+    struct otto__queued *next;
+} otto__queued;
+
+struct otto_study {
+    otto_allocator alloc;
+    otto__logger log;
+    pthread_mutex_t mu;
+    otto_sampler *sampler;
+    otto_pruner *pruner;
+    uint64_t seed;
+    size_t n_objectives;
+    otto_direction *dirs;
+    char *name;
+
+    otto__segvec trials;   /* by number */
+    otto__segvec finished; /* in finishing order */
+    otto__names names;
+
+    const otto_trial *best;  /* single objective: first best COMPLETE */
+    const otto_trial **front; /* Pareto front of COMPLETE trials */
+    size_t n_front, cap_front;
+
+    const otto__spec **isect; /* intersection of COMPLETE trials' params */
+    size_t n_isect, cap_isect;
+    int have_complete;
+
+    otto_trial *running; /* doubly linked through live->prev/next */
+    size_t n_running;
+    otto__queued *queue_head, *queue_tail;
+
+    _Atomic int stop;
+};
+
+/* Free the running-only part of a trial. */
+void otto__live_free(const otto_allocator *a, otto__live *live);
+
+#endif /* OTTO_INTERNAL_H */

@@ -1,0 +1,50 @@
+/* The pruner handle: a vtable and its state, as for samplers. */
+#include <stdlib.h>
+
+#include "internal.h"
+
+static void destroy_state(const otto_pruner_vtable *vt, void *state)
+{
+    if (vt && vt->size >= offsetof(otto_pruner_vtable, destroy) + sizeof vt->destroy &&
+        vt->destroy)
+        vt->destroy(state);
+}
+
+int otto_pruner_create(const otto_pruner_vtable *vt, void *state, otto_pruner **out)
+{
+    int rc = OTTO_OK;
+    if (!out)
+        rc = otto__error(OTTO_EINVAL, "pruner_create: out is NULL");
+    else if (!vt)
+        rc = otto__error(OTTO_EINVAL, "pruner_create: vtable is NULL");
+    else if (vt->size < offsetof(otto_pruner_vtable, prune) + sizeof vt->prune || !vt->prune)
+        rc = otto__error(OTTO_EINVAL, "pruner_create: vtable needs size and prune");
+    if (out)
+        *out = NULL;
+    if (rc) {
+        destroy_state(vt, state);
+        return rc;
+    }
+    otto_pruner *p = calloc(1, sizeof *p);
+    if (!p) {
+        destroy_state(vt, state);
+        return otto__error(OTTO_ENOMEM, "pruner_create: out of memory");
+    }
+    p->vt = vt;
+    p->state = state;
+    *out = p;
+    return OTTO_OK;
+}
+
+void otto_pruner_destroy(otto_pruner *p)
+{
+    if (!p)
+        return;
+    destroy_state(p->vt, p->state);
+    free(p);
+}
+
+const char *otto_pruner_name(const otto_pruner *p)
+{
+    return p && p->vt->name ? p->vt->name : "";
+}

@@ -1,0 +1,738 @@
+/* Trials: define-by-run suggestion (fixed, relative or independent values),
+ * intermediate reports, attributes, and the read accessors. Writers are the
+ * owner thread and always hold the study lock; readers of a RUNNING trial
+ * take it too, readers of a finished (immutable) trial do not. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *otto_trial_state_name(otto_trial_state st)
+{
+    switch (st) {
+    case OTTO_TRIAL_RUNNING: return "RUNNING";
+    case OTTO_TRIAL_COMPLETE: return "COMPLETE";
+    case OTTO_TRIAL_PRUNED: return "PRUNED";
+    case OTTO_TRIAL_FAIL: return "FAIL";
+    case OTTO_TRIAL_WAITING: return "WAITING";
+    }
+    return "UNKNOWN";
+}
+
+static int state_of(const otto_trial *t)
+{
+    return atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
+}
+
+int otto__trial_lock(const otto_trial *t)
+{
+    if (t->frozen || state_of(t) != OTTO_TRIAL_RUNNING)
+        return 0;
+    pthread_mutex_lock(&t->study->mu);
+    return 1;
+}
+
+void otto__trial_unlock(const otto_trial *t, int locked)
+{
+    if (locked)
+        pthread_mutex_unlock(&t->study->mu);
+}
+
+static void attrs_free(const otto_allocator *a, otto__attr *arr, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        otto__free(a, arr[i].key);
+        otto__free(a, arr[i].value);
+    }
+    otto__free(a, arr);
+}
+
+void otto__trial_release(const otto_allocator *a, otto_trial *t)
+{
+    otto__free(a, t->params);
+    otto__free(a, t->values);
+    otto__free(a, t->inter);
+    attrs_free(a, t->user, t->n_user);
+    attrs_free(a, t->sys, t->n_sys);
+    otto__free(a, t->constraints);
+    memset(t, 0, offsetof(otto_trial, live));
+}
+
+const otto__param *otto__trial_find(const otto_trial *t, const char *name)
+{
+    for (size_t i = 0; i < t->n_params; i++)
+        if (strcmp(t->params[i].spec->name->str, name) == 0)
+            return &t->params[i];
+    return NULL;
+}
+
+int otto__trial_add_param(otto_trial *t, const otto__spec *spec, double value)
+{
+    const otto_allocator *a = &t->study->alloc;
+    if (t->n_params == t->cap_params) {
+        size_t cap = t->cap_params ? 2 * t->cap_params : 4;
+        otto__param *p = otto__reallocarray(a, t->params, cap, sizeof *p);
+        if (!p)
+            return OTTO_ENOMEM;
+        t->params = p;
+        t->cap_params = cap;
+    }
+    t->params[t->n_params].spec = spec;
+    t->params[t->n_params].value = value;
+    t->n_params++;
+    return OTTO_OK;
+}
+
+int otto__attr_set(const otto_allocator *a, otto__attr **arr, size_t *n, const char *key,
+                   const char *value)
+{
+    char *v = otto__strdup(a, value);
+    if (!v)
+        return OTTO_ENOMEM;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*arr)[i].key, key) == 0) {
+            otto__free(a, (*arr)[i].value);
+            (*arr)[i].value = v;
+            return OTTO_OK;
+        }
+    char *k = otto__strdup(a, key);
+    otto__attr *grown = k ? otto__reallocarray(a, *arr, *n + 1, sizeof **arr) : NULL;
+    if (!grown) {
+        otto__free(a, k);
+        otto__free(a, v);
+        return OTTO_ENOMEM;
+    }
+    *arr = grown;
+    grown[*n].key = k;
+    grown[*n].value = v;
+    (*n)++;
+    return OTTO_OK;
+}
+
+int otto__trial_clone(const otto_allocator *a, const otto_trial *src, otto_trial **out)
+{
+    otto_trial *t = otto__calloc(a, 1, sizeof *t);
+    if (!t)
+        return OTTO_ENOMEM;
+    t->study = src->study;
+    t->number = src->number;
+    atomic_init(&t->state, OTTO_TRIAL_RUNNING);
+    t->frozen = 1;
+    t->t_start = src->t_start;
+    if (src->n_params) {
+        t->params = otto__calloc(a, src->n_params, sizeof *t->params);
+        if (!t->params)
+            goto oom;
+        memcpy(t->params, src->params, src->n_params * sizeof *t->params);
+        t->n_params = t->cap_params = src->n_params;
+    }
+    if (src->n_inter) {
+        t->inter = otto__calloc(a, src->n_inter, sizeof *t->inter);
+        if (!t->inter)
+            goto oom;
+        memcpy(t->inter, src->inter, src->n_inter * sizeof *t->inter);
+        t->n_inter = t->cap_inter = src->n_inter;
+    }
+    *out = t;
+    return OTTO_OK;
+oom:
+    otto__trial_release(a, t);
+    otto__free(a, t);
+    return OTTO_ENOMEM;
+}
+
+/* ---- suggest ------------------------------------------------------------------- */
+
+static int check_running(const otto_trial *t, const char *fn)
+{
+    if (!t)
+        return otto__error(OTTO_EINVAL, "%s: trial is NULL", fn);
+    if (t->frozen || state_of(t) != OTTO_TRIAL_RUNNING || t->live->telling)
+        return otto__error(OTTO_ESTATE, "%s: trial %lld is %s", fn, (long long)t->number,
+                           t->frozen ? "a frozen copy" : otto_trial_state_name(state_of(t)));
+    return OTTO_OK;
+}
+
+/* An enqueued value for this param, converted to internal; 1 when used. */
+static int fixed_value(otto_trial *t, const char *name, const otto_distribution *d, double *out)
+{
+    const otto__logger *lg = &t->study->log;
+    for (size_t i = 0; i < t->live->n_fixed; i++) {
+        const otto__fixed *f = &t->live->fixed[i];
+        if (strcmp(f->name, name) != 0)
+            continue;
+        if (d->kind == OTTO_DIST_CATEGORICAL) {
+            if (f->kind == OTTO_VALUE_LABEL)
+                for (size_t c = 0; c < d->n_choices; c++)
+                    if (strcmp(d->choices[c], f->label) == 0) {
+                        *out = (double)c;
+                        return 1;
+                    }
+            otto__log(lg, OTTO_LEVEL_WARNING,
+                      "trial %lld: enqueued value of '%s' is not one of its choices; sampling it",
+                      (long long)t->number, name);
+            return 0;
+        }
+        if (f->kind != OTTO_VALUE_NUMBER) {
+            otto__log(lg, OTTO_LEVEL_WARNING,
+                      "trial %lld: enqueued label for numeric '%s' ignored; sampling it",
+                      (long long)t->number, name);
+            return 0;
+        }
+        double v = f->number;
+        if (d->kind == OTTO_DIST_INT && v != nearbyint(v)) {
+            otto__log(lg, OTTO_LEVEL_WARNING,
+                      "trial %lld: enqueued value %g of int '%s' rounded to %g",
+                      (long long)t->number, v, name, nearbyint(v));
+            v = nearbyint(v);
+        }
+        if (!otto_distribution_contains(d, v))
+            otto__log(lg, OTTO_LEVEL_WARNING,
+                      "trial %lld: enqueued value %g of '%s' is outside [%g, %g] or off its "
+                      "grid; using it anyway",
+                      (long long)t->number, v, name, d->low, d->high);
+        *out = v;
+        return 1;
+    }
+    return 0;
+}
+
+static int suggest(otto_trial *t, const char *name, const otto_distribution *d, int adjusted,
+                   const char *fn, double *out)
+{
+    otto_study *s = t->study;
+    const otto__param *have = otto__trial_find(t, name);
+    if (have) {
+        if (!otto__dist_compatible(&have->spec->dist, d))
+            return otto__error(OTTO_EDIST,
+                               "%s '%s': already suggested in trial %lld with another kind, log "
+                               "flag or choice list",
+                               fn, name, (long long)t->number);
+        *out = have->value;
+        return OTTO_OK;
+    }
+    if (adjusted)
+        otto__log(&s->log, OTTO_LEVEL_WARNING,
+                  "%s '%s': step does not divide the range; high lowered to %.17g", fn, name,
+                  d->high);
+    const otto__spec *spec;
+    pthread_mutex_lock(&s->mu);
+    int rc = otto__names_spec(&s->names, &s->alloc, name, d, &spec);
+    pthread_mutex_unlock(&s->mu);
+    if (rc)
+        return rc;
+
+    double v = NAN;
+    int found = fixed_value(t, name, &spec->dist, &v);
+    for (size_t i = 0; !found && i < t->live->n_relative; i++)
+        if (t->live->relative[i].spec == spec) {
+            v = t->live->relative[i].value;
+            found = 1;
+        }
+    if (!found) {
+        const otto_sampler *sm = s->sampler;
+        rc = sm->vt->sample_independent(sm->state, t->live->view, t, name, &spec->dist, &v);
+        if (rc)
+            return rc < 0 ? rc : otto__error(OTTO_ECALLBACK, "%s '%s': sampler '%s' failed (%d)",
+                                             fn, name, otto_sampler_name(sm), rc);
+        if (!otto_distribution_contains(&spec->dist, v))
+            return otto__error(OTTO_ECALLBACK,
+                               "%s '%s': sampler '%s' returned %g, outside the distribution", fn,
+                               name, otto_sampler_name(sm), v);
+    }
+    pthread_mutex_lock(&s->mu);
+    rc = otto__trial_add_param(t, spec, v);
+    pthread_mutex_unlock(&s->mu);
+    if (rc)
+        return otto__error(rc, "%s '%s': out of memory", fn, name);
+    *out = v;
+    return OTTO_OK;
+}
+
+int otto_trial_suggest_float(otto_trial *t, const char *name, double low, double high,
+                             double step, unsigned flags, double *out)
+{
+    int rc = check_running(t, "suggest_float");
+    if (rc)
+        return rc;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "suggest_float: out is NULL");
+    otto_distribution d;
+    int adjusted;
+    rc = otto__dist_make_float(&d, name, low, high, step, flags, &adjusted);
+    if (rc)
+        return rc;
+    double v;
+    rc = suggest(t, name, &d, adjusted, "suggest_float", &v);
+    if (rc)
+        return rc;
+    *out = v;
+    return OTTO_OK;
+}
+
+int otto_trial_suggest_int(otto_trial *t, const char *name, int64_t low, int64_t high,
+                           int64_t step, unsigned flags, int64_t *out)
+{
+    int rc = check_running(t, "suggest_int");
+    if (rc)
+        return rc;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "suggest_int: out is NULL");
+    otto_distribution d;
+    int adjusted;
+    rc = otto__dist_make_int(&d, name, low, high, step, flags, &adjusted);
+    if (rc)
+        return rc;
+    double v;
+    rc = suggest(t, name, &d, adjusted, "suggest_int", &v);
+    if (rc)
+        return rc;
+    *out = (int64_t)v;
+    return OTTO_OK;
+}
+
+int otto_trial_suggest_categorical(otto_trial *t, const char *name, const char *const *choices,
+                                   size_t n_choices, size_t *out_index)
+{
+    int rc = check_running(t, "suggest_categorical");
+    if (rc)
+        return rc;
+    if (!out_index)
+        return otto__error(OTTO_EINVAL, "suggest_categorical: out_index is NULL");
+    otto_distribution d;
+    rc = otto__dist_make_categorical(&d, name, choices, n_choices);
+    if (rc)
+        return rc;
+    double v;
+    rc = suggest(t, name, &d, 0, "suggest_categorical", &v);
+    if (rc)
+        return rc;
+    *out_index = (size_t)v;
+    return OTTO_OK;
+}
+
+/* ---- report / prune ----------------------------------------------------------------- */
+
+int otto_trial_report(otto_trial *t, int64_t step, double value)
+{
+    int rc = check_running(t, "report");
+    if (rc)
+        return rc;
+    otto_study *s = t->study;
+    if (s->n_objectives != 1)
+        return otto__error(OTTO_ESTATE, "report: multi-objective studies cannot report");
+    if (step < 0)
+        return otto__error(OTTO_EINVAL, "report: step %lld must be >= 0", (long long)step);
+    if (t->n_inter && step <= t->inter[t->n_inter - 1].step) {
+        for (size_t i = t->n_inter; i-- > 0;)
+            if (t->inter[i].step == step) {
+                otto__log(&s->log, OTTO_LEVEL_WARNING,
+                          "trial %lld: step %lld was already reported; keeping the first value",
+                          (long long)t->number, (long long)step);
+                return OTTO_OK;
+            }
+    }
+    pthread_mutex_lock(&s->mu);
+    if (t->n_inter == t->cap_inter) {
+        size_t cap = t->cap_inter ? 2 * t->cap_inter : 8;
+        otto__step_value *p = otto__reallocarray(&s->alloc, t->inter, cap, sizeof *p);
+        if (!p) {
+            pthread_mutex_unlock(&s->mu);
+            return otto__error(OTTO_ENOMEM, "report: out of memory");
+        }
+        t->inter = p;
+        t->cap_inter = cap;
+    }
+    /* keep steps sorted so lookups and "last step" stay simple */
+    size_t i = t->n_inter;
+    while (i > 0 && t->inter[i - 1].step > step) {
+        t->inter[i] = t->inter[i - 1];
+        i--;
+    }
+    t->inter[i].step = step;
+    t->inter[i].value = value;
+    t->n_inter++;
+    pthread_mutex_unlock(&s->mu);
+    return OTTO_OK;
+}
+
+int otto_trial_should_prune(otto_trial *t, int *out)
+{
+    int rc = check_running(t, "should_prune");
+    if (rc)
+        return rc;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "should_prune: out is NULL");
+    otto_study *s = t->study;
+    otto_view v;
+    otto__view_init_light(&v, s, t);
+    int prune = 0;
+    rc = s->pruner->vt->prune(s->pruner->state, &v, t, &prune);
+    otto__view_clear(&v);
+    if (rc)
+        return rc < 0 ? rc : otto__error(OTTO_ECALLBACK, "pruner '%s' failed (%d)",
+                                         otto_pruner_name(s->pruner), rc);
+    *out = prune != 0;
+    return OTTO_OK;
+}
+
+/* ---- attributes ------------------------------------------------------------------------ */
+
+static int set_attr(otto_trial *t, int sys, const char *key, const char *value)
+{
+    const char *fn = sys ? "set_system_attr" : "set_user_attr";
+    int rc = check_running(t, fn);
+    if (rc)
+        return rc;
+    if (!key || !key[0])
+        return otto__error(OTTO_EINVAL, "%s: key must be a non-empty string", fn);
+    if (!value)
+        return otto__error(OTTO_EINVAL, "%s '%s': value is NULL", fn, key);
+    otto_study *s = t->study;
+    pthread_mutex_lock(&s->mu);
+    rc = sys ? otto__attr_set(&s->alloc, &t->sys, &t->n_sys, key, value)
+             : otto__attr_set(&s->alloc, &t->user, &t->n_user, key, value);
+    pthread_mutex_unlock(&s->mu);
+    return rc ? otto__error(rc, "%s '%s': out of memory", fn, key) : OTTO_OK;
+}
+
+int otto_trial_set_user_attr(otto_trial *t, const char *key, const char *value)
+{
+    return set_attr(t, 0, key, value);
+}
+
+int otto_trial_set_system_attr(otto_trial *t, const char *key, const char *value)
+{
+    return set_attr(t, 1, key, value);
+}
+
+int otto_trial_set_constraints(otto_trial *t, const double *values, size_t n)
+{
+    int rc = check_running(t, "set_constraints");
+    if (rc)
+        return rc;
+    if (!values || n == 0)
+        return otto__error(OTTO_EINVAL, "set_constraints: needs at least one value");
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(values[i]))
+            return otto__error(OTTO_EINVAL, "set_constraints: value %zu is not finite", i);
+    otto_study *s = t->study;
+    double *c = otto__calloc(&s->alloc, n, sizeof *c);
+    if (!c)
+        return otto__error(OTTO_ENOMEM, "set_constraints: out of memory");
+    memcpy(c, values, n * sizeof *c);
+    pthread_mutex_lock(&s->mu);
+    double *old = t->constraints;
+    t->constraints = c;
+    t->n_constraints = n;
+    pthread_mutex_unlock(&s->mu);
+    otto__free(&s->alloc, old);
+    return OTTO_OK;
+}
+
+/* ---- reading ----------------------------------------------------------------------------- */
+
+int64_t otto_trial_number(const otto_trial *t) { return t ? t->number : -1; }
+
+otto_trial_state otto_trial_get_state(const otto_trial *t)
+{
+    return t ? (otto_trial_state)state_of(t) : OTTO_TRIAL_FAIL;
+}
+
+static size_t copy_doubles(const double *src, size_t count, double *out, size_t n)
+{
+    if (out)
+        memcpy(out, src, (count < n ? count : n) * sizeof *out);
+    return count;
+}
+
+int otto_trial_values(const otto_trial *t, double *out, size_t n, size_t *n_out)
+{
+    if (!t)
+        return otto__error(OTTO_EINVAL, "trial_values: trial is NULL");
+    /* values are written once, before the state leaves RUNNING (release) */
+    if (t->frozen || state_of(t) == OTTO_TRIAL_RUNNING || !t->values)
+        return otto__error(OTTO_ESTATE, "trial %lld has no values (%s)", (long long)t->number,
+                           otto_trial_state_name(state_of(t)));
+    size_t count = copy_doubles(t->values, t->study->n_objectives, out, n);
+    if (n_out)
+        *n_out = count;
+    return OTTO_OK;
+}
+
+int otto_trial_value(const otto_trial *t, double *out)
+{
+    if (!t || !out)
+        return otto__error(OTTO_EINVAL, "trial_value: NULL argument");
+    if (t->study->n_objectives != 1)
+        return otto__error(OTTO_ESTATE, "trial_value: the study has %zu objectives; use "
+                                        "otto_trial_values",
+                           t->study->n_objectives);
+    return otto_trial_values(t, out, 1, NULL);
+}
+
+static int find_param(const otto_trial *t, const char *name, const char *fn,
+                      otto__param *out)
+{
+    if (!t || !name)
+        return otto__error(OTTO_EINVAL, "%s: NULL argument", fn);
+    int locked = otto__trial_lock(t);
+    const otto__param *p = otto__trial_find(t, name);
+    if (p)
+        *out = *p;
+    otto__trial_unlock(t, locked);
+    if (!p)
+        return otto__error(OTTO_ENOTFOUND, "%s: trial %lld has no parameter '%s'", fn,
+                           (long long)t->number, name);
+    return OTTO_OK;
+}
+
+int otto_trial_param_float(const otto_trial *t, const char *name, double *out)
+{
+    otto__param p;
+    int rc = find_param(t, name, "param_float", &p);
+    if (rc)
+        return rc;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "param_float: out is NULL");
+    if (p.spec->dist.kind == OTTO_DIST_CATEGORICAL)
+        return otto__error(OTTO_EDIST, "param_float: '%s' is categorical", name);
+    *out = p.value;
+    return OTTO_OK;
+}
+
+int otto_trial_param_int(const otto_trial *t, const char *name, int64_t *out)
+{
+    otto__param p;
+    int rc = find_param(t, name, "param_int", &p);
+    if (rc)
+        return rc;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "param_int: out is NULL");
+    if (p.spec->dist.kind != OTTO_DIST_INT)
+        return otto__error(OTTO_EDIST, "param_int: '%s' is not an int parameter", name);
+    *out = (int64_t)p.value;
+    return OTTO_OK;
+}
+
+int otto_trial_param_index(const otto_trial *t, const char *name, size_t *out)
+{
+    otto__param p;
+    int rc = find_param(t, name, "param_index", &p);
+    if (rc)
+        return rc;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "param_index: out is NULL");
+    if (p.spec->dist.kind != OTTO_DIST_CATEGORICAL)
+        return otto__error(OTTO_EDIST, "param_index: '%s' is not categorical", name);
+    *out = (size_t)p.value;
+    return OTTO_OK;
+}
+
+int otto_trial_param_label(const otto_trial *t, const char *name, const char **out)
+{
+    size_t idx;
+    int rc = otto_trial_param_index(t, name, &idx);
+    if (rc)
+        return rc;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "param_label: out is NULL");
+    otto__param p;
+    find_param(t, name, "param_label", &p);
+    *out = p.spec->dist.choices[idx];
+    return OTTO_OK;
+}
+
+size_t otto_trial_param_count(const otto_trial *t)
+{
+    if (!t)
+        return 0;
+    int locked = otto__trial_lock(t);
+    size_t n = t->n_params;
+    otto__trial_unlock(t, locked);
+    return n;
+}
+
+int otto_trial_param_at(const otto_trial *t, size_t i, const char **name,
+                        otto_distribution *dist, double *internal_value)
+{
+    if (!t)
+        return otto__error(OTTO_EINVAL, "param_at: trial is NULL");
+    int locked = otto__trial_lock(t);
+    int ok = i < t->n_params;
+    otto__param p = {0};
+    if (ok)
+        p = t->params[i];
+    size_t n = t->n_params;
+    otto__trial_unlock(t, locked);
+    if (!ok)
+        return otto__error(OTTO_ERANGE, "param_at: index %zu >= count %zu", i, n);
+    if (name)
+        *name = p.spec->name->str;
+    if (dist)
+        *dist = p.spec->dist;
+    if (internal_value)
+        *internal_value = p.value;
+    return OTTO_OK;
+}
+
+size_t otto_trial_intermediate_count(const otto_trial *t)
+{
+    if (!t)
+        return 0;
+    int locked = otto__trial_lock(t);
+    size_t n = t->n_inter;
+    otto__trial_unlock(t, locked);
+    return n;
+}
+
+int otto_trial_intermediate_at(const otto_trial *t, size_t i, int64_t *step, double *value)
+{
+    if (!t)
+        return otto__error(OTTO_EINVAL, "intermediate_at: trial is NULL");
+    int locked = otto__trial_lock(t);
+    int ok = i < t->n_inter;
+    otto__step_value sv = {0, 0};
+    if (ok)
+        sv = t->inter[i];
+    otto__trial_unlock(t, locked);
+    if (!ok)
+        return otto__error(OTTO_ERANGE, "intermediate_at: index %zu out of range", i);
+    if (step)
+        *step = sv.step;
+    if (value)
+        *value = sv.value;
+    return OTTO_OK;
+}
+
+int otto_trial_intermediate_value(const otto_trial *t, int64_t step, double *out)
+{
+    if (!t || !out)
+        return otto__error(OTTO_EINVAL, "intermediate_value: NULL argument");
+    int locked = otto__trial_lock(t);
+    /* steps are kept sorted: binary search */
+    size_t lo = 0, hi = t->n_inter;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->inter[mid].step < step)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int ok = lo < t->n_inter && t->inter[lo].step == step;
+    if (ok)
+        *out = t->inter[lo].value;
+    otto__trial_unlock(t, locked);
+    if (!ok)
+        return otto__error(OTTO_ENOTFOUND, "trial %lld reported nothing at step %lld",
+                           (long long)t->number, (long long)step);
+    return OTTO_OK;
+}
+
+static int attr_get(const otto_trial *t, int sys, const char *key, const char **value)
+{
+    const char *fn = sys ? "system_attr" : "user_attr";
+    if (!t || !key || !value)
+        return otto__error(OTTO_EINVAL, "%s: NULL argument", fn);
+    int locked = otto__trial_lock(t);
+    const otto__attr *arr = sys ? t->sys : t->user;
+    size_t n = sys ? t->n_sys : t->n_user;
+    const char *found = NULL;
+    for (size_t i = 0; i < n && !found; i++)
+        if (strcmp(arr[i].key, key) == 0)
+            found = arr[i].value;
+    otto__trial_unlock(t, locked);
+    if (!found)
+        return otto__error(OTTO_ENOTFOUND, "trial %lld has no %s '%s'", (long long)t->number, fn,
+                           key);
+    *value = found;
+    return OTTO_OK;
+}
+
+static size_t attr_count(const otto_trial *t, int sys)
+{
+    if (!t)
+        return 0;
+    int locked = otto__trial_lock(t);
+    size_t n = sys ? t->n_sys : t->n_user;
+    otto__trial_unlock(t, locked);
+    return n;
+}
+
+static int attr_at(const otto_trial *t, int sys, size_t i, const char **key, const char **value)
+{
+    if (!t)
+        return otto__error(OTTO_EINVAL, "attr_at: trial is NULL");
+    int locked = otto__trial_lock(t);
+    const otto__attr *arr = sys ? t->sys : t->user;
+    size_t n = sys ? t->n_sys : t->n_user;
+    int ok = i < n;
+    if (ok && key)
+        *key = arr[i].key;
+    if (ok && value)
+        *value = arr[i].value;
+    otto__trial_unlock(t, locked);
+    return ok ? OTTO_OK : otto__error(OTTO_ERANGE, "attr_at: index %zu >= count %zu", i, n);
+}
+
+int otto_trial_user_attr(const otto_trial *t, const char *key, const char **value)
+{
+    return attr_get(t, 0, key, value);
+}
+size_t otto_trial_user_attr_count(const otto_trial *t) { return attr_count(t, 0); }
+int otto_trial_user_attr_at(const otto_trial *t, size_t i, const char **key, const char **value)
+{
+    return attr_at(t, 0, i, key, value);
+}
+int otto_trial_system_attr(const otto_trial *t, const char *key, const char **value)
+{
+    return attr_get(t, 1, key, value);
+}
+size_t otto_trial_system_attr_count(const otto_trial *t) { return attr_count(t, 1); }
+int otto_trial_system_attr_at(const otto_trial *t, size_t i, const char **key,
+                              const char **value)
+{
+    return attr_at(t, 1, i, key, value);
+}
+
+int otto_trial_constraints(const otto_trial *t, double *out, size_t n, size_t *n_out)
+{
+    if (!t)
+        return otto__error(OTTO_EINVAL, "constraints: trial is NULL");
+    int locked = otto__trial_lock(t);
+    size_t count = t->n_constraints;
+    if (count)
+        copy_doubles(t->constraints, count, out, n);
+    otto__trial_unlock(t, locked);
+    if (!count)
+        return otto__error(OTTO_ENOTFOUND, "trial %lld has no constraints", (long long)t->number);
+    if (n_out)
+        *n_out = count;
+    return OTTO_OK;
+}
+
+int otto_trial_datetime_start(const otto_trial *t, double *out)
+{
+    if (!t || !out)
+        return otto__error(OTTO_EINVAL, "datetime_start: NULL argument");
+    *out = t->t_start;
+    return OTTO_OK;
+}
+
+int otto_trial_datetime_complete(const otto_trial *t, double *out)
+{
+    if (!t || !out)
+        return otto__error(OTTO_EINVAL, "datetime_complete: NULL argument");
+    if (t->frozen || state_of(t) == OTTO_TRIAL_RUNNING)
+        return otto__error(OTTO_ESTATE, "trial %lld is still running", (long long)t->number);
+    *out = t->t_complete;
+    return OTTO_OK;
+}
+
+otto_rng *otto_trial_rng(otto_trial *t)
+{
+    if (!t || t->frozen || !t->live)
+        return NULL;
+    return &t->live->rng;
+}
