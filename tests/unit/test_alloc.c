@@ -1,0 +1,130 @@
+/* Allocation failure: a study whose allocator fails the n-th allocation, for
+ * every n a scenario makes, returns OTTO_ENOMEM (never crashes) and leaks
+ * nothing (LeakSanitizer in the ASan CI run checks the second half). */
+#include <stdlib.h>
+
+#include "../common.h"
+
+typedef struct failing {
+    long countdown; /* allocations left before failing; < 0 = never */
+    long live;
+    long total;
+} failing;
+
+static void *f_malloc(void *ud, size_t n)
+{
+    failing *f = ud;
+    f->total++;
+    if (f->countdown == 0)
+        return NULL;
+    if (f->countdown > 0)
+        f->countdown--;
+    void *p = malloc(n);
+    if (p)
+        f->live++;
+    return p;
+}
+
+static void *f_realloc(void *ud, void *p, size_t n)
+{
+    failing *f = ud;
+    f->total++;
+    if (f->countdown == 0)
+        return NULL;
+    if (f->countdown > 0)
+        f->countdown--;
+    void *q = realloc(p, n);
+    if (q && !p)
+        f->live++;
+    return q;
+}
+
+static void f_free(void *ud, void *p)
+{
+    failing *f = ud;
+    if (p)
+        f->live--;
+    free(p);
+}
+
+/* A scenario touching every allocating path; returns the first error. */
+static int scenario(failing *f)
+{
+    otto_allocator a = {f_malloc, f_realloc, f_free, f};
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.seed = 1;
+    so.allocator = &a;
+    so.name = "oom";
+    otto_study *s;
+    int rc = otto_study_create(&so, &s);
+    if (rc)
+        return rc;
+    const char *ch[] = {"a", "b", "c"};
+    otto_param_value pv[] = {{.name = "x", .kind = OTTO_VALUE_NUMBER, .number = 0.5},
+                             {.name = "c", .kind = OTTO_VALUE_LABEL, .label = "b"}};
+    rc = otto_study_enqueue_trial(s, pv, 2);
+    for (int i = 0; !rc && i < 70; i++) {
+        otto_trial *t;
+        rc = otto_study_ask(s, &t);
+        if (rc)
+            break;
+        double x = 0, v;
+        size_t c;
+        int64_t k;
+        rc = otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
+        if (!rc)
+            rc = otto_trial_suggest_categorical(t, "c", ch, 3, &c);
+        if (!rc)
+            rc = otto_trial_suggest_int(t, i % 2 ? "k" : "j", 0, 9, 1, 0, &k);
+        for (int step = 0; !rc && step < 10; step++)
+            rc = otto_trial_report(t, step, x);
+        if (!rc)
+            rc = otto_trial_set_user_attr(t, "key", "value");
+        if (!rc)
+            rc = otto_trial_set_constraints(t, &x, 1);
+        v = x;
+        if (!rc)
+            rc = otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1);
+        if (rc) /* a failed tell leaves the trial running: tell FAIL is still possible */
+            otto_study_tell(s, t, OTTO_TRIAL_FAIL, NULL, 0);
+    }
+    otto_space *sp = NULL;
+    if (!rc)
+        rc = otto_space_create(&sp);
+    if (!rc)
+        rc = otto_space_add_float(sp, "x", 0, 1, 0, 0);
+    double params[] = {0.25}, v = 0.1;
+    if (!rc)
+        rc = otto_study_add_trial(s, sp, params, OTTO_TRIAL_COMPLETE, &v, 1, NULL);
+    otto_space_destroy(sp);
+    otto_study_destroy(s);
+    return rc;
+}
+
+static void every_allocation_failure_is_handled(void **state)
+{
+    (void)state;
+    failing probe = {-1, 0, 0};
+    assert_ok(scenario(&probe));
+    assert_int_equal(probe.live, 0);
+    long total = probe.total;
+    assert_true(total > 100);
+    int enomem = 0;
+    for (long n = 0; n < total; n++) {
+        failing f = {n, 0, 0};
+        int rc = scenario(&f);
+        assert_true(rc == OTTO_OK || rc == OTTO_ENOMEM);
+        enomem += rc == OTTO_ENOMEM;
+        assert_int_equal(f.live, 0); /* nothing leaked through the allocator */
+    }
+    assert_true(enomem > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_allocation_failure_is_handled),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

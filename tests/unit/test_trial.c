@@ -1,0 +1,293 @@
+/* Trial semantics users rely on, checked against Optuna's: repeated names,
+ * incompatible distributions, dynamic ranges, step adjustment, reports,
+ * attributes, constraints and the read accessors. */
+#include "../common.h"
+
+typedef struct fixture {
+    otto_study *s;
+    otto_trial *t;
+    log_capture logs;
+} fixture;
+
+static int setup(void **state)
+{
+    static fixture f;
+    memset(&f, 0, sizeof f);
+    f.s = make_study(7, OTTO_MINIMIZE, NULL, &f.logs);
+    assert_ok(otto_study_ask(f.s, &f.t));
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    otto_study_destroy(f->s);
+    return 0;
+}
+
+static void same_name_returns_first_value(void **state)
+{
+    fixture *f = *state;
+    double a, b;
+    assert_ok(otto_trial_suggest_float(f->t, "x", 0, 1, 0, 0, &a));
+    assert_ok(otto_trial_suggest_float(f->t, "x", 5, 6, 0, 0, &b)); /* other range */
+    assert_true(a == b);
+    assert_int_equal(otto_trial_param_count(f->t), 1);
+    int64_t i1, i2;
+    assert_ok(otto_trial_suggest_int(f->t, "n", 1, 100, 1, 0, &i1));
+    assert_ok(otto_trial_suggest_int(f->t, "n", 1, 3, 1, 0, &i2));
+    assert_true(i1 == i2);
+}
+
+static void incompatible_distribution_is_edist(void **state)
+{
+    fixture *f = *state;
+    double x;
+    int64_t n;
+    size_t idx;
+    const char *ab[] = {"a", "b"}, *abc[] = {"a", "b", "c"};
+    assert_ok(otto_trial_suggest_float(f->t, "x", 1, 2, 0, 0, &x));
+    assert_status(otto_trial_suggest_int(f->t, "x", 1, 2, 1, 0, &n), OTTO_EDIST);
+    assert_status(otto_trial_suggest_float(f->t, "x", 1, 2, 0, OTTO_LOG, &x), OTTO_EDIST);
+    assert_ok(otto_trial_suggest_categorical(f->t, "c", ab, 2, &idx));
+    assert_status(otto_trial_suggest_categorical(f->t, "c", abc, 3, &idx), OTTO_EDIST);
+    /* across trials too: the name's kind, log flag and choices are fixed */
+    otto_trial *t2;
+    assert_ok(otto_study_ask(f->s, &t2));
+    assert_status(otto_trial_suggest_int(t2, "x", 1, 2, 1, 0, &n), OTTO_EDIST);
+    assert_status(otto_trial_suggest_float(t2, "x", 1, 2, 0, OTTO_LOG, &x), OTTO_EDIST);
+    assert_status(otto_trial_suggest_categorical(t2, "c", abc, 3, &idx), OTTO_EDIST);
+    assert_non_null(strstr(otto_last_error_message(), "'c'"));
+    /* other ranges across trials are fine (dynamic spaces) */
+    assert_ok(otto_trial_suggest_float(t2, "x", 10, 20, 0, 0, &x));
+    assert_true(x >= 10 && x <= 20);
+}
+
+static void invalid_suggest_arguments(void **state)
+{
+    fixture *f = *state;
+    double x;
+    int64_t n;
+    size_t idx;
+    const char *ch[] = {"a"};
+    assert_status(otto_trial_suggest_float(f->t, "x", 2, 1, 0, 0, &x), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_float(f->t, "x", 0, 1, 0, OTTO_LOG, &x), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_float(f->t, "x", 1, 2, 0.1, OTTO_LOG, &x), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_float(f->t, "x", NAN, 2, 0, 0, &x), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_float(f->t, "x", 0, -INFINITY, 0, 0, &x), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_float(f->t, "", 0, 1, 0, 0, &x), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_float(f->t, NULL, 0, 1, 0, 0, &x), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_float(f->t, "x", 0, 1, 0, 0, NULL), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_float(NULL, "x", 0, 1, 0, 0, &x), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_int(f->t, "n", 3, 2, 1, 0, &n), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_int(f->t, "n", 0, 8, 1, OTTO_LOG, &n), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_categorical(f->t, "c", ch, 0, &idx), OTTO_EINVAL);
+    assert_status(otto_trial_suggest_categorical(f->t, "c", NULL, 1, &idx), OTTO_EINVAL);
+    /* nothing was recorded by the failed calls */
+    assert_int_equal(otto_trial_param_count(f->t), 0);
+}
+
+static void values_lie_in_their_distribution(void **state)
+{
+    fixture *f = *state;
+    const char *ch[] = {"sgd", "adam", "rmsprop"};
+    for (int i = 0; i < 300; i++) {
+        otto_trial *t;
+        assert_ok(otto_study_ask(f->s, &t));
+        double x, lr, q;
+        int64_t n, ln, sn;
+        size_t c;
+        assert_ok(otto_trial_suggest_float(t, "x", -1, 1, 0, 0, &x));
+        assert_ok(otto_trial_suggest_float(t, "lr", 1e-5, 1e-1, 0, OTTO_LOG, &lr));
+        assert_ok(otto_trial_suggest_float(t, "q", 0, 1, 0.25, 0, &q));
+        assert_ok(otto_trial_suggest_int(t, "n", -5, 5, 1, 0, &n));
+        assert_ok(otto_trial_suggest_int(t, "ln", 1, 1000, 1, OTTO_LOG, &ln));
+        assert_ok(otto_trial_suggest_int(t, "sn", 0, 100, 20, 0, &sn));
+        assert_ok(otto_trial_suggest_categorical(t, "opt", ch, 3, &c));
+        assert_true(x >= -1 && x <= 1);
+        assert_true(lr >= 1e-5 && lr <= 1e-1);
+        assert_true(q == 0 || q == 0.25 || q == 0.5 || q == 0.75 || q == 1);
+        assert_true(n >= -5 && n <= 5);
+        assert_true(ln >= 1 && ln <= 1000);
+        assert_true(sn % 20 == 0 && sn >= 0 && sn <= 100);
+        assert_true(c < 3);
+        double one = 1;
+        assert_ok(otto_study_tell(f->s, t, OTTO_TRIAL_COMPLETE, &one, 1));
+    }
+}
+
+static void step_adjustment_warns(void **state)
+{
+    fixture *f = *state;
+    double x;
+    int64_t n;
+    int before = f->logs.n_warnings;
+    for (int i = 0; i < 50; i++) {
+        otto_trial *t;
+        assert_ok(otto_study_ask(f->s, &t));
+        assert_ok(otto_trial_suggest_float(t, "x", 0, 1, 0.3, 0, &x));
+        assert_ok(otto_trial_suggest_int(t, "n", 0, 10, 4, 0, &n));
+        assert_true(x <= 0.9 + 1e-12);
+        assert_true(n == 0 || n == 4 || n == 8);
+        otto_distribution d;
+        assert_ok(otto_trial_param_at(t, 0, NULL, &d, NULL));
+        assert_close(d.high, 0.9, 1e-12);
+    }
+    assert_true(f->logs.n_warnings >= before + 2);
+    assert_non_null(strstr(f->logs.last, "high lowered"));
+}
+
+static void report_semantics(void **state)
+{
+    fixture *f = *state;
+    assert_ok(otto_trial_report(f->t, 0, 3.0));
+    assert_ok(otto_trial_report(f->t, 2, 1.0));
+    assert_ok(otto_trial_report(f->t, 1, 2.0)); /* out of order is kept sorted */
+    int w = f->logs.n_warnings;
+    assert_ok(otto_trial_report(f->t, 2, 99.0)); /* again: first value kept, warning */
+    assert_int_equal(f->logs.n_warnings, w + 1);
+    assert_status(otto_trial_report(f->t, -1, 1.0), OTTO_EINVAL);
+    assert_int_equal(otto_trial_intermediate_count(f->t), 3);
+    double v;
+    int64_t step;
+    assert_ok(otto_trial_intermediate_value(f->t, 2, &v));
+    assert_close(v, 1.0, 0);
+    assert_status(otto_trial_intermediate_value(f->t, 5, &v), OTTO_ENOTFOUND);
+    assert_ok(otto_trial_intermediate_at(f->t, 1, &step, &v));
+    assert_int_equal(step, 1);
+    assert_status(otto_trial_intermediate_at(f->t, 3, &step, &v), OTTO_ERANGE);
+    int prune = -1;
+    assert_ok(otto_trial_should_prune(f->t, &prune));
+    assert_int_equal(prune, 0);
+    /* pruned: the value is the one at the last step */
+    assert_ok(otto_study_tell(f->s, f->t, OTTO_TRIAL_PRUNED, NULL, 0));
+    assert_ok(otto_trial_value(f->t, &v));
+    assert_close(v, 1.0, 0);
+    assert_status(otto_trial_report(f->t, 3, 0.5), OTTO_ESTATE);
+    assert_status(otto_trial_should_prune(f->t, &prune), OTTO_ESTATE);
+}
+
+static void pruned_without_reports_has_no_value(void **state)
+{
+    fixture *f = *state;
+    assert_ok(otto_study_tell(f->s, f->t, OTTO_TRIAL_PRUNED, NULL, 0));
+    double v;
+    assert_status(otto_trial_value(f->t, &v), OTTO_ESTATE);
+    const otto_trial *best;
+    assert_status(otto_study_best_trial(f->s, &best), OTTO_ENOTFOUND);
+}
+
+static void attributes_and_constraints(void **state)
+{
+    fixture *f = *state;
+    assert_ok(otto_trial_set_user_attr(f->t, "note", "first"));
+    assert_ok(otto_trial_set_user_attr(f->t, "note", "second"));
+    assert_ok(otto_trial_set_user_attr(f->t, "host", "a"));
+    assert_ok(otto_trial_set_system_attr(f->t, "cma:generation", "3"));
+    assert_status(otto_trial_set_user_attr(f->t, "", "x"), OTTO_EINVAL);
+    assert_status(otto_trial_set_user_attr(f->t, "k", NULL), OTTO_EINVAL);
+    const char *v, *k;
+    assert_ok(otto_trial_user_attr(f->t, "note", &v));
+    assert_string_equal(v, "second");
+    assert_int_equal(otto_trial_user_attr_count(f->t), 2);
+    assert_ok(otto_trial_user_attr_at(f->t, 1, &k, &v));
+    assert_string_equal(k, "host");
+    assert_status(otto_trial_user_attr(f->t, "none", &v), OTTO_ENOTFOUND);
+    assert_ok(otto_trial_system_attr(f->t, "cma:generation", &v));
+    assert_string_equal(v, "3");
+    assert_int_equal(otto_trial_system_attr_count(f->t), 1);
+    double c[2] = {-1.0, 0.5}, got[2];
+    size_t n;
+    assert_status(otto_trial_constraints(f->t, got, 2, &n), OTTO_ENOTFOUND);
+    double bad[1] = {NAN};
+    assert_status(otto_trial_set_constraints(f->t, bad, 1), OTTO_EINVAL);
+    assert_status(otto_trial_set_constraints(f->t, c, 0), OTTO_EINVAL);
+    assert_ok(otto_trial_set_constraints(f->t, c, 2));
+    assert_ok(otto_trial_constraints(f->t, got, 2, &n));
+    assert_int_equal(n, 2);
+    assert_close(got[1], 0.5, 0);
+    double one = 1;
+    assert_ok(otto_study_tell(f->s, f->t, OTTO_TRIAL_COMPLETE, &one, 1));
+    /* finished trials are immutable */
+    assert_status(otto_trial_set_user_attr(f->t, "late", "x"), OTTO_ESTATE);
+    assert_status(otto_trial_set_constraints(f->t, c, 2), OTTO_ESTATE);
+    double x;
+    assert_status(otto_trial_suggest_float(f->t, "late", 0, 1, 0, 0, &x), OTTO_ESTATE);
+}
+
+static void accessors(void **state)
+{
+    fixture *f = *state;
+    const char *ch[] = {"relu", "tanh"};
+    double x;
+    int64_t n;
+    size_t c;
+    assert_ok(otto_trial_suggest_float(f->t, "x", 0, 1, 0, 0, &x));
+    assert_ok(otto_trial_suggest_int(f->t, "n", 1, 4, 1, 0, &n));
+    assert_ok(otto_trial_suggest_categorical(f->t, "act", ch, 2, &c));
+    double xf, nf;
+    int64_t ni;
+    size_t ci;
+    const char *label;
+    assert_ok(otto_trial_param_float(f->t, "x", &xf));
+    assert_true(xf == x);
+    assert_ok(otto_trial_param_float(f->t, "n", &nf));
+    assert_true(nf == (double)n);
+    assert_ok(otto_trial_param_int(f->t, "n", &ni));
+    assert_true(ni == n);
+    assert_status(otto_trial_param_int(f->t, "x", &ni), OTTO_EDIST);
+    assert_status(otto_trial_param_float(f->t, "act", &xf), OTTO_EDIST);
+    assert_status(otto_trial_param_index(f->t, "x", &ci), OTTO_EDIST);
+    assert_ok(otto_trial_param_index(f->t, "act", &ci));
+    assert_true(ci == c);
+    assert_ok(otto_trial_param_label(f->t, "act", &label));
+    assert_string_equal(label, ch[c]);
+    assert_status(otto_trial_param_float(f->t, "missing", &xf), OTTO_ENOTFOUND);
+    const char *name;
+    otto_distribution d;
+    double iv;
+    assert_ok(otto_trial_param_at(f->t, 2, &name, &d, &iv));
+    assert_string_equal(name, "act");
+    assert_int_equal(d.kind, OTTO_DIST_CATEGORICAL);
+    assert_string_equal(d.choices[1], "tanh");
+    assert_status(otto_trial_param_at(f->t, 3, &name, &d, &iv), OTTO_ERANGE);
+    assert_int_equal(otto_trial_number(f->t), 0);
+    assert_int_equal(otto_trial_get_state(f->t), OTTO_TRIAL_RUNNING);
+    double t0, t1;
+    assert_ok(otto_trial_datetime_start(f->t, &t0));
+    assert_status(otto_trial_datetime_complete(f->t, &t1), OTTO_ESTATE);
+    assert_status(otto_trial_value(f->t, &x), OTTO_ESTATE);
+    double val = 0.25;
+    assert_ok(otto_study_tell(f->s, f->t, OTTO_TRIAL_COMPLETE, &val, 1));
+    assert_ok(otto_trial_datetime_complete(f->t, &t1));
+    assert_true(t1 >= t0 && t0 > 1.6e9);
+    assert_ok(otto_trial_value(f->t, &x));
+    assert_close(x, 0.25, 0);
+    /* NULL handles never crash */
+    assert_int_equal(otto_trial_number(NULL), -1);
+    assert_int_equal(otto_trial_get_state(NULL), OTTO_TRIAL_FAIL);
+    assert_int_equal(otto_trial_param_count(NULL), 0);
+    assert_status(otto_trial_value(NULL, &x), OTTO_EINVAL);
+    assert_status(otto_trial_param_float(NULL, "x", &x), OTTO_EINVAL);
+    assert_status(otto_trial_report(NULL, 0, 1), OTTO_EINVAL);
+    assert_null(otto_trial_rng(NULL));
+    assert_null(otto_trial_rng(f->t)); /* finished */
+    assert_string_equal(otto_trial_state_name(OTTO_TRIAL_PRUNED), "PRUNED");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(same_name_returns_first_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(incompatible_distribution_is_edist, setup, teardown),
+        cmocka_unit_test_setup_teardown(invalid_suggest_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(values_lie_in_their_distribution, setup, teardown),
+        cmocka_unit_test_setup_teardown(step_adjustment_warns, setup, teardown),
+        cmocka_unit_test_setup_teardown(report_semantics, setup, teardown),
+        cmocka_unit_test_setup_teardown(pruned_without_reports_has_no_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(attributes_and_constraints, setup, teardown),
+        cmocka_unit_test_setup_teardown(accessors, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
