@@ -72,10 +72,12 @@ OTTO_API int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state stat
 
 /* A fixed param for enqueue_trial. kind selects the field read: number for
  * float and int params; label for categorical params (matched against the
- * suggested choices). */
+ * suggested choices); ANY gives both, and the suggested kind picks one (for
+ * callers that do not know the param's kind when they enqueue). */
 typedef enum otto_value_kind {
     OTTO_VALUE_NUMBER = 1,
-    OTTO_VALUE_LABEL = 2
+    OTTO_VALUE_LABEL = 2,
+    OTTO_VALUE_ANY = 3
 } otto_value_kind;
 
 typedef struct otto_param_value {

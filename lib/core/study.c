@@ -572,13 +572,13 @@ int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params, size
         const otto_param_value *p = &params[i];
         if (!otto__name_valid(p->name))
             return otto__error(OTTO_EINVAL, "enqueue_trial: param %zu has no name", i);
-        if (p->kind == OTTO_VALUE_NUMBER && !isfinite(p->number))
-            return otto__error(OTTO_EINVAL, "enqueue_trial '%s': value must be finite", p->name);
-        if (p->kind == OTTO_VALUE_LABEL && !p->label)
-            return otto__error(OTTO_EINVAL, "enqueue_trial '%s': label is NULL", p->name);
-        if (p->kind != OTTO_VALUE_NUMBER && p->kind != OTTO_VALUE_LABEL)
+        if (p->kind < OTTO_VALUE_NUMBER || p->kind > OTTO_VALUE_ANY)
             return otto__error(OTTO_EINVAL, "enqueue_trial '%s': kind %d is invalid", p->name,
                                (int)p->kind);
+        if ((p->kind & OTTO_VALUE_NUMBER) && !isfinite(p->number))
+            return otto__error(OTTO_EINVAL, "enqueue_trial '%s': value must be finite", p->name);
+        if ((p->kind & OTTO_VALUE_LABEL) && !p->label)
+            return otto__error(OTTO_EINVAL, "enqueue_trial '%s': label is NULL", p->name);
         for (size_t j = 0; j < i; j++)
             if (strcmp(params[j].name, p->name) == 0)
                 return otto__error(OTTO_EINVAL, "enqueue_trial: '%s' is given twice", p->name);
@@ -597,7 +597,7 @@ int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params, size
         f->number = params[i].number;
         f->name = otto__strdup(a, params[i].name);
         ok = f->name != NULL;
-        if (ok && f->kind == OTTO_VALUE_LABEL)
+        if (ok && (f->kind & OTTO_VALUE_LABEL))
             ok = (f->label = otto__strdup(a, params[i].label)) != NULL;
     }
     if (!ok) {

@@ -163,7 +163,7 @@ static int fixed_value(otto_trial *t, const char *name, const otto_distribution 
         if (strcmp(f->name, name) != 0)
             continue;
         if (d->kind == OTTO_DIST_CATEGORICAL) {
-            if (f->kind == OTTO_VALUE_LABEL)
+            if (f->kind & OTTO_VALUE_LABEL)
                 for (size_t c = 0; c < d->n_choices; c++)
                     if (strcmp(d->choices[c], f->label) == 0) {
                         *out = (double)c;
@@ -174,7 +174,7 @@ static int fixed_value(otto_trial *t, const char *name, const otto_distribution 
                       (long long)t->number, name);
             return 0;
         }
-        if (f->kind != OTTO_VALUE_NUMBER) {
+        if (!(f->kind & OTTO_VALUE_NUMBER)) {
             otto__log(lg, OTTO_LEVEL_WARNING,
                       "trial %lld: enqueued label for numeric '%s' ignored; sampling it",
                       (long long)t->number, name);

@@ -276,11 +276,14 @@ static void enqueued_params_come_first(void **state)
         {.name = "opt", .kind = OTTO_VALUE_LABEL, .label = "adam"},
         {.name = "n", .kind = OTTO_VALUE_NUMBER, .number = 50}, /* out of range: used, warned */
     };
-    otto_param_value p2[] = {{.name = "x", .kind = OTTO_VALUE_NUMBER, .number = 0.75}};
+    otto_param_value p2[] = {{.name = "x", .kind = OTTO_VALUE_ANY, .number = 0.75, .label = "?"},
+                             {.name = "opt", .kind = OTTO_VALUE_ANY, .number = 0, .label = "sgd"}};
     assert_ok(otto_study_enqueue_trial(s, p1, 3));
-    assert_ok(otto_study_enqueue_trial(s, p2, 1));
+    assert_ok(otto_study_enqueue_trial(s, p2, 2));
     otto_param_value bad[] = {{.name = "x", .kind = OTTO_VALUE_NUMBER, .number = NAN}};
     assert_status(otto_study_enqueue_trial(s, bad, 1), OTTO_EINVAL);
+    otto_param_value nolabel[] = {{.name = "x", .kind = OTTO_VALUE_ANY, .number = 1}};
+    assert_status(otto_study_enqueue_trial(s, nolabel, 1), OTTO_EINVAL);
     otto_param_value dup[] = {{.name = "x", .kind = OTTO_VALUE_NUMBER},
                               {.name = "x", .kind = OTTO_VALUE_NUMBER}};
     assert_status(otto_study_enqueue_trial(s, dup, 2), OTTO_EINVAL);
@@ -298,6 +301,8 @@ static void enqueued_params_come_first(void **state)
         assert_ok(otto_trial_suggest_int(t, "n", 1, 10, 1, 0, &n));
         if (i < 2)
             assert_true(x == expect_x[i]);
+        if (i == 1)
+            assert_int_equal(opt, 0); /* ANY: the label is used for a categorical */
         if (i == 0) {
             assert_int_equal(opt, 1);
             assert_int_equal(n, 50);
