@@ -1,0 +1,239 @@
+"""Thin ctypes layer over libotto: finds and loads the library, declares every
+public C function (one row per function: argtypes, restype, whether the int
+result is a status) and turns failing statuses into exceptions carrying the C
+error message. Nothing here is Optuna-shaped; the modules above it are."""
+import ctypes
+import ctypes.util
+import os
+
+from . import exceptions
+
+# ABI of the headers this binding was written against: before 1.0 every minor
+# release may change the ABI, so major and minor must match.
+ABI_MAJOR, ABI_MINOR = 0, 1
+
+c_size_t = ctypes.c_size_t
+c_int = ctypes.c_int
+c_int64 = ctypes.c_int64
+c_uint64 = ctypes.c_uint64
+c_double = ctypes.c_double
+c_char_p = ctypes.c_char_p
+c_void_p = ctypes.c_void_p
+P = ctypes.POINTER
+
+OTTO_LOG = 1
+SEED_NONE = 2**64 - 1
+VALUE_NUMBER, VALUE_LABEL, VALUE_ANY = 1, 2, 3
+DIST_FLOAT, DIST_INT, DIST_CATEGORICAL = 1, 2, 3
+
+LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)
+
+
+class StudyOptions(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("direction", c_int),
+        ("n_objectives", c_size_t),
+        ("directions", P(c_int)),
+        ("seed", c_uint64),
+        ("sampler", c_void_p),
+        ("pruner", c_void_p),
+        ("name", c_char_p),
+        ("log_fn", LOG_FN),
+        ("log_user_data", c_void_p),
+        ("log_level", c_int),
+        ("allocator", c_void_p),
+    ]
+
+
+class OptimizeOptions(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("n_trials", c_int64),
+        ("timeout_s", c_double),
+        ("n_threads", c_int),
+        ("callback", c_void_p),
+        ("callback_user_data", c_void_p),
+    ]
+
+
+class RandomOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("seed", c_uint64)]
+
+
+class Distribution(ctypes.Structure):
+    _fields_ = [
+        ("kind", c_int),
+        ("flags", ctypes.c_uint),
+        ("low", c_double),
+        ("high", c_double),
+        ("step", c_double),
+        ("n_choices", c_size_t),
+        ("choices", P(c_char_p)),
+    ]
+
+
+class ParamValue(ctypes.Structure):
+    _fields_ = [("name", c_char_p), ("kind", c_int), ("number", c_double), ("label", c_char_p)]
+
+
+# Opaque handles travel as void pointers.
+study_p = trial_p = space_p = sampler_p = pruner_p = view_p = rng_p = c_void_p
+
+# (name, argtypes, restype); restype "status" means an int status checked here.
+S = "status"
+_FUNCTIONS = [
+    # status.h / version.h
+    ("otto_strerror", [c_int], c_char_p),
+    ("otto_status_name", [c_int], c_char_p),
+    ("otto_last_error_message", [], c_char_p),
+    ("otto_version", [], c_int),
+    ("otto_version_string", [], c_char_p),
+    ("otto_set_error_message", [c_int, c_char_p], c_int),
+    # space.h
+    ("otto_distribution_contains", [P(Distribution), c_double], c_int),
+    ("otto_distribution_to_unit", [P(Distribution), c_double], c_double),
+    ("otto_distribution_from_unit", [P(Distribution), c_double], c_double),
+    ("otto_space_create", [P(space_p)], S),
+    ("otto_space_destroy", [space_p], None),
+    ("otto_space_add_float", [space_p, c_char_p, c_double, c_double, c_double, ctypes.c_uint], S),
+    ("otto_space_add_int", [space_p, c_char_p, c_int64, c_int64, c_int64, ctypes.c_uint], S),
+    ("otto_space_add_categorical", [space_p, c_char_p, P(c_char_p), c_size_t], S),
+    ("otto_space_size", [space_p], c_size_t),
+    ("otto_space_param", [space_p, c_size_t, P(c_char_p), P(Distribution)], S),
+    ("otto_space_find", [space_p, c_char_p, P(c_size_t)], S),
+    # trial.h
+    ("otto_trial_state_name", [c_int], c_char_p),
+    ("otto_trial_suggest_float",
+     [trial_p, c_char_p, c_double, c_double, c_double, ctypes.c_uint, P(c_double)], S),
+    ("otto_trial_suggest_int",
+     [trial_p, c_char_p, c_int64, c_int64, c_int64, ctypes.c_uint, P(c_int64)], S),
+    ("otto_trial_suggest_categorical",
+     [trial_p, c_char_p, P(c_char_p), c_size_t, P(c_size_t)], S),
+    ("otto_trial_report", [trial_p, c_int64, c_double], S),
+    ("otto_trial_should_prune", [trial_p, P(c_int)], S),
+    ("otto_trial_set_user_attr", [trial_p, c_char_p, c_char_p], S),
+    ("otto_trial_set_system_attr", [trial_p, c_char_p, c_char_p], S),
+    ("otto_trial_set_constraints", [trial_p, P(c_double), c_size_t], S),
+    ("otto_trial_number", [trial_p], c_int64),
+    ("otto_trial_get_state", [trial_p], c_int),
+    ("otto_trial_value", [trial_p, P(c_double)], S),
+    ("otto_trial_values", [trial_p, P(c_double), c_size_t, P(c_size_t)], S),
+    ("otto_trial_param_float", [trial_p, c_char_p, P(c_double)], S),
+    ("otto_trial_param_int", [trial_p, c_char_p, P(c_int64)], S),
+    ("otto_trial_param_index", [trial_p, c_char_p, P(c_size_t)], S),
+    ("otto_trial_param_label", [trial_p, c_char_p, P(c_char_p)], S),
+    ("otto_trial_param_count", [trial_p], c_size_t),
+    ("otto_trial_param_at", [trial_p, c_size_t, P(c_char_p), P(Distribution), P(c_double)], S),
+    ("otto_trial_intermediate_count", [trial_p], c_size_t),
+    ("otto_trial_intermediate_at", [trial_p, c_size_t, P(c_int64), P(c_double)], S),
+    ("otto_trial_intermediate_value", [trial_p, c_int64, P(c_double)], S),
+    ("otto_trial_user_attr", [trial_p, c_char_p, P(c_char_p)], S),
+    ("otto_trial_user_attr_count", [trial_p], c_size_t),
+    ("otto_trial_user_attr_at", [trial_p, c_size_t, P(c_char_p), P(c_char_p)], S),
+    ("otto_trial_system_attr", [trial_p, c_char_p, P(c_char_p)], S),
+    ("otto_trial_system_attr_count", [trial_p], c_size_t),
+    ("otto_trial_system_attr_at", [trial_p, c_size_t, P(c_char_p), P(c_char_p)], S),
+    ("otto_trial_constraints", [trial_p, P(c_double), c_size_t, P(c_size_t)], S),
+    ("otto_trial_datetime_start", [trial_p, P(c_double)], S),
+    ("otto_trial_datetime_complete", [trial_p, P(c_double)], S),
+    ("otto_trial_rng", [trial_p], rng_p),
+    # sampler.h
+    ("otto_view_count", [view_p], c_size_t),
+    ("otto_view_trial", [view_p, c_size_t], trial_p),
+    ("otto_view_n_objectives", [view_p], c_size_t),
+    ("otto_view_maximize", [view_p, c_size_t], c_int),
+    ("otto_view_running", [view_p, P(P(trial_p)), P(c_size_t)], S),
+    ("otto_rng_uniform", [rng_p], c_double),
+    ("otto_rng_normal", [rng_p], c_double),
+    ("otto_rng_below", [rng_p, c_uint64], c_uint64),
+    ("otto_rng_next", [rng_p], c_uint64),
+    ("otto_sampler_create", [c_void_p, c_void_p, c_uint64, P(sampler_p)], S),
+    ("otto_sampler_destroy", [sampler_p], None),
+    ("otto_sampler_name", [sampler_p], c_char_p),
+    ("otto_random_options_init_sized", [P(RandomOptions), c_size_t], None),
+    ("otto_sampler_random_create", [P(RandomOptions), P(sampler_p)], S),
+    # pruner.h
+    ("otto_pruner_create", [c_void_p, c_void_p, P(pruner_p)], S),
+    ("otto_pruner_destroy", [pruner_p], None),
+    ("otto_pruner_name", [pruner_p], c_char_p),
+    ("otto_pruner_nop_create", [P(pruner_p)], S),
+    # study.h
+    ("otto_study_options_init_sized", [P(StudyOptions), c_size_t], None),
+    ("otto_study_create", [P(StudyOptions), P(study_p)], S),
+    ("otto_study_destroy", [study_p], None),
+    ("otto_study_ask", [study_p, P(trial_p)], S),
+    ("otto_study_ask_with", [study_p, space_p, P(trial_p)], S),
+    ("otto_study_tell", [study_p, trial_p, c_int, P(c_double), c_size_t], S),
+    ("otto_study_enqueue_trial", [study_p, P(ParamValue), c_size_t], S),
+    ("otto_study_add_trial",
+     [study_p, space_p, P(c_double), c_int, P(c_double), c_size_t, P(c_int64)], S),
+    ("otto_study_trial_count", [study_p], c_size_t),
+    ("otto_study_trial", [study_p, c_int64, P(trial_p)], S),
+    ("otto_study_best_trial", [study_p, P(trial_p)], S),
+    ("otto_study_best_trials", [study_p, P(trial_p), c_size_t, P(c_size_t)], S),
+    ("otto_study_n_objectives", [study_p], c_size_t),
+    ("otto_study_direction", [study_p, c_size_t], c_int),
+    ("otto_study_name", [study_p], c_char_p),
+    ("otto_optimize_options_init_sized", [P(OptimizeOptions), c_size_t], None),
+    ("otto_study_optimize", [study_p, c_void_p, c_void_p, P(OptimizeOptions)], S),
+    ("otto_study_stop", [study_p], None),
+]
+
+
+def _candidates():
+    env = os.environ.get("OTTO_LIB")
+    if env:
+        return [env]
+    here = os.path.dirname(os.path.abspath(__file__))
+    local = [os.path.join(here, n) for n in sorted(os.listdir(here)) if n.startswith("libotto.so")]
+    found = ctypes.util.find_library("otto")
+    return local + ([found] if found else [])
+
+
+def _load():
+    errors = []
+    for path in _candidates():
+        try:
+            return ctypes.CDLL(path)
+        except OSError as e:
+            errors.append(f"{path}: {e}")
+    raise ImportError("otto: cannot load libotto (set OTTO_LIB to its path, or install it): "
+                      + ("; ".join(errors) or "not found"))
+
+
+lib = _load()
+
+
+def _status_checker(name):
+    def check(result, func, args):
+        if result != 0:
+            message = lib.otto_last_error_message().decode("utf-8", "replace")
+            raise exceptions.from_status(result, name, message)
+        return result
+    return check
+
+
+for _name, _argtypes, _restype in _FUNCTIONS:
+    _f = getattr(lib, _name)
+    _f.argtypes = _argtypes
+    if _restype == S:
+        _f.restype = c_int
+        _f.errcheck = _status_checker(_name)
+    else:
+        _f.restype = _restype
+    globals()[_name[len("otto_"):]] = _f
+
+_version = lib.otto_version()
+if (_version // 10000, _version // 100 % 100) != (ABI_MAJOR, ABI_MINOR):
+    raise ImportError(f"otto: libotto {lib.otto_version_string().decode()} does not match this "
+                      f"binding (needs {ABI_MAJOR}.{ABI_MINOR}.x)")
+version_string = lib.otto_version_string().decode()
+
+
+def encode(name):
+    """A Python str as a C string (UTF-8); NUL characters cannot cross."""
+    b = name.encode("utf-8")
+    if b"\0" in b:
+        raise ValueError(f"{name!r}: strings passed to otto cannot contain NUL characters")
+    return b

@@ -1,0 +1,146 @@
+"""Parameter distributions with Optuna's names and fields, and their mapping
+to and from otto's C distributions."""
+import ctypes
+import math
+
+from . import _capi, _labels
+
+
+class BaseDistribution:
+    def _asdict(self):
+        return dict(self.__dict__)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __hash__(self):
+        return hash((type(self), tuple(sorted((k, repr(v)) for k, v in self.__dict__.items()))))
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
+        return f"{type(self).__name__}({args})"
+
+
+class FloatDistribution(BaseDistribution):
+    """A float in [low, high]; log scale or a step grid (not both)."""
+
+    def __init__(self, low, high, log=False, step=None):
+        if log and step is not None:
+            raise ValueError("The parameter `step` is not supported when `log` is true.")
+        if low > high:
+            raise ValueError(f"`low <= high` must hold, but got ({low}, {high}).")
+        if log and low <= 0.0:
+            raise ValueError(f"`low > 0` must hold for a log distribution, but got {low}.")
+        if step is not None and step <= 0:
+            raise ValueError(f"`step > 0` must hold, but got {step}.")
+        self.step = None if step is None else float(step)
+        if self.step is not None:
+            n = math.floor((high - low) / self.step + 1e-9)
+            high = low + n * self.step
+        self.low = float(low)
+        self.high = float(high)
+        self.log = bool(log)
+
+    def single(self):
+        return self.low == self.high
+
+    def _contains(self, value):
+        if not (self.low <= value <= self.high):
+            return False
+        if self.step is None:
+            return True
+        k = (value - self.low) / self.step
+        return abs(k - round(k)) < 1e-8
+
+    def to_internal_repr(self, value):
+        return float(value)
+
+    def to_external_repr(self, value):
+        return float(value)
+
+
+class IntDistribution(BaseDistribution):
+    """An int in [low, high] on a step grid, or on a log scale (step 1)."""
+
+    def __init__(self, low, high, log=False, step=1):
+        if log and step != 1:
+            raise ValueError("Samplers and other components in Optuna only accept step is 1 "
+                             "when `log` argument is True.")
+        if low > high:
+            raise ValueError(f"`low <= high` must hold, but got ({low}, {high}).")
+        if log and low < 1:
+            raise ValueError(f"`low >= 1` must hold for a log distribution, but got {low}.")
+        if step <= 0:
+            raise ValueError(f"`step > 0` must hold, but got {step}.")
+        self.step = int(step)
+        self.low = int(low)
+        self.high = int(high) - (int(high) - int(low)) % self.step
+        self.log = bool(log)
+
+    def single(self):
+        return self.low == self.high
+
+    def _contains(self, value):
+        return self.low <= value <= self.high and (value - self.low) % self.step == 0
+
+    def to_internal_repr(self, value):
+        return float(value)
+
+    def to_external_repr(self, value):
+        return int(value)
+
+
+class CategoricalDistribution(BaseDistribution):
+    """One of a tuple of choices (None, bool, int, float, str)."""
+
+    def __init__(self, choices):
+        if len(choices) == 0:
+            raise ValueError("The `choices` must contain one or more elements.")
+        self.choices = tuple(choices)
+
+    def single(self):
+        return len(self.choices) == 1
+
+    def _contains(self, index):
+        return 0 <= index < len(self.choices)
+
+    def to_internal_repr(self, value):
+        for i, c in enumerate(self.choices):
+            if _labels.same(c, value):
+                return float(i)
+        raise ValueError(f"'{value}' not in {self.choices}.")
+
+    def to_external_repr(self, index):
+        return self.choices[int(index)]
+
+
+def _label_array(choices):
+    labels = [_capi.encode(_labels.encode(c)) for c in choices]
+    return (ctypes.c_char_p * len(labels))(*labels), len(labels)
+
+
+def from_c(d):
+    """A Python distribution from a C otto_distribution."""
+    log = bool(d.flags & _capi.OTTO_LOG)
+    if d.kind == _capi.DIST_FLOAT:
+        return FloatDistribution(d.low, d.high, log=log, step=d.step if d.step > 0 else None)
+    if d.kind == _capi.DIST_INT:
+        return IntDistribution(int(d.low), int(d.high), log=log, step=int(d.step))
+    return CategoricalDistribution(
+        [_labels.decode(d.choices[i].decode("utf-8")) for i in range(d.n_choices)])
+
+
+def add_to_space(space, name, dist):
+    """Append a Python distribution to a C otto_space."""
+    n = _capi.encode(name)
+    if isinstance(dist, FloatDistribution):
+        _capi.space_add_float(space, n, dist.low, dist.high, dist.step or 0.0,
+                              _capi.OTTO_LOG if dist.log else 0)
+    elif isinstance(dist, IntDistribution):
+        _capi.space_add_int(space, n, dist.low, dist.high, dist.step,
+                            _capi.OTTO_LOG if dist.log else 0)
+    elif isinstance(dist, CategoricalDistribution):
+        arr, count = _label_array(dist.choices)
+        _capi.space_add_categorical(space, n, arr, count)
+    else:
+        raise TypeError(f"{name}: unknown distribution {dist!r}")

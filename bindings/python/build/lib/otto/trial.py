@@ -1,0 +1,320 @@
+"""Trials: the live Trial an objective suggests on, the immutable FrozenTrial
+snapshot, TrialState and create_trial, shaped as Optuna's."""
+import ctypes
+import datetime
+import enum
+import json
+import math
+import warnings
+
+from . import _capi, _labels, distributions as _dists
+
+
+class TrialState(enum.IntEnum):
+    RUNNING = 0
+    COMPLETE = 1
+    PRUNED = 2
+    FAIL = 3
+    WAITING = 4
+
+    def is_finished(self):
+        return self not in (TrialState.RUNNING, TrialState.WAITING)
+
+    def __repr__(self):
+        return f"TrialState.{self.name}"
+
+
+def _read_params(ptr):
+    """(params, distributions) of a C trial, in suggestion order."""
+    params, dists = {}, {}
+    name = ctypes.c_char_p()
+    d = _capi.Distribution()
+    v = ctypes.c_double()
+    for i in range(_capi.trial_param_count(ptr)):
+        _capi.trial_param_at(ptr, i, ctypes.byref(name), ctypes.byref(d), ctypes.byref(v))
+        key = name.value.decode("utf-8")
+        if d.kind == _capi.DIST_CATEGORICAL:
+            params[key] = _labels.decode(d.choices[int(v.value)].decode("utf-8"))
+        elif d.kind == _capi.DIST_INT:
+            params[key] = int(v.value)
+        else:
+            params[key] = v.value
+        dists[key] = _dists.from_c(d)
+    return params, dists
+
+
+def _read_attrs(ptr, count, at):
+    out = {}
+    k, v = ctypes.c_char_p(), ctypes.c_char_p()
+    for i in range(count(ptr)):
+        at(ptr, i, ctypes.byref(k), ctypes.byref(v))
+        text = v.value.decode("utf-8")
+        try:
+            out[k.value.decode("utf-8")] = json.loads(text)
+        except ValueError:
+            out[k.value.decode("utf-8")] = text  # set by a C program: plain text
+    return out
+
+
+def _timestamp(fn, ptr):
+    t = ctypes.c_double()
+    try:
+        fn(ptr, ctypes.byref(t))
+    except Exception:
+        return None
+    return datetime.datetime.fromtimestamp(t.value)
+
+
+class Trial:
+    """A RUNNING trial: suggest parameters, report, prune. Use it from one
+    thread at a time (the one running the objective)."""
+
+    __slots__ = ("study", "_ptr", "_number", "_choice_cache")
+
+    def __init__(self, study, ptr):
+        self.study = study
+        self._ptr = ptr
+        self._number = _capi.trial_number(ptr)
+        self._choice_cache = {}
+
+    @property
+    def number(self):
+        return self._number
+
+    @property
+    def _trial_id(self):
+        return self._number
+
+    def suggest_float(self, name, low, high, *, step=None, log=False):
+        if step is not None and step <= 0:
+            raise ValueError(f"The `step` value {step} must be positive.")
+        out = ctypes.c_double()
+        _capi.trial_suggest_float(self._ptr, _capi.encode(name), float(low), float(high),
+                                  float(step or 0.0), _capi.OTTO_LOG if log else 0,
+                                  ctypes.byref(out))
+        return out.value
+
+    def suggest_int(self, name, low, high, step=1, log=False):
+        if step <= 0:
+            raise ValueError(f"The `step` value {step} must be positive.")
+        out = ctypes.c_int64()
+        _capi.trial_suggest_int(self._ptr, _capi.encode(name), int(low), int(high), int(step),
+                                _capi.OTTO_LOG if log else 0, ctypes.byref(out))
+        return out.value
+
+    def suggest_categorical(self, name, choices):
+        choices = tuple(choices)
+        try:
+            arr = self._choice_cache.get(choices)
+        except TypeError:  # unhashable choices
+            arr = None
+        if arr is None:
+            arr = _dists._label_array(choices)
+            try:
+                self._choice_cache[choices] = arr
+            except TypeError:
+                pass
+        out = ctypes.c_size_t()
+        _capi.trial_suggest_categorical(self._ptr, _capi.encode(name), arr[0], arr[1],
+                                        ctypes.byref(out))
+        return choices[out.value]
+
+    # Optuna's deprecated spellings, still common in user code.
+    def suggest_uniform(self, name, low, high):
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name, low, high):
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name, low, high, q):
+        return self.suggest_float(name, low, high, step=q)
+
+    def report(self, value, step):
+        _capi.trial_report(self._ptr, int(step), float(value))
+
+    def should_prune(self):
+        out = ctypes.c_int()
+        _capi.trial_should_prune(self._ptr, ctypes.byref(out))
+        return bool(out.value)
+
+    def set_user_attr(self, key, value):
+        _capi.trial_set_user_attr(self._ptr, _capi.encode(key), _capi.encode(json.dumps(value)))
+
+    def set_system_attr(self, key, value):
+        _capi.trial_set_system_attr(self._ptr, _capi.encode(key), _capi.encode(json.dumps(value)))
+
+    def set_constraints(self, values):
+        """Constraint values (feasible when all <= 0), as Optuna's
+        constraints_func returns them."""
+        arr = (ctypes.c_double * len(values))(*[float(v) for v in values])
+        _capi.trial_set_constraints(self._ptr, arr, len(values))
+
+    @property
+    def params(self):
+        return _read_params(self._ptr)[0]
+
+    @property
+    def distributions(self):
+        return _read_params(self._ptr)[1]
+
+    @property
+    def user_attrs(self):
+        return _read_attrs(self._ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at)
+
+    @property
+    def system_attrs(self):
+        return _read_attrs(self._ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at)
+
+    @property
+    def datetime_start(self):
+        return _timestamp(_capi.trial_datetime_start, self._ptr)
+
+    def __repr__(self):
+        return f"Trial(number={self._number})"
+
+
+class FrozenTrial:
+    """An immutable record of a trial, as Optuna's FrozenTrial."""
+
+    def __init__(self, number, state, value, datetime_start, datetime_complete, params,
+                 distributions, user_attrs, system_attrs, intermediate_values, trial_id=None,
+                 *, values=None, constraints=None):
+        if value is not None and values is not None:
+            raise ValueError("Specify only one of `value` and `values`.")
+        self.number = number
+        self.state = TrialState(state)
+        self._values = [value] if value is not None else (list(values) if values else None)
+        self.datetime_start = datetime_start
+        self.datetime_complete = datetime_complete
+        self.params = dict(params)
+        self.distributions = dict(distributions)
+        self.user_attrs = dict(user_attrs)
+        self.system_attrs = dict(system_attrs)
+        self.intermediate_values = dict(intermediate_values)
+        self._trial_id = number if trial_id is None else trial_id
+        self.constraints = constraints
+
+    @classmethod
+    def _from_c(cls, ptr):
+        n_obj = ctypes.c_size_t()
+        values = None
+        buf = (ctypes.c_double * 64)()
+        try:
+            _capi.trial_values(ptr, buf, 64, ctypes.byref(n_obj))
+            if n_obj.value > 64:
+                buf = (ctypes.c_double * n_obj.value)()
+                _capi.trial_values(ptr, buf, n_obj.value, ctypes.byref(n_obj))
+            values = list(buf[: n_obj.value])
+        except Exception:
+            values = None
+        params, dists = _read_params(ptr)
+        inter = {}
+        step, val = ctypes.c_int64(), ctypes.c_double()
+        for i in range(_capi.trial_intermediate_count(ptr)):
+            _capi.trial_intermediate_at(ptr, i, ctypes.byref(step), ctypes.byref(val))
+            inter[step.value] = val.value
+        constraints = None
+        n_c = ctypes.c_size_t()
+        cbuf = (ctypes.c_double * 64)()
+        try:
+            _capi.trial_constraints(ptr, cbuf, 64, ctypes.byref(n_c))
+            constraints = list(cbuf[: min(64, n_c.value)])
+        except Exception:
+            pass
+        system = _read_attrs(ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at)
+        if constraints is not None:
+            system.setdefault("constraints", constraints)
+        return cls(_capi.trial_number(ptr), _capi.trial_get_state(ptr), None,
+                   _timestamp(_capi.trial_datetime_start, ptr),
+                   _timestamp(_capi.trial_datetime_complete, ptr), params, dists,
+                   _read_attrs(ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at),
+                   system, inter, values=values, constraints=constraints)
+
+    @property
+    def value(self):
+        if self._values is None:
+            return None
+        if len(self._values) > 1:
+            raise RuntimeError("This attribute is not available during multi-objective "
+                               "optimization.")
+        return self._values[0]
+
+    @property
+    def values(self):
+        return None if self._values is None else list(self._values)
+
+    @property
+    def duration(self):
+        if self.datetime_start and self.datetime_complete:
+            return self.datetime_complete - self.datetime_start
+        return None
+
+    @property
+    def last_step(self):
+        return max(self.intermediate_values) if self.intermediate_values else None
+
+    def suggest_float(self, name, low, high, *, step=None, log=False):
+        return self.params[name]
+
+    def suggest_int(self, name, low, high, step=1, log=False):
+        return self.params[name]
+
+    def suggest_categorical(self, name, choices):
+        return self.params[name]
+
+    def report(self, value, step):
+        pass
+
+    def should_prune(self):
+        return False
+
+    def __eq__(self, other):
+        return isinstance(other, FrozenTrial) and self.__dict__ == other.__dict__
+
+    def __lt__(self, other):
+        return self.number < other.number
+
+    def __hash__(self):
+        return hash((self.number, self.state))
+
+    def __repr__(self):
+        return (f"FrozenTrial(number={self.number}, state={self.state!r}, "
+                f"values={self._values}, params={self.params})")
+
+
+def create_trial(*, state=TrialState.COMPLETE, value=None, values=None, params=None,
+                 distributions=None, user_attrs=None, system_attrs=None,
+                 intermediate_values=None):
+    """A FrozenTrial to pass to Study.add_trial, as Optuna's create_trial."""
+    params = params or {}
+    distributions = distributions or {}
+    if set(params) != set(distributions):
+        raise ValueError("params and distributions must name the same parameters")
+    for name, v in params.items():
+        d = distributions[name]
+        internal = d.to_internal_repr(v)
+        if not d._contains(internal if isinstance(d, _dists.CategoricalDistribution) else v):
+            raise ValueError(f"The value {v} of {name} is out of range {d}")
+    now = datetime.datetime.now()
+    return FrozenTrial(-1, state, value, now, now if TrialState(state).is_finished() else None,
+                       params, distributions, user_attrs or {}, system_attrs or {},
+                       intermediate_values or {}, values=values)
+
+
+def _values_message(values, n_objectives):
+    """Why `values` cannot be a COMPLETE result (None when they can)."""
+    for v in values:
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            return f"The value {v!r} could not be cast to float."
+        if math.isnan(f):
+            return f"The value {v} is not acceptable."
+    if len(values) != n_objectives:
+        return (f"The number of the values {len(values)} did not match the number of the "
+                f"objectives {n_objectives}.")
+    return None
+
+
+def _warn(message):
+    warnings.warn(message, stacklevel=3)

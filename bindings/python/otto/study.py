@@ -1,0 +1,448 @@
+"""Study with Optuna's API over otto's C study: ask/tell, optimize (Python
+threads over ask/tell for n_jobs), enqueue/add trials, best trial(s), trials.
+The C study is thread-safe and ctypes releases the GIL during C calls."""
+import copy
+import ctypes
+import datetime
+import enum
+import gc
+import logging as _logging
+import math
+import os
+import threading
+import time
+import warnings
+from collections.abc import Sequence
+
+from . import _capi, _labels, distributions as _dists
+from .exceptions import NotFoundError, StateError, TrialPruned
+from .pruners import NopPruner
+from .samplers import RandomSampler
+from .trial import FrozenTrial, Trial, TrialState, _values_message
+
+_logger = _logging.getLogger("otto")
+
+
+class StudyDirection(enum.IntEnum):
+    NOT_SET = 0
+    MINIMIZE = 1
+    MAXIMIZE = 2
+
+
+_C_LEVELS = {0: _logging.DEBUG, 1: _logging.INFO, 2: _logging.WARNING, 3: _logging.ERROR}
+
+
+@_capi.LOG_FN
+def _log_trampoline(level, message, user_data):
+    # ctypes would print and drop an exception raised here: swallow it.
+    try:
+        _logger.log(_C_LEVELS.get(level, _logging.WARNING), message.decode("utf-8", "replace"))
+    except BaseException:  # noqa: B036 - nothing may escape into C
+        pass
+
+
+def _c_log_level():
+    level = _logger.getEffectiveLevel()
+    return 0 if level <= _logging.DEBUG else 1 if level <= _logging.INFO else 2 if level <= \
+        _logging.WARNING else 3
+
+
+def _direction(d):
+    if isinstance(d, StudyDirection):
+        if d == StudyDirection.NOT_SET:
+            raise ValueError("direction must be minimize or maximize")
+        return d
+    if isinstance(d, str) and d.lower() in ("minimize", "maximize"):
+        return StudyDirection[d.upper()]
+    raise ValueError(f"Please set either 'minimize' or 'maximize' to direction, not {d!r}.")
+
+
+class Study:
+    """A study: create it with create_study()."""
+
+    def __init__(self, ptr, study_name, sampler, pruner):
+        self._ptr = ptr
+        self.study_name = study_name
+        self.sampler = sampler
+        self.pruner = pruner
+        self._n_objectives = _capi.study_n_objectives(ptr)
+        self._lock = threading.Lock()
+        self._frozen = {}  # number -> FrozenTrial of finished (immutable) trials
+        self._stop_flag = False
+        self._user_attrs = {}
+
+    def __del__(self):
+        ptr = getattr(self, "_ptr", None)
+        if ptr:
+            _capi.study_destroy(ptr)
+            self._ptr = None
+
+    # ---- reading --------------------------------------------------------------------
+
+    @property
+    def directions(self):
+        return [StudyDirection(_capi.study_direction(self._ptr, k))
+                for k in range(self._n_objectives)]
+
+    @property
+    def direction(self):
+        if self._n_objectives > 1:
+            raise RuntimeError("A single direction cannot be retrieved from a multi-objective "
+                               "study. Consider using Study.directions to retrieve a list "
+                               "containing all directions.")
+        return self.directions[0]
+
+    def _trial_ptr(self, number):
+        out = ctypes.c_void_p()
+        _capi.study_trial(self._ptr, int(number), ctypes.byref(out))
+        return out
+
+    def _freeze(self, ptr):
+        number = _capi.trial_number(ptr)
+        with self._lock:
+            ft = self._frozen.get(number)
+        if ft is not None:
+            return ft
+        ft = FrozenTrial._from_c(ptr)
+        if ft.state.is_finished():
+            with self._lock:
+                self._frozen[number] = ft
+        return ft
+
+    def get_trials(self, deepcopy=True, states=None):
+        out = []
+        for n in range(_capi.study_trial_count(self._ptr)):
+            ft = self._freeze(self._trial_ptr(n))
+            if states is None or ft.state in states:
+                out.append(copy.deepcopy(ft) if deepcopy else ft)
+        return out
+
+    @property
+    def trials(self):
+        return self.get_trials(deepcopy=False)
+
+    @property
+    def best_trial(self):
+        out = ctypes.c_void_p()
+        try:
+            _capi.study_best_trial(self._ptr, ctypes.byref(out))
+        except NotFoundError:
+            raise ValueError("No trials are completed yet.") from None
+        except StateError:
+            raise RuntimeError("A single best trial cannot be retrieved from a multi-objective "
+                               "study. Consider using Study.best_trials to retrieve a list "
+                               "containing the best trials.") from None
+        return copy.deepcopy(self._freeze(out))
+
+    @property
+    def best_value(self):
+        return self.best_trial.value
+
+    @property
+    def best_params(self):
+        return self.best_trial.params
+
+    @property
+    def best_trials(self):
+        n = ctypes.c_size_t()
+        _capi.study_best_trials(self._ptr, None, 0, ctypes.byref(n))
+        while True:
+            cap = n.value
+            arr = (ctypes.c_void_p * max(cap, 1))()
+            _capi.study_best_trials(self._ptr, arr, cap, ctypes.byref(n))
+            if n.value <= cap:  # the front may have grown in between
+                return [self._freeze(ctypes.c_void_p(arr[i])) for i in range(n.value)]
+
+    @property
+    def user_attrs(self):
+        return copy.deepcopy(self._user_attrs)
+
+    def set_user_attr(self, key, value):
+        self._user_attrs[key] = value
+
+    # ---- ask and tell ---------------------------------------------------------------
+
+    def ask(self, fixed_distributions=None):
+        out = ctypes.c_void_p()
+        if not fixed_distributions:
+            _capi.study_ask(self._ptr, ctypes.byref(out))
+            return Trial(self, out)
+        space = ctypes.c_void_p()
+        _capi.space_create(ctypes.byref(space))
+        try:
+            for name, dist in fixed_distributions.items():
+                _dists.add_to_space(space, name, dist)
+            _capi.study_ask_with(self._ptr, space, ctypes.byref(out))
+        finally:
+            _capi.space_destroy(space)
+        return Trial(self, out)
+
+    def tell(self, trial, values=None, state=None, skip_if_finished=False):
+        if isinstance(trial, Trial):
+            if trial.study is not self:
+                raise ValueError("The trial belongs to another study.")
+            ptr = trial._ptr
+        elif isinstance(trial, int) and not isinstance(trial, bool):
+            try:
+                ptr = self._trial_ptr(trial)
+            except NotFoundError:
+                raise ValueError(f"Cannot tell for trial with number {trial} since it has not "
+                                 "been created.") from None
+        else:
+            raise TypeError("Trial must be a trial object or trial number.")
+        current = TrialState(_capi.trial_get_state(ptr))
+        if current.is_finished():
+            if skip_if_finished:
+                return copy.deepcopy(self._freeze(ptr))
+            raise ValueError(f"Cannot tell a {current.name} trial.")
+
+        if values is None:
+            vals = None
+        elif isinstance(values, Sequence) and not isinstance(values, str):
+            vals = list(values)
+        else:
+            vals = [values]
+        if state is not None:
+            state = TrialState(state)
+        if state == TrialState.COMPLETE:
+            if vals is None:
+                raise ValueError("No values were told. Values are required when state is "
+                                 "TrialState.COMPLETE.")
+            message = _values_message(vals, self._n_objectives)
+            if message:
+                raise ValueError(message)
+        elif state in (TrialState.PRUNED, TrialState.FAIL):
+            if vals is not None:
+                raise ValueError("Values were told. Values cannot be specified when state is "
+                                 "TrialState.PRUNED or TrialState.FAIL.")
+        elif state is None:
+            message = ("The value None could not be cast to float." if vals is None
+                       else _values_message(vals, self._n_objectives))
+            if message:
+                warnings.warn(message, stacklevel=2)
+                _logger.warning("Trial %d failed: %s", _capi.trial_number(ptr), message)
+                state, vals = TrialState.FAIL, None
+            else:
+                state = TrialState.COMPLETE
+        else:
+            raise ValueError(f"Cannot tell with state {state}.")
+
+        if vals is not None:
+            arr = (ctypes.c_double * len(vals))(*[float(v) for v in vals])
+            _capi.study_tell(self._ptr, ptr, int(state), arr, len(vals))
+        else:
+            _capi.study_tell(self._ptr, ptr, int(state), None, 0)
+        return copy.deepcopy(self._freeze(ptr))
+
+    # ---- queue and warm start ---------------------------------------------------------
+
+    def enqueue_trial(self, params, user_attrs=None, skip_if_exists=False):
+        if user_attrs:
+            raise ValueError("otto does not store user_attrs of enqueued trials yet; set them "
+                             "in the objective with trial.set_user_attr")
+        if skip_if_exists:
+            for ft in self.get_trials(deepcopy=False):
+                if all(k in ft.params and _labels.same(ft.params[k], v) or
+                       (k in ft.params and ft.params[k] == v) for k, v in params.items()):
+                    _logger.info("Trial %d has the same params; not enqueued.", ft.number)
+                    return
+        keep = []
+        arr = (_capi.ParamValue * max(len(params), 1))()
+        for i, (name, value) in enumerate(params.items()):
+            p = arr[i]
+            p.name = _capi.encode(name)
+            keep.append(p.name)
+            label = _capi.encode(_labels.encode(value))
+            if isinstance(value, (int, float)) and math.isfinite(float(value)):
+                p.kind, p.number, p.label = _capi.VALUE_ANY, float(value), label
+            else:
+                p.kind, p.label = _capi.VALUE_LABEL, label
+        _capi.study_enqueue_trial(self._ptr, arr, len(params))
+
+    def add_trial(self, trial):
+        if not trial.state.is_finished():
+            raise ValueError(f"Cannot add a trial in state {trial.state.name}.")
+        if trial.user_attrs or trial.intermediate_values or trial.system_attrs:
+            raise ValueError("otto does not store user_attrs, system_attrs or intermediate "
+                             "values of added trials yet")
+        space = ctypes.c_void_p()
+        _capi.space_create(ctypes.byref(space))
+        try:
+            names = list(trial.params)
+            internal = (ctypes.c_double * max(len(names), 1))()
+            for i, name in enumerate(names):
+                dist = trial.distributions[name]
+                _dists.add_to_space(space, name, dist)
+                internal[i] = dist.to_internal_repr(trial.params[name])
+            vals = trial.values if trial.state == TrialState.COMPLETE else None
+            if trial.state == TrialState.COMPLETE and vals is None:
+                raise ValueError("A COMPLETE trial needs values.")
+            varr = (ctypes.c_double * len(vals))(*vals) if vals else None
+            _capi.study_add_trial(self._ptr, space, internal, int(trial.state), varr,
+                                  len(vals) if vals else 0, None)
+        finally:
+            _capi.space_destroy(space)
+
+    def add_trials(self, trials):
+        for t in trials:
+            self.add_trial(t)
+
+    # ---- optimize ---------------------------------------------------------------------
+
+    def stop(self):
+        """Stop optimize() after the running trials: no new trial starts."""
+        self._stop_flag = True
+
+    def _run_trial(self, func, catch, callbacks):
+        trial = self.ask()
+        error = None
+        try:
+            try:
+                result = func(trial)
+                state = None
+            except TrialPruned:
+                result, state = None, TrialState.PRUNED
+            except BaseException as e:  # noqa: B036 - KeyboardInterrupt fails the trial too
+                result, state, error = None, TrialState.FAIL, e
+            if error is not None:
+                _logger.warning("Trial %d failed because of the following error: %r",
+                                trial.number, error)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # logged by tell instead
+                frozen = self.tell(trial, result, state)
+        finally:
+            # whatever interrupted us, leave no RUNNING trial behind
+            if _capi.trial_get_state(trial._ptr) == TrialState.RUNNING:
+                self.tell(trial, state=TrialState.FAIL)
+        if frozen.state == TrialState.COMPLETE:
+            _logger.info("Trial %d finished with value: %s and parameters: %s.",
+                         frozen.number, frozen.values if self._n_objectives > 1 else frozen.value,
+                         frozen.params)
+        for cb in callbacks or ():
+            cb(self, frozen)
+        if error is not None and not (isinstance(error, Exception) and isinstance(error, catch)):
+            raise error
+
+    def optimize(self, func, n_trials=None, timeout=None, n_jobs=1, catch=(), callbacks=None,
+                 gc_after_trial=False, show_progress_bar=False):
+        if not isinstance(catch, tuple):
+            catch = tuple(catch) if isinstance(catch, (list, set)) else (catch,)
+        if n_jobs == -1:
+            n_jobs = os.cpu_count() or 1
+        if n_jobs < 1:
+            raise ValueError(f"n_jobs must be -1 or positive, not {n_jobs}")
+        if n_trials is not None and n_trials < 0:
+            raise ValueError(f"n_trials must be >= 0, not {n_trials}")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self._stop_flag = False
+        lock = threading.Lock()
+        started = [0]
+        errors = []
+
+        def claim():
+            with lock:
+                if self._stop_flag or errors:
+                    return False
+                if n_trials is not None and started[0] >= n_trials:
+                    return False
+                if deadline is not None and time.monotonic() >= deadline:
+                    return False
+                started[0] += 1
+                return True
+
+        def loop():
+            while claim():
+                try:
+                    self._run_trial(func, catch, callbacks)
+                except BaseException as e:  # noqa: B036
+                    with lock:
+                        errors.append(e)
+                    return
+                if gc_after_trial:
+                    gc.collect()
+
+        if n_jobs == 1:
+            loop()
+        else:
+            threads = [threading.Thread(target=loop, name=f"otto-worker-{i}", daemon=True)
+                       for i in range(n_jobs)]
+            for t in threads:
+                t.start()
+            try:
+                for t in threads:
+                    while t.is_alive():
+                        t.join(0.1)
+            except BaseException:
+                self._stop_flag = True  # e.g. Ctrl-C: let running trials finish
+                for t in threads:
+                    t.join()
+                raise
+        if errors:
+            raise errors[0]
+
+    # ---- export -------------------------------------------------------------------------
+
+    def trials_dataframe(self, attrs=("number", "value", "datetime_start", "datetime_complete",
+                                      "duration", "params", "user_attrs", "system_attrs",
+                                      "state"), multi_index=False):
+        import pandas as pd  # optional, as in Optuna
+
+        rows = []
+        for ft in self.trials:
+            row = {}
+            for a in attrs:
+                if a == "value":
+                    if self._n_objectives == 1:
+                        row["value"] = ft.value
+                    else:
+                        for k in range(self._n_objectives):
+                            row[f"values_{k}"] = ft.values[k] if ft.values else None
+                elif a in ("params", "user_attrs", "system_attrs"):
+                    for k, v in getattr(ft, a).items():
+                        row[f"{a}_{k}"] = v
+                elif a == "state":
+                    row["state"] = ft.state.name
+                else:
+                    row[a] = getattr(ft, a)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, direction=None,
+                 load_if_exists=False, directions=None):
+    """A new in-memory study, with Optuna's arguments. The default sampler is
+    RandomSampler for now (Optuna's is TPE, which otto does not have yet)."""
+    if storage is not None:
+        raise NotImplementedError("otto keeps studies in memory for now; persistent storage "
+                                  "is not built yet (storage must be None)")
+    if direction is not None and directions is not None:
+        raise ValueError("Specify only one of `direction` and `directions`.")
+    if directions is None:
+        directions = [direction if direction is not None else "minimize"]
+    dirs = [_direction(d) for d in directions]
+    if not dirs:
+        raise ValueError("The number of objectives must be greater than 0.")
+    sampler = sampler if sampler is not None else RandomSampler()
+    pruner = pruner if pruner is not None else NopPruner()
+    opts = _capi.StudyOptions()
+    _capi.study_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+    arr = (ctypes.c_int * len(dirs))(*[int(d) for d in dirs])
+    opts.n_objectives = len(dirs)
+    opts.directions = arr
+    name = study_name
+    if name is None:
+        name = f"no-name-{datetime.datetime.now():%Y%m%d-%H%M%S}-{id(opts):x}"
+    opts.name = _capi.encode(name)
+    opts.log_fn = _log_trampoline
+    opts.log_level = _c_log_level()
+    c_sampler = sampler._create()
+    try:
+        c_pruner = pruner._create()
+    except BaseException:
+        _capi.sampler_destroy(c_sampler)
+        raise
+    opts.sampler = c_sampler
+    opts.pruner = c_pruner
+    out = ctypes.c_void_p()
+    _capi.study_create(ctypes.byref(opts), ctypes.byref(out))  # owns sampler and pruner
+    return Study(out, name, sampler, pruner)

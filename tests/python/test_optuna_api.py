@@ -1,0 +1,384 @@
+"""The Optuna-shaped Python API of otto: studies, trials, semantics, errors,
+optimize with threads, enqueue and warm starts. Stdlib unittest only; run by
+meson test against the build tree's libotto (OTTO_LIB)."""
+import math
+import threading
+import time
+import unittest
+import warnings
+
+import otto
+import otto as optuna
+from otto.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from otto.trial import TrialState
+
+
+class QuickstartTest(unittest.TestCase):
+    def test_optuna_quickstart_runs_unchanged(self):
+        def objective(trial):
+            x = trial.suggest_float("x", -10, 10)
+            return (x - 2) ** 2
+
+        study = optuna.create_study()
+        study.optimize(objective, n_trials=100)
+        self.assertEqual(len(study.trials), 100)
+        self.assertIn("x", study.best_params)
+        self.assertLess(abs(study.best_params["x"] - 2), 1.0)
+        self.assertAlmostEqual(study.best_value, (study.best_params["x"] - 2) ** 2)
+
+
+class StudyCreationTest(unittest.TestCase):
+    def test_directions(self):
+        self.assertEqual(otto.create_study().direction, otto.StudyDirection.MINIMIZE)
+        s = otto.create_study(direction="maximize")
+        self.assertEqual(s.direction, otto.StudyDirection.MAXIMIZE)
+        m = otto.create_study(directions=["minimize", otto.StudyDirection.MAXIMIZE])
+        self.assertEqual(m.directions, [otto.StudyDirection.MINIMIZE,
+                                        otto.StudyDirection.MAXIMIZE])
+        with self.assertRaises(RuntimeError):
+            m.direction
+        with self.assertRaises(ValueError):
+            otto.create_study(direction="sideways")
+        with self.assertRaises(ValueError):
+            otto.create_study(direction="minimize", directions=["minimize"])
+
+    def test_storage_is_not_silently_ignored(self):
+        with self.assertRaises(NotImplementedError):
+            otto.create_study(storage="sqlite:///x.db")
+
+    def test_study_name(self):
+        self.assertEqual(otto.create_study(study_name="tune").study_name, "tune")
+
+
+class SuggestTest(unittest.TestCase):
+    def setUp(self):
+        self.study = otto.create_study(sampler=otto.samplers.RandomSampler(seed=1))
+
+    def test_values_in_range_and_types(self):
+        for _ in range(100):
+            t = self.study.ask()
+            x = t.suggest_float("x", -1, 1)
+            lr = t.suggest_float("lr", 1e-5, 1e-1, log=True)
+            q = t.suggest_float("q", 0, 1, step=0.25)
+            n = t.suggest_int("n", 1, 9, step=2)
+            ln = t.suggest_int("ln", 1, 1024, log=True)
+            self.assertTrue(-1 <= x <= 1 and 1e-5 <= lr <= 1e-1)
+            self.assertIn(q, (0, 0.25, 0.5, 0.75, 1.0))
+            self.assertIsInstance(n, int)
+            self.assertIn(n, (1, 3, 5, 7, 9))
+            self.assertTrue(1 <= ln <= 1024)
+            self.study.tell(t, x)
+
+    def test_categorical_choices_of_any_type_round_trip(self):
+        choices = [None, True, False, 1, 1.0, "1", "a b", -2.5]
+        seen = set()
+        for _ in range(200):
+            t = self.study.ask()
+            c = t.suggest_categorical("c", choices)
+            self.assertTrue(any(c is v or (type(c) is type(v) and c == v) for v in choices))
+            self.assertIs(type(t.params["c"]), type(c))
+            self.assertEqual(t.params["c"], c)
+            seen.add(repr(c))
+            self.study.tell(t, 0.0)
+        self.assertEqual(len(seen), len(choices))  # True and 1 and 1.0 stay distinct
+        ft = self.study.trials[0]
+        self.assertEqual(ft.distributions["c"].choices, tuple(choices))
+
+    def test_same_name_returns_first_value(self):
+        t = self.study.ask()
+        a = t.suggest_float("x", 0, 1)
+        self.assertEqual(t.suggest_float("x", 5, 6), a)
+
+    def test_incompatible_distribution_is_value_error(self):
+        t = self.study.ask()
+        t.suggest_float("x", 0, 1)
+        with self.assertRaises(ValueError) as cm:
+            t.suggest_int("x", 0, 1)
+        self.assertIsInstance(cm.exception, otto.exceptions.DistributionError)
+        self.assertIn("'x'", str(cm.exception))
+
+    def test_invalid_arguments_raise_with_the_c_message(self):
+        t = self.study.ask()
+        with self.assertRaises(ValueError) as cm:
+            t.suggest_float("x", 2, 1)
+        self.assertIn("low 2 > high 1", str(cm.exception))
+        self.assertEqual(cm.exception.status, "OTTO_EINVAL")
+        with self.assertRaises(ValueError):
+            t.suggest_float("y", 0, 1, log=True)
+        with self.assertRaises(ValueError):
+            t.suggest_float("z", 0, 1, step=0)
+        with self.assertRaises(ValueError):
+            t.suggest_int("n", 0, 10, step=-1)
+        with self.assertRaises(ValueError):
+            t.suggest_categorical("c", [])
+        with self.assertRaises(ValueError):
+            t.suggest_float("", 0, 1)
+        with self.assertRaises(ValueError):
+            t.suggest_float("nul\0name", 0, 1)
+        with self.assertRaises(ValueError):
+            t.suggest_float("nan", float("nan"), 1)
+
+    def test_step_adjustment_is_logged(self):
+        t = self.study.ask()
+        with self.assertLogs("otto", level="WARNING") as logs:
+            v = t.suggest_float("x", 0, 1, step=0.3)
+        self.assertLessEqual(v, 0.9 + 1e-12)
+        self.assertTrue(any("high lowered" in line for line in logs.output))
+
+    def test_fixed_distributions(self):
+        t = self.study.ask({"a": FloatDistribution(0, 1), "b": IntDistribution(1, 3),
+                            "c": CategoricalDistribution(["x", None])})
+        self.assertEqual(set(t.params), {"a", "b", "c"})
+        self.assertIn(t.params["c"], ("x", None))
+
+
+class TellTest(unittest.TestCase):
+    def setUp(self):
+        self.study = otto.create_study()
+
+    def test_tell_values_and_states(self):
+        t = self.study.ask()
+        ft = self.study.tell(t, 1.5)
+        self.assertEqual(ft.state, TrialState.COMPLETE)
+        self.assertEqual(ft.value, 1.5)
+        with self.assertRaises(ValueError):
+            self.study.tell(t, 2.0)  # twice
+        self.assertEqual(self.study.tell(t, 2.0, skip_if_finished=True).value, 1.5)
+        t2 = self.study.ask()
+        self.assertEqual(self.study.tell(t2.number, state=TrialState.FAIL).state, TrialState.FAIL)
+        with self.assertRaises(ValueError):
+            self.study.tell(99)
+        with self.assertRaises(TypeError):
+            self.study.tell("0", 1.0)
+
+    def test_invalid_values(self):
+        t = self.study.ask()
+        with self.assertRaises(ValueError):
+            self.study.tell(t, state=TrialState.COMPLETE)
+        with self.assertRaises(ValueError):
+            self.study.tell(t, float("nan"), state=TrialState.COMPLETE)
+        with self.assertRaises(ValueError):
+            self.study.tell(t, 1.0, state=TrialState.PRUNED)
+        self.assertEqual(self.study.trials[t.number].state, TrialState.RUNNING)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            ft = self.study.tell(t, float("nan"))  # implicit state: FAIL with a warning
+        self.assertEqual(ft.state, TrialState.FAIL)
+        self.assertTrue(w)
+        t3 = self.study.ask()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.assertEqual(self.study.tell(t3, [1.0, 2.0]).state, TrialState.FAIL)
+        t4 = self.study.ask()
+        self.assertEqual(self.study.tell(t4, float("inf")).state, TrialState.COMPLETE)
+
+    def test_report_prune_and_intermediate_values(self):
+        t = self.study.ask()
+        t.report(3.0, 0)
+        t.report(1.0, 5)
+        with self.assertLogs("otto", level="WARNING"):
+            t.report(9.0, 5)  # a step again keeps the first value
+        self.assertFalse(t.should_prune())
+        ft = self.study.tell(t, state=TrialState.PRUNED)
+        self.assertEqual(ft.state, TrialState.PRUNED)
+        self.assertEqual(ft.value, 1.0)
+        self.assertEqual(ft.intermediate_values, {0: 3.0, 5: 1.0})
+        self.assertEqual(ft.last_step, 5)
+        with self.assertRaises(RuntimeError):
+            t.report(1.0, 6)
+
+    def test_user_attrs_round_trip(self):
+        t = self.study.ask()
+        t.set_user_attr("cfg", {"layers": [1, 2], "ok": True})
+        t.set_user_attr("note", "x")
+        self.assertEqual(t.user_attrs["cfg"], {"layers": [1, 2], "ok": True})
+        self.study.tell(t, 0.0)
+        self.assertEqual(self.study.trials[0].user_attrs, {"cfg": {"layers": [1, 2], "ok": True},
+                                                           "note": "x"})
+        self.assertIsNotNone(self.study.trials[0].datetime_complete)
+        self.assertGreaterEqual(self.study.trials[0].duration.total_seconds(), 0)
+
+
+class BestTest(unittest.TestCase):
+    def test_best_trial(self):
+        s = otto.create_study(direction="maximize")
+        with self.assertRaises(ValueError):
+            s.best_trial
+        for v in [1, 5, 3, 5]:
+            s.tell(s.ask(), v)
+        self.assertEqual(s.best_trial.number, 1)
+        self.assertEqual(s.best_value, 5)
+        self.assertEqual(len(s.get_trials(states=(TrialState.COMPLETE,))), 4)
+        self.assertEqual(len(s.get_trials(states=(TrialState.FAIL,))), 0)
+
+    def test_pareto_front(self):
+        s = otto.create_study(directions=["minimize", "minimize"])
+        for v in [(1, 4), (2, 2), (4, 1), (3, 3), (2, 2)]:
+            s.tell(s.ask(), v)
+        self.assertEqual([t.number for t in s.best_trials], [0, 1, 2, 4])
+        with self.assertRaises(RuntimeError):
+            s.best_trial
+        with self.assertRaises(RuntimeError):
+            s.trials[0].value
+        self.assertEqual(s.trials[0].values, [1, 4])
+
+
+class OptimizeTest(unittest.TestCase):
+    def test_exceptions_fail_the_trial_and_reraise(self):
+        s = otto.create_study()
+
+        def objective(trial):
+            trial.suggest_float("x", 0, 1)
+            raise KeyError("boom")
+
+        with self.assertRaises(KeyError):
+            s.optimize(objective, n_trials=5)
+        self.assertEqual(len(s.trials), 1)
+        self.assertEqual(s.trials[0].state, TrialState.FAIL)
+        s.optimize(objective, n_trials=3, catch=(KeyError,))
+        self.assertEqual([t.state for t in s.trials], [TrialState.FAIL] * 4)
+
+    def test_pruned_and_invalid_returns(self):
+        s = otto.create_study()
+
+        def objective(trial):
+            if trial.number == 0:
+                trial.report(7.0, 1)
+                raise otto.TrialPruned()
+            if trial.number == 1:
+                return None
+            return float(trial.number)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s.optimize(objective, n_trials=3)
+        states = [t.state for t in s.trials]
+        self.assertEqual(states, [TrialState.PRUNED, TrialState.FAIL, TrialState.COMPLETE])
+        self.assertEqual(s.trials[0].value, 7.0)
+
+    def test_keyboard_interrupt_leaves_no_running_trial(self):
+        s = otto.create_study()
+
+        def objective(trial):
+            trial.suggest_float("x", 0, 1)
+            if trial.number == 2:
+                raise KeyboardInterrupt
+            return 1.0
+
+        with self.assertRaises(KeyboardInterrupt):
+            s.optimize(objective, n_trials=10)
+        self.assertEqual(len(s.trials), 3)
+        self.assertEqual(s.trials[2].state, TrialState.FAIL)
+        self.assertFalse(any(t.state == TrialState.RUNNING for t in s.trials))
+
+    def test_callbacks_and_stop(self):
+        s = otto.create_study()
+        seen = []
+
+        def cb(study, frozen):
+            seen.append(frozen.number)
+            if len(seen) == 4:
+                study.stop()
+
+        s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=100, callbacks=[cb])
+        self.assertEqual(seen, [0, 1, 2, 3])
+
+    def test_timeout(self):
+        s = otto.create_study()
+
+        def objective(trial):
+            time.sleep(0.01)
+            return trial.suggest_float("x", 0, 1)
+
+        s.optimize(objective, timeout=0.1)
+        self.assertTrue(2 <= len(s.trials) <= 20)
+
+    def test_n_jobs_runs_trials_concurrently(self):
+        s = otto.create_study()
+        lock = threading.Lock()
+        active = [0, 0]  # current, max
+
+        def objective(trial):
+            with lock:
+                active[0] += 1
+                active[1] = max(active[1], active[0])
+            time.sleep(0.02)
+            with lock:
+                active[0] -= 1
+            return trial.suggest_float("x", -1, 1) ** 2
+
+        s.optimize(objective, n_trials=40, n_jobs=4)
+        self.assertEqual(len(s.trials), 40)
+        self.assertEqual(sorted(t.number for t in s.trials), list(range(40)))
+        self.assertGreaterEqual(active[1], 2)
+        self.assertTrue(all(t.state == TrialState.COMPLETE for t in s.trials))
+
+    def test_sampler_object_makes_a_fresh_c_sampler_per_study(self):
+        sampler = otto.samplers.RandomSampler(seed=123)
+
+        def run():
+            s = otto.create_study(sampler=sampler)
+            s.optimize(lambda t: t.suggest_float("x", -5, 5) ** 2, n_trials=20)
+            return [t.params["x"] for t in s.trials]
+
+        self.assertEqual(run(), run())
+        other = otto.create_study(sampler=otto.samplers.RandomSampler(seed=124))
+        other.optimize(lambda t: t.suggest_float("x", -5, 5) ** 2, n_trials=20)
+        self.assertNotEqual(run(), [t.params["x"] for t in other.trials])
+
+
+class QueueTest(unittest.TestCase):
+    def test_enqueue_trial(self):
+        s = otto.create_study()
+        s.enqueue_trial({"x": 0.25, "opt": "adam", "n": 3, "flag": None})
+        s.enqueue_trial({"x": 0.75, "opt": "adam"}, skip_if_exists=True)
+
+        def objective(trial):
+            x = trial.suggest_float("x", 0, 1)
+            trial.suggest_categorical("opt", ["sgd", "adam"])
+            trial.suggest_int("n", 1, 5)
+            trial.suggest_categorical("flag", [None, True])
+            return x
+
+        s.optimize(objective, n_trials=3)
+        self.assertEqual(s.trials[0].params, {"x": 0.25, "opt": "adam", "n": 3, "flag": None})
+        self.assertEqual(s.trials[1].params["x"], 0.75)
+        s.enqueue_trial({"x": 0.25, "opt": "adam", "n": 3, "flag": None}, skip_if_exists=True)
+        s.optimize(objective, n_trials=1)
+        self.assertNotEqual(s.trials[3].params, s.trials[0].params)
+
+    def test_add_trial_warm_start(self):
+        s = otto.create_study()
+        t = otto.create_trial(params={"x": 0.5, "c": "b"},
+                              distributions={"x": FloatDistribution(0, 1),
+                                             "c": CategoricalDistribution(["a", "b"])},
+                              value=-3.0)
+        s.add_trial(t)
+        s.add_trials([otto.create_trial(state=TrialState.FAIL)])
+        self.assertEqual(s.best_trial.params, {"x": 0.5, "c": "b"})
+        self.assertEqual(len(s.trials), 2)
+        with self.assertRaises(ValueError):
+            otto.create_trial(params={"x": 2.0}, distributions={"x": FloatDistribution(0, 1)},
+                              value=1.0)
+
+
+@unittest.skipUnless(__import__("importlib").util.find_spec("pandas"), "pandas not installed")
+class DataFrameTest(unittest.TestCase):
+    def test_trials_dataframe(self):
+        s = otto.create_study()
+        s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
+        df = s.trials_dataframe()
+        self.assertEqual(len(df), 5)
+        self.assertIn("params_x", df.columns)
+
+
+class LibraryTest(unittest.TestCase):
+    def test_version_and_errors(self):
+        self.assertRegex(otto.__version__, r"^\d+\.\d+\.\d+$")
+        err = otto.exceptions.from_status(-3, "f", "msg")
+        self.assertIsInstance(err, RuntimeError)
+        self.assertTrue(math.isfinite(1.0))
+
+
+if __name__ == "__main__":
+    unittest.main()
