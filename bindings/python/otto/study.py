@@ -178,6 +178,11 @@ class Study:
         return Trial(self, out)
 
     def tell(self, trial, values=None, state=None, skip_if_finished=False):
+        ptr = self._tell(trial, values, state, skip_if_finished, stacklevel=3)
+        return copy.deepcopy(self._freeze(ptr))
+
+    def _tell(self, trial, values, state, skip_if_finished, stacklevel):
+        """tell without building the returned FrozenTrial; returns the C trial."""
         if isinstance(trial, Trial):
             if trial.study is not self:
                 raise ValueError("The trial belongs to another study.")
@@ -193,7 +198,7 @@ class Study:
         current = TrialState(_capi.trial_get_state(ptr))
         if current.is_finished():
             if skip_if_finished:
-                return copy.deepcopy(self._freeze(ptr))
+                return ptr
             raise ValueError(f"Cannot tell a {current.name} trial.")
 
         if values is None:
@@ -219,7 +224,7 @@ class Study:
             message = ("The value None could not be cast to float." if vals is None
                        else _values_message(vals, self._n_objectives))
             if message:
-                warnings.warn(message, stacklevel=2)
+                warnings.warn(message, stacklevel=stacklevel)
                 _logger.warning("Trial %d failed: %s", _capi.trial_number(ptr), message)
                 state, vals = TrialState.FAIL, None
             else:
@@ -232,7 +237,7 @@ class Study:
             _capi.study_tell(self._ptr, ptr, int(state), arr, len(vals))
         else:
             _capi.study_tell(self._ptr, ptr, int(state), None, 0)
-        return copy.deepcopy(self._freeze(ptr))
+        return ptr
 
     # ---- queue and warm start ---------------------------------------------------------
 
@@ -308,18 +313,22 @@ class Study:
                 _logger.warning("Trial %d failed because of the following error: %r",
                                 trial.number, error)
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # logged by tell instead
-                frozen = self.tell(trial, result, state)
+                warnings.simplefilter("ignore")  # logged by _tell instead
+                self._tell(trial, result, state, False, stacklevel=4)
         finally:
             # whatever interrupted us, leave no RUNNING trial behind
             if _capi.trial_get_state(trial._ptr) == TrialState.RUNNING:
-                self.tell(trial, state=TrialState.FAIL)
-        if frozen.state == TrialState.COMPLETE:
-            _logger.info("Trial %d finished with value: %s and parameters: %s.",
-                         frozen.number, frozen.values if self._n_objectives > 1 else frozen.value,
-                         frozen.params)
-        for cb in callbacks or ():
-            cb(self, frozen)
+                self._tell(trial, None, TrialState.FAIL, False, stacklevel=4)
+        # the FrozenTrial is built only for those who look at it
+        if callbacks or _logger.isEnabledFor(_logging.INFO):
+            frozen = self._freeze(trial._ptr)
+            if frozen.state == TrialState.COMPLETE:
+                _logger.info("Trial %d finished with value: %s and parameters: %s.",
+                             frozen.number,
+                             frozen.values if self._n_objectives > 1 else frozen.value,
+                             frozen.params)
+            for cb in callbacks or ():
+                cb(self, copy.deepcopy(frozen))
         if error is not None and not (isinstance(error, Exception) and isinstance(error, catch)):
             raise error
 

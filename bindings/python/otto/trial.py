@@ -24,6 +24,18 @@ class TrialState(enum.IntEnum):
         return f"TrialState.{self.name}"
 
 
+_ENCODED = {}  # parameter name -> its C string; bounded so dynamic names cannot grow it forever
+
+
+def _cname(name):
+    b = _ENCODED.get(name)
+    if b is None:
+        b = _capi.encode(name)
+        if len(_ENCODED) < 65536:
+            _ENCODED[name] = b
+    return b
+
+
 def _read_params(ptr):
     """(params, distributions) of a C trial, in suggestion order."""
     params, dists = {}, {}
@@ -69,13 +81,16 @@ class Trial:
     """A RUNNING trial: suggest parameters, report, prune. Use it from one
     thread at a time (the one running the objective)."""
 
-    __slots__ = ("study", "_ptr", "_number", "_choice_cache")
+    __slots__ = ("study", "_ptr", "_number", "_choice_cache", "_f", "_i", "_z")
 
     def __init__(self, study, ptr):
         self.study = study
         self._ptr = ptr
         self._number = _capi.trial_number(ptr)
         self._choice_cache = {}
+        self._f = ctypes.c_double()  # reused out-parameters
+        self._i = ctypes.c_int64()
+        self._z = ctypes.c_size_t()
 
     @property
     def number(self):
@@ -88,17 +103,16 @@ class Trial:
     def suggest_float(self, name, low, high, *, step=None, log=False):
         if step is not None and step <= 0:
             raise ValueError(f"The `step` value {step} must be positive.")
-        out = ctypes.c_double()
-        _capi.trial_suggest_float(self._ptr, _capi.encode(name), float(low), float(high),
-                                  float(step or 0.0), _capi.OTTO_LOG if log else 0,
-                                  ctypes.byref(out))
+        out = self._f
+        _capi.trial_suggest_float(self._ptr, _cname(name), low, high, step or 0.0,
+                                  _capi.OTTO_LOG if log else 0, ctypes.byref(out))
         return out.value
 
     def suggest_int(self, name, low, high, step=1, log=False):
         if step <= 0:
             raise ValueError(f"The `step` value {step} must be positive.")
-        out = ctypes.c_int64()
-        _capi.trial_suggest_int(self._ptr, _capi.encode(name), int(low), int(high), int(step),
+        out = self._i
+        _capi.trial_suggest_int(self._ptr, _cname(name), int(low), int(high), int(step),
                                 _capi.OTTO_LOG if log else 0, ctypes.byref(out))
         return out.value
 
@@ -114,8 +128,8 @@ class Trial:
                 self._choice_cache[choices] = arr
             except TypeError:
                 pass
-        out = ctypes.c_size_t()
-        _capi.trial_suggest_categorical(self._ptr, _capi.encode(name), arr[0], arr[1],
+        out = self._z
+        _capi.trial_suggest_categorical(self._ptr, _cname(name), arr[0], arr[1],
                                         ctypes.byref(out))
         return choices[out.value]
 

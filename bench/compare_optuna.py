@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+"""Side-by-side comparison of otto and Optuna: for every sampler that exists
+on both sides, run the same objectives (written once, against the trial API
+both libraries share) over many seeds, and report the median regret at each
+budget, the ratio otto/Optuna, and the mean sampler overhead per trial.
+
+Run with Debian's Python, which has python3-optuna, python3-sklearn and
+python3-numpy (Optuna's side is skipped cleanly when it is absent):
+
+    OTTO_LIB=build/libotto.so /usr/bin/python3 bench/compare_optuna.py \
+        --seeds 20 --out bench/RESULTS.md
+
+Writes a Markdown report (regenerated, never hand-edited)."""
+import argparse
+import datetime
+import math
+import multiprocessing
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
+os.environ.setdefault("OTTO_LIB", os.path.join(ROOT, "build", "libotto.so"))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+import otto  # noqa: E402
+
+try:
+    import optuna  # noqa: E402
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+except ImportError:
+    optuna = None
+
+BUDGETS = (20, 50, 100, 200)
+
+
+# ---- problems -------------------------------------------------------------------------
+# Each problem: name, f_star (None: the best value seen in any run), and an
+# objective(trial) using only suggest_* so that both libraries run it as is.
+
+def _shift(name, dim, scale):
+    rng = np.random.default_rng(abs(hash((name, dim))) % 2**32 if False else
+                                sum(map(ord, name)) * 1000 + dim)
+    return rng.uniform(-scale, scale, dim)
+
+
+def _rotation(dim):
+    rng = np.random.default_rng(12345 + dim)
+    q, r = np.linalg.qr(rng.standard_normal((dim, dim)))
+    return q * np.sign(np.diag(r))
+
+
+def _vec(trial, dim, low=-5.0, high=5.0):
+    return np.array([trial.suggest_float(f"x{i}", low, high) for i in range(dim)])
+
+
+def make_continuous(kind, dim):
+    if kind == "sphere":
+        s = _shift(kind, dim, 2.0)
+        return 0.0, lambda t: float(np.sum((_vec(t, dim) - s) ** 2))
+    if kind == "ellipsoid":  # rotated, condition 1e6
+        s, R = _shift(kind, dim, 2.0), _rotation(dim)
+        w = 1e6 ** (np.arange(dim) / max(dim - 1, 1))
+        return 0.0, lambda t: float(np.sum(w * (R @ (_vec(t, dim) - s)) ** 2))
+    if kind == "rosenbrock":
+        s = _shift(kind, dim, 1.0)
+
+        def f(t):
+            z = _vec(t, dim) - s + 1.0
+            return float(np.sum(100.0 * (z[1:] - z[:-1] ** 2) ** 2 + (1 - z[:-1]) ** 2))
+        return 0.0, f
+    if kind == "rastrigin":
+        s = _shift(kind, dim, 2.0)
+
+        def f(t):
+            z = _vec(t, dim) - s
+            return float(10 * dim + np.sum(z * z - 10 * np.cos(2 * np.pi * z)))
+        return 0.0, f
+    if kind == "ackley":
+        s = _shift(kind, dim, 2.0)
+
+        def f(t):
+            z = _vec(t, dim) - s
+            return float(-20 * np.exp(-0.2 * np.sqrt(np.mean(z * z)))
+                         - np.exp(np.mean(np.cos(2 * np.pi * z))) + 20 + np.e)
+        return 0.0, f
+    if kind == "styblinski":
+        s = _shift(kind, dim, 1.0)
+
+        def f(t):
+            z = _vec(t, dim) - s
+            return float(0.5 * np.sum(z ** 4 - 16 * z ** 2 + 5 * z))
+        return -39.16616570377142 * dim, f
+    raise ValueError(kind)
+
+
+def branin(t):
+    x = t.suggest_float("x", -5, 10)
+    y = t.suggest_float("y", 0, 15)
+    b, c = 5.1 / (4 * math.pi ** 2), 5 / math.pi
+    return (y - b * x * x + c * x - 6) ** 2 + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x) + 10
+
+
+_H6_A = np.array([[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
+                  [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]])
+_H6_P = 1e-4 * np.array([[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+                         [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]])
+_H6_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+
+
+def hartmann6(t):
+    x = np.array([t.suggest_float(f"x{i}", 0, 1) for i in range(6)])
+    return float(-np.sum(_H6_ALPHA * np.exp(-np.sum(_H6_A * (x - _H6_P) ** 2, axis=1))))
+
+
+def mixed(t):
+    x = t.suggest_float("x", -1, 1)
+    n = t.suggest_int("n", 0, 20)
+    k = t.suggest_int("k", 1, 64, log=True)
+    c = t.suggest_categorical("c", ["a", "b", "c", "d"])
+    return (x - 0.3) ** 2 + ((n - 7) / 10) ** 2 + (math.log2(k) - 3) ** 2 / 9 + \
+        {"a": 0.5, "b": 0.0, "c": 1.0, "d": 0.25}[c]
+
+
+def log_scale(t):
+    lr = t.suggest_float("lr", 1e-6, 1.0, log=True)
+    wd = t.suggest_float("wd", 1e-8, 1e-1, log=True)
+    return (math.log10(lr) + 3.3) ** 2 + (math.log10(wd) + 5.5) ** 2 / 4
+
+
+def conditional(t):
+    model = t.suggest_categorical("model", ["linear", "tree", "trap"])
+    if model == "linear":
+        a = t.suggest_float("a", -5, 5)
+        b = t.suggest_float("b", -5, 5)
+        return (a - 1.5) ** 2 + (b + 0.5) ** 2
+    if model == "tree":
+        depth = t.suggest_int("depth", 1, 12)
+        frac = t.suggest_float("frac", 0.1, 1.0)
+        return ((depth - 7) / 3) ** 2 + (frac - 0.6) ** 2 + 0.05
+    # a trap: easy to get to 1, never below
+    return 1.0 + t.suggest_float("u", 0, 1) * 0.01
+
+
+_DIGITS = None
+
+
+def svm_digits(t):
+    """Validation error of an RBF SVM on scikit-learn's bundled digits data."""
+    global _DIGITS
+    if _DIGITS is None:
+        from sklearn.datasets import load_digits
+        X, y = load_digits(return_X_y=True)
+        rng = np.random.default_rng(0)
+        idx = rng.permutation(len(y))[:900]
+        _DIGITS = (X[idx[:600]] / 16, y[idx[:600]], X[idx[600:]] / 16, y[idx[600:]])
+    from sklearn.svm import SVC
+    C = t.suggest_float("C", 1e-3, 1e3, log=True)
+    gamma = t.suggest_float("gamma", 1e-4, 1e1, log=True)
+    Xtr, ytr, Xva, yva = _DIGITS
+    return 1.0 - SVC(C=C, gamma=gamma).fit(Xtr, ytr).score(Xva, yva)
+
+
+def problems(quick):
+    out = []
+    dims = (2, 5) if quick else (2, 5, 10, 20)
+    for kind in ("sphere", "ellipsoid", "rosenbrock", "rastrigin", "ackley", "styblinski"):
+        for d in dims:
+            out.append((f"{kind}-{d}d", kind, d))
+    out += [("branin", "branin", 2), ("hartmann6", "hartmann6", 6), ("mixed", "mixed", 4),
+            ("log-scale", "log_scale", 2), ("conditional", "conditional", 3)]
+    try:
+        import sklearn  # noqa: F401
+        out.append(("svm-digits", "svm_digits", 2))
+    except ImportError:
+        pass
+    return out
+
+
+def objective_of(kind, dim):
+    named = {"branin": (0.39788735772973816, branin), "hartmann6": (-3.322368011391339, hartmann6),
+             "mixed": (0.0, mixed), "log_scale": (0.0, log_scale),
+             "conditional": (0.0, conditional), "svm_digits": (None, svm_digits)}
+    return named[kind] if kind in named else make_continuous(kind, dim)
+
+
+# ---- samplers on both sides -------------------------------------------------------------
+
+def sampler_pairs():
+    """(name, otto factory, optuna factory) for samplers both libraries have."""
+    pairs = []
+    table = [("random", "RandomSampler", "RandomSampler", {}),
+             ("tpe", "TPESampler", "TPESampler", {}),
+             ("tpe-multivariate", "TPESampler", "TPESampler", {"multivariate": True}),
+             ("gp", "GPSampler", None, {}),
+             ("cmaes", "CmaEsSampler", "CmaEsSampler", {})]
+    for name, otto_cls, optuna_cls, kwargs in table:
+        if not hasattr(otto.samplers, otto_cls):
+            continue
+        mk_otto = (lambda c, kw: lambda seed: getattr(otto.samplers, c)(seed=seed, **kw))(
+            otto_cls, kwargs)
+        mk_optuna = None
+        if optuna is not None and optuna_cls and hasattr(optuna.samplers, optuna_cls):
+            mk_optuna = (lambda c, kw: lambda seed: getattr(optuna.samplers, c)(seed=seed, **kw))(
+                optuna_cls, kwargs)
+        pairs.append((name, mk_otto, mk_optuna))
+    return pairs
+
+
+# ---- one run ------------------------------------------------------------------------------
+
+def run_one(args):
+    lib_name, sampler_name, problem, kind, dim, seed, n_trials = args
+    f_star, objective = objective_of(kind, dim)
+    pairs = {name: (a, b) for name, a, b in sampler_pairs()}
+    make = pairs[sampler_name][0 if lib_name == "otto" else 1]
+    lib = otto if lib_name == "otto" else optuna
+    spent = [0.0, 0.0]  # time in the objective, time in suggest calls inside it
+
+    class TimedTrial:
+        """Forwards suggest_* and times them: suggesting is sampler work."""
+
+        def __init__(self, trial):
+            self._t = trial
+
+        def _timed(self, fn, *a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                spent[1] += time.perf_counter() - t0
+
+        def suggest_float(self, *a, **kw):
+            return self._timed(self._t.suggest_float, *a, **kw)
+
+        def suggest_int(self, *a, **kw):
+            return self._timed(self._t.suggest_int, *a, **kw)
+
+        def suggest_categorical(self, *a, **kw):
+            return self._timed(self._t.suggest_categorical, *a, **kw)
+
+    def timed(trial):
+        t0 = time.perf_counter()
+        try:
+            return objective(TimedTrial(trial))
+        finally:
+            spent[0] += time.perf_counter() - t0
+
+    study = lib.create_study(sampler=make(seed))
+    t0 = time.perf_counter()
+    study.optimize(timed, n_trials=n_trials)
+    total = time.perf_counter() - t0
+    best, curve = math.inf, []
+    for tr in sorted(study.trials, key=lambda x: x.number):
+        if tr.value is not None and tr.state.name == "COMPLETE":
+            best = min(best, tr.value)
+        curve.append(best)
+    return (lib_name, sampler_name, problem, seed, f_star, curve,
+            (total - spent[0] + spent[1]) / n_trials)
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} CPUs"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--quick", action="store_true", help="2-D and 5-D only")
+    ap.add_argument("--samplers", default="", help="comma-separated subset, e.g. random,tpe")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    args = ap.parse_args()
+
+    pairs = [p for p in sampler_pairs()
+             if not args.samplers or p[0] in args.samplers.split(",")]
+    n_trials = max(BUDGETS)
+    jobs = []
+    for sampler_name, _, mk_optuna in pairs:
+        for problem, kind, dim in problems(args.quick):
+            for seed in range(args.seeds):
+                jobs.append(("otto", sampler_name, problem, kind, dim, seed, n_trials))
+                if mk_optuna is not None:
+                    jobs.append(("optuna", sampler_name, problem, kind, dim, seed, n_trials))
+    started = time.time()
+    with multiprocessing.Pool(args.jobs) as pool:
+        results = pool.map(run_one, jobs, chunksize=4)
+
+    # regret needs f*: for problems without one, the best value any run found
+    best_seen = {}
+    for lib_name, s, problem, seed, f_star, curve, _ in results:
+        best_seen[problem] = min(best_seen.get(problem, math.inf), curve[-1])
+    table = {}
+    for lib_name, s, problem, seed, f_star, curve, overhead in results:
+        ref = f_star if f_star is not None else best_seen[problem]
+        entry = table.setdefault((s, problem), {}).setdefault(
+            lib_name, {"regret": {b: [] for b in BUDGETS}, "overhead": []})
+        for b in BUDGETS:
+            entry["regret"][b].append(max(curve[b - 1] - ref, 0.0))
+        entry["overhead"].append(overhead)
+
+    versions = f"otto {otto.__version__}" + (f", Optuna {optuna.__version__}" if optuna else
+                                                ", Optuna not installed")
+    lines = [
+        "# otto vs Optuna: sample efficiency and overhead",
+        "",
+        "Generated by `bench/compare_optuna.py`; do not edit by hand. Command:",
+        "",
+        "```",
+        "OTTO_LIB=build/libotto.so /usr/bin/python3 bench/compare_optuna.py " +
+        " ".join(sys.argv[1:]),
+        "```",
+        "",
+        f"- date: {datetime.date.today()}; machine: {machine()}",
+        f"- {versions}; Python {platform.python_version()}; {args.seeds} seeds per cell; "
+        f"wall time {time.time() - started:.0f} s",
+        "- regret = best value found within the budget minus the optimum (for svm-digits: "
+        "minus the best value any run found); median over seeds; ratio = otto / Optuna "
+        "(< 1: otto better)",
+        "- overhead = mean time per trial outside the objective (ask, suggest, tell, "
+        "sampling), in microseconds",
+        "",
+    ]
+    for s, _, mk_optuna in pairs:
+        lines += [f"## sampler: {s}", ""]
+        header = "| problem | " + " | ".join(
+            f"{b}: otto | {b}: Optuna | {b}: ratio" for b in BUDGETS) + \
+            " | overhead us: otto | Optuna |"
+        lines += [header, "|" + "---|" * (1 + 3 * len(BUDGETS) + 2)]
+        ratios = {b: [] for b in BUDGETS}
+        for problem, _, _ in problems(args.quick):
+            cell = table.get((s, problem))
+            if not cell:
+                continue
+            row = [problem]
+            for b in BUDGETS:
+                mo = statistics.median(cell["otto"]["regret"][b])
+                if "optuna" in cell:
+                    mp = statistics.median(cell["optuna"]["regret"][b])
+                    r = 1.0 if mo == mp else (mo / mp if mp > 0 else math.inf)
+                    ratios[b].append(r)
+                    row += [f"{mo:.3g}", f"{mp:.3g}", f"{r:.2f}"]
+                else:
+                    row += [f"{mo:.3g}", "-", "-"]
+            oo = statistics.mean(cell["otto"]["overhead"]) * 1e6
+            op = (f"{statistics.mean(cell['optuna']['overhead']) * 1e6:.0f}"
+                  if "optuna" in cell else "-")
+            row += [f"{oo:.0f}", op]
+            lines.append("| " + " | ".join(row) + " |")
+        if any(ratios.values()):
+            gm = []
+            for b in BUDGETS:
+                finite = [r for r in ratios[b] if 0 < r < math.inf]
+                gm.append(f"{math.exp(statistics.mean(math.log(r) for r in finite)):.2f}"
+                          if finite else "-")
+            lines += ["", "Geometric mean of the ratios (problems where both are nonzero), "
+                      "by budget: " + ", ".join(f"{b}: {g}" for b, g in zip(BUDGETS, gm)), ""]
+    with open(args.out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
