@@ -10,6 +10,7 @@
 #include "space.h"
 #include "status.h"
 #include "study.h"
+#include "tpe.h"
 #include "trial.h"
 #include <otto/version.h>
 

@@ -1,0 +1,53 @@
+/* otto/tpe.h: the Tree-structured Parzen Estimator sampler, the default
+ * sampler of a study created without one. */
+#ifndef OTTO_TPE_H
+#define OTTO_TPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+#include "sampler.h"
+
+OTTO_BEGIN_DECLS
+
+/* Number of "good" trials among n (the l(x) side). Must return <= n. */
+typedef size_t (*otto_tpe_gamma_fn)(size_t n, void *user_data);
+/* Fill out[0..n) with non-negative weights (not all zero) for n trials in
+ * trial-number order (oldest first). Return OTTO_OK or an error code. */
+typedef int (*otto_tpe_weights_fn)(size_t n, double *out, void *user_data);
+
+typedef struct otto_tpe_options {
+    size_t size;
+    uint64_t seed;              /* OTTO_SEED_NONE (default): the study's */
+    size_t n_startup_trials;    /* random sampling until this many trials (10) */
+    size_t n_ei_candidates;     /* candidates drawn from l(x) per sample (24) */
+    int multivariate;           /* joint kernels over the relative space (1) */
+    int group;                  /* decompose conditional spaces into groups (1) */
+    int constant_liar;          /* running trials count as bad observations (1) */
+    int consider_prior;         /* add a prior kernel (1) */
+    double prior_weight;        /* its weight (1.0) */
+    int consider_magic_clip;    /* lower-bound bandwidths (1) */
+    int consider_endpoints;     /* univariate: bounds as neighbours (0) */
+    int warn_independent_sampling; /* log when multivariate falls back (1) */
+    otto_tpe_gamma_fn gamma;    /* NULL: min(ceil(0.1 n), 25) */
+    void *gamma_user_data;
+    otto_tpe_weights_fn weights; /* NULL: 1 for the newest 25, a ramp before */
+    void *weights_user_data;
+    size_t n_history;           /* use only the newest n finished trials (0: all) */
+} otto_tpe_options;
+
+OTTO_API void otto_tpe_options_init_sized(otto_tpe_options *o, size_t size);
+#define otto_tpe_options_init(o) otto_tpe_options_init_sized((o), sizeof *(o))
+
+/* The TPE sampler with Optuna's algorithm (see otto_sampler_tpe_create(3)).
+ * opts may be NULL for the defaults. Invalid options are OTTO_EINVAL. */
+OTTO_API int otto_sampler_tpe_create(const otto_tpe_options *opts, otto_sampler **out);
+
+/* The default gamma and weights, for callers that wrap them. */
+OTTO_API size_t otto_tpe_default_gamma(size_t n, void *user_data);
+OTTO_API int otto_tpe_default_weights(size_t n, double *out, void *user_data);
+
+OTTO_END_DECLS
+
+#endif /* OTTO_TPE_H */

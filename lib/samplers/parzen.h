@@ -1,0 +1,61 @@
+/* The Parzen estimator of TPE: a weighted mixture of kernels, one per
+ * observation plus an optional prior, over some dimensions of the shared
+ * [0,1] working space. Numeric dims use normal kernels truncated to [0,1]
+ * (integrated over a grid cell for int and step params); categorical dims use
+ * Optuna's smoothed one-hot kernel. */
+#ifndef OTTO_PARZEN_H
+#define OTTO_PARZEN_H
+
+#include "../core/internal.h"
+
+typedef enum otto__pz_kind {
+    OTTO__PZ_CONTINUOUS = 0,
+    OTTO__PZ_DISCRETE = 1,  /* grid cells of width q in [0,1] */
+    OTTO__PZ_CATEGORICAL = 2
+} otto__pz_kind;
+
+typedef struct otto__pz_dim {
+    otto__pz_kind kind;
+    double q;          /* cell width (discrete) */
+    size_t n_choices;  /* categorical */
+} otto__pz_dim;
+
+typedef struct otto__pz_params {
+    int consider_prior;
+    double prior_weight;
+    int consider_magic_clip;
+    int consider_endpoints;
+    int multivariate;   /* Scott's-rule bandwidth instead of neighbour distances */
+} otto__pz_params;
+
+/* Column-major per dimension: the kernels of one dim are contiguous, so the
+ * log-density loop runs over kernels with unit stride. */
+typedef struct otto__parzen {
+    const otto_allocator *alloc;
+    size_t n_dims, n_kernels;
+    const otto__pz_dim *dims;
+    double *log_w;      /* [k] log mixture weight */
+    double *cum_w;      /* [k] cumulative weights, for sampling */
+    double *mu;         /* [d * n_kernels + k] */
+    double *sigma;
+    double *inv_sigma;
+    double *log_z;      /* [d * n_kernels + k] discrete dims: log mass of the kernel in [0,1] */
+    double *base;       /* [k] log w - sum over continuous dims of log(sigma sqrt(2pi) Z) */
+    double *cat_logp;   /* categorical dims: [d][k][c], offsets in cat_off */
+    size_t *cat_off;
+    double *scratch;    /* [k] */
+    double *cum_prod;   /* [k] build-time products of normalizers */
+} otto__parzen;
+
+/* obs: n_obs rows of n_dims unit coordinates (categorical: the index), row
+ * major; weights: n_obs non-negative weights (not all zero unless n_obs 0). */
+int otto__parzen_build(otto__parzen *pz, const otto_allocator *a, const otto__pz_dim *dims,
+                       size_t n_dims, const double *obs, size_t n_obs, const double *weights,
+                       const otto__pz_params *p);
+void otto__parzen_free(otto__parzen *pz);
+/* n samples (row major, n x n_dims) in [0,1] (categorical: index). */
+void otto__parzen_sample(const otto__parzen *pz, otto_rng *r, size_t n, double *out);
+/* log density of n points (row major); discrete dims must hold grid points. */
+void otto__parzen_log_pdf(const otto__parzen *pz, size_t n, const double *x, double *out);
+
+#endif /* OTTO_PARZEN_H */

@@ -1,0 +1,827 @@
+/* The TPE sampler (Bergstra et al. 2011; the components as analysed by
+ * Watanabe 2023 and implemented by Optuna): split the observed trials into
+ * the best gamma(n) ("below", density l) and the rest ("above", density g),
+ * draw candidates from l and keep the one maximizing l(x)/g(x).
+ *
+ * Univariate mode estimates one parameter at a time when it is suggested;
+ * multivariate mode estimates the relative search space jointly at ask time,
+ * decomposed into groups of parameters that always appear together (group
+ * mode) so conditional spaces are handled. Pruned trials rank after complete
+ * ones by how far they got, infeasible trials (constraints > 0) after those,
+ * and running trials ("constant liar") always count as bad. The sampler keeps
+ * no state between calls: everything comes from the view, so it is safe from
+ * many threads at once. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/options.h"
+#include "parzen.h"
+
+typedef struct tpe {
+    otto_tpe_options o;
+} tpe;
+
+/* One parameter of a sampling problem: its interned name and the
+ * distribution it is sampled with now. */
+typedef struct column {
+    const otto__name *name;
+    const otto__spec *spec;
+} column;
+
+typedef struct group {
+    column *cols;
+    size_t n;
+} group;
+
+typedef struct groups {
+    group *g;
+    size_t n, cap;
+} groups;
+
+/* A trial gathered for estimation, with its ranking key (smaller is better). */
+typedef struct ranked {
+    int cls;           /* 0 feasible complete, 1 pruned, 2 infeasible, 3 running */
+    double k1, k2;
+    int64_t number;
+    size_t row;        /* its row of unit coordinates */
+    const otto_trial *trial;
+} ranked;
+
+enum { CLS_COMPLETE = 0, CLS_PRUNED = 1, CLS_INFEASIBLE = 2, CLS_RUNNING = 3 };
+
+/* ---- defaults ------------------------------------------------------------------------ */
+
+size_t otto_tpe_default_gamma(size_t n, void *user_data)
+{
+    (void)user_data;
+    size_t g = (n + 9) / 10; /* ceil(0.1 n) */
+    return g < 25 ? g : 25;
+}
+
+int otto_tpe_default_weights(size_t n, double *out, void *user_data)
+{
+    (void)user_data;
+    if (n < 25) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = 1.0;
+        return OTTO_OK;
+    }
+    size_t ramp = n - 25; /* linspace(1/n, 1, n - 25) for the oldest trials */
+    for (size_t i = 0; i < ramp; i++)
+        out[i] = ramp == 1 ? 1.0 / (double)n
+                           : 1.0 / (double)n + (double)i * (1.0 - 1.0 / (double)n) /
+                                                   (double)(ramp - 1);
+    for (size_t i = ramp; i < n; i++)
+        out[i] = 1.0;
+    return OTTO_OK;
+}
+
+/* ---- helpers over the view ----------------------------------------------------------- */
+
+static const otto_allocator *alloc_of(const otto_view *v) { return &v->study->alloc; }
+
+static const otto__spec *spec_of(const otto_distribution *d)
+{
+    /* the core passes the interned spec's own distribution */
+    return (const otto__spec *)(const void *)((const char *)d - offsetof(otto__spec, dist));
+}
+
+static const otto__param *find_param(const otto_trial *t, const otto__name *nm, size_t hint)
+{
+    if (hint < t->n_params && t->params[hint].spec->name == nm)
+        return &t->params[hint];
+    for (size_t j = 0; j < t->n_params; j++)
+        if (t->params[j].spec->name == nm)
+            return &t->params[j];
+    return NULL;
+}
+
+static int usable(const otto_trial *t)
+{
+    int st = atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
+    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
+}
+
+static size_t window_start(const tpe *s, const otto_view *v)
+{
+    size_t n = otto_view_count(v);
+    return s->o.n_history && n > s->o.n_history ? n - s->o.n_history : 0;
+}
+
+static size_t count_usable(const tpe *s, const otto_view *v)
+{
+    size_t c = 0;
+    for (size_t i = window_start(s, v); i < otto_view_count(v); i++)
+        c += usable(otto_view_trial(v, i));
+    return c;
+}
+
+static int single_valued(const otto_distribution *d)
+{
+    return d->kind == OTTO_DIST_CATEGORICAL ? d->n_choices == 1 : d->low == d->high;
+}
+
+/* ---- groups of parameters seen together ----------------------------------------------- */
+
+static void groups_free(const otto_allocator *a, groups *gs)
+{
+    for (size_t i = 0; i < gs->n; i++)
+        otto__free(a, gs->g[i].cols);
+    otto__free(a, gs->g);
+    memset(gs, 0, sizeof *gs);
+}
+
+static int groups_push(const otto_allocator *a, groups *gs, column *cols, size_t n)
+{
+    if (n == 0) {
+        otto__free(a, cols);
+        return OTTO_OK;
+    }
+    if (gs->n == gs->cap) {
+        size_t cap = gs->cap ? 2 * gs->cap : 4;
+        group *g = otto__reallocarray(a, gs->g, cap, sizeof *g);
+        if (!g) {
+            otto__free(a, cols);
+            return OTTO_ENOMEM;
+        }
+        gs->g = g;
+        gs->cap = cap;
+    }
+    gs->g[gs->n].cols = cols;
+    gs->g[gs->n].n = n;
+    gs->n++;
+    return OTTO_OK;
+}
+
+/* Optuna's group decomposition: each group splits into the part a trial has
+ * and the part it has not; the trial's new names form a group of their own. */
+static int groups_add_trial(const otto_allocator *a, groups *gs, const otto_trial *t)
+{
+    /* fast path: the trial has exactly the one group's names, in order */
+    if (gs->n == 1 && gs->g[0].n == t->n_params) {
+        size_t j = 0;
+        while (j < t->n_params && gs->g[0].cols[j].name == t->params[j].spec->name)
+            j++;
+        if (j == t->n_params) {
+            for (j = 0; j < t->n_params; j++)
+                gs->g[0].cols[j].spec = t->params[j].spec;
+            return OTTO_OK;
+        }
+    }
+    unsigned char *used = otto__calloc(a, t->n_params + 1, 1);
+    groups next = {0};
+    int rc = used ? OTTO_OK : OTTO_ENOMEM;
+    for (size_t i = 0; !rc && i < gs->n; i++) {
+        const group *g = &gs->g[i];
+        column *in = otto__calloc(a, g->n, sizeof *in), *out = otto__calloc(a, g->n, sizeof *out);
+        if (!in || !out) {
+            otto__free(a, in);
+            otto__free(a, out);
+            rc = OTTO_ENOMEM;
+            break;
+        }
+        size_t n_in = 0, n_out = 0;
+        for (size_t c = 0; c < g->n; c++) {
+            size_t j = 0;
+            while (j < t->n_params && t->params[j].spec->name != g->cols[c].name)
+                j++;
+            if (j < t->n_params) {
+                in[n_in].name = g->cols[c].name;
+                in[n_in++].spec = t->params[j].spec;
+                used[j] = 1;
+            } else {
+                out[n_out++] = g->cols[c];
+            }
+        }
+        rc = groups_push(a, &next, in, n_in);
+        if (!rc)
+            rc = groups_push(a, &next, out, n_out);
+        else
+            otto__free(a, out);
+    }
+    if (!rc) {
+        column *fresh = otto__calloc(a, t->n_params + 1, sizeof *fresh);
+        size_t n = 0;
+        rc = fresh ? OTTO_OK : OTTO_ENOMEM;
+        for (size_t j = 0; !rc && j < t->n_params; j++)
+            if (!used[j]) {
+                fresh[n].name = t->params[j].spec->name;
+                fresh[n++].spec = t->params[j].spec;
+            }
+        if (!rc)
+            rc = groups_push(a, &next, fresh, n);
+    }
+    otto__free(a, used);
+    if (rc) {
+        groups_free(a, &next);
+        return rc;
+    }
+    groups_free(a, gs);
+    *gs = next;
+    return OTTO_OK;
+}
+
+/* The intersection (same distributions) of the usable trials' params. */
+static int intersection_add_trial(const otto_allocator *a, groups *gs, const otto_trial *t,
+                                  int first)
+{
+    if (first) {
+        column *cols = otto__calloc(a, t->n_params + 1, sizeof *cols);
+        if (!cols)
+            return OTTO_ENOMEM;
+        for (size_t j = 0; j < t->n_params; j++) {
+            cols[j].name = t->params[j].spec->name;
+            cols[j].spec = t->params[j].spec;
+        }
+        return groups_push(a, gs, cols, t->n_params);
+    }
+    if (gs->n == 0)
+        return OTTO_OK;
+    group *g = &gs->g[0];
+    size_t kept = 0;
+    for (size_t c = 0; c < g->n; c++) {
+        const otto__param *p = find_param(t, g->cols[c].name, c);
+        if (p && p->spec == g->cols[c].spec)
+            g->cols[kept++] = g->cols[c];
+    }
+    g->n = kept;
+    return OTTO_OK;
+}
+
+static int compute_groups(const tpe *s, const otto_view *v, groups *gs)
+{
+    const otto_allocator *a = alloc_of(v);
+    memset(gs, 0, sizeof *gs);
+    int first = 1, rc = OTTO_OK;
+    for (size_t i = window_start(s, v); !rc && i < otto_view_count(v); i++) {
+        const otto_trial *t = otto_view_trial(v, i);
+        if (!usable(t))
+            continue;
+        rc = s->o.group ? groups_add_trial(a, gs, t) : intersection_add_trial(a, gs, t, first);
+        first = 0;
+    }
+    /* params with a single value need no sampling */
+    for (size_t i = 0; !rc && i < gs->n; i++) {
+        size_t kept = 0;
+        for (size_t c = 0; c < gs->g[i].n; c++)
+            if (!single_valued(&gs->g[i].cols[c].spec->dist))
+                gs->g[i].cols[kept++] = gs->g[i].cols[c];
+        gs->g[i].n = kept;
+    }
+    if (rc)
+        groups_free(a, gs);
+    return rc;
+}
+
+/* ---- gathering and ranking observations ------------------------------------------------- */
+
+typedef struct gathered {
+    ranked *r;
+    size_t n, n_usable;
+    double *unit; /* n rows x n_cols */
+} gathered;
+
+static void gathered_free(const otto_allocator *a, gathered *g)
+{
+    otto__free(a, g->r);
+    otto__free(a, g->unit);
+    memset(g, 0, sizeof *g);
+}
+
+/* Unit coordinates of t's values for the columns; 0 if t lacks one or has it
+ * outside the distribution sampled now. */
+static int trial_row(const otto_trial *t, const column *cols, size_t n_cols, double *row)
+{
+    for (size_t c = 0; c < n_cols; c++) {
+        const otto__param *p = find_param(t, cols[c].name, c);
+        if (!p)
+            return 0;
+        const otto_distribution *d = &cols[c].spec->dist;
+        if (d->kind == OTTO_DIST_CATEGORICAL) {
+            row[c] = p->value;
+            continue;
+        }
+        double u = otto_distribution_to_unit(d, p->value);
+        if (!(u >= -1e-9 && u <= 1.0 + 1e-9))
+            return 0;
+        row[c] = u < 0.0 ? 0.0 : u > 1.0 ? 1.0 : u;
+    }
+    return 1;
+}
+
+static double violation(const otto_trial *t)
+{
+    double v = 0;
+    for (size_t i = 0; i < t->n_constraints; i++)
+        v += fmax(t->constraints[i], 0.0);
+    return v;
+}
+
+static void rank_single(const otto_view *v, const otto_trial *t, ranked *r)
+{
+    double sign = otto_view_maximize(v, 0) ? -1.0 : 1.0;
+    int st = atomic_load(&((otto_trial *)t)->state);
+    double viol = violation(t);
+    if (viol > 0) {
+        r->cls = CLS_INFEASIBLE;
+        r->k1 = viol;
+        r->k2 = 0;
+    } else if (st == OTTO_TRIAL_COMPLETE) {
+        r->cls = CLS_COMPLETE;
+        r->k1 = sign * t->values[0];
+        r->k2 = 0;
+    } else { /* pruned: further is better, then the value there */
+        r->cls = CLS_PRUNED;
+        if (t->n_inter) {
+            const otto__step_value *last = &t->inter[t->n_inter - 1];
+            r->k1 = -(double)last->step;
+            r->k2 = isnan(last->value) ? INFINITY : sign * last->value;
+        } else {
+            r->k1 = 1.0;
+            r->k2 = 0.0;
+        }
+    }
+}
+
+static int dominates(const otto_view *v, const double *a, const double *b)
+{
+    int strictly = 0;
+    for (size_t k = 0; k < otto_view_n_objectives(v); k++) {
+        double x = otto_view_maximize(v, k) ? -a[k] : a[k];
+        double y = otto_view_maximize(v, k) ? -b[k] : b[k];
+        if (x > y)
+            return 0;
+        strictly |= x < y;
+    }
+    return strictly;
+}
+
+/* Multi-objective: non-dominated rank, then (negated) crowding distance. */
+static int rank_multi(const otto_view *v, gathered *g)
+{
+    const otto_allocator *a = alloc_of(v);
+    size_t m = 0;
+    for (size_t i = 0; i < g->n; i++)
+        m += g->r[i].cls == CLS_COMPLETE;
+    if (m == 0)
+        return OTTO_OK;
+    ranked **c = otto__calloc(a, m, sizeof *c);
+    size_t *dom_count = otto__calloc(a, m, sizeof *dom_count);
+    unsigned char *done = otto__calloc(a, m, 1);
+    if (!c || !dom_count || !done) {
+        otto__free(a, c);
+        otto__free(a, dom_count);
+        otto__free(a, done);
+        return OTTO_ENOMEM;
+    }
+    m = 0;
+    for (size_t i = 0; i < g->n; i++)
+        if (g->r[i].cls == CLS_COMPLETE)
+            c[m++] = &g->r[i];
+    size_t n_obj = otto_view_n_objectives(v), left = m;
+    for (int rank = 0; left; rank++) {
+        for (size_t i = 0; i < m; i++) {
+            dom_count[i] = 0;
+            for (size_t j = 0; !done[i] && j < m; j++)
+                if (!done[j] && dominates(v, c[j]->trial->values, c[i]->trial->values))
+                    dom_count[i]++;
+        }
+        size_t front = 0;
+        for (size_t i = 0; i < m; i++)
+            if (!done[i] && dom_count[i] == 0) {
+                c[i]->k1 = rank;
+                c[i]->k2 = 0;
+                front++;
+            }
+        /* crowding distance inside the front: boundary points first */
+        for (size_t k = 0; k < n_obj; k++) {
+            double lo = INFINITY, hi = -INFINITY;
+            for (size_t i = 0; i < m; i++)
+                if (!done[i] && dom_count[i] == 0) {
+                    lo = fmin(lo, c[i]->trial->values[k]);
+                    hi = fmax(hi, c[i]->trial->values[k]);
+                }
+            for (size_t i = 0; i < m; i++)
+                if (!done[i] && dom_count[i] == 0) {
+                    double x = c[i]->trial->values[k];
+                    if (x == lo || x == hi || !(hi > lo))
+                        c[i]->k2 = -INFINITY;
+                    else
+                        c[i]->k2 -= fmin(x - lo, hi - x) / (hi - lo);
+                }
+        }
+        for (size_t i = 0; i < m; i++)
+            if (!done[i] && dom_count[i] == 0) {
+                done[i] = 1;
+                left--;
+            }
+        (void)front;
+    }
+    otto__free(a, c);
+    otto__free(a, dom_count);
+    otto__free(a, done);
+    return OTTO_OK;
+}
+
+static int gather(const tpe *s, const otto_view *v, const column *cols, size_t n_cols,
+                  gathered *g)
+{
+    const otto_allocator *a = alloc_of(v);
+    memset(g, 0, sizeof *g);
+    const otto_trial *const *running = NULL;
+    size_t n_running = 0;
+    if (s->o.constant_liar && otto_view_running(v, &running, &n_running))
+        return OTTO_ENOMEM;
+    size_t start = window_start(s, v), cap = otto_view_count(v) - start + n_running + 1;
+    g->r = otto__calloc(a, cap, sizeof *g->r);
+    g->unit = otto__reallocarray(a, NULL, cap * (n_cols ? n_cols : 1), sizeof(double));
+    if (!g->r || !g->unit) {
+        gathered_free(a, g);
+        return OTTO_ENOMEM;
+    }
+    int multi = otto_view_n_objectives(v) > 1;
+    for (size_t i = start; i < otto_view_count(v) + n_running; i++) {
+        const otto_trial *t =
+            i < otto_view_count(v) ? otto_view_trial(v, i) : running[i - otto_view_count(v)];
+        int is_running = i >= otto_view_count(v);
+        if (!is_running && !usable(t))
+            continue;
+        if (!trial_row(t, cols, n_cols, g->unit + g->n * n_cols))
+            continue;
+        ranked *r = &g->r[g->n];
+        r->number = t->number;
+        r->row = g->n;
+        r->trial = t;
+        if (is_running) {
+            r->cls = CLS_RUNNING;
+        } else if (multi) {
+            int st = atomic_load(&((otto_trial *)t)->state);
+            double viol = violation(t);
+            r->cls = viol > 0 ? CLS_INFEASIBLE : st == OTTO_TRIAL_COMPLETE ? CLS_COMPLETE
+                                                                           : CLS_PRUNED;
+            r->k1 = r->cls == CLS_INFEASIBLE ? viol : 0;
+        } else {
+            rank_single(v, t, r);
+        }
+        g->n_usable += !is_running;
+        g->n++;
+    }
+    return multi ? rank_multi(v, g) : OTTO_OK;
+}
+
+static int cmp_rank(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    if (a->cls != b->cls)
+        return a->cls < b->cls ? -1 : 1;
+    if (a->k1 != b->k1)
+        return a->k1 < b->k1 ? -1 : 1;
+    if (a->k2 != b->k2)
+        return a->k2 < b->k2 ? -1 : 1;
+    return (a->number > b->number) - (a->number < b->number);
+}
+
+static int cmp_number(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    return (a->number > b->number) - (a->number < b->number);
+}
+
+static int sorted_by_number(const ranked *r, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (r[i - 1].number > r[i].number)
+            return 0;
+    return 1;
+}
+
+/* Reorder g->r into the n_below best (by rank) followed by the rest, each
+ * part in trial-number order. n_below is at most 25 by default, so a bounded
+ * insertion selection beats sorting all n; gathering already yields the view
+ * order, which is number order in serial runs, so the big part rarely needs
+ * a sort. */
+static int split(const otto_allocator *a, gathered *g, size_t n_below)
+{
+    if (n_below == 0) {
+        if (!sorted_by_number(g->r, g->n))
+            qsort(g->r, g->n, sizeof *g->r, cmp_number);
+        return OTTO_OK;
+    }
+    size_t *best = otto__malloc(a, n_below * sizeof *best);
+    unsigned char *chosen = otto__calloc(a, g->n, 1);
+    ranked *tmp = otto__malloc(a, g->n * sizeof *tmp);
+    if (!best || !chosen || !tmp) {
+        otto__free(a, best);
+        otto__free(a, chosen);
+        otto__free(a, tmp);
+        return OTTO_ENOMEM;
+    }
+    size_t nb = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        if (g->r[i].cls == CLS_RUNNING)
+            continue;
+        if (nb == n_below && cmp_rank(&g->r[i], &g->r[best[nb - 1]]) >= 0)
+            continue;
+        size_t j = nb < n_below ? nb++ : nb - 1;
+        while (j > 0 && cmp_rank(&g->r[i], &g->r[best[j - 1]]) < 0) {
+            best[j] = best[j - 1];
+            j--;
+        }
+        best[j] = i;
+    }
+    for (size_t j = 0; j < nb; j++)
+        chosen[best[j]] = 1;
+    size_t lo = 0, hi = nb;
+    for (size_t i = 0; i < g->n; i++)
+        tmp[chosen[i] ? lo++ : hi++] = g->r[i];
+    memcpy(g->r, tmp, g->n * sizeof *tmp);
+    if (!sorted_by_number(g->r, nb))
+        qsort(g->r, nb, sizeof *g->r, cmp_number);
+    if (!sorted_by_number(g->r + nb, g->n - nb))
+        qsort(g->r + nb, g->n - nb, sizeof *g->r, cmp_number);
+    otto__free(a, best);
+    otto__free(a, chosen);
+    otto__free(a, tmp);
+    return OTTO_OK;
+}
+
+/* ---- one TPE draw over some columns ----------------------------------------------------- */
+
+static void pz_dim_of(const otto_distribution *d, otto__pz_dim *pd)
+{
+    memset(pd, 0, sizeof *pd);
+    if (d->kind == OTTO_DIST_CATEGORICAL) {
+        pd->kind = OTTO__PZ_CATEGORICAL;
+        pd->n_choices = d->n_choices;
+    } else if (!(d->flags & OTTO_LOG) && (d->kind == OTTO_DIST_INT || d->step > 0)) {
+        pd->kind = OTTO__PZ_DISCRETE;
+        pd->q = d->step / (d->high - d->low + d->step);
+    } else {
+        pd->kind = OTTO__PZ_CONTINUOUS;
+    }
+}
+
+static int side_weights(const tpe *s, size_t n, double *w)
+{
+    if (n == 0)
+        return OTTO_OK;
+    int rc = s->o.weights ? s->o.weights(n, w, s->o.weights_user_data)
+                          : otto_tpe_default_weights(n, w, NULL);
+    if (rc)
+        return otto__error(rc < 0 ? rc : OTTO_ECALLBACK, "tpe: the weights function failed");
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(w[i] >= 0) || !isfinite(w[i]))
+            return otto__error(OTTO_ECALLBACK, "tpe: weight %zu is %g (must be finite, >= 0)",
+                               i, w[i]);
+        sum += w[i];
+    }
+    if (!(sum > 0))
+        return otto__error(OTTO_ECALLBACK, "tpe: the weights are all zero");
+    return OTTO_OK;
+}
+
+/* Fit l and g on the gathered trials and write the best of n_ei candidates
+ * (internal values, one per column) to out. */
+static int tpe_draw(const tpe *s, const otto_view *v, otto_rng *rng, const column *cols,
+                    size_t n_cols, gathered *g, int multivariate, double *out)
+{
+    const otto_allocator *a = alloc_of(v);
+    size_t n_below = s->o.gamma ? s->o.gamma(g->n, s->o.gamma_user_data)
+                                : otto_tpe_default_gamma(g->n, NULL);
+    if (n_below > g->n_usable)
+        n_below = g->n_usable;
+    size_t n_above = g->n - n_below;
+    if (split(a, g, n_below))
+        return otto__error(OTTO_ENOMEM, "tpe: out of memory");
+
+    size_t n_ei = s->o.n_ei_candidates;
+    otto__pz_dim *dims = otto__calloc(a, n_cols, sizeof *dims);
+    double *w = otto__calloc(a, g->n + 1, sizeof *w);
+    double *obs = otto__reallocarray(a, NULL, (g->n + 1) * n_cols, sizeof *obs);
+    double *cand = otto__calloc(a, n_ei * n_cols, sizeof *cand);
+    double *internal = otto__calloc(a, n_ei * n_cols, sizeof *internal);
+    double *ll = otto__calloc(a, 2 * n_ei, sizeof *ll);
+    otto__parzen l = {0}, gz = {0};
+    int rc = dims && w && obs && cand && internal && ll ? OTTO_OK : OTTO_ENOMEM;
+    for (size_t c = 0; !rc && c < n_cols; c++)
+        pz_dim_of(&cols[c].spec->dist, &dims[c]);
+    for (size_t i = 0; !rc && i < g->n; i++)
+        memcpy(obs + i * n_cols, g->unit + g->r[i].row * n_cols, n_cols * sizeof *obs);
+    otto__pz_params pp = {s->o.consider_prior, s->o.prior_weight, s->o.consider_magic_clip,
+                          s->o.consider_endpoints, multivariate};
+    if (!rc)
+        rc = side_weights(s, n_below, w);
+    if (!rc)
+        rc = otto__parzen_build(&l, a, dims, n_cols, obs, n_below, w, &pp);
+    if (!rc)
+        rc = side_weights(s, n_above, w + n_below);
+    if (!rc)
+        rc = otto__parzen_build(&gz, a, dims, n_cols, obs + n_below * n_cols, n_above,
+                                w + n_below, &pp);
+    if (!rc) {
+        otto__parzen_sample(&l, rng, n_ei, cand);
+        /* snap candidates onto their grids, so densities are taken where the
+         * value will actually be */
+        for (size_t i = 0; i < n_ei; i++)
+            for (size_t c = 0; c < n_cols; c++) {
+                const otto_distribution *d = &cols[c].spec->dist;
+                double *u = &cand[i * n_cols + c];
+                if (d->kind == OTTO_DIST_CATEGORICAL) {
+                    internal[i * n_cols + c] = *u;
+                } else {
+                    internal[i * n_cols + c] = otto_distribution_from_unit(d, *u);
+                    *u = fmin(fmax(otto_distribution_to_unit(d, internal[i * n_cols + c]), 0), 1);
+                }
+            }
+        otto__parzen_log_pdf(&l, n_ei, cand, ll);
+        otto__parzen_log_pdf(&gz, n_ei, cand, ll + n_ei);
+        size_t best = 0;
+        double best_score = -INFINITY;
+        for (size_t i = 0; i < n_ei; i++) {
+            double score = ll[i] - ll[n_ei + i];
+            if (score > best_score) {
+                best_score = score;
+                best = i;
+            }
+        }
+        memcpy(out, internal + best * n_cols, n_cols * sizeof *out);
+    }
+    otto__parzen_free(&l);
+    otto__parzen_free(&gz);
+    otto__free(a, dims);
+    otto__free(a, w);
+    otto__free(a, obs);
+    otto__free(a, cand);
+    otto__free(a, internal);
+    otto__free(a, ll);
+    return rc == OTTO_ENOMEM ? otto__error(rc, "tpe: out of memory") : rc;
+}
+
+static double random_value(otto_rng *rng, const otto_distribution *d)
+{
+    return otto_distribution_from_unit(d, otto_rng_uniform(rng));
+}
+
+/* ---- vtable ---------------------------------------------------------------------------------- */
+
+static int tpe_infer(void *state, const otto_view *v, const otto_trial *trial, otto_space *space)
+{
+    (void)trial;
+    const tpe *s = state;
+    if (!s->o.multivariate || count_usable(s, v) < s->o.n_startup_trials)
+        return OTTO_OK;
+    groups gs;
+    int rc = compute_groups(s, v, &gs);
+    for (size_t i = 0; !rc && i < gs.n; i++)
+        for (size_t c = 0; !rc && c < gs.g[i].n; c++)
+            rc = otto__space_add(space, gs.g[i].cols[c].name->str, &gs.g[i].cols[c].spec->dist);
+    groups_free(alloc_of(v), &gs);
+    return rc;
+}
+
+static int tpe_relative(void *state, const otto_view *v, otto_trial *trial,
+                        const otto_space *space, double *out)
+{
+    const tpe *s = state;
+    const otto_allocator *a = alloc_of(v);
+    otto_rng *rng = otto_trial_rng(trial);
+    groups gs;
+    int rc = compute_groups(s, v, &gs);
+    for (size_t i = 0; !rc && i < gs.n; i++) {
+        group *gr = &gs.g[i];
+        if (gr->n == 0)
+            continue;
+        double *vals = otto__calloc(a, gr->n, sizeof *vals);
+        size_t *pos = otto__calloc(a, gr->n, sizeof *pos);
+        gathered g = {0};
+        rc = vals && pos ? OTTO_OK : otto__error(OTTO_ENOMEM, "tpe: out of memory");
+        for (size_t c = 0; !rc && c < gr->n; c++)
+            if (otto_space_find(space, gr->cols[c].name->str, &pos[c]))
+                rc = otto__error(OTTO_ECALLBACK, "tpe: relative space lost '%s'",
+                                 gr->cols[c].name->str);
+        if (!rc)
+            rc = gather(s, v, gr->cols, gr->n, &g);
+        if (!rc && g.n_usable < s->o.n_startup_trials) {
+            /* a rarely used branch: random until it has enough trials */
+            for (size_t c = 0; c < gr->n; c++)
+                vals[c] = random_value(rng, &gr->cols[c].spec->dist);
+        } else if (!rc) {
+            rc = tpe_draw(s, v, rng, gr->cols, gr->n, &g, 1, vals);
+        }
+        for (size_t c = 0; !rc && c < gr->n; c++)
+            out[pos[c]] = vals[c];
+        gathered_free(a, &g);
+        otto__free(a, vals);
+        otto__free(a, pos);
+    }
+    groups_free(a, &gs);
+    return rc;
+}
+
+static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, const char *name,
+                           const otto_distribution *dist, double *out)
+{
+    const tpe *s = state;
+    const otto_allocator *a = alloc_of(v);
+    otto_rng *rng = otto_trial_rng(trial);
+    const otto__spec *spec = spec_of(dist);
+    column col = {spec->name, spec};
+    if (single_valued(dist) || count_usable(s, v) < s->o.n_startup_trials) {
+        *out = random_value(rng, dist);
+        return OTTO_OK;
+    }
+    gathered g;
+    int rc = gather(s, v, &col, 1, &g);
+    if (!rc && g.n_usable < s->o.n_startup_trials) {
+        *out = random_value(rng, dist);
+    } else if (!rc) {
+        if (s->o.multivariate && s->o.warn_independent_sampling)
+            otto__log(&v->study->log, OTTO_LEVEL_WARNING,
+                      "tpe: '%s' is outside the relative search space; sampled "
+                      "independently (univariate TPE)",
+                      name);
+        rc = tpe_draw(s, v, rng, &col, 1, &g, 0, out);
+    }
+    gathered_free(a, &g);
+    return rc;
+}
+
+static void tpe_destroy(void *state) { free(state); }
+
+static const otto_sampler_vtable tpe_vtable = {
+    .size = sizeof(otto_sampler_vtable),
+    .name = "tpe",
+    .infer_relative_space = tpe_infer,
+    .sample_relative = tpe_relative,
+    .sample_independent = tpe_independent,
+    .destroy = tpe_destroy,
+};
+
+void otto_tpe_options_init_sized(otto_tpe_options *o, size_t size)
+{
+    otto_tpe_options def;
+    memset(&def, 0, sizeof def);
+    def.seed = OTTO_SEED_NONE;
+    def.n_startup_trials = 10;
+    def.n_ei_candidates = 24;
+    def.multivariate = 1;
+    def.group = 1;
+    def.constant_liar = 1;
+    def.consider_prior = 1;
+    def.prior_weight = 1.0;
+    def.consider_magic_clip = 1;
+    def.consider_endpoints = 0;
+    def.warn_independent_sampling = 1;
+    OTTO__OPTIONS_INIT(o, size, def);
+}
+
+static int check_flag(int v, const char *name)
+{
+    if (v != 0 && v != 1)
+        return otto__error(OTTO_EINVAL, "tpe_options: %s must be 0 or 1 (got %d)", name, v);
+    return OTTO_OK;
+}
+
+int otto_sampler_tpe_create(const otto_tpe_options *opts, otto_sampler **out)
+{
+    if (out)
+        *out = NULL;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "sampler_tpe_create: out is NULL");
+    otto_tpe_options o;
+    otto_tpe_options_init(&o);
+    int rc = opts ? otto__options_copy(&o, sizeof o, opts, "tpe_options") : OTTO_OK;
+    if (!rc && o.n_ei_candidates < 1)
+        rc = otto__error(OTTO_EINVAL, "tpe_options: n_ei_candidates must be >= 1");
+    if (!rc && o.n_ei_candidates > 100000)
+        rc = otto__error(OTTO_EINVAL, "tpe_options: n_ei_candidates %zu is unreasonably large",
+                         o.n_ei_candidates);
+    if (!rc && !(o.prior_weight > 0 && isfinite(o.prior_weight)))
+        rc = otto__error(OTTO_EINVAL, "tpe_options: prior_weight %g must be finite and > 0",
+                         o.prior_weight);
+    if (!rc)
+        rc = check_flag(o.multivariate, "multivariate");
+    if (!rc)
+        rc = check_flag(o.group, "group");
+    if (!rc)
+        rc = check_flag(o.constant_liar, "constant_liar");
+    if (!rc)
+        rc = check_flag(o.consider_prior, "consider_prior");
+    if (!rc)
+        rc = check_flag(o.consider_magic_clip, "consider_magic_clip");
+    if (!rc)
+        rc = check_flag(o.consider_endpoints, "consider_endpoints");
+    if (!rc)
+        rc = check_flag(o.warn_independent_sampling, "warn_independent_sampling");
+    if (!rc && o.group && !o.multivariate)
+        rc = otto__error(OTTO_EINVAL, "tpe_options: group needs multivariate");
+    if (rc)
+        return rc;
+    tpe *s = calloc(1, sizeof *s);
+    if (!s)
+        return otto__error(OTTO_ENOMEM, "sampler_tpe_create: out of memory");
+    s->o = o;
+    return otto_sampler_create(&tpe_vtable, s, o.seed, out);
+}

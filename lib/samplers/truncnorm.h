@@ -1,0 +1,16 @@
+/* Numerically stable pieces of the (truncated) standard normal distribution,
+ * shared by the Parzen estimator: log CDF far into the tails, log of the mass
+ * between two points, and sampling truncated to an interval. */
+#ifndef OTTO_TRUNCNORM_H
+#define OTTO_TRUNCNORM_H
+
+#include "../core/internal.h"
+
+/* log Phi(z), accurate for z down to about -1e150. */
+double otto__log_ndtr(double z);
+/* log(Phi(b) - Phi(a)) for a <= b; -inf when a == b. */
+double otto__log_gauss_mass(double a, double b);
+/* A draw from N(mu, sigma^2) truncated to [lo, hi] (mu inside or near it). */
+double otto__truncnorm_sample(otto_rng *r, double mu, double sigma, double lo, double hi);
+
+#endif /* OTTO_TRUNCNORM_H */
