@@ -77,6 +77,8 @@ static otto_study *new_study(const otto_allocator *a)
     otto_study_options_init(&so);
     so.seed = 1;
     so.allocator = a;
+    if (otto_sampler_random_create(NULL, &so.sampler))
+        return NULL;
     otto_study *s;
     return otto_study_create(&so, &s) ? NULL : s;
 }

@@ -54,7 +54,8 @@ static inline void capture_log(otto_log_level level, const char *msg, void *ud)
     snprintf(c->last, sizeof c->last, "%s", msg);
 }
 
-/* A seeded single-objective study with the given sampler (NULL: random). */
+/* A seeded single-objective study with the given sampler (NULL: the default,
+ * TPE). */
 static inline otto_study *make_study(uint64_t seed, otto_direction dir, otto_sampler *sampler,
                                      log_capture *logs)
 {
@@ -70,6 +71,14 @@ static inline otto_study *make_study(uint64_t seed, otto_direction dir, otto_sam
     otto_study *s = NULL;
     assert_ok(otto_study_create(&so, &s));
     return s;
+}
+
+/* A seeded study with the random sampler, for tests of the core. */
+static inline otto_study *make_random_study(uint64_t seed, otto_direction dir, log_capture *logs)
+{
+    otto_sampler *sm = NULL;
+    assert_ok(otto_sampler_random_create(NULL, &sm));
+    return make_study(seed, dir, sm, logs);
 }
 
 #endif /* OTTO_TEST_COMMON_H */

@@ -47,8 +47,10 @@ static void f_free(void *ud, void *p)
     free(p);
 }
 
-/* A scenario touching every allocating path; returns the first error. */
-static int scenario(failing *f)
+/* A scenario touching every allocating path of the core (random sampler,
+ * many trials) or of TPE (few trials past its startup); returns the first
+ * error. */
+static int scenario(failing *f, int tpe)
 {
     otto_allocator a = {f_malloc, f_realloc, f_free, f};
     otto_study_options so;
@@ -56,15 +58,22 @@ static int scenario(failing *f)
     so.seed = 1;
     so.allocator = &a;
     so.name = "oom";
+    otto_tpe_options to;
+    otto_tpe_options_init(&to);
+    to.n_startup_trials = 3;
+    int rc = tpe ? otto_sampler_tpe_create(&to, &so.sampler)
+                 : otto_sampler_random_create(NULL, &so.sampler);
+    if (rc)
+        return rc;
     otto_study *s;
-    int rc = otto_study_create(&so, &s);
+    rc = otto_study_create(&so, &s);
     if (rc)
         return rc;
     const char *ch[] = {"a", "b", "c"};
     otto_param_value pv[] = {{.name = "x", .kind = OTTO_VALUE_NUMBER, .number = 0.5},
                              {.name = "c", .kind = OTTO_VALUE_LABEL, .label = "b"}};
     rc = otto_study_enqueue_trial(s, pv, 2);
-    for (int i = 0; !rc && i < 70; i++) {
+    for (int i = 0; !rc && i < (tpe ? 6 : 70); i++) {
         otto_trial *t;
         rc = otto_study_ask(s, &t);
         if (rc)
@@ -102,18 +111,17 @@ static int scenario(failing *f)
     return rc;
 }
 
-static void every_allocation_failure_is_handled(void **state)
+static void every_allocation_failure_is_handled(int tpe)
 {
-    (void)state;
     failing probe = {-1, 0, 0};
-    assert_ok(scenario(&probe));
+    assert_ok(scenario(&probe, tpe));
     assert_int_equal(probe.live, 0);
     long total = probe.total;
     assert_true(total > 100);
     int enomem = 0;
     for (long n = 0; n < total; n++) {
         failing f = {n, 0, 0};
-        int rc = scenario(&f);
+        int rc = scenario(&f, tpe);
         assert_true(rc == OTTO_OK || rc == OTTO_ENOMEM);
         enomem += rc == OTTO_ENOMEM;
         assert_int_equal(f.live, 0); /* nothing leaked through the allocator */
@@ -121,10 +129,23 @@ static void every_allocation_failure_is_handled(void **state)
     assert_true(enomem > 0);
 }
 
+static void core_allocation_failures(void **state)
+{
+    (void)state;
+    every_allocation_failure_is_handled(0);
+}
+
+static void tpe_allocation_failures(void **state)
+{
+    (void)state;
+    every_allocation_failure_is_handled(1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_allocation_failure_is_handled),
+        cmocka_unit_test(core_allocation_failures),
+        cmocka_unit_test(tpe_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

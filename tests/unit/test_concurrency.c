@@ -101,7 +101,7 @@ static void stop_readers(shared *sh, pthread_t *r, int n)
 static void optimize_with_eight_threads(void **state)
 {
     (void)state;
-    shared sh = {make_study(21, OTTO_MINIMIZE, NULL, NULL), 0, 0};
+    shared sh = {make_random_study(21, OTTO_MINIMIZE, NULL), 0, 0};
     pthread_t r[2];
     start_readers(&sh, r, 2);
     otto_optimize_options oo;
@@ -131,7 +131,7 @@ static void *user_worker(void *arg)
 static void raw_ask_tell_from_user_threads(void **state)
 {
     (void)state;
-    shared sh = {make_study(22, OTTO_MINIMIZE, NULL, NULL), 0, 0};
+    shared sh = {make_random_study(22, OTTO_MINIMIZE, NULL), 0, 0};
     pthread_t r[2], w[THREADS];
     start_readers(&sh, r, 2);
     for (int i = 0; i < THREADS; i++)

@@ -20,7 +20,7 @@ static otto_trial_state sphere(otto_trial *t, void *ud, double *values, size_t n
 static void runs_n_trials_and_finds_a_good_point(void **state)
 {
     (void)state;
-    otto_study *s = make_study(11, OTTO_MINIMIZE, NULL, NULL);
+    otto_study *s = make_random_study(11, OTTO_MINIMIZE, NULL);
     otto_optimize_options oo;
     otto_optimize_options_init(&oo);
     oo.n_trials = 200;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "../common.h"
+#include "core/internal.h"
 
 /* ---- a sampler that records what otto hands it ---------------------------------- */
 typedef struct probe {
@@ -394,7 +395,7 @@ static void ask_with_samples_the_whole_space(void **state)
 
 static void run_seeded(uint64_t seed, double *out, int n)
 {
-    otto_study *s = make_study(seed, OTTO_MINIMIZE, NULL, NULL);
+    otto_study *s = make_random_study(seed, OTTO_MINIMIZE, NULL);
     for (int i = 0; i < n; i++) {
         otto_trial *t;
         assert_ok(otto_study_ask(s, &t));
@@ -437,7 +438,7 @@ static void seeded_runs_are_reproducible(void **state)
 static void random_sampler_is_uniform_in_working_space(void **state)
 {
     (void)state;
-    otto_study *s = make_study(8, OTTO_MINIMIZE, NULL, NULL);
+    otto_study *s = make_random_study(8, OTTO_MINIMIZE, NULL);
     int cat[3] = {0}, lo_decade = 0, ints[5] = {0};
     const char *ch[] = {"a", "b", "c"};
     const int n = 6000;
@@ -634,6 +635,8 @@ static void null_handles(void **state)
     assert_status(otto_study_trial(s, 0, &ct), OTTO_ENOTFOUND);
     assert_status(otto_study_trial(s, -1, &ct), OTTO_ENOTFOUND);
     assert_string_equal(otto_study_name(s), "no-name");
+    /* the default sampler is TPE, as in Optuna */
+    assert_string_equal(otto_sampler_name(s->sampler), "tpe");
     otto_study_destroy(s);
 }
 

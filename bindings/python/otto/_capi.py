@@ -73,6 +73,32 @@ class Distribution(ctypes.Structure):
     ]
 
 
+GAMMA_FN = ctypes.CFUNCTYPE(c_size_t, c_size_t, c_void_p)
+WEIGHTS_FN = ctypes.CFUNCTYPE(c_int, c_size_t, P(c_double), c_void_p)
+
+
+class TpeOptions(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("seed", c_uint64),
+        ("n_startup_trials", c_size_t),
+        ("n_ei_candidates", c_size_t),
+        ("multivariate", c_int),
+        ("group", c_int),
+        ("constant_liar", c_int),
+        ("consider_prior", c_int),
+        ("prior_weight", c_double),
+        ("consider_magic_clip", c_int),
+        ("consider_endpoints", c_int),
+        ("warn_independent_sampling", c_int),
+        ("gamma", GAMMA_FN),
+        ("gamma_user_data", c_void_p),
+        ("weights", WEIGHTS_FN),
+        ("weights_user_data", c_void_p),
+        ("n_history", c_size_t),
+    ]
+
+
 class ParamValue(ctypes.Structure):
     _fields_ = [("name", c_char_p), ("kind", c_int), ("number", c_double), ("label", c_char_p)]
 
@@ -153,6 +179,11 @@ _FUNCTIONS = [
     ("otto_sampler_name", [sampler_p], c_char_p),
     ("otto_random_options_init_sized", [P(RandomOptions), c_size_t], None),
     ("otto_sampler_random_create", [P(RandomOptions), P(sampler_p)], S),
+    # tpe.h
+    ("otto_tpe_options_init_sized", [P(TpeOptions), c_size_t], None),
+    ("otto_sampler_tpe_create", [P(TpeOptions), P(sampler_p)], S),
+    ("otto_tpe_default_gamma", [c_size_t, c_void_p], c_size_t),
+    ("otto_tpe_default_weights", [c_size_t, P(c_double), c_void_p], c_int),
     # pruner.h
     ("otto_pruner_create", [c_void_p, c_void_p, P(pruner_p)], S),
     ("otto_pruner_destroy", [pruner_p], None),

@@ -42,3 +42,86 @@ class RandomSampler(BaseSampler):
 
     def __repr__(self):
         return "RandomSampler()"
+
+
+class TPESampler(BaseSampler):
+    """Tree-structured Parzen Estimator with Optuna's parameters. Defaults
+    follow Optuna 5 (multivariate, group and constant_liar on); pass
+    multivariate=False, group=False, constant_liar=False for the univariate
+    TPE that older Optuna versions default to. gamma(n) and weights(n) may be
+    Python callables, as in Optuna. constraints_func(frozen_trial) returns the
+    trial's constraint values (feasible when all <= 0); the study calls it
+    before telling each COMPLETE or PRUNED trial."""
+
+    def __init__(self, consider_prior=True, prior_weight=1.0, consider_magic_clip=True,
+                 consider_endpoints=False, n_startup_trials=10, n_ei_candidates=24,
+                 gamma=None, weights=None, seed=None, *, multivariate=True, group=True,
+                 warn_independent_sampling=True, constant_liar=True, constraints_func=None,
+                 n_history=0):
+        if group and not multivariate:
+            raise ValueError("group=True needs multivariate=True")
+        if n_startup_trials < 0 or n_ei_candidates < 1:
+            raise ValueError("n_startup_trials must be >= 0 and n_ei_candidates >= 1")
+        self._seed = _seed(seed)
+        self._opts = dict(consider_prior=consider_prior, prior_weight=float(prior_weight),
+                          consider_magic_clip=consider_magic_clip,
+                          consider_endpoints=consider_endpoints,
+                          n_startup_trials=int(n_startup_trials),
+                          n_ei_candidates=int(n_ei_candidates), multivariate=multivariate,
+                          group=group, warn_independent_sampling=warn_independent_sampling,
+                          constant_liar=constant_liar, n_history=int(n_history))
+        self._gamma = gamma
+        self._weights = weights
+        self._callbacks = []  # CFUNCTYPE objects stay alive while any C sampler may call them
+        self._errors = []     # exceptions raised in callbacks, re-raised by the study
+        self.constraints_func = constraints_func
+
+    def _gamma_trampoline(self):
+        func = self._gamma
+
+        @_capi.GAMMA_FN
+        def gamma(n, user_data):
+            try:
+                return max(0, min(int(func(n)), n))
+            except BaseException as e:  # noqa: B036 - nothing may escape into C
+                self._errors.append(e)
+                return 0
+        return gamma
+
+    def _weights_trampoline(self):
+        func = self._weights
+
+        @_capi.WEIGHTS_FN
+        def weights(n, out, user_data):
+            try:
+                w = [float(x) for x in func(n)]
+                if len(w) < n:
+                    raise ValueError(f"weights({n}) returned {len(w)} values")
+                for i in range(n):
+                    out[i] = w[i]
+                return 0
+            except BaseException as e:  # noqa: B036
+                self._errors.append(e)
+                return -9  # OTTO_ECALLBACK
+        return weights
+
+    def _create(self):
+        opts = _capi.TpeOptions()
+        _capi.tpe_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+        opts.seed = self._seed
+        for k, v in self._opts.items():
+            setattr(opts, k, int(v) if isinstance(v, bool) else v)
+        if self._gamma is not None:
+            cb = self._gamma_trampoline()
+            self._callbacks.append(cb)
+            opts.gamma = cb
+        if self._weights is not None:
+            cb = self._weights_trampoline()
+            self._callbacks.append(cb)
+            opts.weights = cb
+        out = ctypes.c_void_p()
+        _capi.sampler_tpe_create(ctypes.byref(opts), ctypes.byref(out))
+        return out
+
+    def __repr__(self):
+        return "TPESampler()"

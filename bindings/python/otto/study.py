@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from . import _capi, _labels, distributions as _dists
 from .exceptions import NotFoundError, StateError, TrialPruned
 from .pruners import NopPruner
-from .samplers import RandomSampler
+from .samplers import TPESampler
 from .trial import FrozenTrial, Trial, TrialState, _values_message
 
 _logger = _logging.getLogger("otto")
@@ -232,6 +232,14 @@ class Study:
         else:
             raise ValueError(f"Cannot tell with state {state}.")
 
+        constraints_func = getattr(self.sampler, "constraints_func", None)
+        if constraints_func is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
+            frozen = FrozenTrial._from_c(ptr)
+            frozen.state = state
+            frozen._values = vals
+            c = [float(x) for x in constraints_func(frozen)]
+            carr = (ctypes.c_double * len(c))(*c)
+            _capi.trial_set_constraints(ptr, carr, len(c))
         if vals is not None:
             arr = (ctypes.c_double * len(vals))(*[float(v) for v in vals])
             _capi.study_tell(self._ptr, ptr, int(state), arr, len(vals))
@@ -420,7 +428,7 @@ class Study:
 def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, direction=None,
                  load_if_exists=False, directions=None):
     """A new in-memory study, with Optuna's arguments. The default sampler is
-    RandomSampler for now (Optuna's is TPE, which otto does not have yet)."""
+    TPESampler, as in Optuna."""
     if storage is not None:
         raise NotImplementedError("otto keeps studies in memory for now; persistent storage "
                                   "is not built yet (storage must be None)")
@@ -431,7 +439,7 @@ def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, di
     dirs = [_direction(d) for d in directions]
     if not dirs:
         raise ValueError("The number of objectives must be greater than 0.")
-    sampler = sampler if sampler is not None else RandomSampler()
+    sampler = sampler if sampler is not None else TPESampler()
     pruner = pruner if pruner is not None else NopPruner()
     opts = _capi.StudyOptions()
     _capi.study_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))

@@ -8,6 +8,7 @@ import math
 import warnings
 
 from . import _capi, _labels, distributions as _dists
+from .exceptions import CallbackError
 
 
 class TrialState(enum.IntEnum):
@@ -100,20 +101,35 @@ class Trial:
     def _trial_id(self):
         return self._number
 
+    def _reraise(self, error):
+        """A C error caused by a Python callback re-raises that callback's exception."""
+        pending = getattr(self.study.sampler, "_errors", None)
+        if pending:
+            first = pending[0]
+            pending.clear()
+            raise first from error
+        raise error
+
     def suggest_float(self, name, low, high, *, step=None, log=False):
         if step is not None and step <= 0:
             raise ValueError(f"The `step` value {step} must be positive.")
         out = self._f
-        _capi.trial_suggest_float(self._ptr, _cname(name), low, high, step or 0.0,
-                                  _capi.OTTO_LOG if log else 0, ctypes.byref(out))
+        try:
+            _capi.trial_suggest_float(self._ptr, _cname(name), low, high, step or 0.0,
+                                      _capi.OTTO_LOG if log else 0, ctypes.byref(out))
+        except CallbackError as e:
+            self._reraise(e)
         return out.value
 
     def suggest_int(self, name, low, high, step=1, log=False):
         if step <= 0:
             raise ValueError(f"The `step` value {step} must be positive.")
         out = self._i
-        _capi.trial_suggest_int(self._ptr, _cname(name), int(low), int(high), int(step),
-                                _capi.OTTO_LOG if log else 0, ctypes.byref(out))
+        try:
+            _capi.trial_suggest_int(self._ptr, _cname(name), int(low), int(high), int(step),
+                                    _capi.OTTO_LOG if log else 0, ctypes.byref(out))
+        except CallbackError as e:
+            self._reraise(e)
         return out.value
 
     def suggest_categorical(self, name, choices):
@@ -129,8 +145,11 @@ class Trial:
             except TypeError:
                 pass
         out = self._z
-        _capi.trial_suggest_categorical(self._ptr, _cname(name), arr[0], arr[1],
-                                        ctypes.byref(out))
+        try:
+            _capi.trial_suggest_categorical(self._ptr, _cname(name), arr[0], arr[1],
+                                            ctypes.byref(out))
+        except CallbackError as e:
+            self._reraise(e)
         return choices[out.value]
 
     # Optuna's deprecated spellings, still common in user code.

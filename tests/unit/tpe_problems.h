@@ -1,0 +1,77 @@
+/* Test problems shared by the TPE tests: objectives written against the
+ * trial API, each returning its value (or NAN when a suggest fails). */
+#ifndef OTTO_TEST_TPE_PROBLEMS_H
+#define OTTO_TEST_TPE_PROBLEMS_H
+
+#include <math.h>
+#include <stdio.h>
+
+#include <otto/otto.h>
+
+static inline double sphere5(otto_trial *t)
+{
+    double f = 0;
+    for (int d = 0; d < 5; d++) {
+        char name[8];
+        double x;
+        snprintf(name, sizeof name, "x%d", d);
+        if (otto_trial_suggest_float(t, name, -5, 5, 0, 0, &x))
+            return NAN;
+        f += (x - 1.3) * (x - 1.3);
+    }
+    return f;
+}
+
+static inline double rosenbrock4(otto_trial *t)
+{
+    double x[4], f = 0;
+    for (int d = 0; d < 4; d++) {
+        char name[8];
+        snprintf(name, sizeof name, "x%d", d);
+        if (otto_trial_suggest_float(t, name, -2, 2, 0, 0, &x[d]))
+            return NAN;
+    }
+    for (int d = 0; d < 3; d++)
+        f += 100 * pow(x[d + 1] - x[d] * x[d], 2) + pow(1 - x[d], 2);
+    return f;
+}
+
+static inline double mixed(otto_trial *t)
+{
+    const char *ch[] = {"a", "b", "c", "d", "e"};
+    double x;
+    int64_t n, k;
+    size_t c;
+    if (otto_trial_suggest_float(t, "x", -1, 1, 0, 0, &x) ||
+        otto_trial_suggest_int(t, "n", 0, 30, 1, 0, &n) ||
+        otto_trial_suggest_int(t, "k", 1, 256, 1, OTTO_LOG, &k) ||
+        otto_trial_suggest_categorical(t, "c", ch, 5, &c))
+        return NAN;
+    const double cost[] = {0.6, 0.3, 0.0, 0.9, 0.45};
+    return (x - 0.3) * (x - 0.3) + pow((double)(n - 21) / 10, 2) + pow(log2((double)k) - 5, 2) / 9 +
+           cost[c];
+}
+
+/* define-by-run with a trap branch that is easy to reach 1 in, never below */
+static inline double conditional(otto_trial *t)
+{
+    const char *models[] = {"trap", "linear", "tree"};
+    size_t m;
+    double a, b;
+    int64_t depth;
+    if (otto_trial_suggest_categorical(t, "model", models, 3, &m))
+        return NAN;
+    if (m == 0)
+        return otto_trial_suggest_float(t, "u", 0, 1, 0, 0, &a) ? NAN : 1.0 + 0.01 * a;
+    if (m == 1)
+        return otto_trial_suggest_float(t, "a", -5, 5, 0, 0, &a) ||
+                       otto_trial_suggest_float(t, "b", -5, 5, 0, 0, &b)
+                   ? NAN
+                   : (a - 1.5) * (a - 1.5) + (b + 0.5) * (b + 0.5);
+    if (otto_trial_suggest_int(t, "depth", 1, 12, 1, 0, &depth) ||
+        otto_trial_suggest_float(t, "frac", 0.1, 1, 0, 0, &a))
+        return NAN;
+    return pow((double)(depth - 7) / 3, 2) + (a - 0.6) * (a - 0.6) + 0.05;
+}
+
+#endif /* OTTO_TEST_TPE_PROBLEMS_H */
