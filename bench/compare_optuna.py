@@ -196,9 +196,13 @@ def objective_of(kind, dim):
 def sampler_pairs():
     """(name, otto factory, optuna factory) for samplers both libraries have."""
     pairs = []
+    # TPE: same mode on both sides (Optuna 3.1 defaults to univariate; otto's
+    # defaults are multivariate + group + constant liar, as Optuna 5)
+    uni = {"multivariate": False, "group": False, "constant_liar": False}
+    multi = {"multivariate": True, "group": True, "constant_liar": False}
     table = [("random", "RandomSampler", "RandomSampler", {}),
-             ("tpe", "TPESampler", "TPESampler", {}),
-             ("tpe-multivariate", "TPESampler", "TPESampler", {"multivariate": True}),
+             ("tpe", "TPESampler", "TPESampler", uni),
+             ("tpe-multivariate", "TPESampler", "TPESampler", multi),
              ("gp", "GPSampler", None, {}),
              ("cmaes", "CmaEsSampler", "CmaEsSampler", {})]
     for name, otto_cls, optuna_cls, kwargs in table:

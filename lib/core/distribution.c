@@ -174,22 +174,24 @@ double otto_distribution_to_unit(const otto_distribution *d, double internal)
     return (x - lo) / (hi - lo);
 }
 
+/* clamp without libm calls: this runs for every sampled value */
+static double clamp(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
+
 static double snap(const otto_distribution *d, double x)
 {
     if (d->kind == OTTO_DIST_INT || d->step > 0) {
         double k = nearbyint((x - d->low) / d->step);
         double n = nearbyint((d->high - d->low) / d->step);
-        k = fmin(fmax(k, 0.0), n);
-        x = d->low + k * d->step;
+        x = d->low + clamp(k, 0.0, n) * d->step;
     }
-    return fmin(fmax(x, d->low), d->high);
+    return clamp(x, d->low, d->high);
 }
 
 double otto_distribution_from_unit(const otto_distribution *d, double u)
 {
     if (!d || isnan(u))
         return NAN;
-    u = fmin(fmax(u, 0.0), 1.0);
+    u = clamp(u, 0.0, 1.0);
     if (d->kind == OTTO_DIST_CATEGORICAL) {
         if (!d->n_choices)
             return NAN;

@@ -74,7 +74,8 @@ static int neighbour_sigmas(const otto_allocator *a, const double *mus, size_t m
     for (size_t i = 0; i < m; i++) {
         double left = i == 0 ? 0.0 : s[i - 1].key;
         double right = i + 1 == m ? 1.0 : s[i + 1].key;
-        sigma[s[i].index] = fmax(s[i].key - left, right - s[i].key);
+        double gap_l = s[i].key - left, gap_r = right - s[i].key;
+        sigma[s[i].index] = gap_l > gap_r ? gap_l : gap_r;
     }
     if (!consider_endpoints && m >= 2) {
         sigma[s[0].index] = s[1].key - s[0].key;
@@ -164,7 +165,7 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
             return OTTO_ENOMEM;
         }
         for (size_t k = 0; k < n_obs; k++)
-            sg[k] = fmin(fmax(sg[k], min_sigma), 1.0);
+            sg[k] = sg[k] < min_sigma ? min_sigma : sg[k] > 1.0 ? 1.0 : sg[k];
         if (prior)
             sg[n_obs] = 1.0;
         double *inv = pz->inv_sigma + d * K;

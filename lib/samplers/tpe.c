@@ -632,7 +632,8 @@ static int tpe_draw(const tpe *s, const otto_view *v, otto_rng *rng, const colum
                     internal[i * n_cols + c] = *u;
                 } else {
                     internal[i * n_cols + c] = otto_distribution_from_unit(d, *u);
-                    *u = fmin(fmax(otto_distribution_to_unit(d, internal[i * n_cols + c]), 0), 1);
+                    double back = otto_distribution_to_unit(d, internal[i * n_cols + c]);
+                    *u = back < 0.0 ? 0.0 : back > 1.0 ? 1.0 : back;
                 }
             }
         otto__parzen_log_pdf(&l, n_ei, cand, ll);

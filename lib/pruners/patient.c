@@ -1,0 +1,93 @@
+/* The patient pruner (Optuna's PatientPruner): wraps another pruner and lets
+ * it judge a trial only once the best value of its last patience + 1 steps is
+ * worse than the best value before them by more than min_delta. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "pruning.h"
+
+typedef struct patient {
+    otto_pruner *wrapped; /* NULL: prune outright */
+    int64_t patience;
+    double min_delta;
+} patient;
+
+static double best_of(const otto_trial *t, size_t from, size_t to, int maximize)
+{
+    double best = NAN;
+    for (size_t i = from; i < to; i++) {
+        double v = t->inter[i].value;
+        if (!isnan(v) && (isnan(best) || (maximize ? v > best : v < best)))
+            best = v;
+    }
+    return best;
+}
+
+static int patient_prune(void *state, const otto_view *v, const otto_trial *t, int *out)
+{
+    const patient *p = state;
+    *out = 0;
+    size_t n = t->n_inter;
+    if (n == 0 || n <= (size_t)p->patience + 1)
+        return OTTO_OK;
+    size_t split = n - (size_t)p->patience - 1;
+    int maximize = otto_view_maximize(v, 0);
+    double before = best_of(t, 0, split, maximize), after = best_of(t, split, n, maximize);
+    int stalled = maximize ? before - p->min_delta > after : before + p->min_delta < after;
+    if (!stalled)
+        return OTTO_OK;
+    if (!p->wrapped) {
+        *out = 1;
+        return OTTO_OK;
+    }
+    return p->wrapped->vt->prune(p->wrapped->state, v, t, out);
+}
+
+static int patient_filter(void *state, const otto_trial *trial, const otto_trial *candidate)
+{
+    const patient *p = state;
+    const otto_pruner_vtable *vt = p->wrapped ? p->wrapped->vt : NULL;
+    if (!vt || vt->size < offsetof(otto_pruner_vtable, filter) + sizeof vt->filter || !vt->filter)
+        return 1;
+    return vt->filter(p->wrapped->state, trial, candidate);
+}
+
+static void patient_destroy(void *state)
+{
+    patient *p = state;
+    otto_pruner_destroy(p->wrapped);
+    free(p);
+}
+
+static const otto_pruner_vtable patient_vtable = {
+    .size = sizeof(otto_pruner_vtable),
+    .name = "patient",
+    .prune = patient_prune,
+    .filter = patient_filter,
+    .destroy = patient_destroy,
+};
+
+int otto_pruner_patient_create(otto_pruner *wrapped, int64_t patience, double min_delta,
+                               otto_pruner **out)
+{
+    int rc = OTTO_OK;
+    if (out)
+        *out = NULL;
+    if (!out)
+        rc = otto__error(OTTO_EINVAL, "pruner_patient_create: out is NULL");
+    else if (patience < 0)
+        rc = otto__error(OTTO_EINVAL, "patient: patience %lld must be >= 0", (long long)patience);
+    else if (!(min_delta >= 0) || isinf(min_delta))
+        rc = otto__error(OTTO_EINVAL, "patient: min_delta %g must be finite and >= 0", min_delta);
+    patient *p = rc ? NULL : calloc(1, sizeof *p);
+    if (!rc && !p)
+        rc = otto__error(OTTO_ENOMEM, "pruner_patient_create: out of memory");
+    if (rc) {
+        otto_pruner_destroy(wrapped);
+        return rc;
+    }
+    p->wrapped = wrapped;
+    p->patience = patience;
+    p->min_delta = min_delta;
+    return otto_pruner_create(&patient_vtable, p, out);
+}
