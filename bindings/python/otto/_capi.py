@@ -99,6 +99,27 @@ class TpeOptions(ctypes.Structure):
     ]
 
 
+class PercentileOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("percentile", c_double), ("n_startup_trials", c_int64),
+                ("n_warmup_steps", c_int64), ("interval_steps", c_int64),
+                ("n_min_trials", c_int64)]
+
+
+class SuccessiveHalvingOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("min_resource", c_int64), ("reduction_factor", c_int64),
+                ("min_early_stopping_rate", c_int64), ("bootstrap_count", c_int64)]
+
+
+class HyperbandOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("min_resource", c_int64), ("max_resource", c_int64),
+                ("reduction_factor", c_int64), ("bootstrap_count", c_int64)]
+
+
+class ThresholdOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("lower", c_double), ("upper", c_double),
+                ("n_warmup_steps", c_int64), ("interval_steps", c_int64)]
+
+
 class ParamValue(ctypes.Structure):
     _fields_ = [("name", c_char_p), ("kind", c_int), ("number", c_double), ("label", c_char_p)]
 
@@ -189,6 +210,17 @@ _FUNCTIONS = [
     ("otto_pruner_destroy", [pruner_p], None),
     ("otto_pruner_name", [pruner_p], c_char_p),
     ("otto_pruner_nop_create", [P(pruner_p)], S),
+    ("otto_percentile_options_init_sized", [P(PercentileOptions), c_size_t], None),
+    ("otto_pruner_percentile_create", [P(PercentileOptions), P(pruner_p)], S),
+    ("otto_pruner_median_create", [P(PercentileOptions), P(pruner_p)], S),
+    ("otto_successive_halving_options_init_sized", [P(SuccessiveHalvingOptions), c_size_t],
+     None),
+    ("otto_pruner_successive_halving_create", [P(SuccessiveHalvingOptions), P(pruner_p)], S),
+    ("otto_hyperband_options_init_sized", [P(HyperbandOptions), c_size_t], None),
+    ("otto_pruner_hyperband_create", [P(HyperbandOptions), P(pruner_p)], S),
+    ("otto_threshold_options_init_sized", [P(ThresholdOptions), c_size_t], None),
+    ("otto_pruner_threshold_create", [P(ThresholdOptions), P(pruner_p)], S),
+    ("otto_pruner_patient_create", [pruner_p, c_int64, c_double, P(pruner_p)], S),
     # study.h
     ("otto_study_options_init_sized", [P(StudyOptions), c_size_t], None),
     ("otto_study_create", [P(StudyOptions), P(study_p)], S),

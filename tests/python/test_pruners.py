@@ -1,0 +1,89 @@
+"""otto.pruners through the Python API: Optuna's names and parameters, the
+objective's report/should_prune/TrialPruned loop, and pruning that saves
+steps on learning curves without losing the best configuration."""
+import math
+import unittest
+
+import otto
+from otto import pruners
+from otto.samplers import RandomSampler
+
+
+def curve(trial, steps_run):
+    x = trial.suggest_float("x", 0, 1)
+    rate = 0.03 + 0.2 * trial.suggest_float("z", 0, 1)
+    a = 0.1 + 2 * (x - 0.3) ** 2
+    value = None
+    for step in range(40):
+        value = a + (3 - a) * math.exp(-rate * step)
+        steps_run[0] += 1
+        trial.report(value, step)
+        if trial.should_prune():
+            raise otto.TrialPruned()
+    return value
+
+
+def run(pruner, seed=0):
+    steps = [0]
+    s = otto.create_study(sampler=RandomSampler(seed=seed), pruner=pruner)
+    s.optimize(lambda t: curve(t, steps), n_trials=60)
+    return s, steps[0]
+
+
+class PrunerTest(unittest.TestCase):
+    def test_each_pruner_saves_steps(self):
+        base, all_steps = run(pruners.NopPruner())
+        for p in [pruners.MedianPruner(), pruners.PercentilePruner(25.0),
+                  pruners.SuccessiveHalvingPruner(), pruners.HyperbandPruner(),
+                  pruners.ThresholdPruner(upper=1.5, n_warmup_steps=10)]:
+            s, steps = run(p)
+            with self.subTest(pruner=type(p).__name__):
+                self.assertLess(steps, all_steps)
+                self.assertLess(s.best_value - base.best_value, 0.1)
+                self.assertTrue(any(t.state == otto.TrialState.PRUNED for t in s.trials))
+
+    def test_patient_pruner_waits_for_a_stall(self):
+        def objective(trial):
+            turn = trial.suggest_int("turn", 5, 30)
+            for step in range(40):  # improves until `turn`, then gets worse
+                trial.report(abs(step - turn) + 1.0, step)
+                if trial.should_prune():
+                    raise otto.TrialPruned()
+            return 1.0
+
+        s = otto.create_study(sampler=RandomSampler(seed=1),
+                              pruner=pruners.PatientPruner(None, patience=3, min_delta=0.5))
+        s.optimize(objective, n_trials=10)
+        for t in s.trials:
+            self.assertEqual(t.state, otto.TrialState.PRUNED)
+            # pruned exactly when the last 4 steps' best is worse than before by > 0.5
+            self.assertEqual(t.last_step, t.params["turn"] + 4)
+
+    def test_median_saves_most(self):
+        _, all_steps = run(pruners.NopPruner())
+        _, steps = run(pruners.MedianPruner())
+        self.assertLess(steps, 0.5 * all_steps)
+
+    def test_invalid_arguments(self):
+        with self.assertRaises(ValueError):
+            pruners.PercentilePruner(120)
+        with self.assertRaises(ValueError):
+            pruners.SuccessiveHalvingPruner(min_resource="soon")
+        with self.assertRaises(ValueError):
+            pruners.SuccessiveHalvingPruner(reduction_factor=1)
+        with self.assertRaises(ValueError):
+            pruners.HyperbandPruner(bootstrap_count=1)
+        with self.assertRaises(TypeError):
+            pruners.ThresholdPruner()
+        with self.assertRaises(ValueError):
+            otto.create_study(pruner=pruners.ThresholdPruner(lower=2, upper=1))
+        with self.assertRaises(ValueError):
+            pruners.PatientPruner(None, patience=-1)
+
+    def test_successive_halving_records_rungs(self):
+        s, _ = run(pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2))
+        self.assertIn("completed_rung_0", s.trials[0].system_attrs)
+
+
+if __name__ == "__main__":
+    unittest.main()
