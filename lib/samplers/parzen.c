@@ -49,12 +49,64 @@ typedef struct keyed {
     size_t index;
 } keyed;
 
-static int cmp_keyed(const void *x, const void *y)
+static int keyed_less(const keyed *a, const keyed *b)
 {
-    const keyed *a = x, *b = y;
-    if (a->key != b->key)
-        return a->key < b->key ? -1 : 1;
-    return a->index < b->index ? -1 : a->index > b->index;
+    return a->key < b->key || (a->key == b->key && a->index < b->index);
+}
+
+static void keyed_swap(keyed *a, keyed *b)
+{
+    keyed t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Quicksort with inline comparisons (qsort's callback dominated univariate
+ * TPE): median-of-three pivots, insertion sort for short runs, recursion on
+ * the smaller part only, so the depth stays logarithmic. */
+static void sort_keyed(keyed *a, size_t n)
+{
+    while (n > 16) {
+        keyed *lo = a, *mid = a + n / 2, *hi = a + n - 1;
+        if (keyed_less(mid, lo))
+            keyed_swap(mid, lo);
+        if (keyed_less(hi, mid)) {
+            keyed_swap(hi, mid);
+            if (keyed_less(mid, lo))
+                keyed_swap(mid, lo);
+        }
+        keyed pivot = *mid;
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (keyed_less(&a[i], &pivot))
+                i++;
+            while (keyed_less(&pivot, &a[j]))
+                j--;
+            if (i >= j)
+                break;
+            keyed_swap(&a[i], &a[j]);
+            i++;
+            j--;
+        }
+        size_t left = j + 1; /* a[0..j] <= pivot <= a[j+1..n) */
+        if (left < n - left) {
+            sort_keyed(a, left);
+            a += left;
+            n -= left;
+        } else {
+            sort_keyed(a + left, n - left);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        keyed x = a[i];
+        size_t j = i;
+        while (j > 0 && keyed_less(&x, &a[j - 1])) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
 }
 
 /* Univariate bandwidths: for each kernel centre (observations, then the prior
@@ -70,7 +122,7 @@ static int neighbour_sigmas(const otto_allocator *a, const double *mus, size_t m
         s[i].key = mus[i];
         s[i].index = i;
     }
-    qsort(s, m, sizeof *s, cmp_keyed);
+    sort_keyed(s, m);
     for (size_t i = 0; i < m; i++) {
         double left = i == 0 ? 0.0 : s[i - 1].key;
         double right = i + 1 == m ? 1.0 : s[i + 1].key;
