@@ -179,7 +179,7 @@ class Study:
 
     def tell(self, trial, values=None, state=None, skip_if_finished=False):
         ptr = self._tell(trial, values, state, skip_if_finished, stacklevel=3)
-        return copy.deepcopy(self._freeze(ptr))
+        return FrozenTrial._from_c(ptr)  # built afresh: the caller owns it
 
     def _tell(self, trial, values, state, skip_if_finished, stacklevel):
         """tell without building the returned FrozenTrial; returns the C trial."""
