@@ -43,7 +43,7 @@ typedef struct otto__parzen {
     double *base;       /* [k] log w - sum over continuous dims of log(sigma sqrt(2pi) Z) */
     double *cat_logp;   /* categorical dims: [d][k][c], offsets in cat_off */
     size_t *cat_off;
-    double *scratch;    /* [k] */
+    double *scratch;    /* [4 * k]: log_pdf accumulators for a block of candidates */
     double *cum_prod;   /* [k] build-time products of normalizers */
 } otto__parzen;
 
