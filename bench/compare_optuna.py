@@ -203,6 +203,12 @@ def sampler_pairs():
     table = [("random", "RandomSampler", "RandomSampler", {}),
              ("tpe", "TPESampler", "TPESampler", uni),
              ("tpe-multivariate", "TPESampler", "TPESampler", multi),
+             # the same with Optuna < 3.5's unnormalized kernels (optuna#5109),
+             # to compare like with like against Debian's Optuna 3.1
+             ("tpe-3.1-kernels", "TPESampler", "TPESampler",
+              dict(uni, unnormalized_kernels=True)),
+             ("tpe-multivariate-3.1-kernels", "TPESampler", "TPESampler",
+              dict(multi, unnormalized_kernels=True)),
              ("gp", "GPSampler", None, {}),
              ("cmaes", "CmaEsSampler", "CmaEsSampler", {})]
     for name, otto_cls, optuna_cls, kwargs in table:
@@ -211,9 +217,10 @@ def sampler_pairs():
         mk_otto = (lambda c, kw: lambda seed: getattr(otto.samplers, c)(seed=seed, **kw))(
             otto_cls, kwargs)
         mk_optuna = None
+        optuna_kwargs = {k: v for k, v in kwargs.items() if k != "unnormalized_kernels"}
         if optuna is not None and optuna_cls and hasattr(optuna.samplers, optuna_cls):
             mk_optuna = (lambda c, kw: lambda seed: getattr(optuna.samplers, c)(seed=seed, **kw))(
-                optuna_cls, kwargs)
+                optuna_cls, optuna_kwargs)
         pairs.append((name, mk_otto, mk_optuna))
     return pairs
 

@@ -35,6 +35,11 @@ typedef struct otto_tpe_options {
     otto_tpe_weights_fn weights; /* NULL: 1 for the newest 25, a ramp before */
     void *weights_user_data;
     size_t n_history;           /* use only the newest n finished trials (0: all) */
+    /* 1 reproduces Optuna before 3.5, whose continuous kernels were not
+     * divided by their bandwidth (optuna/optuna#5109), so l and g were not
+     * proper densities; 0 (default) is the corrected estimator of current
+     * Optuna. */
+    int unnormalized_kernels;
 } otto_tpe_options;
 
 OTTO_API void otto_tpe_options_init_sized(otto_tpe_options *o, size_t size);

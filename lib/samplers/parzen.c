@@ -239,10 +239,11 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
          * they cannot underflow): one log per kernel, not per kernel and dim. */
         const double *restrict mu_r = mu, *restrict inv_r = inv, *restrict sg_r = sg;
         double *restrict prod = pz->cum_prod;
+        int with_sigma = !p->unnormalized;
         for (size_t k = 0; k < K; k++) {
             double z = 1.0 - 0.5 * otto__erfc_pos(mu_r[k] * inv_r[k] * M_SQRT1_2) -
                        0.5 * otto__erfc_pos((1.0 - mu_r[k]) * inv_r[k] * M_SQRT1_2);
-            prod[k] *= sg_r[k] * z;
+            prod[k] *= (with_sigma ? sg_r[k] : 1.0) * z;
         }
         if (++n_prod == 16) {
             for (size_t k = 0; k < K; k++) {

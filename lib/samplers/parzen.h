@@ -26,6 +26,7 @@ typedef struct otto__pz_params {
     int consider_magic_clip;
     int consider_endpoints;
     int multivariate;   /* Scott's-rule bandwidth instead of neighbour distances */
+    int unnormalized;   /* leave out 1/sigma of continuous kernels (Optuna < 3.5) */
 } otto__pz_params;
 
 /* Column-major per dimension: the kernels of one dim are contiguous, so the

@@ -610,7 +610,7 @@ static int tpe_draw(const tpe *s, const otto_view *v, otto_rng *rng, const colum
     for (size_t i = 0; !rc && i < g->n; i++)
         memcpy(obs + i * n_cols, g->unit + g->r[i].row * n_cols, n_cols * sizeof *obs);
     otto__pz_params pp = {s->o.consider_prior, s->o.prior_weight, s->o.consider_magic_clip,
-                          s->o.consider_endpoints, multivariate};
+                          s->o.consider_endpoints, multivariate, s->o.unnormalized_kernels};
     if (!rc)
         rc = side_weights(s, n_below, w);
     if (!rc)
@@ -816,6 +816,8 @@ int otto_sampler_tpe_create(const otto_tpe_options *opts, otto_sampler **out)
         rc = check_flag(o.consider_endpoints, "consider_endpoints");
     if (!rc)
         rc = check_flag(o.warn_independent_sampling, "warn_independent_sampling");
+    if (!rc)
+        rc = check_flag(o.unnormalized_kernels, "unnormalized_kernels");
     if (!rc && o.group && !o.multivariate)
         rc = otto__error(OTTO_EINVAL, "tpe_options: group needs multivariate");
     if (rc)

@@ -124,6 +124,36 @@ static void reproducible_under_a_seed(void **state)
     assert_true(best_of(tpe_with(NULL), 8, mixed, 60) != a[0]);
 }
 
+static void unnormalized_kernels_option(void **state)
+{
+    (void)state;
+    /* Optuna < 3.5's kernels (optuna#5109): a valid option that still
+     * optimizes, and a different sampler from the default */
+    otto_tpe_options o;
+    otto_tpe_options_init(&o);
+    assert_int_equal(o.unnormalized_kernels, 0);
+    o.unnormalized_kernels = 1;
+    o.multivariate = 0;
+    o.group = 0;
+    otto_tpe_options d;
+    otto_tpe_options_init(&d);
+    d.multivariate = 0;
+    d.group = 0;
+    int wins = 0, differ = 0;
+    for (int seed = 0; seed < 10; seed++) {
+        otto_sampler *rs;
+        assert_ok(otto_sampler_random_create(NULL, &rs));
+        double legacy = best_of(tpe_with(&o), (uint64_t)seed, sphere5, 100);
+        wins += legacy < best_of(rs, (uint64_t)seed, sphere5, 100);
+        differ += legacy != best_of(tpe_with(&d), (uint64_t)seed, sphere5, 100);
+    }
+    assert_true(wins >= 8);
+    assert_true(differ >= 8);
+    o.unnormalized_kernels = 2;
+    otto_sampler *s;
+    assert_status(otto_sampler_tpe_create(&o, &s), OTTO_EINVAL);
+}
+
 static void options_are_validated(void **state)
 {
     (void)state;
@@ -394,6 +424,7 @@ int main(void)
         cmocka_unit_test(escapes_the_trap_branch),
         cmocka_unit_test(univariate_mode_optimizes_too),
         cmocka_unit_test(reproducible_under_a_seed),
+        cmocka_unit_test(unnormalized_kernels_option),
         cmocka_unit_test(options_are_validated),
         cmocka_unit_test(default_gamma_and_weights),
         cmocka_unit_test(constraints_steer_to_the_feasible_optimum),

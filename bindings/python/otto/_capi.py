@@ -96,6 +96,7 @@ class TpeOptions(ctypes.Structure):
         ("weights", WEIGHTS_FN),
         ("weights_user_data", c_void_p),
         ("n_history", c_size_t),
+        ("unnormalized_kernels", c_int),
     ]
 
 

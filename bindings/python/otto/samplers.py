@@ -51,13 +51,15 @@ class TPESampler(BaseSampler):
     TPE that older Optuna versions default to. gamma(n) and weights(n) may be
     Python callables, as in Optuna. constraints_func(frozen_trial) returns the
     trial's constraint values (feasible when all <= 0); the study calls it
-    before telling each COMPLETE or PRUNED trial."""
+    before telling each COMPLETE or PRUNED trial. unnormalized_kernels=True
+    reproduces Optuna before 3.5, whose continuous kernels were not divided by
+    their bandwidth (optuna#5109)."""
 
     def __init__(self, consider_prior=True, prior_weight=1.0, consider_magic_clip=True,
                  consider_endpoints=False, n_startup_trials=10, n_ei_candidates=24,
                  gamma=None, weights=None, seed=None, *, multivariate=True, group=True,
                  warn_independent_sampling=True, constant_liar=True, constraints_func=None,
-                 n_history=0):
+                 n_history=0, unnormalized_kernels=False):
         if group and not multivariate:
             raise ValueError("group=True needs multivariate=True")
         if n_startup_trials < 0 or n_ei_candidates < 1:
@@ -69,7 +71,8 @@ class TPESampler(BaseSampler):
                           n_startup_trials=int(n_startup_trials),
                           n_ei_candidates=int(n_ei_candidates), multivariate=multivariate,
                           group=group, warn_independent_sampling=warn_independent_sampling,
-                          constant_liar=constant_liar, n_history=int(n_history))
+                          constant_liar=constant_liar, n_history=int(n_history),
+                          unnormalized_kernels=unnormalized_kernels)
         self._gamma = gamma
         self._weights = weights
         self._callbacks = []  # CFUNCTYPE objects stay alive while any C sampler may call them
