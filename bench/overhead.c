@@ -11,14 +11,9 @@
 
 #include <otto/otto.h>
 
-static const char *names[10] = {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"};
+#include "bench_util.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+static const char *names[10] = {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"};
 
 typedef struct counter {
     long long bytes;
@@ -94,12 +89,6 @@ static long long rss_bytes(void)
     return ok ? resident * sysconf(_SC_PAGESIZE) : -1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
     long max_history = argc > 1 ? atol(argv[1]) : 100000;
@@ -131,13 +120,13 @@ int main(int argc, char **argv)
         enum { BATCHES = 9, BATCH = 1000 };
         double per[BATCHES];
         for (int b = 0; b < BATCHES; b++) {
-            double t0 = now();
+            double t0 = bench_now();
             for (int i = 0; i < BATCH; i++)
                 if (one_trial(s))
                     return 1;
-            per[b] = (now() - t0) / BATCH * 1e6;
+            per[b] = (bench_now() - t0) / BATCH * 1e6;
         }
-        qsort(per, BATCHES, sizeof per[0], cmp_double);
+        qsort(per, BATCHES, sizeof per[0], bench_cmp_double);
         printf("%10ld %14.3f %14.3f\n", n, per[BATCHES / 2], per[0]);
         otto_study_destroy(s);
     }

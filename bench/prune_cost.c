@@ -9,18 +9,7 @@
 
 #include <otto/otto.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "bench_util.h"
 
 static void bench(const char *name, otto_pruner *pruner, long n, long steps)
 {
@@ -32,7 +21,7 @@ static void bench(const char *name, otto_pruner *pruner, long n, long steps)
     otto_study *s;
     if (otto_study_create(&so, &s))
         return;
-    double t0 = now();
+    double t0 = bench_now();
     for (long i = 0; i < n; i++) {
         otto_trial *t;
         otto_study_ask(s, &t);
@@ -43,7 +32,7 @@ static void bench(const char *name, otto_pruner *pruner, long n, long steps)
         }
         otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1);
     }
-    double fill = now() - t0;
+    double fill = bench_now() - t0;
     otto_trial *t;
     otto_study_ask(s, &t);
     enum { CHECKS = 200 };
@@ -52,15 +41,15 @@ static void bench(const char *name, otto_pruner *pruner, long n, long steps)
     for (int c = 0; c < CHECKS; c++) {
         long k = c * (steps / CHECKS);
         otto_trial_report(t, k, 0.5 / (1.0 + (double)k) + 0.4);
-        double c0 = now();
+        double c0 = bench_now();
         int p;
         otto_trial_should_prune(t, &p);
-        us[c] = (now() - c0) * 1e6;
+        us[c] = (bench_now() - c0) * 1e6;
         pruned += p;
     }
     /* the first check folds the whole history in; report it apart */
     double first = us[0];
-    qsort(us + 1, CHECKS - 1, sizeof us[0], cmp_double);
+    qsort(us + 1, CHECKS - 1, sizeof us[0], bench_cmp_double);
     printf("%-20s history %ld x %ld steps (filled in %.1f s): first check %.0f us, then median "
            "%.2f us, max %.2f us\n",
            name, n, steps, fill, first, us[CHECKS / 2], us[CHECKS - 1]);

@@ -9,20 +9,9 @@
 
 #include <otto/otto.h>
 
+#include "bench_util.h"
+
 #define DIM 10
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static const char *names[DIM] = {"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9"};
 
@@ -58,7 +47,7 @@ static double per_trial_ms(int multivariate, long n)
     enum { REPS = 21 };
     double ms[REPS];
     for (int r = 0; r < REPS; r++) {
-        double t0 = now(), f = 0;
+        double t0 = bench_now(), f = 0;
         otto_trial *t;
         if (otto_study_ask(s, &t))
             return -1;
@@ -69,9 +58,9 @@ static double per_trial_ms(int multivariate, long n)
             f += x * x;
         }
         otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &f, 1);
-        ms[r] = (now() - t0) * 1e3;
+        ms[r] = (bench_now() - t0) * 1e3;
     }
-    qsort(ms, REPS, sizeof ms[0], cmp_double);
+    qsort(ms, REPS, sizeof ms[0], bench_cmp_double);
     otto_space_destroy(sp);
     otto_study_destroy(s);
     return ms[REPS / 2];

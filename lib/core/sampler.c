@@ -4,6 +4,13 @@
 
 #include "internal.h"
 
+static void destroy_state(const otto_sampler_vtable *vt, void *state)
+{
+    if (vt && vt->size >= offsetof(otto_sampler_vtable, destroy) + sizeof vt->destroy &&
+        vt->destroy)
+        vt->destroy(state);
+}
+
 int otto_sampler_create(const otto_sampler_vtable *vt, void *state, uint64_t seed,
                         otto_sampler **out)
 {
@@ -19,15 +26,12 @@ int otto_sampler_create(const otto_sampler_vtable *vt, void *state, uint64_t see
     if (out)
         *out = NULL;
     if (rc) {
-        if (vt && vt->size >= offsetof(otto_sampler_vtable, destroy) + sizeof vt->destroy &&
-            vt->destroy)
-            vt->destroy(state);
+        destroy_state(vt, state);
         return rc;
     }
     otto_sampler *s = calloc(1, sizeof *s);
     if (!s) {
-        if (vt->size >= offsetof(otto_sampler_vtable, destroy) + sizeof vt->destroy && vt->destroy)
-            vt->destroy(state);
+        destroy_state(vt, state);
         return otto__error(OTTO_ENOMEM, "sampler_create: out of memory");
     }
     s->vt = vt;
@@ -41,9 +45,7 @@ void otto_sampler_destroy(otto_sampler *s)
 {
     if (!s)
         return;
-    if (s->vt->size >= offsetof(otto_sampler_vtable, destroy) + sizeof s->vt->destroy &&
-        s->vt->destroy)
-        s->vt->destroy(s->state);
+    destroy_state(s->vt, s->state);
     free(s);
 }
 
