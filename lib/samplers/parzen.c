@@ -142,15 +142,18 @@ static int neighbour_sigmas(const otto_allocator *a, const double *mus, size_t m
 
 HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
                                  const otto__pz_dim *dims, size_t n_dims, const double *obs,
-                                 size_t n_obs, const double *weights, const otto__pz_params *p)
+                                 const size_t *rows, size_t n_obs, const double *weights,
+                                 const otto__pz_params *p)
 {
     memset(pz, 0, sizeof *pz);
     int prior = p->consider_prior || n_obs == 0;
     size_t K = n_obs + (size_t)prior;
-    size_t n_cat = 0;
-    for (size_t d = 0; d < n_dims; d++)
+    size_t n_cat = 0, n_discrete = 0;
+    for (size_t d = 0; d < n_dims; d++) {
         if (dims[d].kind == OTTO__PZ_CATEGORICAL)
             n_cat += dims[d].n_choices;
+        n_discrete += dims[d].kind == OTTO__PZ_DISCRETE;
+    }
     pz->alloc = a;
     pz->n_dims = n_dims;
     pz->n_kernels = K;
@@ -160,7 +163,8 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     pz->mu = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
     pz->sigma = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
     pz->inv_sigma = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
-    pz->log_z = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
+    /* only discrete dims read log_z; index it by dim all the same */
+    pz->log_z = otto__malloc(a, (n_discrete ? n_dims * K : 0) * sizeof(double) + 1);
     pz->base = otto__calloc(a, K, sizeof(double));
     pz->scratch = otto__calloc(a, CAND_BLOCK * K, sizeof(double));
     pz->cum_prod = otto__calloc(a, K, sizeof(double));
@@ -201,7 +205,7 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
             cat_at += nc * K;
             double fill = p->prior_weight / (double)K;
             for (size_t k = 0; k < K; k++) {
-                size_t hit = k < n_obs ? (size_t)obs[k * n_dims + d] : nc;
+                size_t hit = k < n_obs ? (size_t)obs[(rows ? rows[k] : k) * n_dims + d] : nc;
                 double norm = fill * (double)nc + (hit < nc ? 1.0 : 0.0);
                 for (size_t c = 0; c < nc; c++)
                     lp[c * K + k] = log((fill + (c == hit ? 1.0 : 0.0)) / norm);
@@ -209,7 +213,7 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
             continue;
         }
         for (size_t k = 0; k < n_obs; k++)
-            mu[k] = obs[k * n_dims + d];
+            mu[k] = obs[(rows ? rows[k] : k) * n_dims + d];
         if (prior)
             mu[n_obs] = 0.5;
         if (p->multivariate) {

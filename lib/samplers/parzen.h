@@ -48,11 +48,12 @@ typedef struct otto__parzen {
     double *cum_prod;   /* [k] build-time products of normalizers */
 } otto__parzen;
 
-/* obs: n_obs rows of n_dims unit coordinates (categorical: the index), row
- * major; weights: n_obs non-negative weights (not all zero unless n_obs 0). */
+/* Observation i is row rows[i] of obs (rows of n_dims unit coordinates,
+ * categorical dims holding the index; rows NULL: row i); weights: n_obs
+ * non-negative weights (not all zero unless n_obs is 0). */
 int otto__parzen_build(otto__parzen *pz, const otto_allocator *a, const otto__pz_dim *dims,
-                       size_t n_dims, const double *obs, size_t n_obs, const double *weights,
-                       const otto__pz_params *p);
+                       size_t n_dims, const double *obs, const size_t *rows, size_t n_obs,
+                       const double *weights, const otto__pz_params *p);
 void otto__parzen_free(otto__parzen *pz);
 /* n samples (row major, n x n_dims) in [0,1] (categorical: index). */
 void otto__parzen_sample(const otto__parzen *pz, otto_rng *r, size_t n, double *out);

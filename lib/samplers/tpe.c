@@ -599,26 +599,26 @@ static int tpe_draw(const tpe *s, const otto_view *v, otto_rng *rng, const colum
     size_t n_ei = s->o.n_ei_candidates;
     otto__pz_dim *dims = otto__calloc(a, n_cols, sizeof *dims);
     double *w = otto__calloc(a, g->n + 1, sizeof *w);
-    double *obs = otto__reallocarray(a, NULL, (g->n + 1) * n_cols, sizeof *obs);
+    size_t *rows = otto__malloc(a, (g->n + 1) * sizeof *rows);
     double *cand = otto__calloc(a, n_ei * n_cols, sizeof *cand);
     double *internal = otto__calloc(a, n_ei * n_cols, sizeof *internal);
     double *ll = otto__calloc(a, 2 * n_ei, sizeof *ll);
     otto__parzen l = {0}, gz = {0};
-    int rc = dims && w && obs && cand && internal && ll ? OTTO_OK : OTTO_ENOMEM;
+    int rc = dims && w && rows && cand && internal && ll ? OTTO_OK : OTTO_ENOMEM;
     for (size_t c = 0; !rc && c < n_cols; c++)
         pz_dim_of(&cols[c].spec->dist, &dims[c]);
     for (size_t i = 0; !rc && i < g->n; i++)
-        memcpy(obs + i * n_cols, g->unit + g->r[i].row * n_cols, n_cols * sizeof *obs);
+        rows[i] = g->r[i].row; /* below first, then above */
     otto__pz_params pp = {s->o.consider_prior, s->o.prior_weight, s->o.consider_magic_clip,
                           s->o.consider_endpoints, multivariate, s->o.unnormalized_kernels};
     if (!rc)
         rc = side_weights(s, n_below, w);
     if (!rc)
-        rc = otto__parzen_build(&l, a, dims, n_cols, obs, n_below, w, &pp);
+        rc = otto__parzen_build(&l, a, dims, n_cols, g->unit, rows, n_below, w, &pp);
     if (!rc)
         rc = side_weights(s, n_above, w + n_below);
     if (!rc)
-        rc = otto__parzen_build(&gz, a, dims, n_cols, obs + n_below * n_cols, n_above,
+        rc = otto__parzen_build(&gz, a, dims, n_cols, g->unit, rows + n_below, n_above,
                                 w + n_below, &pp);
     if (!rc) {
         otto__parzen_sample(&l, rng, n_ei, cand);
@@ -653,7 +653,7 @@ static int tpe_draw(const tpe *s, const otto_view *v, otto_rng *rng, const colum
     otto__parzen_free(&gz);
     otto__free(a, dims);
     otto__free(a, w);
-    otto__free(a, obs);
+    otto__free(a, rows);
     otto__free(a, cand);
     otto__free(a, internal);
     otto__free(a, ll);
