@@ -16,17 +16,7 @@ import statistics
 import sys
 import warnings
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "bindings", "python"))
-os.environ.setdefault("OTTO_LIB", os.path.join(os.path.dirname(HERE), "build", "libotto.so"))
-
-import otto  # noqa: E402
-
-try:
-    import optuna  # noqa: E402
-    optuna.logging.set_verbosity(optuna.logging.ERROR)
-except ImportError:
-    optuna = None
+from bench_env import HERE, ROOT, optuna, otto  # noqa: E402,F401
 
 STEPS, TRIALS = 50, 100
 

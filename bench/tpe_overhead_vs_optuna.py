@@ -15,19 +15,7 @@ import sys
 import time
 import warnings
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
-os.environ.setdefault("OTTO_LIB", os.path.join(ROOT, "build", "libotto.so"))
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-import otto  # noqa: E402
-
-try:
-    import optuna  # noqa: E402
-    optuna.logging.set_verbosity(optuna.logging.ERROR)
-except ImportError:
-    optuna = None
+from bench_env import HERE, ROOT, optuna, otto  # noqa: E402,F401
 
 DIM, REPS = 10, 7
 
