@@ -11,7 +11,6 @@ library, same seed). Run with Debian's Python (python3-optuna):
 """
 import argparse
 import math
-import os
 import statistics
 import sys
 import warnings
