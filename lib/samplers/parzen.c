@@ -44,6 +44,8 @@ void otto__parzen_free(otto__parzen *pz)
     otto__free(a, pz->cat_off);
     otto__free(a, pz->scratch);
     otto__free(a, pz->cum_prod);
+    otto__free(a, pz->y);
+    otto__free(a, pz->y_norm);
     memset(pz, 0, sizeof *pz);
 }
 
@@ -157,6 +159,7 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     pz->alloc = a;
     pz->n_dims = n_dims;
     pz->n_kernels = K;
+    pz->n_obs = n_obs;
     pz->dims = dims;
     pz->log_w = otto__calloc(a, K, sizeof(double));
     pz->cum_w = otto__calloc(a, K, sizeof(double));
@@ -259,6 +262,25 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     }
     for (size_t k = 0; k < K; k++)
         pz->base[k] -= log(pz->cum_prod[k]) + (double)n_cont * LOG_SQRT_2PI;
+    if (p->multivariate && n_obs > 0 && n_cont > 0) {
+        pz->y = otto__calloc(a, n_dims * K, sizeof(double));
+        pz->y_norm = otto__calloc(a, K, sizeof(double));
+        if (!pz->y || !pz->y_norm) {
+            otto__parzen_free(pz);
+            return OTTO_ENOMEM;
+        }
+        for (size_t d = 0; d < n_dims; d++) {
+            if (dims[d].kind != OTTO__PZ_CONTINUOUS)
+                continue;
+            const double *mu = pz->mu + d * K, *inv = pz->inv_sigma + d * K;
+            double *y = pz->y + d * K;
+            for (size_t k = 0; k < n_obs; k++) {
+                y[k] = mu[k] * inv[k];
+                pz->y_norm[k] -= 0.5 * y[k] * y[k];
+            }
+        }
+        pz->shared = 1;
+    }
     return OTTO_OK;
 }
 
@@ -313,7 +335,16 @@ HOT_LOOPS void otto__parzen_log_pdf(const otto__parzen *pz, size_t n, const doub
             const double *restrict mu = pz->mu + d * K, *restrict inv = pz->inv_sigma + d * K;
             switch (pz->dims[d].kind) {
             case OTTO__PZ_CONTINUOUS:
-                if (nb == CAND_BLOCK) {
+                if (pz->shared) {
+                    /* the observations' bandwidth, shared: inv[0] */
+                    const double *restrict y = pz->y + d * K;
+                    for (size_t b = 0; b < nb; b++) {
+                        double xt = x[(i0 + b) * D + d] * inv[0];
+                        double *restrict a = acc[b];
+                        for (size_t k = 0; k < K; k++)
+                            a[k] += xt * y[k];
+                    }
+                } else if (nb == CAND_BLOCK) {
                     double x0 = x[(i0 + 0) * D + d], x1 = x[(i0 + 1) * D + d];
                     double x2 = x[(i0 + 2) * D + d], x3 = x[(i0 + 3) * D + d];
                     double *restrict a0 = acc[0], *restrict a1 = acc[1];
@@ -360,6 +391,30 @@ HOT_LOOPS void otto__parzen_log_pdf(const otto__parzen *pz, size_t n, const doub
                         acc[b][k] += lp[k];
                 }
                 break;
+            }
+        }
+        if (pz->shared) {
+            /* finish the expanded quadratic forms; the prior kernel (the last
+             * one, bandwidth 1) gets its own directly */
+            size_t prior = pz->n_obs; /* == K when there is no prior kernel */
+            for (size_t b = 0; b < nb; b++) {
+                double xx = 0, pq = 0;
+                for (size_t d = 0; d < D; d++) {
+                    if (pz->dims[d].kind != OTTO__PZ_CONTINUOUS)
+                        continue;
+                    double xd = x[(i0 + b) * D + d];
+                    double xt = xd * pz->inv_sigma[d * K];
+                    xx += xt * xt;
+                    if (prior < K) {
+                        double t = (xd - pz->mu[d * K + prior]) * pz->inv_sigma[d * K + prior];
+                        pq += t * t;
+                    }
+                }
+                double *restrict a = acc[b];
+                for (size_t k = 0; k < K; k++)
+                    a[k] += pz->y_norm[k] - 0.5 * xx;
+                if (prior < K)
+                    a[prior] += 0.5 * xx - 0.5 * pq; /* replace its term */
             }
         }
         for (size_t b = 0; b < nb; b++) {

@@ -34,6 +34,7 @@ typedef struct otto__pz_params {
 typedef struct otto__parzen {
     const otto_allocator *alloc;
     size_t n_dims, n_kernels;
+    size_t n_obs;       /* kernels 0..n_obs-1; a prior kernel follows when n_kernels > n_obs */
     const otto__pz_dim *dims;
     double *log_w;      /* [k] log mixture weight */
     double *cum_w;      /* [k] cumulative weights, for sampling */
@@ -45,6 +46,14 @@ typedef struct otto__parzen {
     double *cat_logp;   /* categorical dims: [d][k][c], offsets in cat_off */
     size_t *cat_off;
     double *scratch;    /* [4 * k]: log_pdf accumulators for a block of candidates */
+    /* Multivariate estimators: every observation kernel of a continuous dim
+     * has the same bandwidth, so sum_d ((x_d - mu_dk) / s_d)^2 is
+     * |x~|^2 + |y_k|^2 - 2 x~ . y_k with x~ = x / s and y = mu / s; the dot
+     * product costs one multiply-add per kernel and dim. The prior kernel
+     * (bandwidth 1) is added separately. */
+    int shared;         /* the above applies */
+    double *y;          /* [d * n_kernels + k] mu / s_d (0 for the prior) */
+    double *y_norm;     /* [k] -0.5 |y_k|^2 over continuous dims (0 for the prior) */
     double *cum_prod;   /* [k] build-time products of normalizers */
 } otto__parzen;
 
