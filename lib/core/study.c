@@ -118,27 +118,29 @@ int otto_study_create(const otto_study_options *opts, otto_study **out)
     return OTTO_OK;
 }
 
+/* An enqueued list of fixed params: held by the queue, then by the trial. */
+static void fixed_free(const otto_allocator *a, otto__fixed *fixed, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        otto__free(a, fixed[i].name);
+        otto__free(a, fixed[i].label);
+    }
+    otto__free(a, fixed);
+}
+
 void otto__live_free(const otto_allocator *a, otto__live *live)
 {
     if (!live)
         return;
     otto__view_free(live->view);
     otto__free(a, live->relative);
-    for (size_t i = 0; i < live->n_fixed; i++) {
-        otto__free(a, live->fixed[i].name);
-        otto__free(a, live->fixed[i].label);
-    }
-    otto__free(a, live->fixed);
+    fixed_free(a, live->fixed, live->n_fixed);
     otto__free(a, live);
 }
 
 static void queued_free(const otto_allocator *a, otto__queued *q)
 {
-    for (size_t i = 0; i < q->n; i++) {
-        otto__free(a, q->fixed[i].name);
-        otto__free(a, q->fixed[i].label);
-    }
-    otto__free(a, q->fixed);
+    fixed_free(a, q->fixed, q->n);
     otto__free(a, q);
 }
 

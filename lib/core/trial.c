@@ -532,15 +532,15 @@ int otto_trial_param_index(const otto_trial *t, const char *name, size_t *out)
 
 int otto_trial_param_label(const otto_trial *t, const char *name, const char **out)
 {
-    size_t idx;
-    int rc = otto_trial_param_index(t, name, &idx);
+    otto__param p;
+    int rc = find_param(t, name, "param_label", &p);
     if (rc)
         return rc;
     if (!out)
         return otto__error(OTTO_EINVAL, "param_label: out is NULL");
-    otto__param p;
-    find_param(t, name, "param_label", &p);
-    *out = p.spec->dist.choices[idx];
+    if (p.spec->dist.kind != OTTO_DIST_CATEGORICAL)
+        return otto__error(OTTO_EDIST, "param_label: '%s' is not categorical", name);
+    *out = p.spec->dist.choices[(size_t)p.value];
     return OTTO_OK;
 }
 
