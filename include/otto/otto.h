@@ -5,6 +5,7 @@
 
 #include "alloc.h"
 #include "export.h"
+#include "gp.h"
 #include "pruner.h"
 #include "sampler.h"
 #include "space.h"

@@ -1,0 +1,36 @@
+/* otto/gp.h: the Gaussian-process Bayesian-optimization sampler (GP-EI), for
+ * small budgets of expensive evaluations. */
+#ifndef OTTO_GP_H
+#define OTTO_GP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+#include "sampler.h"
+
+OTTO_BEGIN_DECLS
+
+typedef struct otto_gp_options {
+    size_t size;
+    uint64_t seed;              /* OTTO_SEED_NONE (default): the study's */
+    size_t n_startup_trials;    /* quasi-random design until this many trials (10) */
+    int deterministic_objective; /* 1: noise pinned at 1e-6 instead of fitted (0) */
+    size_t n_candidates;        /* acquisition sweep points per ask (1024) */
+    size_t n_local_search;      /* best sweep points refined by gradient (8) */
+    size_t max_fit_evals;       /* likelihood evaluations per kernel fit (100) */
+    int dim_scaled_prior;       /* lengthscale prior growing with sqrt(dims) (1) */
+    int use_running_trials;     /* running trials as pending points (1) */
+    int warn_independent_sampling; /* log params sampled outside the GP (1) */
+} otto_gp_options;
+
+OTTO_API void otto_gp_options_init_sized(otto_gp_options *o, size_t size);
+#define otto_gp_options_init(o) otto_gp_options_init_sized((o), sizeof *(o))
+
+/* The GP-EI sampler (see otto_sampler_gp_create(3)). opts may be NULL for
+ * the defaults. Invalid options are OTTO_EINVAL. */
+OTTO_API int otto_sampler_gp_create(const otto_gp_options *opts, otto_sampler **out);
+
+OTTO_END_DECLS
+
+#endif /* OTTO_GP_H */

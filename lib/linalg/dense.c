@@ -1,0 +1,204 @@
+/* Dense kernels over CBLAS and LAPACKE: Cholesky with jitter retries, solves,
+ * inverse, log-determinant, gemm/syrk/gemv and the symmetric eigensolver.
+ * Conventions (column-major, lower triangles, error codes) in linalg.h. */
+#include <cblas.h>
+#include <lapacke.h>
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include "linalg.h"
+
+static int fits(size_t n) { return n <= (size_t)INT_MAX / 2; }
+
+static enum CBLAS_TRANSPOSE tr(int t) { return t ? CblasTrans : CblasNoTrans; }
+
+int otto__la_all_finite(const double *x, size_t n)
+{
+    double acc = 0.0;
+    for (size_t i = 0; i < n; i++)
+        acc += x[i] * 0.0; /* NaN for any NaN or inf entry */
+    return acc == 0.0;
+}
+
+int otto__la_lower_finite(const double *a, size_t n, size_t lda)
+{
+    for (size_t j = 0; j < n; j++)
+        if (!otto__la_all_finite(a + j * lda + j, n - j))
+            return 0;
+    return 1;
+}
+
+static void copy_lower(const double *a, size_t lda, size_t n, double *l, size_t ldl)
+{
+    for (size_t j = 0; j < n; j++) {
+        memset(l + j * ldl, 0, j * sizeof *l); /* strict upper triangle */
+        memcpy(l + j * ldl + j, a + j * lda + j, (n - j) * sizeof *l);
+    }
+}
+
+int otto__la_cholesky(const double *a, size_t lda, size_t n, double *l, size_t ldl,
+                      double jitter0, double max_jitter, double *jitter_out)
+{
+    *jitter_out = 0.0;
+    if (!fits(n) || lda < n || ldl < n)
+        return otto__error(OTTO_EINVAL, "linalg: cholesky size %zu out of range", n);
+    if (n == 0)
+        return OTTO_OK;
+    if (!otto__la_lower_finite(a, n, lda))
+        return otto__error(OTTO_ENUMERIC, "linalg: cholesky of a matrix with NaN or inf");
+    double mean_diag = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean_diag += fabs(a[i + i * lda]);
+    mean_diag /= (double)n;
+    double scale = mean_diag > 0 ? mean_diag : 1.0;
+    double jitter = 0.0;
+    lapack_int info = 0;
+    for (;;) {
+        copy_lower(a, lda, n, l, ldl);
+        for (size_t i = 0; i < n; i++)
+            l[i + i * ldl] += jitter;
+        info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', (lapack_int)n, l, (lapack_int)ldl);
+        if (info == 0) {
+            *jitter_out = jitter;
+            return OTTO_OK;
+        }
+        if (info < 0)
+            break;
+        double next = jitter == 0.0 ? jitter0 * scale : jitter * 10.0;
+        if (!(jitter0 > 0) || next > max_jitter * scale)
+            break;
+        jitter = next;
+    }
+    if (info < 0)
+        return otto__error(OTTO_ENUMERIC, "linalg: dpotrf argument %d invalid", (int)-info);
+    return otto__error(OTTO_ENUMERIC,
+                       "linalg: matrix of order %zu not positive definite (leading minor %d) "
+                       "even with jitter %g",
+                       n, (int)info, jitter);
+}
+
+int otto__la_cholesky_solve(const double *l, size_t ldl, size_t n, double *b, size_t ldb,
+                            size_t nrhs)
+{
+    if (!fits(n) || !fits(nrhs) || ldl < n || ldb < n)
+        return otto__error(OTTO_EINVAL, "linalg: solve size out of range");
+    if (n == 0 || nrhs == 0)
+        return OTTO_OK;
+    for (size_t j = 0; j < nrhs; j++)
+        if (!otto__la_all_finite(b + j * ldb, n))
+            return otto__error(OTTO_ENUMERIC, "linalg: right-hand side with NaN or inf");
+    lapack_int info = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'L', (lapack_int)n,
+                                          (lapack_int)nrhs, l, (lapack_int)ldl, b,
+                                          (lapack_int)ldb);
+    if (info != 0)
+        return otto__error(OTTO_ENUMERIC, "linalg: dpotrs failed (info %d)", (int)info);
+    return OTTO_OK;
+}
+
+int otto__la_lower_solve(const double *l, size_t ldl, size_t n, int trans, double *b,
+                         size_t ldb, size_t nrhs)
+{
+    if (!fits(n) || !fits(nrhs) || ldl < n || ldb < n)
+        return otto__error(OTTO_EINVAL, "linalg: triangular solve size out of range");
+    if (n == 0 || nrhs == 0)
+        return OTTO_OK;
+    for (size_t j = 0; j < nrhs; j++)
+        if (!otto__la_all_finite(b + j * ldb, n))
+            return otto__error(OTTO_ENUMERIC, "linalg: right-hand side with NaN or inf");
+    for (size_t i = 0; i < n; i++)
+        if (!(l[i + i * ldl] != 0.0))
+            return otto__error(OTTO_ENUMERIC, "linalg: singular triangular factor");
+    if (nrhs == 1)
+        cblas_dtrsv(CblasColMajor, CblasLower, tr(trans), CblasNonUnit, (int)n, l, (int)ldl, b,
+                    1);
+    else
+        cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, tr(trans), CblasNonUnit, (int)n,
+                    (int)nrhs, 1.0, l, (int)ldl, b, (int)ldb);
+    return OTTO_OK;
+}
+
+int otto__la_cholesky_inverse(double *l, size_t ldl, size_t n)
+{
+    if (!fits(n) || ldl < n)
+        return otto__error(OTTO_EINVAL, "linalg: inverse size out of range");
+    if (n == 0)
+        return OTTO_OK;
+    lapack_int info = LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'L', (lapack_int)n, l,
+                                          (lapack_int)ldl);
+    if (info != 0)
+        return otto__error(OTTO_ENUMERIC, "linalg: dpotri failed (info %d)", (int)info);
+    for (size_t j = 0; j < n; j++) /* mirror into the upper triangle */
+        for (size_t i = j + 1; i < n; i++)
+            l[j + i * ldl] = l[i + j * ldl];
+    return OTTO_OK;
+}
+
+double otto__la_cholesky_logdet(const double *l, size_t ldl, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += log(l[i + i * ldl]);
+    return 2.0 * s;
+}
+
+void otto__la_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha,
+                   const double *a, size_t lda, const double *b, size_t ldb, double beta,
+                   double *c, size_t ldc)
+{
+    if (m == 0 || n == 0)
+        return;
+    cblas_dgemm(CblasColMajor, tr(ta), tr(tb), (int)m, (int)n, (int)k, alpha, a, (int)lda, b,
+                (int)ldb, beta, c, (int)ldc);
+}
+
+void otto__la_syrk(int trans, size_t n, size_t k, double alpha, const double *a, size_t lda,
+                   double beta, double *c, size_t ldc)
+{
+    if (n == 0)
+        return;
+    cblas_dsyrk(CblasColMajor, CblasLower, tr(trans), (int)n, (int)k, alpha, a, (int)lda, beta,
+                c, (int)ldc);
+}
+
+void otto__la_gemv(int trans, size_t m, size_t n, double alpha, const double *a, size_t lda,
+                   const double *x, double beta, double *y)
+{
+    if (m == 0 || n == 0)
+        return;
+    cblas_dgemv(CblasColMajor, tr(trans), (int)m, (int)n, alpha, a, (int)lda, x, 1, beta, y, 1);
+}
+
+int otto__la_symmetric_eigen(const otto_allocator *alloc, double *a, size_t lda, size_t n,
+                             double *w)
+{
+    if (!fits(n) || lda < n)
+        return otto__error(OTTO_EINVAL, "linalg: eigen size %zu out of range", n);
+    if (n == 0)
+        return OTTO_OK;
+    if (!otto__la_lower_finite(a, n, lda))
+        return otto__error(OTTO_ENUMERIC, "linalg: eigendecomposition of a matrix with NaN or inf");
+    double wq;
+    lapack_int iwq, info;
+    info = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)n, a, (lapack_int)lda, w,
+                               &wq, -1, &iwq, -1);
+    if (info != 0)
+        return otto__error(OTTO_ENUMERIC, "linalg: dsyevd workspace query failed (info %d)",
+                           (int)info);
+    size_t lwork = (size_t)wq, liwork = (size_t)iwq;
+    double *work = otto__calloc(alloc, lwork ? lwork : 1, sizeof *work);
+    lapack_int *iwork = otto__calloc(alloc, liwork ? liwork : 1, sizeof *iwork);
+    if (!work || !iwork) {
+        otto__free(alloc, work);
+        otto__free(alloc, iwork);
+        return otto__error(OTTO_ENOMEM, "linalg: out of memory for dsyevd workspace");
+    }
+    info = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)n, a, (lapack_int)lda, w,
+                               work, (lapack_int)lwork, iwork, (lapack_int)liwork);
+    otto__free(alloc, work);
+    otto__free(alloc, iwork);
+    if (info != 0)
+        return otto__error(OTTO_ENUMERIC, "linalg: dsyevd failed to converge (info %d)",
+                           (int)info);
+    return OTTO_OK;
+}

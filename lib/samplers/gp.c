@@ -1,0 +1,881 @@
+/* The GP-EI sampler: Bayesian optimization with a Gaussian-process surrogate
+ * (gp_model.c) and log expected improvement (log_ei.c).
+ *
+ * At each ask over the relative (intersection) search space: the complete
+ * trials become points in the unit cube (log params in log space, int and
+ * step params at the centre of their grid cell, categoricals as their index
+ * under a Hamming kernel), their values are standardized, the kernel is fitted
+ * by MAP warm-started from the previous fit, running trials join as pending
+ * points at their posterior mean (kriging believer), and the next point
+ * maximizes log EI (times the GP probability of feasibility per constraint)
+ * over a quasi-random sweep plus perturbations of the best trials, the best few
+ * refined by projected L-BFGS on the continuous coordinates and exhaustive
+ * sweeps over the discrete ones. Multi-objective studies use ParEGO: a random
+ * augmented Chebyshev scalarization per trial. The first n_startup_trials come
+ * from a shifted R_d quasi-random design; params outside the relative space,
+ * and any trial whose model cannot be fitted, are sampled at random (the
+ * latter with a warning), so the study never fails because of the GP. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/options.h"
+#include "../linalg/linalg.h"
+#include "gp_model.h"
+#include "log_ei.h"
+#include "qmc.h"
+#include "truncnorm.h"
+
+/* Kernel parameters of the last fit of one model (objective or constraint k),
+ * the warm start of the next. */
+typedef struct warm {
+    size_t d;
+    double *inv_ls2;
+    double scale, noise;
+} warm;
+
+typedef struct gp_sampler {
+    otto_gp_options o;
+    pthread_mutex_t mu;
+    warm *warm;
+    size_t n_warm;
+} gp_sampler;
+
+/* The points of one ask. */
+typedef struct problem {
+    const otto_allocator *a;
+    size_t d;
+    const otto_distribution **dist; /* per dim */
+    unsigned char *cat;             /* Hamming kernel dims */
+    unsigned char *swept;           /* dims optimized by trying every value */
+    unsigned char *relaxed;         /* dims optimized by gradient (then snapped) */
+    size_t n, n_pend, cap;          /* complete rows, then pending rows */
+    double *x;                      /* (n + n_pend) x d, row-major */
+    double *y;                      /* n + n_pend standardized objective values */
+    unsigned char *feasible;        /* n */
+    size_t n_con;
+    double *con;                    /* n_con columns of n standardized constraint values */
+    double *con_zero;               /* n_con: where 0 (the feasibility bound) went */
+} problem;
+
+/* The acquisition function of one ask. */
+typedef struct acq {
+    const problem *pb;
+    otto__gp *obj;
+    int have_best;
+    double best;
+    otto__gp *con;
+    size_t n_con;
+    double *work;      /* max(n, 1) x CHUNK prediction workspace */
+    double *mean, *var; /* CHUNK each */
+    double *gwork, *dmean, *dvar, *g; /* 4n, d, d, d */
+    double *base;       /* d: the point whose non-free dims bfgs holds */
+    size_t *free_idx;
+    size_t n_free;
+} acq;
+
+#define CHUNK 256
+#define MAX_SWEEP_GRID 64
+#define MAX_SWEEP_CHOICES 4096
+
+static const otto_allocator *alloc_of(const otto_view *v) { return &v->study->alloc; }
+
+static double grid_points(const otto_distribution *d)
+{
+    if (d->kind == OTTO_DIST_CATEGORICAL)
+        return (double)d->n_choices;
+    if (d->kind == OTTO_DIST_INT || d->step > 0)
+        return floor((d->high - d->low) / d->step + 0.5) + 1.0;
+    return INFINITY;
+}
+
+/* A unit coordinate moved onto the grid of its distribution. */
+static double snap_unit(const otto_distribution *d, double u)
+{
+    if (d->kind == OTTO_DIST_CATEGORICAL) {
+        double k = floor(u);
+        return k < 0 ? 0 : k > (double)d->n_choices - 1 ? (double)d->n_choices - 1 : k;
+    }
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    if (d->kind == OTTO_DIST_INT || d->step > 0 || (d->flags & OTTO_LOG))
+        return otto_distribution_to_unit(d, otto_distribution_from_unit(d, u));
+    return u;
+}
+
+/* A uniform coordinate (unit, or a category index). */
+static double draw_coordinate(const otto_distribution *d, double u)
+{
+    return d->kind == OTTO_DIST_CATEGORICAL ? snap_unit(d, u * (double)d->n_choices)
+                                            : snap_unit(d, u);
+}
+
+static uint64_t seed_of(const otto_view *v)
+{
+    const otto_sampler *s = v->study->sampler;
+    return s->seed != OTTO_SEED_NONE ? s->seed : v->study->seed;
+}
+
+/* ---- gathering the observations ------------------------------------------------------- */
+
+static void problem_free(problem *pb)
+{
+    const otto_allocator *a = pb->a;
+    otto__free(a, pb->dist);
+    otto__free(a, pb->cat);
+    otto__free(a, pb->swept);
+    otto__free(a, pb->relaxed);
+    otto__free(a, pb->x);
+    otto__free(a, pb->y);
+    otto__free(a, pb->feasible);
+    otto__free(a, pb->con);
+    otto__free(a, pb->con_zero);
+    memset(pb, 0, sizeof *pb);
+}
+
+/* Unit coordinates of t's params for the space; 0 if t lacks one or has it
+ * outside the distribution sampled now. */
+static int trial_row(const problem *pb, const otto_space *sp, const otto_trial *t, double *row)
+{
+    for (size_t j = 0; j < pb->d; j++) {
+        const otto__param *p = otto__trial_find(t, sp->params[j].name);
+        if (!p)
+            return 0;
+        const otto_distribution *d = pb->dist[j];
+        if (d->kind == OTTO_DIST_CATEGORICAL) {
+            if (!otto_distribution_contains(d, p->value))
+                return 0;
+            row[j] = p->value;
+            continue;
+        }
+        double u = otto_distribution_to_unit(d, p->value);
+        if (!(u >= -1e-9 && u <= 1.0 + 1e-9))
+            return 0;
+        row[j] = u < 0 ? 0 : u > 1 ? 1 : u;
+    }
+    return 1;
+}
+
+static int problem_init(problem *pb, const otto_allocator *a, const otto_space *sp)
+{
+    memset(pb, 0, sizeof *pb);
+    pb->a = a;
+    size_t d = pb->d = sp->n;
+    pb->dist = otto__calloc(a, d, sizeof *pb->dist);
+    pb->cat = otto__calloc(a, d, 1);
+    pb->swept = otto__calloc(a, d, 1);
+    pb->relaxed = otto__calloc(a, d, 1);
+    if (!pb->dist || !pb->cat || !pb->swept || !pb->relaxed)
+        return otto__error(OTTO_ENOMEM, "gp: out of memory");
+    for (size_t j = 0; j < d; j++) {
+        const otto_distribution *dj = pb->dist[j] = &sp->params[j].dist;
+        double g = grid_points(dj);
+        pb->cat[j] = dj->kind == OTTO_DIST_CATEGORICAL;
+        pb->swept[j] = pb->cat[j] ? g <= MAX_SWEEP_CHOICES : g <= MAX_SWEEP_GRID;
+        pb->relaxed[j] = !pb->cat[j] && !pb->swept[j];
+    }
+    return OTTO_OK;
+}
+
+static int grow_rows(problem *pb, size_t need)
+{
+    if (need <= pb->cap)
+        return OTTO_OK;
+    size_t cap = pb->cap ? 2 * pb->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    double *x = otto__reallocarray(pb->a, pb->x, cap, pb->d * sizeof(double));
+    if (x)
+        pb->x = x;
+    double *y = otto__reallocarray(pb->a, pb->y, cap, sizeof(double));
+    if (y)
+        pb->y = y;
+    unsigned char *f = otto__reallocarray(pb->a, pb->feasible, cap, 1);
+    if (f)
+        pb->feasible = f;
+    if (!x || !y || !f)
+        return otto__error(OTTO_ENOMEM, "gp: out of memory for %zu trials", need);
+    pb->cap = cap;
+    return OTTO_OK;
+}
+
+/* Objective values of the gathered trials, oriented for minimization and
+ * (multi-objective) scalarized with ParEGO weights from the trial's stream. */
+static int objective_targets(problem *pb, const otto_view *v, const otto_trial **rows,
+                             otto_rng *rng)
+{
+    size_t n = pb->n, m = otto_view_n_objectives(v);
+    if (m == 1) {
+        double sign = otto_view_maximize(v, 0) ? -1.0 : 1.0;
+        for (size_t i = 0; i < n; i++)
+            pb->y[i] = sign * rows[i]->values[0];
+        return OTTO_OK;
+    }
+    double *w = otto__calloc(pb->a, 3 * m, sizeof *w), *lo = w + m, *hi = w + 2 * m;
+    if (!w)
+        return otto__error(OTTO_ENOMEM, "gp: out of memory");
+    double wsum = 0.0;
+    for (size_t k = 0; k < m; k++) {
+        w[k] = -log(1.0 - otto_rng_uniform(rng)); /* uniform on the simplex */
+        wsum += w[k];
+        lo[k] = INFINITY;
+        hi[k] = -INFINITY;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < m; k++) {
+            double f = rows[i]->values[k] * (otto_view_maximize(v, k) ? -1.0 : 1.0);
+            if (isfinite(f)) {
+                lo[k] = fmin(lo[k], f);
+                hi[k] = fmax(hi[k], f);
+            }
+        }
+    for (size_t i = 0; i < n; i++) {
+        double mx = -INFINITY, sum = 0.0;
+        for (size_t k = 0; k < m; k++) {
+            double f = rows[i]->values[k] * (otto_view_maximize(v, k) ? -1.0 : 1.0);
+            double range = hi[k] > lo[k] ? hi[k] - lo[k] : 1.0;
+            double u = isfinite(lo[k]) ? (f - lo[k]) / range : 0.0;
+            u = isnan(u) ? 0.0 : u > 1.0 ? 1.0 : u < 0.0 ? 0.0 : u;
+            double t = w[k] / wsum * u;
+            mx = fmax(mx, t);
+            sum += t;
+        }
+        pb->y[i] = mx + 0.05 * sum;
+    }
+    otto__free(pb->a, w);
+    return OTTO_OK;
+}
+
+/* In place: infinities to the worst/best finite value, then zero mean and unit
+ * standard deviation (a constant column becomes all zeros). Returns where 0
+ * went. */
+static double standardize(double *y, size_t n, size_t stride)
+{
+    double lo = INFINITY, hi = -INFINITY, mean = 0.0, var = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double t = y[i * stride];
+        if (isfinite(t)) {
+            lo = fmin(lo, t);
+            hi = fmax(hi, t);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double *t = &y[i * stride];
+        if (!isfinite(*t))
+            *t = !isfinite(lo) ? 0.0 : *t > 0 ? hi : lo;
+        mean += *t;
+    }
+    mean /= (double)(n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        double t = y[i * stride] - mean;
+        var += t * t;
+    }
+    double sd = sqrt(var / (double)(n ? n : 1));
+    if (!(sd > 1e-12 * fmax(1.0, fabs(mean))))
+        sd = 1.0;
+    for (size_t i = 0; i < n; i++)
+        y[i * stride] = (y[i * stride] - mean) / sd;
+    return -mean / sd;
+}
+
+/* Rows from the complete trials (and pending rows from running ones). */
+static int gather(problem *pb, const otto_view *v, const otto_space *sp, otto_rng *rng,
+                  int with_running)
+{
+    size_t count = otto_view_count(v);
+    const otto_trial **rows = otto__calloc(pb->a, count ? count : 1, sizeof *rows);
+    if (!rows)
+        return otto__error(OTTO_ENOMEM, "gp: out of memory");
+    int rc = OTTO_OK;
+    size_t n_con = SIZE_MAX;
+    for (size_t i = 0; i < count && !rc; i++) {
+        const otto_trial *t = otto_view_trial(v, i);
+        int st = atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
+        if (st != OTTO_TRIAL_COMPLETE || !t->values)
+            continue;
+        rc = grow_rows(pb, pb->n + 1);
+        if (!rc && trial_row(pb, sp, t, pb->x + pb->n * pb->d)) {
+            rows[pb->n++] = t;
+            n_con = n_con == SIZE_MAX ? t->n_constraints
+                                      : n_con == t->n_constraints ? n_con : 0;
+        }
+    }
+    if (!rc)
+        rc = objective_targets(pb, v, rows, rng);
+    pb->n_con = n_con == SIZE_MAX ? 0 : n_con;
+    if (!rc && pb->n_con) {
+        pb->con = otto__calloc(pb->a, pb->n * pb->n_con, sizeof *pb->con);
+        pb->con_zero = otto__calloc(pb->a, pb->n_con, sizeof *pb->con_zero);
+        rc = pb->con && pb->con_zero ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
+    }
+    for (size_t i = 0; !rc && i < pb->n; i++) {
+        int feas = 1;
+        for (size_t c = 0; c < pb->n_con; c++) {
+            double g = rows[i]->constraints[c];
+            pb->con[i + c * pb->n] = g;
+            feas &= g <= 0;
+        }
+        pb->feasible[i] = (unsigned char)feas;
+    }
+    otto__free(pb->a, rows);
+    if (!rc) {
+        standardize(pb->y, pb->n, 1);
+        for (size_t c = 0; c < pb->n_con; c++)
+            pb->con_zero[c] = standardize(pb->con + c * pb->n, pb->n, 1);
+    }
+    if (rc || !with_running)
+        return rc;
+    const otto_trial *const *run;
+    size_t n_run;
+    rc = otto_view_running(v, &run, &n_run);
+    for (size_t i = 0; !rc && i < n_run; i++) {
+        rc = grow_rows(pb, pb->n + pb->n_pend + 1);
+        if (!rc && trial_row(pb, sp, run[i], pb->x + (pb->n + pb->n_pend) * pb->d))
+            pb->n_pend++;
+    }
+    return rc;
+}
+
+/* ---- models ----------------------------------------------------------------------------- */
+
+static void warm_load(gp_sampler *s, size_t slot, otto__gp *gp, int *have)
+{
+    *have = 0;
+    pthread_mutex_lock(&s->mu);
+    if (slot < s->n_warm && s->warm[slot].d == gp->d && s->warm[slot].inv_ls2) {
+        memcpy(gp->p.inv_ls2, s->warm[slot].inv_ls2, gp->d * sizeof(double));
+        gp->p.scale = s->warm[slot].scale;
+        gp->p.noise = gp->fixed_noise ? OTTO__GP_MIN_NOISE : s->warm[slot].noise;
+        *have = 1;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Keep the fitted parameters for the next ask (best effort: a failed
+ * allocation only costs the next fit its warm start). */
+static void warm_store(gp_sampler *s, size_t slot, const otto__gp *gp)
+{
+    pthread_mutex_lock(&s->mu);
+    if (slot >= s->n_warm) {
+        warm *w = realloc(s->warm, (slot + 1) * sizeof *w);
+        if (w) {
+            memset(w + s->n_warm, 0, (slot + 1 - s->n_warm) * sizeof *w);
+            s->warm = w;
+            s->n_warm = slot + 1;
+        }
+    }
+    if (slot < s->n_warm) {
+        warm *w = &s->warm[slot];
+        if (w->d != gp->d) {
+            free(w->inv_ls2);
+            w->inv_ls2 = malloc((gp->d ? gp->d : 1) * sizeof(double));
+            w->d = w->inv_ls2 ? gp->d : 0;
+        }
+        if (w->inv_ls2) {
+            memcpy(w->inv_ls2, gp->p.inv_ls2, gp->d * sizeof(double));
+            w->scale = gp->p.scale;
+            w->noise = gp->p.noise;
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Likelihood evaluations for one fit: each costs about n^3 flops (factor and
+ * inverse), so past a few hundred points the budget shrinks to keep an ask
+ * well under a second; the warm start makes few evaluations enough. */
+static size_t fit_budget(const gp_sampler *s, size_t n)
+{
+    double cube = (double)n * (double)n * (double)n;
+    double by_cost = 1.5e10 / (cube > 1 ? cube : 1);
+    size_t b = by_cost < 10 ? 10 : by_cost > 1e6 ? 1000000 : (size_t)by_cost;
+    return b < s->o.max_fit_evals ? b : s->o.max_fit_evals;
+}
+
+static int fit_model(gp_sampler *s, const problem *pb, otto__gp *gp, size_t slot,
+                     const double *y)
+{
+    int rc = otto__gp_init(gp, pb->a, pb->d, pb->cat);
+    if (rc)
+        return rc;
+    gp->fixed_noise = s->o.deterministic_objective;
+    gp->dim_scaled_prior = s->o.dim_scaled_prior;
+    otto__gp_default_params(gp);
+    rc = otto__gp_set_data(gp, pb->n, pb->x, y);
+    if (rc)
+        return rc;
+    int have;
+    warm_load(s, slot, gp, &have);
+    rc = otto__gp_fit(gp, fit_budget(s, pb->n), !have || pb->n % 8 == 0);
+    if (!rc)
+        warm_store(s, slot, gp);
+    return rc;
+}
+
+/* Condition the objective model on the pending points at its own mean. */
+static int add_pending(problem *pb, otto__gp *gp)
+{
+    if (!pb->n_pend)
+        return OTTO_OK;
+    size_t n = pb->n, np = pb->n_pend;
+    double *work = otto__calloc(pb->a, n * np + np, sizeof *work);
+    if (!work)
+        return otto__error(OTTO_ENOMEM, "gp: out of memory");
+    int rc = otto__gp_predict(gp, np, pb->x + n * pb->d, pb->y + n, work + n * np, work);
+    otto__free(pb->a, work);
+    if (!rc)
+        rc = otto__gp_set_data(gp, n + np, pb->x, pb->y);
+    if (!rc)
+        rc = otto__gp_condition(gp);
+    if (rc == OTTO_ENUMERIC) { /* pending points only spread asks out: drop them */
+        pb->n_pend = 0;
+        rc = otto__gp_set_data(gp, n, pb->x, pb->y);
+        if (!rc)
+            rc = otto__gp_condition(gp);
+    }
+    return rc;
+}
+
+/* ---- acquisition --------------------------------------------------------------------------- */
+
+/* log EI (or 0 without a feasible incumbent) plus the log probability of
+ * feasibility, for m points (m <= CHUNK). */
+static int acq_batch(acq *q, size_t m, const double *xs, double *out)
+{
+    int rc = otto__gp_predict(q->obj, m, xs, q->mean, q->var, q->work);
+    for (size_t c = 0; !rc && c < m; c++) {
+        double sd = sqrt(q->var[c]);
+        out[c] = q->have_best ? otto__log_h((q->best - q->mean[c]) / sd) + log(sd) : 0.0;
+    }
+    for (size_t k = 0; !rc && k < q->n_con; k++) {
+        rc = otto__gp_predict(&q->con[k], m, xs, q->mean, q->var, q->work);
+        for (size_t c = 0; !rc && c < m; c++)
+            out[c] += otto__log_ndtr((q->pb->con_zero[k] - q->mean[c]) / sqrt(q->var[c]));
+    }
+    return rc;
+}
+
+static int acq_many(acq *q, size_t m, const double *xs, double *out)
+{
+    int rc = OTTO_OK;
+    for (size_t c = 0; !rc && c < m; c += CHUNK)
+        rc = acq_batch(q, m - c < CHUNK ? m - c : CHUNK, xs + c * q->pb->d, out + c);
+    return rc;
+}
+
+/* Value and gradient (over all d coordinates) at x. */
+static int acq_grad(acq *q, const double *x, double *val, double *grad)
+{
+    size_t d = q->pb->d;
+    double mean, var;
+    int rc = otto__gp_predict_grad(q->obj, x, &mean, &var, q->dmean, q->dvar, q->gwork);
+    if (rc)
+        return rc;
+    for (size_t j = 0; j < d; j++)
+        grad[j] = 0.0;
+    *val = 0.0;
+    /* for a target t: z = (t - mean)/sd, dz = -(dmean + z dsd)/sd, dsd = dvar/(2 sd) */
+    if (q->have_best) {
+        double sd = sqrt(var), z = (q->best - mean) / sd, dl = otto__dlog_h(z);
+        *val = otto__log_h(z) + log(sd);
+        for (size_t j = 0; j < d; j++) {
+            double dsd = q->dvar[j] / (2.0 * sd);
+            grad[j] = dl * (-(q->dmean[j] + z * dsd) / sd) + dsd / sd;
+        }
+    }
+    for (size_t k = 0; k < q->n_con; k++) {
+        rc = otto__gp_predict_grad(&q->con[k], x, &mean, &var, q->dmean, q->dvar, q->gwork);
+        if (rc)
+            return rc;
+        double sd = sqrt(var), z = (q->pb->con_zero[k] - mean) / sd, dl = otto__dlog_ndtr(z);
+        *val += otto__log_ndtr(z);
+        for (size_t j = 0; j < d; j++) {
+            double dsd = q->dvar[j] / (2.0 * sd);
+            grad[j] += dl * (-(q->dmean[j] + z * dsd) / sd);
+        }
+    }
+    return OTTO_OK;
+}
+
+/* bfgs objective over the free coordinates: -acquisition. */
+static int acq_objective(void *ctx, const double *xf, double *f, double *grad)
+{
+    acq *q = ctx;
+    for (size_t k = 0; k < q->n_free; k++)
+        q->base[q->free_idx[k]] = xf[k];
+    double val;
+    int rc = acq_grad(q, q->base, &val, q->g);
+    if (rc)
+        return rc;
+    *f = isfinite(val) ? -val : INFINITY;
+    for (size_t k = 0; k < q->n_free; k++)
+        grad[k] = -q->g[q->free_idx[k]];
+    return OTTO_OK;
+}
+
+/* Try every value of discrete dim j at x; keep the best. */
+static int sweep_dim(acq *q, size_t j, double *x, double *val, double *buf, double *vals)
+{
+    const otto_distribution *dist = q->pb->dist[j];
+    size_t d = q->pb->d, g = (size_t)grid_points(dist);
+    int rc = OTTO_OK;
+    for (size_t start = 0; !rc && start < g; start += CHUNK) {
+        size_t m = g - start < CHUNK ? g - start : CHUNK;
+        for (size_t c = 0; c < m; c++) {
+            double k = (double)(start + c);
+            memcpy(buf + c * d, x, d * sizeof *x);
+            buf[c * d + j] = dist->kind == OTTO_DIST_CATEGORICAL
+                                 ? k
+                                 : otto_distribution_to_unit(dist, dist->low + k * dist->step);
+        }
+        rc = acq_batch(q, m, buf, vals);
+        for (size_t c = 0; !rc && c < m; c++)
+            if (vals[c] > *val) {
+                *val = vals[c];
+                x[j] = buf[c * d + j];
+            }
+    }
+    return rc;
+}
+
+/* Local refinement of x: projected L-BFGS over the continuous coordinates,
+ * snapping, then a sweep of each discrete coordinate; twice when both kinds
+ * are present. *val is x's acquisition value on entry and exit. */
+static int refine(acq *q, double *x, double *val, double *buf, double *vals)
+{
+    const problem *pb = q->pb;
+    size_t d = pb->d;
+    int has_swept = 0;
+    for (size_t j = 0; j < d; j++)
+        has_swept |= pb->swept[j];
+    int rc = OTTO_OK;
+    for (int round = 0; round < 1 + has_swept && !rc; round++) {
+        if (q->n_free) {
+            double *xf = buf, *lo = buf + q->n_free, *hi = buf + 2 * q->n_free;
+            for (size_t k = 0; k < q->n_free; k++) {
+                xf[k] = x[q->free_idx[k]];
+                lo[k] = 0.0;
+                hi[k] = 1.0;
+            }
+            memcpy(q->base, x, d * sizeof *x);
+            otto__la_bfgs_options o;
+            otto__la_bfgs_options_default(&o);
+            o.max_evals = 40;
+            o.pgtol = 1e-7;
+            otto__la_bfgs_result res;
+            rc = otto__la_bfgs_minimize(pb->a, acq_objective, q, q->n_free, xf, lo, hi, &o, &res);
+            if (rc == OTTO_ENUMERIC) /* keep the sweep point */
+                return OTTO_OK;
+            if (rc)
+                return rc;
+            memcpy(buf + 3 * q->n_free, x, d * sizeof *x); /* candidate: refined and snapped */
+            double *cand = buf + 3 * q->n_free;
+            for (size_t k = 0; k < q->n_free; k++) {
+                size_t j = q->free_idx[k];
+                cand[j] = snap_unit(pb->dist[j], xf[k]);
+            }
+            double cv;
+            rc = acq_batch(q, 1, cand, &cv);
+            if (!rc && cv > *val) {
+                *val = cv;
+                memcpy(x, cand, d * sizeof *x);
+            }
+        }
+        for (size_t j = 0; !rc && j < d; j++)
+            if (pb->swept[j])
+                rc = sweep_dim(q, j, x, val, buf, vals);
+    }
+    return rc;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = ((const double *)a)[0], y = ((const double *)b)[0];
+    return x > y ? -1 : x < y ? 1 : 0;
+}
+
+/* Indices of the k rows with the smallest objective, feasible ones first. */
+static size_t best_rows(const problem *pb, size_t *idx, size_t k)
+{
+    size_t got = 0;
+    for (int pass = 0; pass < 2; pass++)
+        while (got < k) {
+            size_t pick = SIZE_MAX;
+            for (size_t i = 0; i < pb->n; i++) {
+                int taken = 0;
+                for (size_t r = 0; r < got; r++)
+                    taken |= idx[r] == i;
+                if (!taken && pb->feasible[i] == (pass == 0) &&
+                    (pick == SIZE_MAX || pb->y[i] < pb->y[pick]))
+                    pick = i;
+            }
+            if (pick == SIZE_MAX)
+                break;
+            idx[got++] = pick;
+        }
+    return got;
+}
+
+/* Maximize the acquisition function into x. */
+static int maximize(acq *q, const gp_sampler *s, otto_rng *rng, double *x)
+{
+    const problem *pb = q->pb;
+    const otto_allocator *a = pb->a;
+    size_t d = pb->d, m = s->o.n_candidates, n_local = s->o.n_local_search;
+    size_t n_pert = m / 4, n_qmc = m - n_pert;
+    double *cand = otto__calloc(a, m * d, sizeof *cand);
+    double *scored = otto__calloc(a, 2 * m, sizeof *scored); /* (value, index) pairs */
+    double *vals = otto__calloc(a, m > CHUNK ? m : CHUNK, sizeof *vals);
+    size_t bufn = 3 * d + d + CHUNK * d;
+    double *buf = otto__calloc(a, bufn, sizeof *buf);
+    double *xr = otto__calloc(a, d, sizeof *xr);
+    size_t top[5];
+    int rc = cand && scored && vals && buf && xr ? OTTO_OK
+                                                : otto__error(OTTO_ENOMEM, "gp: out of memory");
+    if (!rc) {
+        uint64_t qseed = otto_rng_next(rng);
+        for (size_t c = 0; c < n_qmc; c++) {
+            double *row = cand + c * d;
+            otto__qmc_point(d, qseed, c, row);
+            for (size_t j = 0; j < d; j++)
+                row[j] = draw_coordinate(pb->dist[j], row[j]);
+        }
+        static const double sigmas[3] = {0.02, 0.08, 0.2};
+        size_t k = best_rows(pb, top, 5);
+        for (size_t c = n_qmc; c < m; c++) {
+            double *row = cand + c * d;
+            if (!k) {
+                for (size_t j = 0; j < d; j++)
+                    row[j] = draw_coordinate(pb->dist[j], otto_rng_uniform(rng));
+                continue;
+            }
+            const double *from = pb->x + top[c % k] * d;
+            double sg = sigmas[(c / k) % 3];
+            for (size_t j = 0; j < d; j++) {
+                if (pb->cat[j] || (pb->swept[j] && grid_points(pb->dist[j]) < 8))
+                    row[j] = otto_rng_uniform(rng) * (double)d < 1.0
+                                 ? draw_coordinate(pb->dist[j], otto_rng_uniform(rng))
+                                 : from[j];
+                else
+                    row[j] = snap_unit(pb->dist[j], from[j] + sg * otto_rng_normal(rng));
+            }
+        }
+        rc = acq_many(q, m, cand, vals);
+    }
+    if (!rc) {
+        for (size_t c = 0; c < m; c++) {
+            scored[2 * c] = isnan(vals[c]) ? -INFINITY : vals[c];
+            scored[2 * c + 1] = (double)c;
+        }
+        qsort(scored, m, 2 * sizeof *scored, cmp_desc);
+        memcpy(x, cand + (size_t)scored[1] * d, d * sizeof *x);
+        double best = scored[0];
+        for (size_t r = 0; !rc && r < n_local && r < m; r++) {
+            const double *c0 = cand + (size_t)scored[2 * r + 1] * d;
+            if (r > 0 && !memcmp(c0, cand + (size_t)scored[2 * r - 1] * d, d * sizeof *c0))
+                continue;
+            memcpy(xr, c0, d * sizeof *xr);
+            double val = scored[2 * r];
+            rc = refine(q, xr, &val, buf, vals);
+            if (!rc && val > best) {
+                best = val;
+                memcpy(x, xr, d * sizeof *x);
+            }
+        }
+    }
+    otto__free(a, cand);
+    otto__free(a, scored);
+    otto__free(a, vals);
+    otto__free(a, buf);
+    otto__free(a, xr);
+    return rc;
+}
+
+/* ---- sampling ------------------------------------------------------------------------------- */
+
+static void random_point(const problem *pb, otto_rng *rng, double *out)
+{
+    for (size_t j = 0; j < pb->d; j++)
+        out[j] = otto_distribution_from_unit(pb->dist[j], otto_rng_uniform(rng));
+}
+
+static void startup_point(const problem *pb, const otto_view *v, int64_t number, double *out)
+{
+    otto__qmc_point(pb->d, seed_of(v), (uint64_t)number, out);
+    for (size_t j = 0; j < pb->d; j++)
+        out[j] = otto_distribution_from_unit(pb->dist[j], out[j]);
+}
+
+/* Fit the models and maximize the acquisition; x receives unit coordinates. */
+static int bayes_step(gp_sampler *s, problem *pb, otto_rng *rng, double *x)
+{
+    const otto_allocator *a = pb->a;
+    size_t n_models = 1 + pb->n_con, n_all = pb->n + pb->n_pend;
+    otto__gp *models = otto__calloc(a, n_models, sizeof *models);
+    acq q;
+    memset(&q, 0, sizeof q);
+    int rc = models ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
+    for (size_t k = 0; !rc && k < n_models; k++)
+        rc = fit_model(s, pb, &models[k], k, k == 0 ? pb->y : pb->con + (k - 1) * pb->n);
+    if (!rc)
+        rc = add_pending(pb, &models[0]);
+    if (!rc) {
+        q.pb = pb;
+        q.obj = &models[0];
+        q.con = models + 1;
+        q.n_con = pb->n_con;
+        q.best = INFINITY;
+        for (size_t i = 0; i < pb->n; i++)
+            if (pb->feasible[i] && pb->y[i] < q.best)
+                q.best = pb->y[i];
+        q.have_best = isfinite(q.best);
+        size_t d = pb->d;
+        q.work = otto__calloc(a, (n_all ? n_all : 1) * CHUNK + 2 * CHUNK + 4 * n_all + 4 * d,
+                              sizeof(double));
+        q.free_idx = otto__calloc(a, d ? d : 1, sizeof *q.free_idx);
+        if (!q.work || !q.free_idx)
+            rc = otto__error(OTTO_ENOMEM, "gp: out of memory");
+    }
+    if (!rc) {
+        size_t d = pb->d;
+        q.mean = q.work + (n_all ? n_all : 1) * CHUNK;
+        q.var = q.mean + CHUNK;
+        q.gwork = q.var + CHUNK;
+        q.dmean = q.gwork + 4 * n_all;
+        q.dvar = q.dmean + d;
+        q.g = q.dvar + d;
+        q.base = q.g + d;
+        for (size_t j = 0; j < d; j++)
+            if (pb->relaxed[j] || (!pb->cat[j] && !pb->swept[j]))
+                q.free_idx[q.n_free++] = j;
+        rc = maximize(&q, s, rng, x);
+    }
+    if (q.work)
+        otto__free(a, q.work);
+    otto__free(a, q.free_idx);
+    for (size_t k = 0; models && k < n_models; k++)
+        otto__gp_free(&models[k]);
+    otto__free(a, models);
+    return rc;
+}
+
+static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
+                       const otto_space *space, double *out)
+{
+    gp_sampler *s = state;
+    otto_rng *rng = otto_trial_rng(trial);
+    problem pb;
+    int rc = problem_init(&pb, alloc_of(v), space);
+    if (!rc)
+        rc = gather(&pb, v, space, rng, s->o.use_running_trials);
+    size_t need = s->o.n_startup_trials > 1 ? s->o.n_startup_trials : 1;
+    if (!rc && pb.n < need) {
+        startup_point(&pb, v, trial->number, out);
+    } else if (!rc) {
+        double *x = otto__calloc(pb.a, pb.d, sizeof *x);
+        rc = x ? bayes_step(s, &pb, rng, x) : otto__error(OTTO_ENOMEM, "gp: out of memory");
+        if (rc == OTTO_ENUMERIC || rc == OTTO_ERANGE) {
+            otto__log(&v->study->log, OTTO_LEVEL_WARNING,
+                      "gp: trial %lld sampled at random: %s", (long long)trial->number,
+                      otto_last_error_message());
+            random_point(&pb, rng, out);
+            rc = OTTO_OK;
+        } else if (!rc) {
+            for (size_t j = 0; j < pb.d; j++)
+                out[j] = pb.cat[j] ? x[j] : otto_distribution_from_unit(pb.dist[j], x[j]);
+        }
+        otto__free(pb.a, x);
+    }
+    problem_free(&pb);
+    return rc;
+}
+
+static int gp_independent(void *state, const otto_view *v, otto_trial *trial, const char *name,
+                          const otto_distribution *dist, double *out)
+{
+    const gp_sampler *s = state;
+    if (s->o.warn_independent_sampling && otto_view_count(v) >= s->o.n_startup_trials &&
+        otto_view_count(v) > 0)
+        otto__log(&v->study->log, OTTO_LEVEL_WARNING,
+                  "gp: '%s' is outside the relative search space; sampled at random", name);
+    *out = otto_distribution_from_unit(dist, otto_rng_uniform(otto_trial_rng(trial)));
+    return OTTO_OK;
+}
+
+static void gp_destroy(void *state)
+{
+    gp_sampler *s = state;
+    for (size_t i = 0; i < s->n_warm; i++)
+        free(s->warm[i].inv_ls2);
+    free(s->warm);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+static const otto_sampler_vtable gp_vtable = {
+    .size = sizeof(otto_sampler_vtable),
+    .name = "gp",
+    .sample_relative = gp_relative,
+    .sample_independent = gp_independent,
+    .destroy = gp_destroy,
+};
+
+void otto_gp_options_init_sized(otto_gp_options *o, size_t size)
+{
+    otto_gp_options def;
+    memset(&def, 0, sizeof def);
+    def.seed = OTTO_SEED_NONE;
+    def.n_startup_trials = 10;
+    def.n_candidates = 1024;
+    def.n_local_search = 8;
+    def.max_fit_evals = 100;
+    def.dim_scaled_prior = 1;
+    def.use_running_trials = 1;
+    def.warn_independent_sampling = 1;
+    OTTO__OPTIONS_INIT(o, size, def);
+}
+
+static int check_flag(int v, const char *name)
+{
+    if (v != 0 && v != 1)
+        return otto__error(OTTO_EINVAL, "gp_options: %s must be 0 or 1 (got %d)", name, v);
+    return OTTO_OK;
+}
+
+int otto_sampler_gp_create(const otto_gp_options *opts, otto_sampler **out)
+{
+    if (out)
+        *out = NULL;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "sampler_gp_create: out is NULL");
+    otto_gp_options o;
+    otto_gp_options_init(&o);
+    int rc = opts ? otto__options_copy(&o, sizeof o, opts, "gp_options") : OTTO_OK;
+    if (!rc && (o.n_candidates < 1 || o.n_candidates > 1000000))
+        rc = otto__error(OTTO_EINVAL, "gp_options: n_candidates %zu must be in [1, 1e6]",
+                         o.n_candidates);
+    if (!rc && o.n_local_search > o.n_candidates)
+        rc = otto__error(OTTO_EINVAL, "gp_options: n_local_search %zu exceeds n_candidates %zu",
+                         o.n_local_search, o.n_candidates);
+    if (!rc && (o.max_fit_evals < 1 || o.max_fit_evals > 100000))
+        rc = otto__error(OTTO_EINVAL, "gp_options: max_fit_evals %zu must be in [1, 1e5]",
+                         o.max_fit_evals);
+    if (!rc)
+        rc = check_flag(o.deterministic_objective, "deterministic_objective");
+    if (!rc)
+        rc = check_flag(o.dim_scaled_prior, "dim_scaled_prior");
+    if (!rc)
+        rc = check_flag(o.use_running_trials, "use_running_trials");
+    if (!rc)
+        rc = check_flag(o.warn_independent_sampling, "warn_independent_sampling");
+    if (rc)
+        return rc;
+    gp_sampler *s = calloc(1, sizeof *s);
+    if (!s)
+        return otto__error(OTTO_ENOMEM, "sampler_gp_create: out of memory");
+    if (pthread_mutex_init(&s->mu, NULL)) {
+        free(s);
+        return otto__error(OTTO_ESYSTEM, "sampler_gp_create: mutex init failed");
+    }
+    s->o = o;
+    return otto_sampler_create(&gp_vtable, s, o.seed, out);
+}
