@@ -19,7 +19,7 @@ typedef struct otto_gp_options {
     size_t n_candidates;        /* acquisition sweep points per ask (1024) */
     size_t n_local_search;      /* best sweep points refined by gradient (8) */
     size_t max_fit_evals;       /* likelihood evaluations per kernel fit (100) */
-    int dim_scaled_prior;       /* lengthscale prior growing with sqrt(dims) (1) */
+    int dim_scaled_prior;       /* lengthscale prior growing with sqrt(dims) (0) */
     int use_running_trials;     /* running trials as pending points (1) */
     int warn_independent_sampling; /* log params sampled outside the GP (1) */
 } otto_gp_options;

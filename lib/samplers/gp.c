@@ -828,7 +828,7 @@ void otto_gp_options_init_sized(otto_gp_options *o, size_t size)
     def.n_candidates = 1024;
     def.n_local_search = 8;
     def.max_fit_evals = 100;
-    def.dim_scaled_prior = 1;
+    def.dim_scaled_prior = 0;
     def.use_running_trials = 1;
     def.warn_independent_sampling = 1;
     OTTO__OPTIONS_INIT(o, size, def);

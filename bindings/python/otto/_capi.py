@@ -100,6 +100,21 @@ class TpeOptions(ctypes.Structure):
     ]
 
 
+class GpOptions(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("seed", c_uint64),
+        ("n_startup_trials", c_size_t),
+        ("deterministic_objective", c_int),
+        ("n_candidates", c_size_t),
+        ("n_local_search", c_size_t),
+        ("max_fit_evals", c_size_t),
+        ("dim_scaled_prior", c_int),
+        ("use_running_trials", c_int),
+        ("warn_independent_sampling", c_int),
+    ]
+
+
 class PercentileOptions(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("percentile", c_double), ("n_startup_trials", c_int64),
                 ("n_warmup_steps", c_int64), ("interval_steps", c_int64),
@@ -206,6 +221,9 @@ _FUNCTIONS = [
     ("otto_sampler_tpe_create", [P(TpeOptions), P(sampler_p)], S),
     ("otto_tpe_default_gamma", [c_size_t, c_void_p], c_size_t),
     ("otto_tpe_default_weights", [c_size_t, P(c_double), c_void_p], c_int),
+    # gp.h
+    ("otto_gp_options_init_sized", [P(GpOptions), c_size_t], None),
+    ("otto_sampler_gp_create", [P(GpOptions), P(sampler_p)], S),
     # pruner.h
     ("otto_pruner_create", [c_void_p, c_void_p, P(pruner_p)], S),
     ("otto_pruner_destroy", [pruner_p], None),

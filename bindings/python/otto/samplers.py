@@ -128,3 +128,45 @@ class TPESampler(BaseSampler):
 
     def __repr__(self):
         return "TPESampler()"
+
+
+class GPSampler(BaseSampler):
+    """Gaussian-process Bayesian optimization with log expected improvement,
+    with Optuna's GPSampler parameters. Params outside the search space shared
+    by all trials are sampled at random (independent_sampler must be None or
+    a RandomSampler). constraints_func works as in TPESampler: the GP also
+    models each constraint and weights EI by the probability of feasibility.
+    Multi-objective studies are scalarized per trial (ParEGO). otto-only
+    options: n_candidates, n_local_search, max_fit_evals, dim_scaled_prior,
+    use_running_trials."""
+
+    def __init__(self, *, seed=None, independent_sampler=None, n_startup_trials=10,
+                 deterministic_objective=False, constraints_func=None,
+                 warn_independent_sampling=True, n_candidates=1024, n_local_search=8,
+                 max_fit_evals=100, dim_scaled_prior=False, use_running_trials=True):
+        if independent_sampler is not None and not isinstance(independent_sampler,
+                                                              RandomSampler):
+            raise ValueError("GPSampler: independent_sampler must be None or a RandomSampler")
+        if n_startup_trials < 0:
+            raise ValueError("n_startup_trials must be >= 0")
+        self._seed = _seed(seed)
+        self._opts = dict(n_startup_trials=int(n_startup_trials),
+                          deterministic_objective=deterministic_objective,
+                          n_candidates=int(n_candidates), n_local_search=int(n_local_search),
+                          max_fit_evals=int(max_fit_evals), dim_scaled_prior=dim_scaled_prior,
+                          use_running_trials=use_running_trials,
+                          warn_independent_sampling=warn_independent_sampling)
+        self.constraints_func = constraints_func
+
+    def _create(self):
+        opts = _capi.GpOptions()
+        _capi.gp_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+        opts.seed = self._seed
+        for k, v in self._opts.items():
+            setattr(opts, k, int(v) if isinstance(v, bool) else v)
+        out = ctypes.c_void_p()
+        _capi.sampler_gp_create(ctypes.byref(opts), ctypes.byref(out))
+        return out
+
+    def __repr__(self):
+        return "GPSampler()"
