@@ -169,6 +169,14 @@ void otto__la_gemv(int trans, size_t m, size_t n, double alpha, const double *a,
     cblas_dgemv(CblasColMajor, tr(trans), (int)m, (int)n, alpha, a, (int)lda, x, 1, beta, y, 1);
 }
 
+void otto__la_symv(size_t n, double alpha, const double *a, size_t lda, const double *x,
+                   double beta, double *y)
+{
+    if (n == 0)
+        return;
+    cblas_dsymv(CblasColMajor, CblasLower, (int)n, alpha, a, (int)lda, x, 1, beta, y, 1);
+}
+
 int otto__la_symmetric_eigen(const otto_allocator *alloc, double *a, size_t lda, size_t n,
                              double *w)
 {

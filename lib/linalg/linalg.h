@@ -56,6 +56,10 @@ void otto__la_syrk(int trans, size_t n, size_t k, double alpha, const double *a,
 void otto__la_gemv(int trans, size_t m, size_t n, double alpha, const double *a, size_t lda,
                    const double *x, double beta, double *y);
 
+/* y = alpha A x + beta y for the symmetric n-by-n A stored in its lower triangle. */
+void otto__la_symv(size_t n, double alpha, const double *a, size_t lda, const double *x,
+                   double beta, double *y);
+
 /* Eigendecomposition of the symmetric n-by-n matrix (lower triangle of a):
  * eigenvalues ascending in w, orthonormal eigenvectors in the columns of a
  * (dsyevd, workspace from alloc). */

@@ -380,14 +380,16 @@ static void warm_store(gp_sampler *s, size_t slot, const otto__gp *gp)
     pthread_mutex_unlock(&s->mu);
 }
 
-/* Likelihood evaluations for one fit: each costs about n^3 flops (factor and
- * inverse), so past a few hundred points the budget shrinks to keep an ask
- * well under a second; the warm start makes few evaluations enough. */
+/* Likelihood evaluations for one fit. Each costs about n^3 flops (factor and
+ * inverse), so the budget is about 2e8 flops: up to ~120 points the fit runs
+ * to convergence (max_fit_evals), beyond it a few quasi-Newton steps per ask
+ * continue from the previous ask's parameters, so the fit is amortized over
+ * the asks of a study (at least 3 evaluations per ask). */
 static size_t fit_budget(const gp_sampler *s, size_t n)
 {
     double cube = (double)n * (double)n * (double)n;
-    double by_cost = 1.5e10 / (cube > 1 ? cube : 1);
-    size_t b = by_cost < 10 ? 10 : by_cost > 1e6 ? 1000000 : (size_t)by_cost;
+    double by_cost = 1e8 / (cube > 1 ? cube : 1);
+    size_t b = by_cost < 3 ? 3 : by_cost > 1e6 ? 1000000 : (size_t)by_cost;
     return b < s->o.max_fit_evals ? b : s->o.max_fit_evals;
 }
 
@@ -405,7 +407,9 @@ static int fit_model(gp_sampler *s, const problem *pb, otto__gp *gp, size_t slot
         return rc;
     int have;
     warm_load(s, slot, gp, &have);
-    rc = otto__gp_fit(gp, fit_budget(s, pb->n), !have || pb->n % 8 == 0);
+    /* a periodic restart from the defaults guards against a warm start stuck
+     * in a poor local optimum while fits are cheap */
+    rc = otto__gp_fit(gp, fit_budget(s, pb->n), !have || (pb->n <= 150 && pb->n % 8 == 0));
     if (!rc)
         warm_store(s, slot, gp);
     return rc;
@@ -718,6 +722,8 @@ static int bayes_step(gp_sampler *s, problem *pb, otto_rng *rng, double *x)
         rc = fit_model(s, pb, &models[k], k, k == 0 ? pb->y : pb->con + (k - 1) * pb->n);
     if (!rc)
         rc = add_pending(pb, &models[0]);
+    for (size_t k = 0; !rc && k < n_models; k++)
+        rc = otto__gp_prepare_grad(&models[k]);
     if (!rc) {
         q.pb = pb;
         q.obj = &models[0];

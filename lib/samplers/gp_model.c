@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../linalg/linalg.h"
+#include "fastmath.h"
 #include "gp_model.h"
 
 #define SQRT5 2.23606797749978969641
@@ -30,7 +31,8 @@ int otto__gp_init(otto__gp *gp, const otto_allocator *a, size_t d, const unsigne
     gp->d = d;
     gp->cat = cat;
     gp->p.inv_ls2 = otto__calloc(a, d ? d : 1, sizeof(double));
-    if (!gp->p.inv_ls2)
+    gp->row = otto__calloc(a, d ? d : 1, sizeof(double));
+    if (!gp->p.inv_ls2 || !gp->row)
         return otto__error(OTTO_ENOMEM, "gp: out of memory");
     otto__gp_default_params(gp);
     return OTTO_OK;
@@ -39,12 +41,14 @@ int otto__gp_init(otto__gp *gp, const otto_allocator *a, size_t d, const unsigne
 void otto__gp_free(otto__gp *gp)
 {
     otto__free(gp->a, gp->p.inv_ls2);
+    otto__free(gp->a, gp->row);
     otto__free(gp->a, gp->x);
     otto__free(gp->a, gp->y);
     otto__free(gp->a, gp->chol);
     otto__free(gp->a, gp->alpha);
     otto__free(gp->a, gp->work_k);
     otto__free(gp->a, gp->work_g);
+    otto__free(gp->a, gp->kinv);
     memset(gp, 0, sizeof *gp);
 }
 
@@ -85,28 +89,61 @@ int otto__gp_set_data(otto__gp *gp, size_t n, const double *x, const double *y)
         gp->cap = n;
     }
     gp->n = n;
-    memcpy(gp->x, x, n * gp->d * sizeof *x);
+    for (size_t i = 0; i < n; i++) /* row-major in, dimension-major stored */
+        for (size_t k = 0; k < gp->d; k++)
+            gp->x[k * n + i] = x[i * gp->d + k];
     memcpy(gp->y, y, n * sizeof *y);
     return OTTO_OK;
 }
 
-/* Scaled squared distance between two points. */
-static double dist2(const otto__gp *gp, const double *a, const double *b)
+/* The loops below run over the stored points (contiguous in gp->x, which
+ * is dimension-major) so that they vectorize; exp is the branch-free
+ * otto__exp (relative error < 1e-15). */
+
+/* r2[i - from] = sum_k l_k d_k(x_i, p)^2 for the stored points i in [from, n). */
+static void dist2_to_point(const otto__gp *gp, const double *p, size_t from, double *r2)
 {
-    double r2 = 0.0;
+    size_t n = gp->n, len = n - from;
+    for (size_t i = 0; i < len; i++)
+        r2[i] = 0.0;
     for (size_t k = 0; k < gp->d; k++) {
-        double dk = gp->cat[k] ? (a[k] != b[k]) : a[k] - b[k];
-        r2 += gp->p.inv_ls2[k] * dk * dk;
+        const double *xk = gp->x + k * n + from;
+        double lk = gp->p.inv_ls2[k], pk = p[k];
+        if (gp->cat[k]) {
+            for (size_t i = 0; i < len; i++)
+                r2[i] += xk[i] != pk ? lk : 0.0;
+        } else {
+            for (size_t i = 0; i < len; i++) {
+                double t = xk[i] - pk;
+                r2[i] += lk * t * t;
+            }
+        }
     }
-    return r2;
 }
 
-/* Kernel value and its derivative with respect to r^2. */
-static double matern(double scale, double r2, double *dk_dr2)
+/* In place: r2 -> kernel values; g (may be NULL) -> dk/dr^2. */
+static void matern(double scale, double *r2k, double *g, size_t len)
 {
-    double r = sqrt(r2), e = exp(-SQRT5 * r);
-    *dk_dr2 = -5.0 / 6.0 * scale * (1.0 + SQRT5 * r) * e;
-    return scale * (1.0 + SQRT5 * r + 5.0 / 3.0 * r2) * e;
+    if (g) {
+        for (size_t i = 0; i < len; i++) {
+            double r2 = r2k[i], r = sqrt(r2), e = scale * otto__exp(-SQRT5 * r);
+            g[i] = -5.0 / 6.0 * (1.0 + SQRT5 * r) * e;
+            r2k[i] = (1.0 + SQRT5 * r + 5.0 / 3.0 * r2) * e;
+        }
+    } else {
+        for (size_t i = 0; i < len; i++) {
+            double r2 = r2k[i], r = sqrt(r2);
+            r2k[i] = scale * (1.0 + SQRT5 * r + 5.0 / 3.0 * r2) * otto__exp(-SQRT5 * r);
+        }
+    }
+}
+
+/* Stored point j as a row (into gp->row). */
+static const double *point(const otto__gp *gp, size_t j)
+{
+    for (size_t k = 0; k < gp->d; k++)
+        gp->row[k] = gp->x[k * gp->n + j];
+    return gp->row;
 }
 
 /* Lower triangle of K + noise I into work_k; dk/dr^2 below the diagonal of
@@ -116,20 +153,20 @@ static void build_kernel(otto__gp *gp)
     size_t n = gp->n;
     double *K = gp->work_k, *G = gp->work_g;
     for (size_t j = 0; j < n; j++) {
-        const double *xj = gp->x + j * gp->d;
         K[j + j * n] = gp->p.scale + gp->p.noise;
-        for (size_t i = j + 1; i < n; i++) {
-            double g, k = matern(gp->p.scale, dist2(gp, gp->x + i * gp->d, xj), &g);
-            K[i + j * n] = k;
-            G[i + j * n] = g;
-            G[j + i * n] = k;
-        }
+        double *kj = K + j * n + j + 1, *gj = G + j * n + j + 1;
+        dist2_to_point(gp, point(gp, j), j + 1, kj);
+        matern(gp->p.scale, kj, gj, n - j - 1);
+        for (size_t i = j + 1; i < n; i++)
+            G[j + i * n] = K[i + j * n];
     }
 }
 
 static int factorize(otto__gp *gp)
 {
     size_t n = gp->n;
+    otto__free(gp->a, gp->kinv);
+    gp->kinv = NULL;
     int rc = otto__la_cholesky(gp->work_k, n, n, gp->chol, n, 1e-10, 1e-3, &gp->jitter);
     if (rc)
         return rc;
@@ -214,19 +251,33 @@ int otto__gp_neg_log_posterior(otto__gp *gp, double *f, double *grad)
         tr_wk += waa * gp->p.scale;
     }
     /* W is symmetric with a zero-derivative diagonal for the lengthscales, so
-     * -0.5 tr(W dK/dlog l_k) = -sum_{i>j} W_ij G_ij l_k d_ijk^2 */
+     * -0.5 tr(W dK/dlog l_k) = -sum_{i>j} W_ij G_ij l_k d_ijk^2. W_ij G_ij
+     * overwrites the strict lower triangle of Kinv. */
     for (size_t j = 0; j < n; j++) {
-        const double *xj = gp->x + j * d;
         for (size_t i = j + 1; i < n; i++) {
             double w = al[i] * al[j] - Kinv[i + j * n];
             tr_wk += 2.0 * w * G[j + i * n];
-            double wg = w * G[i + j * n];
-            const double *xi = gp->x + i * d;
-            for (size_t k = 0; k < d; k++) {
-                double dk = gp->cat[k] ? (xi[k] != xj[k]) : xi[k] - xj[k];
-                grad[k] -= wg * l[k] * dk * dk;
-            }
+            Kinv[i + j * n] = w * G[i + j * n];
         }
+    }
+    for (size_t k = 0; k < d; k++) {
+        const double *xk = gp->x + k * n;
+        double acc = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            const double *wg = Kinv + j * n, pj = xk[j];
+            double cacc = 0.0;
+            if (gp->cat[k]) {
+                for (size_t i = j + 1; i < n; i++)
+                    cacc += xk[i] != pj ? wg[i] : 0.0;
+            } else {
+                for (size_t i = j + 1; i < n; i++) {
+                    double t = xk[i] - pj;
+                    cacc += wg[i] * t * t;
+                }
+            }
+            acc += cacc;
+        }
+        grad[k] -= l[k] * acc;
     }
     grad[d] -= 0.5 * tr_wk;
     if (!gp->fixed_noise)
@@ -289,7 +340,7 @@ int otto__gp_fit(otto__gp *gp, size_t max_evals, int also_default)
     otto__la_bfgs_options_default(&o);
     o.max_evals = max_evals;
     o.pgtol = 1e-4;
-    o.ftol = 1e-9;
+    o.ftol = 1e-7;
     double best_f = INFINITY;
     int rc = OTTO_OK;
     for (int start = 0; start < 1 + (also_default != 0) && !rc; start++) {
@@ -331,10 +382,10 @@ int otto__gp_predict(const otto__gp *gp, size_t m, const double *xs, double *mea
         }
         return OTTO_OK;
     }
-    double g;
-    for (size_t c = 0; c < m; c++)
-        for (size_t i = 0; i < n; i++)
-            work[i + c * n] = matern(gp->p.scale, dist2(gp, gp->x + i * gp->d, xs + c * gp->d), &g);
+    for (size_t c = 0; c < m; c++) {
+        dist2_to_point(gp, xs + c * gp->d, 0, work + c * n);
+        matern(gp->p.scale, work + c * n, NULL, n);
+    }
     otto__la_gemv(1, n, m, 1.0, work, n, gp->alpha, 0.0, mean);
     int rc = otto__la_lower_solve(gp->chol, n, n, 0, work, n, m);
     if (rc)
@@ -349,44 +400,71 @@ int otto__gp_predict(const otto__gp *gp, size_t m, const double *xs, double *mea
     return OTTO_OK;
 }
 
+int otto__gp_prepare_grad(otto__gp *gp)
+{
+    size_t n = gp->n;
+    otto__free(gp->a, gp->kinv);
+    gp->kinv = otto__malloc(gp->a, (n ? n * n : 1) * sizeof(double));
+    if (!gp->kinv)
+        return otto__error(OTTO_ENOMEM, "gp: out of memory");
+    memcpy(gp->kinv, gp->chol, n * n * sizeof(double));
+    int rc = otto__la_cholesky_inverse(gp->kinv, n, n);
+    if (rc) {
+        otto__free(gp->a, gp->kinv);
+        gp->kinv = NULL;
+    }
+    return rc;
+}
+
 int otto__gp_predict_grad(const otto__gp *gp, const double *x, double *mean, double *var,
                           double *dmean, double *dvar, double *work)
 {
     size_t n = gp->n, d = gp->d;
     double *k = work, *g = work + n, *u = work + 2 * n;
-    for (size_t i = 0; i < n; i++)
-        k[i] = matern(gp->p.scale, dist2(gp, gp->x + i * d, x), &g[i]);
+    dist2_to_point(gp, x, 0, k);
+    matern(gp->p.scale, k, g, n);
     double mu = 0.0;
     for (size_t i = 0; i < n; i++)
         mu += k[i] * gp->alpha[i];
-    memcpy(u, k, n * sizeof *u);
-    int rc = otto__la_lower_solve(gp->chol, n, n, 0, u, n, 1); /* u = L^-1 k */
-    if (rc)
-        return rc;
     double q = 0.0;
-    for (size_t i = 0; i < n; i++)
-        q += u[i] * u[i];
-    rc = otto__la_lower_solve(gp->chol, n, n, 1, u, n, 1); /* u = K^-1 k */
-    if (rc)
-        return rc;
+    if (gp->kinv) { /* u = K^-1 k, q = k^T K^-1 k */
+        otto__la_symv(n, 1.0, gp->kinv, n, k, 0.0, u);
+        for (size_t i = 0; i < n; i++)
+            q += k[i] * u[i];
+    } else {
+        memcpy(u, k, n * sizeof *u);
+        int rc = otto__la_lower_solve(gp->chol, n, n, 0, u, n, 1); /* u = L^-1 k */
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < n; i++)
+            q += u[i] * u[i];
+        rc = otto__la_lower_solve(gp->chol, n, n, 1, u, n, 1); /* u = K^-1 k */
+        if (rc)
+            return rc;
+    }
     double v = gp->p.scale - q, floor_v = 1e-12 * gp->p.scale;
     *mean = mu;
     *var = fmax(v, floor_v);
     /* dk_i/dx_j = g_i 2 l_j (x_j - x_ij) */
+    for (size_t i = 0; i < n; i++) { /* k is free now: alpha_i g_i into it */
+        k[i] = gp->alpha[i] * g[i];
+        g[i] *= -2.0 * u[i];
+    }
     for (size_t j = 0; j < d; j++) {
         dmean[j] = 0.0;
         dvar[j] = 0.0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const double *xi = gp->x + i * d;
-        double am = gp->alpha[i] * g[i], av = -2.0 * u[i] * g[i];
-        for (size_t j = 0; j < d; j++) {
-            if (gp->cat[j])
-                continue;
-            double t = 2.0 * gp->p.inv_ls2[j] * (x[j] - xi[j]);
-            dmean[j] += am * t;
-            dvar[j] += av * t;
+        if (gp->cat[j])
+            continue;
+        const double *xj = gp->x + j * n;
+        double sm = 0.0, sv = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double t = x[j] - xj[i];
+            sm += k[i] * t;
+            sv += g[i] * t;
         }
+        double c = 2.0 * gp->p.inv_ls2[j];
+        dmean[j] = c * sm;
+        dvar[j] = c * sv;
     }
     if (v < floor_v)
         for (size_t j = 0; j < d; j++)

@@ -19,7 +19,7 @@ typedef struct otto__gp_params {
 typedef struct otto__gp {
     const otto_allocator *a;
     size_t n, d, cap;          /* points, dimensions, allocated points */
-    double *x;                 /* n rows of d coordinates, row-major (point i at x + i*d) */
+    double *x;                 /* d columns of n coordinates (dimension-major: x[k*n + i]) */
     double *y;                 /* n targets (standardized by the caller) */
     const unsigned char *cat;  /* d flags: 1 = categorical (Hamming), 0 = continuous */
     otto__gp_params p;
@@ -29,8 +29,10 @@ typedef struct otto__gp {
     double *chol;              /* n x n lower Cholesky factor of K + noise I, column-major */
     double *alpha;             /* (K + noise I)^-1 y */
     double jitter;             /* jitter the factorization needed */
+    double *kinv;              /* (K + noise I)^-1 (lower triangle) after otto__gp_prepare_grad */
     /* fitting workspace, n x n each (column-major) */
     double *work_k, *work_g;
+    double *row;               /* d scratch coordinates */
 } otto__gp;
 
 #define OTTO__GP_MIN_NOISE 1e-6
@@ -38,7 +40,8 @@ typedef struct otto__gp {
 /* Empty model over d dimensions; cat points at caller-owned flags. */
 int otto__gp_init(otto__gp *gp, const otto_allocator *a, size_t d, const unsigned char *cat);
 void otto__gp_free(otto__gp *gp);
-/* Replace the data with n points (copied). Does not condition. */
+/* Replace the data with n points (rows of d coordinates, row-major; copied).
+ * Does not condition. */
 int otto__gp_set_data(otto__gp *gp, size_t n, const double *x, const double *y);
 /* Default kernel parameters (lengthscale 1 in every dim, unit signal,
  * noise 1e-2 or the minimum when fixed). */
@@ -57,6 +60,9 @@ int otto__gp_condition(otto__gp *gp);
  * xs, row-major m x d); work must hold n*m doubles. */
 int otto__gp_predict(const otto__gp *gp, size_t m, const double *xs, double *mean, double *var,
                      double *work);
+/* Keep (K + noise I)^-1 so that otto__gp_predict_grad reads one triangle per
+ * call instead of two triangular solves; any later condition drops it. */
+int otto__gp_prepare_grad(otto__gp *gp);
 /* Posterior mean and variance at one point with their gradients with respect
  * to the continuous coordinates (0 for categorical ones); work holds 4n
  * doubles. */

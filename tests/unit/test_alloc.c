@@ -47,11 +47,14 @@ static void f_free(void *ud, void *p)
     free(p);
 }
 
+enum { RANDOM = 0, TPE = 1, GP = 2 };
+
 /* A scenario touching every allocating path of the core (random sampler,
- * many trials) or of TPE (few trials past its startup); returns the first
- * error. */
-static int scenario(failing *f, int tpe)
+ * many trials) or of TPE or the GP sampler (few trials past their startup,
+ * with a constraint, so the GP fits two models); returns the first error. */
+static int scenario(failing *f, int sampler)
 {
+    int tpe = sampler != RANDOM;
     otto_allocator a = {f_malloc, f_realloc, f_free, f};
     otto_study_options so;
     otto_study_options_init(&so);
@@ -61,8 +64,14 @@ static int scenario(failing *f, int tpe)
     otto_tpe_options to;
     otto_tpe_options_init(&to);
     to.n_startup_trials = 3;
-    int rc = tpe ? otto_sampler_tpe_create(&to, &so.sampler)
-                 : otto_sampler_random_create(NULL, &so.sampler);
+    otto_gp_options go;
+    otto_gp_options_init(&go);
+    go.n_startup_trials = 3;
+    go.n_candidates = 64;
+    go.n_local_search = 2;
+    int rc = sampler == TPE  ? otto_sampler_tpe_create(&to, &so.sampler)
+             : sampler == GP ? otto_sampler_gp_create(&go, &so.sampler)
+                             : otto_sampler_random_create(NULL, &so.sampler);
     if (rc)
         return rc;
     otto_study *s;
@@ -111,17 +120,17 @@ static int scenario(failing *f, int tpe)
     return rc;
 }
 
-static void every_allocation_failure_is_handled(int tpe)
+static void every_allocation_failure_is_handled(int sampler)
 {
     failing probe = {-1, 0, 0};
-    assert_ok(scenario(&probe, tpe));
+    assert_ok(scenario(&probe, sampler));
     assert_int_equal(probe.live, 0);
     long total = probe.total;
     assert_true(total > 100);
     int enomem = 0;
     for (long n = 0; n < total; n++) {
         failing f = {n, 0, 0};
-        int rc = scenario(&f, tpe);
+        int rc = scenario(&f, sampler);
         assert_true(rc == OTTO_OK || rc == OTTO_ENOMEM);
         enomem += rc == OTTO_ENOMEM;
         assert_int_equal(f.live, 0); /* nothing leaked through the allocator */
@@ -132,13 +141,19 @@ static void every_allocation_failure_is_handled(int tpe)
 static void core_allocation_failures(void **state)
 {
     (void)state;
-    every_allocation_failure_is_handled(0);
+    every_allocation_failure_is_handled(RANDOM);
 }
 
 static void tpe_allocation_failures(void **state)
 {
     (void)state;
-    every_allocation_failure_is_handled(1);
+    every_allocation_failure_is_handled(TPE);
+}
+
+static void gp_allocation_failures(void **state)
+{
+    (void)state;
+    every_allocation_failure_is_handled(GP);
 }
 
 int main(void)
@@ -146,6 +161,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(core_allocation_failures),
         cmocka_unit_test(tpe_allocation_failures),
+        cmocka_unit_test(gp_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
