@@ -217,6 +217,9 @@ def sampler_pairs():
 # ---- one run ------------------------------------------------------------------------------
 
 def run_one(args):
+    otto.logging.set_verbosity(otto.logging.ERROR)
+    if optuna is not None:
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
     lib_name, sampler_name, problem, kind, dim, seed, n_trials = args
     f_star, objective = objective_of(kind, dim)
     pairs = {name: (a, b) for name, a, b in sampler_pairs()}

@@ -235,6 +235,9 @@ struct otto_space {
 };
 int otto__space_create(const otto_allocator *a, otto_space **out);
 int otto__space_add(otto_space *sp, const char *name, const otto_distribution *d);
+/* otto__space_add without the duplicate checks, for interned specs (whose
+ * names and choices are known distinct): O(1) instead of O(size). */
+int otto__space_append(otto_space *sp, const char *name, const otto_distribution *d);
 
 /* ---- study (study.c) ------------------------------------------------------------ */
 typedef struct otto__queued {

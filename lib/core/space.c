@@ -46,7 +46,6 @@ void otto_space_destroy(otto_space *sp)
 
 int otto__space_add(otto_space *sp, const char *name, const otto_distribution *d)
 {
-    const otto_allocator *a = &sp->alloc;
     for (size_t i = 0; i < sp->n; i++)
         if (strcmp(sp->params[i].name, name) == 0)
             return otto__error(OTTO_EINVAL, "space: parameter '%s' is already in the space", name);
@@ -56,6 +55,12 @@ int otto__space_add(otto_space *sp, const char *name, const otto_distribution *d
                 if (strcmp(d->choices[i], d->choices[j]) == 0)
                     return otto__error(OTTO_EINVAL, "space: '%s' has the choice '%s' twice", name,
                                        d->choices[i]);
+    return otto__space_append(sp, name, d);
+}
+
+int otto__space_append(otto_space *sp, const char *name, const otto_distribution *d)
+{
+    const otto_allocator *a = &sp->alloc;
     if (sp->n == sp->cap) {
         size_t cap = sp->cap ? 2 * sp->cap : 8;
         otto__space_param *p = otto__reallocarray(a, sp->params, cap, sizeof *p);

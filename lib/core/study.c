@@ -192,7 +192,7 @@ static void sample_relative(otto_study *s, otto_trial *t)
         rc = sm->vt->infer_relative_space(sm->state, v, t, space);
     } else {
         for (size_t i = 0; !rc && i < v->n_isect; i++)
-            rc = otto__space_add(space, v->isect[i]->name->str, &v->isect[i]->dist);
+            rc = otto__space_append(space, v->isect[i]->name->str, &v->isect[i]->dist);
     }
     size_t n = rc ? 0 : otto_space_size(space);
     if (n) {
@@ -404,6 +404,20 @@ static int reserve_locked(otto_study *s, const otto_trial *t, otto_trial_state s
 
 static void front_add(otto_study *s, const otto_trial *t)
 {
+    if (s->n_objectives == 1) { /* the front is the set of trials tied for best */
+        if (s->n_front && s->front[0]->values[0] != t->values[0]) {
+            if (!better(s, t->values[0], s->front[0]->values[0]))
+                return;
+            s->n_front = 0;
+        }
+        size_t i = s->n_front++; /* ordered by trial number */
+        while (i > 0 && s->front[i - 1]->number > t->number) {
+            s->front[i] = s->front[i - 1];
+            i--;
+        }
+        s->front[i] = t;
+        return;
+    }
     for (size_t i = 0; i < s->n_front; i++)
         if (dominates(s, s->front[i]->values, t->values))
             return;
@@ -432,7 +446,8 @@ static void isect_add(otto_study *s, const otto_trial *t)
     }
     size_t kept = 0;
     for (size_t i = 0; i < s->n_isect; i++) {
-        int found = 0;
+        /* trials of one space list params in the same order: try i first */
+        int found = i < t->n_params && t->params[i].spec == s->isect[i];
         for (size_t j = 0; j < t->n_params && !found; j++)
             found = t->params[j].spec == s->isect[i];
         if (found)

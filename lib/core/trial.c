@@ -61,8 +61,16 @@ void otto__trial_release(const otto_allocator *a, otto_trial *t)
 
 const otto__param *otto__trial_find(const otto_trial *t, const char *name)
 {
+    if (t->n_params < 8) {
+        for (size_t i = 0; i < t->n_params; i++)
+            if (strcmp(t->params[i].spec->name->str, name) == 0)
+                return &t->params[i];
+        return NULL;
+    }
+    /* many params: compare the interned names' hashes first */
+    uint64_t h = otto__hash_bytes(name, strlen(name));
     for (size_t i = 0; i < t->n_params; i++)
-        if (strcmp(t->params[i].spec->name->str, name) == 0)
+        if (t->params[i].spec->name->hash == h && strcmp(t->params[i].spec->name->str, name) == 0)
             return &t->params[i];
     return NULL;
 }
@@ -225,9 +233,14 @@ static int suggest(otto_trial *t, const char *name, const otto_distribution *d, 
 
     double v = NAN;
     int found = fixed_value(t, name, &spec->dist, &v);
-    for (size_t i = 0; !found && i < t->live->n_relative; i++)
-        if (t->live->relative[i].spec == spec) {
-            v = t->live->relative[i].value;
+    const otto__live *lv = t->live;
+    if (!found && t->n_params < lv->n_relative && lv->relative[t->n_params].spec == spec) {
+        v = lv->relative[t->n_params].value; /* suggested in the relative space's order */
+        found = 1;
+    }
+    for (size_t i = 0; !found && i < lv->n_relative; i++)
+        if (lv->relative[i].spec == spec) {
+            v = lv->relative[i].value;
             found = 1;
         }
     if (!found) {
@@ -490,7 +503,7 @@ static int find_param(const otto_trial *t, const char *name, const char *fn,
 
 int otto_trial_param_float(const otto_trial *t, const char *name, double *out)
 {
-    otto__param p;
+    otto__param p = {0};
     int rc = find_param(t, name, "param_float", &p);
     if (rc)
         return rc;
@@ -504,7 +517,7 @@ int otto_trial_param_float(const otto_trial *t, const char *name, double *out)
 
 int otto_trial_param_int(const otto_trial *t, const char *name, int64_t *out)
 {
-    otto__param p;
+    otto__param p = {0};
     int rc = find_param(t, name, "param_int", &p);
     if (rc)
         return rc;
@@ -518,7 +531,7 @@ int otto_trial_param_int(const otto_trial *t, const char *name, int64_t *out)
 
 int otto_trial_param_index(const otto_trial *t, const char *name, size_t *out)
 {
-    otto__param p;
+    otto__param p = {0};
     int rc = find_param(t, name, "param_index", &p);
     if (rc)
         return rc;
@@ -532,7 +545,7 @@ int otto_trial_param_index(const otto_trial *t, const char *name, size_t *out)
 
 int otto_trial_param_label(const otto_trial *t, const char *name, const char **out)
 {
-    otto__param p;
+    otto__param p = {0};
     int rc = find_param(t, name, "param_label", &p);
     if (rc)
         return rc;

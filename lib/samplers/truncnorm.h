@@ -8,6 +8,9 @@
 
 /* log Phi(z), accurate for z down to about -1e150. */
 double otto__log_ndtr(double z);
+/* The standard normal quantile Phi^-1(p) for 0 < p < 1 (-inf/+inf at 0/1,
+ * NaN outside); relative error near 1e-15. */
+double otto__ndtri(double p);
 /* log(Phi(b) - Phi(a)) for a <= b; -inf when a == b. */
 double otto__log_gauss_mass(double a, double b);
 /* A draw from N(mu, sigma^2) truncated to [lo, hi] (mu inside or near it). */
