@@ -177,6 +177,85 @@ void otto__la_symv(size_t n, double alpha, const double *a, size_t lda, const do
     cblas_dsymv(CblasColMajor, CblasLower, (int)n, alpha, a, (int)lda, x, 1, beta, y, 1);
 }
 
+/* Cyclic Jacobi for small matrices (CMA-ES in a few dimensions): a few
+ * sweeps of n(n-1)/2 rotations, no workspace beyond v, and no call into the
+ * BLAS library, whose threads would otherwise wake for a 10 x 10 problem. */
+static int jacobi_eigen(const otto_allocator *alloc, double *a, size_t lda, size_t n, double *w)
+{
+    double *m = otto__calloc(alloc, 2 * n * n, sizeof *m), *v = m + n * n;
+    if (!m)
+        return otto__error(OTTO_ENOMEM, "linalg: out of memory for the eigensolver");
+    for (size_t j = 0; j < n; j++) {
+        for (size_t i = j; i < n; i++)
+            m[i + j * n] = m[j + i * n] = a[i + j * lda];
+        v[j + j * n] = 1.0;
+    }
+    int converged = 0;
+    for (int sweep = 0; sweep < 60 && !converged; sweep++) {
+        double off = 0.0, diag = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            diag += m[j + j * n] * m[j + j * n];
+            for (size_t i = j + 1; i < n; i++)
+                off += m[i + j * n] * m[i + j * n];
+        }
+        if (off <= 1e-30 * diag || off == 0.0) {
+            converged = 1;
+            break;
+        }
+        for (size_t p = 0; p < n; p++)
+            for (size_t q = p + 1; q < n; q++) {
+                double apq = m[p + q * n];
+                if (apq == 0.0)
+                    continue;
+                double app = m[p + p * n], aqq = m[q + q * n];
+                double theta = (aqq - app) / (2.0 * apq);
+                double t = (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(theta * theta + 1.0));
+                double c = 1.0 / sqrt(t * t + 1.0), s = t * c;
+                for (size_t k = 0; k < n; k++) { /* columns p, q */
+                    double mkp = m[k + p * n], mkq = m[k + q * n];
+                    m[k + p * n] = c * mkp - s * mkq;
+                    m[k + q * n] = s * mkp + c * mkq;
+                }
+                for (size_t k = 0; k < n; k++) { /* rows p, q */
+                    double mpk = m[p + k * n], mqk = m[q + k * n];
+                    m[p + k * n] = c * mpk - s * mqk;
+                    m[q + k * n] = s * mpk + c * mqk;
+                }
+                for (size_t k = 0; k < n; k++) {
+                    double vkp = v[k + p * n], vkq = v[k + q * n];
+                    v[k + p * n] = c * vkp - s * vkq;
+                    v[k + q * n] = s * vkp + c * vkq;
+                }
+            }
+    }
+    if (!converged) {
+        otto__free(alloc, m);
+        return otto__error(OTTO_ENUMERIC, "linalg: Jacobi eigensolver did not converge");
+    }
+    /* ascending order, eigenvectors into a's columns */
+    for (size_t k = 0; k < n; k++) {
+        size_t best = k;
+        for (size_t j = k + 1; j < n; j++)
+            if (m[j + j * n] < m[best + best * n])
+                best = j;
+        if (best != k) {
+            double tmp = m[k + k * n];
+            m[k + k * n] = m[best + best * n];
+            m[best + best * n] = tmp;
+            for (size_t i = 0; i < n; i++) {
+                tmp = v[i + k * n];
+                v[i + k * n] = v[i + best * n];
+                v[i + best * n] = tmp;
+            }
+        }
+        w[k] = m[k + k * n];
+        for (size_t i = 0; i < n; i++)
+            a[i + k * lda] = v[i + k * n];
+    }
+    otto__free(alloc, m);
+    return OTTO_OK;
+}
+
 int otto__la_symmetric_eigen(const otto_allocator *alloc, double *a, size_t lda, size_t n,
                              double *w)
 {
@@ -186,6 +265,8 @@ int otto__la_symmetric_eigen(const otto_allocator *alloc, double *a, size_t lda,
         return OTTO_OK;
     if (!otto__la_lower_finite(a, n, lda))
         return otto__error(OTTO_ENUMERIC, "linalg: eigendecomposition of a matrix with NaN or inf");
+    if (n <= OTTO__LA_JACOBI_MAX)
+        return jacobi_eigen(alloc, a, lda, n, w);
     double wq;
     lapack_int iwq, info;
     info = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)n, a, (lapack_int)lda, w,

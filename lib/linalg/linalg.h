@@ -61,8 +61,11 @@ void otto__la_symv(size_t n, double alpha, const double *a, size_t lda, const do
                    double beta, double *y);
 
 /* Eigendecomposition of the symmetric n-by-n matrix (lower triangle of a):
- * eigenvalues ascending in w, orthonormal eigenvectors in the columns of a
- * (dsyevd, workspace from alloc). */
+ * eigenvalues ascending in w, orthonormal eigenvectors in the columns of a.
+ * Up to OTTO__LA_JACOBI_MAX a cyclic Jacobi method (faster there than a
+ * LAPACK call, and it never wakes BLAS threads); beyond, dsyevd with
+ * workspace from alloc. */
+#define OTTO__LA_JACOBI_MAX 24
 int otto__la_symmetric_eigen(const otto_allocator *alloc, double *a, size_t lda, size_t n,
                              double *w);
 

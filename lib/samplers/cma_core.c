@@ -1,7 +1,8 @@
 /* CMA-ES in the unit cube (see cma_core.h). Conventions: C is column-major;
  * with the full covariance, B holds C's eigenvectors in its columns and D the
- * square roots of the eigenvalues, refreshed lazily (every
- * lambda / (10 n (c1 + cmu)) generations, as the tutorial advises); with the
+ * square roots of the eigenvalues, refreshed every generation up to 24
+ * dimensions and lazily beyond (every lambda / (10 n (c1 + cmu))
+ * generations, as the tutorial advises); with the
  * separable variant (Ros and Hansen 2008) C is a diagonal vector, D its square
  * root, and the learning rates grow by (n + 2) / 3. Default strategy
  * parameters are the tutorial's, with its negative ("active") weights for
@@ -333,8 +334,13 @@ int otto__cma_tell(otto__cma *c, const double *vs, const double *f)
                 c->C[j + i * n] = c->C[i + j * n];
     }
     c->sigma *= exp(fmin(1.0, c->cs / c->damps * (psn / c->chi_n - 1.0)));
+    /* the negative weights above are whitened with B and D: in small
+     * dimensions refresh them every generation (cheap there, and stale ones
+     * can cost C its positive definiteness); beyond, lazily as the tutorial
+     * advises */
     if (!c->separable &&
-        (double)(c->gen - c->eigen_gen) > (double)lam / ((c->c1 + c->cmu) * (double)n * 10.0)) {
+        (n <= OTTO__LA_JACOBI_MAX ||
+         (double)(c->gen - c->eigen_gen) > (double)lam / ((c->c1 + c->cmu) * (double)n * 10.0))) {
         int rc = eigen(c);
         if (rc)
             return rc;

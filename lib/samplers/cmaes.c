@@ -173,8 +173,10 @@ static int restart(cmaes *s, const otto_view *v, const char *why)
         m0[i] = otto_rng_uniform(&r);
     s->run++;
     otto__log(&v->study->log, OTTO_LEVEL_INFO,
-              "cmaes: restart %llu (%s, %s run): population %zu, sigma %g",
-              (unsigned long long)s->run, why, large ? "large" : "small", lambda, sigma0);
+              "cmaes: restart %llu after %zu evaluations (%s; sigma %g, condition %g): %s run, "
+              "population %zu, sigma %g",
+              (unsigned long long)s->run, s->evals_run, why, s->cma.sigma, s->cma.cond,
+              large ? "large" : "small", lambda, sigma0);
     int rc = search_start(s, alloc_of(v), m0, sigma0, lambda);
     free(m0);
     return rc;

@@ -246,21 +246,21 @@ static void test_gemm_syrk_gemv_match_naive(void **state)
     }
 }
 
-static void test_symmetric_eigen_reconstructs(void **state)
+/* A = V diag(w) V^T and V^T V = I for an n x n matrix with condition 1e8 and
+ * one zero eigenvalue. */
+static void check_eigen(size_t n)
 {
-    (void)state;
-    size_t n = 25;
     double *e = geometric_spectrum(n, 1e8);
     e[3] = 0.0; /* singular too */
     double *a = spd_with_spectrum(n, e, 21);
     double *v = malloc(n * n * sizeof *v), w[25];
+    assert_true(n <= 25);
     memcpy(v, a, n * n * sizeof *a);
     assert_ok(otto__la_symmetric_eigen(&alloc, v, n, n, w));
     for (size_t k = 1; k < n; k++)
         assert_true(w[k - 1] <= w[k]);
     assert_close(w[n - 1], 1.0, 1e-12);
     assert_close(w[0], 0.0, 1e-13);
-    /* A = V diag(w) V^T and V^T V = I */
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
             double s = 0, o = 0;
@@ -274,6 +274,14 @@ static void test_symmetric_eigen_reconstructs(void **state)
     free(e);
     free(a);
     free(v);
+}
+
+static void test_symmetric_eigen_reconstructs(void **state)
+{
+    (void)state;
+    check_eigen(25); /* dsyevd */
+    check_eigen(12); /* the Jacobi path */
+    check_eigen(OTTO__LA_JACOBI_MAX);
 }
 
 /* ---- optimizer ---------------------------------------------------------------------- */

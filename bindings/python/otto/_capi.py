@@ -100,6 +100,23 @@ class TpeOptions(ctypes.Structure):
     ]
 
 
+class CmaEsOptions(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("seed", c_uint64),
+        ("x0", c_void_p),  # const otto_param_value *
+        ("n_x0", c_size_t),
+        ("sigma0", c_double),
+        ("popsize", c_size_t),
+        ("restart_strategy", c_int),
+        ("inc_popsize", c_double),
+        ("separable", c_int),
+        ("with_margin", c_int),
+        ("independent_sampler", c_int),
+        ("warn_independent_sampling", c_int),
+    ]
+
+
 class GpOptions(ctypes.Structure):
     _fields_ = [
         ("size", c_size_t),
@@ -221,6 +238,9 @@ _FUNCTIONS = [
     ("otto_sampler_tpe_create", [P(TpeOptions), P(sampler_p)], S),
     ("otto_tpe_default_gamma", [c_size_t, c_void_p], c_size_t),
     ("otto_tpe_default_weights", [c_size_t, P(c_double), c_void_p], c_int),
+    # cmaes.h
+    ("otto_cmaes_options_init_sized", [P(CmaEsOptions), c_size_t], None),
+    ("otto_sampler_cmaes_create", [P(CmaEsOptions), P(sampler_p)], S),
     # gp.h
     ("otto_gp_options_init_sized", [P(GpOptions), c_size_t], None),
     ("otto_sampler_gp_create", [P(GpOptions), P(sampler_p)], S),

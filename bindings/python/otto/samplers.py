@@ -170,3 +170,69 @@ class GPSampler(BaseSampler):
 
     def __repr__(self):
         return "GPSampler()"
+
+
+class CmaEsSampler(BaseSampler):
+    """CMA-ES with Optuna's CmaEsSampler parameters. Differences from Optuna:
+    sigma0 is measured in the unit working space where every param's range
+    is 1 (default 1/6, the same start as Optuna's min(range)/6 when ranges
+    are equal); restart_strategy takes "ipop" or "bipop"; with_margin
+    defaults to True (Optuna: False), so int and step params do not collapse
+    onto one value; independent_sampler may be None, a RandomSampler or a
+    TPESampler (as a flag: the C side makes its own); source_trials and
+    consider_pruned_trials are not supported (warm-start by adding the
+    earlier study's trials with Study.add_trials instead: CMA-ES rebuilds its
+    state from the trials it finds). n_startup_trials is accepted for
+    compatibility; otto's CMA-ES starts from the first trial whose search
+    space is known."""
+
+    def __init__(self, x0=None, sigma0=None, n_startup_trials=1, independent_sampler=None,
+                 warn_independent_sampling=True, seed=None, *, consider_pruned_trials=False,
+                 restart_strategy=None, popsize=None, inc_popsize=2, use_separable_cma=False,
+                 with_margin=True, source_trials=None):
+        if consider_pruned_trials:
+            raise ValueError("CmaEsSampler: consider_pruned_trials is not supported by otto")
+        if source_trials is not None:
+            raise ValueError("CmaEsSampler: source_trials is not supported; add the trials "
+                             "to the study with add_trials instead")
+        strategies = {None: 0, "ipop": 1, "bipop": 2}
+        if restart_strategy not in strategies:
+            raise ValueError(f"restart_strategy must be None, 'ipop' or 'bipop', "
+                             f"got {restart_strategy!r}")
+        if independent_sampler is None or isinstance(independent_sampler, RandomSampler):
+            fallback = 0
+        elif isinstance(independent_sampler, TPESampler):
+            fallback = 1
+        else:
+            raise ValueError("CmaEsSampler: independent_sampler must be None, a RandomSampler "
+                             "or a TPESampler")
+        self._seed = _seed(seed)
+        self._x0 = dict(x0 or {})
+        for k, v in self._x0.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise ValueError(f"x0[{k!r}] must be a number")
+        self._opts = dict(sigma0=float(sigma0 or 0.0), popsize=int(popsize or 0),
+                          restart_strategy=strategies[restart_strategy],
+                          inc_popsize=float(inc_popsize), separable=use_separable_cma,
+                          with_margin=with_margin, independent_sampler=fallback,
+                          warn_independent_sampling=warn_independent_sampling)
+
+    def _create(self):
+        opts = _capi.CmaEsOptions()
+        _capi.cmaes_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+        opts.seed = self._seed
+        for k, v in self._opts.items():
+            setattr(opts, k, int(v) if isinstance(v, bool) else v)
+        arr = (_capi.ParamValue * max(len(self._x0), 1))()
+        for i, (k, v) in enumerate(self._x0.items()):
+            arr[i].name = k.encode()
+            arr[i].kind = 1  # OTTO_VALUE_NUMBER
+            arr[i].number = float(v)
+        opts.x0 = ctypes.cast(arr, ctypes.c_void_p)
+        opts.n_x0 = len(self._x0)
+        out = ctypes.c_void_p()
+        _capi.sampler_cmaes_create(ctypes.byref(opts), ctypes.byref(out))  # copies x0
+        return out
+
+    def __repr__(self):
+        return "CmaEsSampler()"
