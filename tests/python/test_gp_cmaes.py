@@ -1,0 +1,109 @@
+"""GPSampler and CmaEsSampler through the Python API: Optuna's constructor
+parameters, they optimize, constraints_func reaches the GP, unsupported
+Optuna options fail loudly instead of being ignored."""
+import unittest
+
+import otto
+from otto.samplers import CmaEsSampler, GPSampler, RandomSampler, TPESampler
+
+
+def sphere(trial):
+    return sum((trial.suggest_float(f"x{i}", -5, 5) - 1) ** 2 for i in range(3))
+
+
+def best(sampler, objective=sphere, n=40):
+    s = otto.create_study(sampler=sampler)
+    s.optimize(objective, n_trials=n)
+    return s.best_value
+
+
+class GPTest(unittest.TestCase):
+    def setUp(self):
+        otto.logging.set_verbosity(otto.logging.ERROR)
+
+    def test_beats_random_search(self):
+        for seed in range(3):
+            self.assertLess(best(GPSampler(seed=seed)), best(RandomSampler(seed=seed)) / 10)
+
+    def test_mixed_space_and_reproducible(self):
+        def mixed(t):
+            x = t.suggest_float("x", -1, 1)
+            n = t.suggest_int("n", 0, 10)
+            lr = t.suggest_float("lr", 1e-5, 1e-1, log=True)
+            c = t.suggest_categorical("c", ["a", "b", None])
+            return (x - 0.3) ** 2 + (n - 7) ** 2 + (lr - 1e-3) ** 2 + (c != "b")
+
+        runs = []
+        for _ in range(2):
+            s = otto.create_study(sampler=GPSampler(seed=4, deterministic_objective=True))
+            s.optimize(mixed, n_trials=25)
+            runs.append([t.params for t in s.trials])
+        self.assertEqual(runs[0], runs[1])
+        self.assertIn(runs[0][-1]["c"], ["a", "b", None])
+
+    def test_constraints_func(self):
+        seen = []
+
+        def constraints(frozen):
+            seen.append(frozen.number)
+            return [1.0 - frozen.params["x"] - frozen.params["y"]]
+
+        def obj(t):
+            return t.suggest_float("x", -2, 2) ** 2 + t.suggest_float("y", -2, 2) ** 2
+
+        s = otto.create_study(sampler=GPSampler(seed=1, constraints_func=constraints))
+        s.optimize(obj, n_trials=30)
+        self.assertEqual(len(seen), 30)
+        feasible = [t.value for t in s.trials if t.params["x"] + t.params["y"] >= 1]
+        self.assertLess(min(feasible) - 0.5, 0.01)
+
+    def test_bad_options(self):
+        with self.assertRaises(ValueError):
+            GPSampler(independent_sampler=TPESampler())
+        with self.assertRaises(ValueError):
+            otto.create_study(sampler=GPSampler(n_candidates=0))
+
+
+class CmaEsTest(unittest.TestCase):
+    def setUp(self):
+        otto.logging.set_verbosity(otto.logging.ERROR)
+
+    def test_converges_from_x0(self):
+        s = otto.create_study(sampler=CmaEsSampler(seed=2, x0={"x0": 1.0, "x1": 1.0},
+                                                   restart_strategy="ipop"))
+        s.optimize(sphere, n_trials=600)
+        self.assertLess(s.best_value, 1e-6)
+
+    def test_options_like_optuna(self):
+        for kw in ({"use_separable_cma": True}, {"with_margin": False}, {"popsize": 12},
+                   {"restart_strategy": "bipop", "inc_popsize": 3},
+                   {"independent_sampler": TPESampler(), "sigma0": 0.3}):
+            self.assertLess(best(CmaEsSampler(seed=1, **kw), n=300), 1e-2)
+
+    def test_maximize_with_int_and_categorical(self):
+        def obj(t):
+            k = t.suggest_int("k", 0, 20)
+            x = t.suggest_float("x", -3, 3)
+            c = t.suggest_categorical("c", ["p", "q"])
+            return -(k - 13) ** 2 - x ** 2 + (0.001 if c == "q" else 0.0)
+
+        s = otto.create_study(direction="maximize", sampler=CmaEsSampler(seed=3))
+        s.optimize(obj, n_trials=400)
+        self.assertEqual(s.best_params["k"], 13)
+        self.assertGreater(s.best_value, -1e-2)
+
+    def test_unsupported_options_fail_loudly(self):
+        with self.assertRaises(ValueError):
+            CmaEsSampler(consider_pruned_trials=True)
+        with self.assertRaises(ValueError):
+            CmaEsSampler(source_trials=[])
+        with self.assertRaises(ValueError):
+            CmaEsSampler(restart_strategy="xpop")
+        with self.assertRaises(ValueError):
+            CmaEsSampler(x0={"x": "one"})
+        with self.assertRaises(ValueError):
+            otto.create_study(sampler=CmaEsSampler(popsize=1))
+
+
+if __name__ == "__main__":
+    unittest.main()
