@@ -19,7 +19,11 @@ def best(sampler, objective=sphere, n=40):
 
 class GPTest(unittest.TestCase):
     def setUp(self):
+        self._verbosity = otto.logging.get_verbosity()
         otto.logging.set_verbosity(otto.logging.ERROR)
+
+    def tearDown(self):
+        otto.logging.set_verbosity(self._verbosity)
 
     def test_beats_random_search(self):
         for seed in range(3):
@@ -66,7 +70,11 @@ class GPTest(unittest.TestCase):
 
 class CmaEsTest(unittest.TestCase):
     def setUp(self):
+        self._verbosity = otto.logging.get_verbosity()
         otto.logging.set_verbosity(otto.logging.ERROR)
+
+    def tearDown(self):
+        otto.logging.set_verbosity(self._verbosity)
 
     def test_converges_from_x0(self):
         s = otto.create_study(sampler=CmaEsSampler(seed=2, x0={"x0": 1.0, "x1": 1.0},
