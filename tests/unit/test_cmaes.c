@@ -433,6 +433,36 @@ static void test_bipop_runs(void **state)
     assert_true(solved >= 3); /* measured 6/6 seeds within 100k evaluations */
 }
 
+static otto_trial_state sphere5_objective(otto_trial *t, void *user_data, double *values,
+                                          size_t n)
+{
+    (void)user_data;
+    (void)n;
+    double x[5];
+    values[0] = sphere5_at(t, x);
+    return OTTO_TRIAL_COMPLETE;
+}
+
+/* Four threads ask and tell through one sampler (its mutex guards the
+ * generation buffer and pending draws): run under ThreadSanitizer in CI. */
+static void test_threads_share_the_sampler(void **state)
+{
+    (void)state;
+    otto_study *s = make_study(10, OTTO_MINIMIZE, cmaes(10, OTTO_CMAES_IPOP, 0), NULL);
+    otto_optimize_options oo;
+    otto_optimize_options_init(&oo);
+    oo.n_trials = 3000;
+    oo.n_threads = 4;
+    assert_ok(otto_study_optimize(s, sphere5_objective, NULL, &oo));
+    assert_int_equal(otto_study_trial_count(s), 3000);
+    const otto_trial *best;
+    assert_ok(otto_study_best_trial(s, &best));
+    double v;
+    assert_ok(otto_trial_value(best, &v));
+    assert_true(v < 1e-6);
+    otto_study_destroy(s);
+}
+
 static void test_options_validated(void **state)
 {
     (void)state;
@@ -481,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_categorical_goes_to_fallback_and_maximize),
         cmocka_unit_test(test_multi_objective_falls_back),
         cmocka_unit_test(test_bipop_runs),
+        cmocka_unit_test(test_threads_share_the_sampler),
         cmocka_unit_test(test_options_validated),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
