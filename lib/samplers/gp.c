@@ -381,14 +381,14 @@ static void warm_store(gp_sampler *s, size_t slot, const otto__gp *gp)
 }
 
 /* Likelihood evaluations for one fit. Each costs about n^3 flops (factor and
- * inverse), so the budget is about 2e8 flops: up to ~120 points the fit runs
+ * inverse), so the budget is about 6e7 flops: up to ~85 points the fit runs
  * to convergence (max_fit_evals), beyond it a few quasi-Newton steps per ask
  * continue from the previous ask's parameters, so the fit is amortized over
  * the asks of a study (at least 3 evaluations per ask). */
 static size_t fit_budget(const gp_sampler *s, size_t n)
 {
     double cube = (double)n * (double)n * (double)n;
-    double by_cost = 1e8 / (cube > 1 ? cube : 1);
+    double by_cost = 6e7 / (cube > 1 ? cube : 1);
     size_t b = by_cost < 3 ? 3 : by_cost > 1e6 ? 1000000 : (size_t)by_cost;
     return b < s->o.max_fit_evals ? b : s->o.max_fit_evals;
 }
