@@ -458,15 +458,6 @@ static void test_parallel_asks_spread_out(void **state)
     otto_study_destroy(s);
 }
 
-static otto_trial_state sphere_objective(otto_trial *t, void *user_data, double *values,
-                                         size_t n)
-{
-    (void)user_data;
-    (void)n;
-    values[0] = sphere5(t);
-    return isnan(values[0]) ? OTTO_TRIAL_FAIL : OTTO_TRIAL_COMPLETE;
-}
-
 /* Four workers share one sampler (its warm-start cache is the only shared
  * state): every trial completes and the optimum is still approached. Run
  * under ThreadSanitizer in CI. */
@@ -478,7 +469,7 @@ static void test_threads_share_the_sampler(void **state)
     otto_optimize_options_init(&oo);
     oo.n_trials = 48;
     oo.n_threads = 4;
-    assert_ok(otto_study_optimize(s, sphere_objective, NULL, &oo));
+    assert_ok(otto_study_optimize(s, sphere5_objective, NULL, &oo));
     assert_int_equal(otto_study_trial_count(s), 48);
     const otto_trial *best;
     assert_ok(otto_study_best_trial(s, &best));

@@ -1,4 +1,4 @@
-/* Test problems shared by the TPE tests: objectives written against the
+/* Test problems shared by the sampler tests: objectives written against the
  * trial API, each returning its value (or NAN when a suggest fails). */
 #ifndef OTTO_TEST_TPE_PROBLEMS_H
 #define OTTO_TEST_TPE_PROBLEMS_H
@@ -20,6 +20,16 @@ static inline double sphere5(otto_trial *t)
         f += (x - 1.3) * (x - 1.3);
     }
     return f;
+}
+
+/* sphere5 as an otto_study_optimize objective */
+static inline otto_trial_state sphere5_objective(otto_trial *t, void *user_data, double *values,
+                                                 size_t n)
+{
+    (void)user_data;
+    (void)n;
+    values[0] = sphere5(t);
+    return isnan(values[0]) ? OTTO_TRIAL_FAIL : OTTO_TRIAL_COMPLETE;
 }
 
 static inline double rosenbrock4(otto_trial *t)
