@@ -31,6 +31,7 @@ void otto__cma_free(otto__cma *c)
     otto__free(a, c->m);
     otto__free(a, c->C);
     otto__free(a, c->B);
+    otto__free(a, c->scratch);
     otto__free(a, c->best_hist);
     otto__free(a, c->order);
     memset(c, 0, sizeof *c);
@@ -51,9 +52,11 @@ int otto__cma_init(otto__cma *c, const otto_allocator *a, size_t n, size_t lambd
     c->m = otto__calloc(a, 7 * n + 4 * n + c->lambda, sizeof(double));
     c->C = otto__calloc(a, nc, sizeof(double));
     c->B = separable ? NULL : otto__calloc(a, n * n, sizeof(double));
+    c->scratch = separable ? NULL : otto__calloc(a, 2 * n * n, sizeof(double));
     c->best_hist = otto__calloc(a, c->hist_cap, sizeof(double));
     c->order = otto__calloc(a, c->lambda, sizeof *c->order);
-    if (!c->w || !c->m || !c->C || (!separable && !c->B) || !c->best_hist || !c->order) {
+    if (!c->w || !c->m || !c->C || (!separable && (!c->B || !c->scratch)) || !c->best_hist ||
+        !c->order) {
         otto__cma_free(c);
         return otto__error(OTTO_ENOMEM, "cmaes: out of memory");
     }
@@ -181,12 +184,45 @@ static int cmp_ranked(const void *a, const void *b)
 static int eigen(otto__cma *c)
 {
     size_t n = c->n;
-    for (size_t j = 0; j < n; j++) /* symmetrize into B, lower triangle read */
-        for (size_t i = j; i < n; i++)
-            c->B[i + j * n] = c->B[j + i * n] = 0.5 * (c->C[i + j * n] + c->C[j + i * n]);
-    int rc = otto__la_symmetric_eigen(c->a, c->B, n, n, c->D);
-    if (rc)
-        return rc;
+    int rc;
+    if (n <= OTTO__LA_JACOBI_MAX) {
+        /* C changes little per generation: in the previous eigenbasis,
+         * M = B^T C B is nearly diagonal and Jacobi needs a sweep or two;
+         * then B <- B V */
+        double *t = c->scratch, *m = c->scratch + n * n;
+        for (size_t j = 0; j < n; j++)
+            for (size_t i = 0; i < n; i++) {
+                double s = 0.0;
+                for (size_t k = 0; k < n; k++)
+                    s += c->C[i + k * n] * c->B[k + j * n];
+                t[i + j * n] = s; /* C B */
+            }
+        for (size_t j = 0; j < n; j++)
+            for (size_t i = j; i < n; i++) {
+                double s = 0.0;
+                for (size_t k = 0; k < n; k++)
+                    s += c->B[k + i * n] * t[k + j * n];
+                m[i + j * n] = m[j + i * n] = s; /* B^T C B */
+            }
+        rc = otto__la_symmetric_eigen(c->a, m, n, n, c->D);
+        if (rc)
+            return rc;
+        for (size_t j = 0; j < n; j++)
+            for (size_t i = 0; i < n; i++) {
+                double s = 0.0;
+                for (size_t k = 0; k < n; k++)
+                    s += c->B[i + k * n] * m[k + j * n];
+                t[i + j * n] = s;
+            }
+        memcpy(c->B, t, n * n * sizeof *t);
+    } else {
+        for (size_t j = 0; j < n; j++) /* symmetrize into B, lower triangle read */
+            for (size_t i = j; i < n; i++)
+                c->B[i + j * n] = c->B[j + i * n] = 0.5 * (c->C[i + j * n] + c->C[j + i * n]);
+        rc = otto__la_symmetric_eigen(c->a, c->B, n, n, c->D);
+        if (rc)
+            return rc;
+    }
     double lo = INFINITY, hi = 0.0;
     for (size_t i = 0; i < n; i++) {
         double e = c->D[i] > 1e-300 ? c->D[i] : 1e-300;

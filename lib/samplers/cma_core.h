@@ -27,6 +27,7 @@ typedef struct otto__cma {
     double *m, *pc, *ps;        /* n each */
     double *C;                  /* n x n column-major (full), or n (diagonal, separable) */
     double *B;                  /* n x n eigenvectors (full only) */
+    double *scratch;            /* 2 n x n (full only) */
     double *D;                  /* n: sqrt of C's eigenvalues (or of its diagonal) */
     size_t gen, eigen_gen;
     /* margin for discrete coordinates */
