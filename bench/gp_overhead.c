@@ -7,7 +7,10 @@
  *     makes are wrapped with the linker's --wrap and timed), peak RSS, and a
  *     direct Cholesky of an n x n kernel matrix for comparison (the floor).
  *   usage: gp_overhead [n ...]   (default 50 100 200 500 1000)
- * Run with OPENBLAS_NUM_THREADS=1 for the single-thread figures. */
+ * Run with OPENBLAS_NUM_THREADS=1 for the single-thread figures. The OpenBLAS
+ * kernel set in use is printed first: Debian's OpenBLAS 0.3.21 does not
+ * recognize some newer CPUs and falls back to "Prescott" (SSE3) kernels,
+ * 2-2.5x slower here than OPENBLAS_CORETYPE=SkylakeX on an AVX-512 machine. */
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -184,6 +187,10 @@ int main(int argc, char **argv)
         for (int i = 1; i < argc && nn < 16; i++)
             ns[nn++] = atol(argv[i]);
     }
+#if defined(OPENBLAS_VERSION)
+    printf("%s, core %s, %d thread(s)\n", openblas_get_config(), openblas_get_corename(),
+           openblas_get_num_threads());
+#endif
     otto_space *sp;
     otto_study *s = new_study(&sp);
     double t0 = bench_now();
