@@ -6,7 +6,7 @@
  *  3. the share of each ask spent inside BLAS/LAPACK (the calls lib/linalg
  *     makes are wrapped with the linker's --wrap and timed), peak RSS, and a
  *     direct Cholesky of an n x n kernel matrix for comparison (the floor).
- *   usage: gp_overhead [n ...]   (default 50 100 200 500 1000)
+ *   usage: gp_overhead [n ...]   (default 50 100 200 300 500 1000)
  * Run with OPENBLAS_NUM_THREADS=1 for the single-thread figures. The OpenBLAS
  * kernel set in use is printed first: Debian's OpenBLAS 0.3.21 does not
  * recognize some newer CPUs and falls back to "Prescott" (SSE3) kernels,
@@ -180,8 +180,8 @@ static double direct_cholesky(long n)
 
 int main(int argc, char **argv)
 {
-    long ns[16] = {50, 100, 200, 500, 1000};
-    int nn = 5;
+    long ns[16] = {50, 100, 200, 300, 500, 1000};
+    int nn = 6;
     if (argc > 1) {
         nn = 0;
         for (int i = 1; i < argc && nn < 16; i++)
