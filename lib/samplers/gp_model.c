@@ -340,7 +340,7 @@ int otto__gp_fit(otto__gp *gp, size_t max_evals, int also_default)
     otto__la_bfgs_options_default(&o);
     o.max_evals = max_evals;
     o.pgtol = 1e-4;
-    o.ftol = 1e-7;
+    o.ftol = 1e-5;
     double best_f = INFINITY;
     int rc = OTTO_OK;
     for (int start = 0; start < 1 + (also_default != 0) && !rc; start++) {
