@@ -226,6 +226,7 @@ void otto__view_clear(otto_view *v);
 typedef struct otto__space_param {
     char *name;
     otto_distribution dist; /* choices point at space-owned copies */
+    const otto__spec *spec; /* set: name and choices are the spec's (borrowed) */
 } otto__space_param;
 
 struct otto_space {
@@ -235,9 +236,10 @@ struct otto_space {
 };
 int otto__space_create(const otto_allocator *a, otto_space **out);
 int otto__space_add(otto_space *sp, const char *name, const otto_distribution *d);
-/* otto__space_add without the duplicate checks, for interned specs (whose
- * names and choices are known distinct): O(1) instead of O(size). */
-int otto__space_append(otto_space *sp, const char *name, const otto_distribution *d);
+/* Add an interned spec without copying or checking it (its name and choices
+ * are known valid and outlive any space the study builds for an ask): O(1),
+ * no allocation beyond the array, and the study reuses the spec as is. */
+int otto__space_append_spec(otto_space *sp, const otto__spec *spec);
 
 /* ---- study (study.c) ------------------------------------------------------------ */
 typedef struct otto__queued {

@@ -26,6 +26,8 @@ int otto_space_create(otto_space **out)
 
 static void param_free(const otto_allocator *a, otto__space_param *p)
 {
+    if (p->spec) /* borrowed from the study's interned spec */
+        return;
     otto__free(a, p->name);
     if (p->dist.choices) {
         for (size_t i = 0; i < p->dist.n_choices; i++)
@@ -44,6 +46,32 @@ void otto_space_destroy(otto_space *sp)
     otto__free(&sp->alloc, sp);
 }
 
+static int reserve_one(otto_space *sp)
+{
+    if (sp->n < sp->cap)
+        return OTTO_OK;
+    size_t cap = sp->cap ? 2 * sp->cap : 8;
+    otto__space_param *p = otto__reallocarray(&sp->alloc, sp->params, cap, sizeof *p);
+    if (!p)
+        return otto__error(OTTO_ENOMEM, "out of memory growing a space");
+    sp->params = p;
+    sp->cap = cap;
+    return OTTO_OK;
+}
+
+int otto__space_append_spec(otto_space *sp, const otto__spec *spec)
+{
+    int rc = reserve_one(sp);
+    if (rc)
+        return rc;
+    otto__space_param p = {0};
+    p.name = spec->name->str;
+    p.dist = spec->dist;
+    p.spec = spec;
+    sp->params[sp->n++] = p;
+    return OTTO_OK;
+}
+
 int otto__space_add(otto_space *sp, const char *name, const otto_distribution *d)
 {
     for (size_t i = 0; i < sp->n; i++)
@@ -55,20 +83,10 @@ int otto__space_add(otto_space *sp, const char *name, const otto_distribution *d
                 if (strcmp(d->choices[i], d->choices[j]) == 0)
                     return otto__error(OTTO_EINVAL, "space: '%s' has the choice '%s' twice", name,
                                        d->choices[i]);
-    return otto__space_append(sp, name, d);
-}
-
-int otto__space_append(otto_space *sp, const char *name, const otto_distribution *d)
-{
+    int rc = reserve_one(sp);
+    if (rc)
+        return rc;
     const otto_allocator *a = &sp->alloc;
-    if (sp->n == sp->cap) {
-        size_t cap = sp->cap ? 2 * sp->cap : 8;
-        otto__space_param *p = otto__reallocarray(a, sp->params, cap, sizeof *p);
-        if (!p)
-            return otto__error(OTTO_ENOMEM, "out of memory growing a space");
-        sp->params = p;
-        sp->cap = cap;
-    }
     otto__space_param p = {0};
     p.dist = *d;
     p.dist.choices = NULL;

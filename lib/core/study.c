@@ -192,7 +192,7 @@ static void sample_relative(otto_study *s, otto_trial *t)
         rc = sm->vt->infer_relative_space(sm->state, v, t, space);
     } else {
         for (size_t i = 0; !rc && i < v->n_isect; i++)
-            rc = otto__space_append(space, v->isect[i]->name->str, &v->isect[i]->dist);
+            rc = otto__space_append_spec(space, v->isect[i]);
     }
     size_t n = rc ? 0 : otto_space_size(space);
     if (n) {
@@ -205,6 +205,10 @@ static void sample_relative(otto_study *s, otto_trial *t)
     for (size_t i = 0; n && !rc && i < n; i++) {
         if (!custom) {
             specs[i] = v->isect[i];
+            continue;
+        }
+        if (space->params[i].spec) { /* the sampler passed an interned spec through */
+            specs[i] = space->params[i].spec;
             continue;
         }
         pthread_mutex_lock(&s->mu);

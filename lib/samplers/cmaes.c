@@ -81,7 +81,7 @@ static int cmaes_infer(void *state, const otto_view *v, const otto_trial *trial,
     size_t n = relative_specs(v, specs);
     int rc = OTTO_OK;
     for (size_t i = 0; !rc && i < n; i++)
-        rc = otto__space_append(sp, specs[i]->name->str, &specs[i]->dist);
+        rc = otto__space_append_spec(sp, specs[i]);
     otto__free(alloc_of(v), specs);
     return rc;
 }

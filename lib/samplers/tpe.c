@@ -677,7 +677,7 @@ static int tpe_infer(void *state, const otto_view *v, const otto_trial *trial, o
     int rc = compute_groups(s, v, &gs);
     for (size_t i = 0; !rc && i < gs.n; i++)
         for (size_t c = 0; !rc && c < gs.g[i].n; c++)
-            rc = otto__space_append(space, gs.g[i].cols[c].name->str, &gs.g[i].cols[c].spec->dist);
+            rc = otto__space_append_spec(space, gs.g[i].cols[c].spec);
     groups_free(alloc_of(v), &gs);
     return rc;
 }
