@@ -160,6 +160,24 @@ static void unit_bounds(const otto_distribution *d, double *lo, double *hi)
     *hi = h;
 }
 
+double otto__dist_grid_size(const otto_distribution *d)
+{
+    if (d->kind == OTTO_DIST_CATEGORICAL)
+        return (double)d->n_choices;
+    if (d->kind == OTTO_DIST_INT || d->step > 0)
+        return floor((d->high - d->low) / d->step + 0.5) + 1.0;
+    return 0.0;
+}
+
+int otto__dist_unit_inside(const otto_distribution *d, double value, double *u)
+{
+    double x = otto_distribution_to_unit(d, value);
+    if (!(x >= -1e-9 && x <= 1.0 + 1e-9))
+        return 0;
+    *u = x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+    return 1;
+}
+
 double otto_distribution_to_unit(const otto_distribution *d, double internal)
 {
     if (!d)

@@ -90,6 +90,13 @@ int otto__dist_equal(const otto_distribution *a, const otto_distribution *b);
 /* Same kind, log flag and (categorical) choices: may share a name in a study. */
 int otto__dist_compatible(const otto_distribution *a, const otto_distribution *b);
 int otto__name_valid(const char *name);
+/* Number of values of an int or step grid (n_choices for a categorical, 0
+ * for a continuous float). */
+double otto__dist_grid_size(const otto_distribution *d);
+/* *u = d's working-space coordinate of an internal value, clamped into [0,1]
+ * when within rounding of it; 0 when the value lies outside d (a trial
+ * evaluated under an older range). */
+int otto__dist_unit_inside(const otto_distribution *d, double value, double *u);
 
 /* ---- interned names and distributions (names.c) -------------------------------
  * Every distinct (name, distribution) pair a study sees becomes one immutable
@@ -181,6 +188,10 @@ void otto__trial_unlock(const otto_trial *t, int locked);
 /* Free everything a trial owns (not the trial itself). */
 void otto__trial_release(const otto_allocator *a, otto_trial *t);
 const otto__param *otto__trial_find(const otto_trial *t, const char *name);
+/* The param with interned name nm, trying index `hint` first (trials of one
+ * space list params in the same order). */
+const otto__param *otto__trial_find_interned(const otto_trial *t, const otto__name *nm,
+                                             size_t hint);
 int otto__trial_add_param(otto_trial *t, const otto__spec *spec, double value);
 int otto__attr_set(const otto_allocator *a, otto__attr **arr, size_t *n, const char *key,
                    const char *value);
@@ -193,6 +204,9 @@ struct otto_sampler {
     void *state;
     uint64_t seed;
 };
+/* The seed a study's trial streams come from: the sampler's, else the
+ * study's. */
+uint64_t otto__sampler_seed(const struct otto_study *s);
 struct otto_pruner {
     const otto_pruner_vtable *vt;
     void *state;

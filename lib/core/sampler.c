@@ -11,6 +11,11 @@ static void destroy_state(const otto_sampler_vtable *vt, void *state)
         vt->destroy(state);
 }
 
+uint64_t otto__sampler_seed(const otto_study *s)
+{
+    return s->sampler->seed != OTTO_SEED_NONE ? s->sampler->seed : s->seed;
+}
+
 int otto_sampler_create(const otto_sampler_vtable *vt, void *state, uint64_t seed,
                         otto_sampler **out)
 {

@@ -300,8 +300,7 @@ int otto_study_ask(otto_study *s, otto_trial **out)
         live->n_fixed = q->n;
         otto__free(a, q);
     }
-    uint64_t seed = s->sampler->seed != OTTO_SEED_NONE ? s->sampler->seed : s->seed;
-    otto__rng_init(&live->rng, seed, (uint64_t)t->number);
+    otto__rng_init(&live->rng, otto__sampler_seed(s), (uint64_t)t->number);
     if (otto__view_filter(live->view))
         otto__log(&s->log, OTTO_LEVEL_WARNING,
                   "trial %lld: out of memory filtering the sampler's view; using all trials",

@@ -75,6 +75,17 @@ const otto__param *otto__trial_find(const otto_trial *t, const char *name)
     return NULL;
 }
 
+const otto__param *otto__trial_find_interned(const otto_trial *t, const otto__name *nm,
+                                             size_t hint)
+{
+    if (hint < t->n_params && t->params[hint].spec->name == nm)
+        return &t->params[hint];
+    for (size_t j = 0; j < t->n_params; j++)
+        if (t->params[j].spec->name == nm)
+            return &t->params[j];
+    return NULL;
+}
+
 int otto__trial_add_param(otto_trial *t, const otto__spec *spec, double value)
 {
     const otto_allocator *a = &t->study->alloc;

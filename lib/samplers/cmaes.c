@@ -50,13 +50,6 @@ typedef struct cmaes {
 
 static const otto_allocator *alloc_of(const otto_view *v) { return &v->study->alloc; }
 
-static double grid_values(const otto_distribution *d)
-{
-    if (d->kind == OTTO_DIST_INT || d->step > 0)
-        return floor((d->high - d->low) / d->step + 0.5) + 1.0;
-    return 0.0;
-}
-
 /* The numeric, non-degenerate params of the intersection space. */
 static size_t relative_specs(const otto_view *v, const otto__spec **out)
 {
@@ -86,12 +79,6 @@ static int cmaes_infer(void *state, const otto_view *v, const otto_trial *trial,
     return rc;
 }
 
-static uint64_t seed_of(const otto_view *v)
-{
-    const otto_sampler *s = v->study->sampler;
-    return s->seed != OTTO_SEED_NONE ? s->seed : v->study->seed;
-}
-
 /* ---- searches and restarts ------------------------------------------------------------ */
 
 static void search_free(cmaes *s)
@@ -113,7 +100,7 @@ static int search_start(cmaes *s, const otto_allocator *a, const double *m0, dou
     if (!grid)
         return otto__error(OTTO_ENOMEM, "cmaes: out of memory");
     for (size_t i = 0; i < n; i++)
-        grid[i] = s->o.with_margin ? grid_values(&s->specs[i]->dist) : 0.0;
+        grid[i] = s->o.with_margin ? otto__dist_grid_size(&s->specs[i]->dist) : 0.0;
     int rc = otto__cma_init(&s->cma, a, n, lambda, m0, sigma0, s->o.separable, grid);
     free(grid);
     if (rc)
@@ -139,7 +126,7 @@ static int restart(cmaes *s, const otto_view *v, const char *why)
     size_t lambda;
     double sigma0 = s->o.sigma0, u = 0.0;
     otto_rng r;
-    otto__rng_init(&r, seed_of(v), 0xc3a5c85c97cb3127ull + s->run);
+    otto__rng_init(&r, otto__sampler_seed(v->study), 0xc3a5c85c97cb3127ull + s->run);
     if (s->o.restart_strategy == OTTO_CMAES_BIPOP) {
         /* the regime with fewer evaluations so far runs next (Hansen 2009);
          * the first run counts as large */
@@ -210,16 +197,9 @@ static double oriented(const otto_view *v, double value)
 static int trial_point(const cmaes *s, const otto_trial *t, double *x)
 {
     for (size_t i = 0; i < s->n; i++) {
-        const otto__param *p = NULL;
-        for (size_t j = 0; j < t->n_params && !p; j++)
-            if (t->params[j].spec->name == s->specs[i]->name)
-                p = &t->params[j];
-        if (!p)
+        const otto__param *p = otto__trial_find_interned(t, s->specs[i]->name, i);
+        if (!p || !otto__dist_unit_inside(&s->specs[i]->dist, p->value, &x[i]))
             return 0;
-        double u = otto_distribution_to_unit(&s->specs[i]->dist, p->value);
-        if (!(u >= -1e-9 && u <= 1.0 + 1e-9))
-            return 0;
-        x[i] = u < 0 ? 0 : u > 1 ? 1 : u;
     }
     return 1;
 }

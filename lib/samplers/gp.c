@@ -81,15 +81,6 @@ typedef struct acq {
 
 static const otto_allocator *alloc_of(const otto_view *v) { return &v->study->alloc; }
 
-static double grid_points(const otto_distribution *d)
-{
-    if (d->kind == OTTO_DIST_CATEGORICAL)
-        return (double)d->n_choices;
-    if (d->kind == OTTO_DIST_INT || d->step > 0)
-        return floor((d->high - d->low) / d->step + 0.5) + 1.0;
-    return INFINITY;
-}
-
 /* A unit coordinate moved onto the grid of its distribution. */
 static double snap_unit(const otto_distribution *d, double u)
 {
@@ -108,12 +99,6 @@ static double draw_coordinate(const otto_distribution *d, double u)
 {
     return d->kind == OTTO_DIST_CATEGORICAL ? snap_unit(d, u * (double)d->n_choices)
                                             : snap_unit(d, u);
-}
-
-static uint64_t seed_of(const otto_view *v)
-{
-    const otto_sampler *s = v->study->sampler;
-    return s->seed != OTTO_SEED_NONE ? s->seed : v->study->seed;
 }
 
 /* ---- gathering the observations ------------------------------------------------------- */
@@ -148,10 +133,8 @@ static int trial_row(const problem *pb, const otto_space *sp, const otto_trial *
             row[j] = p->value;
             continue;
         }
-        double u = otto_distribution_to_unit(d, p->value);
-        if (!(u >= -1e-9 && u <= 1.0 + 1e-9))
+        if (!otto__dist_unit_inside(d, p->value, &row[j]))
             return 0;
-        row[j] = u < 0 ? 0 : u > 1 ? 1 : u;
     }
     return 1;
 }
@@ -169,9 +152,9 @@ static int problem_init(problem *pb, const otto_allocator *a, const otto_space *
         return otto__error(OTTO_ENOMEM, "gp: out of memory");
     for (size_t j = 0; j < d; j++) {
         const otto_distribution *dj = pb->dist[j] = &sp->params[j].dist;
-        double g = grid_points(dj);
+        double g = otto__dist_grid_size(dj);
         pb->cat[j] = dj->kind == OTTO_DIST_CATEGORICAL;
-        pb->swept[j] = pb->cat[j] ? g <= MAX_SWEEP_CHOICES : g <= MAX_SWEEP_GRID;
+        pb->swept[j] = pb->cat[j] ? g <= MAX_SWEEP_CHOICES : g > 0 && g <= MAX_SWEEP_GRID;
         pb->relaxed[j] = !pb->cat[j] && !pb->swept[j];
     }
     return OTTO_OK;
@@ -520,7 +503,7 @@ static int acq_objective(void *ctx, const double *xf, double *f, double *grad)
 static int sweep_dim(acq *q, size_t j, double *x, double *val, double *buf, double *vals)
 {
     const otto_distribution *dist = q->pb->dist[j];
-    size_t d = q->pb->d, g = (size_t)grid_points(dist);
+    size_t d = q->pb->d, g = (size_t)otto__dist_grid_size(dist);
     int rc = OTTO_OK;
     for (size_t start = 0; !rc && start < g; start += CHUNK) {
         size_t m = g - start < CHUNK ? g - start : CHUNK;
@@ -655,7 +638,7 @@ static int maximize(acq *q, const gp_sampler *s, otto_rng *rng, double *x)
             const double *from = pb->x + top[c % k] * d;
             double sg = sigmas[(c / k) % 3];
             for (size_t j = 0; j < d; j++) {
-                if (pb->cat[j] || (pb->swept[j] && grid_points(pb->dist[j]) < 8))
+                if (pb->cat[j] || (pb->swept[j] && otto__dist_grid_size(pb->dist[j]) < 8))
                     row[j] = otto_rng_uniform(rng) * (double)d < 1.0
                                  ? draw_coordinate(pb->dist[j], otto_rng_uniform(rng))
                                  : from[j];
@@ -704,7 +687,7 @@ static void random_point(const problem *pb, otto_rng *rng, double *out)
 
 static void startup_point(const problem *pb, const otto_view *v, int64_t number, double *out)
 {
-    otto__qmc_point(pb->d, seed_of(v), (uint64_t)number, out);
+    otto__qmc_point(pb->d, otto__sampler_seed(v->study), (uint64_t)number, out);
     for (size_t j = 0; j < pb->d; j++)
         out[j] = otto_distribution_from_unit(pb->dist[j], out[j]);
 }

@@ -87,16 +87,6 @@ static const otto__spec *spec_of(const otto_distribution *d)
     return (const otto__spec *)(const void *)((const char *)d - offsetof(otto__spec, dist));
 }
 
-static const otto__param *find_param(const otto_trial *t, const otto__name *nm, size_t hint)
-{
-    if (hint < t->n_params && t->params[hint].spec->name == nm)
-        return &t->params[hint];
-    for (size_t j = 0; j < t->n_params; j++)
-        if (t->params[j].spec->name == nm)
-            return &t->params[j];
-    return NULL;
-}
-
 static int usable(const otto_trial *t)
 {
     int st = atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
@@ -241,7 +231,7 @@ static int intersection_add_trial(const otto_allocator *a, groups *gs, const ott
     group *g = &gs->g[0];
     size_t kept = 0;
     for (size_t c = 0; c < g->n; c++) {
-        const otto__param *p = find_param(t, g->cols[c].name, c);
+        const otto__param *p = otto__trial_find_interned(t, g->cols[c].name, c);
         if (p && p->spec == g->cols[c].spec)
             g->cols[kept++] = g->cols[c];
     }
@@ -294,7 +284,7 @@ static void gathered_free(const otto_allocator *a, gathered *g)
 static int trial_row(const otto_trial *t, const column *cols, size_t n_cols, double *row)
 {
     for (size_t c = 0; c < n_cols; c++) {
-        const otto__param *p = find_param(t, cols[c].name, c);
+        const otto__param *p = otto__trial_find_interned(t, cols[c].name, c);
         if (!p)
             return 0;
         const otto_distribution *d = &cols[c].spec->dist;
@@ -302,10 +292,8 @@ static int trial_row(const otto_trial *t, const column *cols, size_t n_cols, dou
             row[c] = p->value;
             continue;
         }
-        double u = otto_distribution_to_unit(d, p->value);
-        if (!(u >= -1e-9 && u <= 1.0 + 1e-9))
+        if (!otto__dist_unit_inside(d, p->value, &row[c]))
             return 0;
-        row[c] = u < 0.0 ? 0.0 : u > 1.0 ? 1.0 : u;
     }
     return 1;
 }
