@@ -123,7 +123,9 @@ static void problem_free(problem *pb)
 static int trial_row(const problem *pb, const otto_space *sp, const otto_trial *t, double *row)
 {
     for (size_t j = 0; j < pb->d; j++) {
-        const otto__param *p = otto__trial_find(t, sp->params[j].name);
+        const otto__spec *spec = sp->params[j].spec; /* set for the study's own spaces */
+        const otto__param *p = spec ? otto__trial_find_interned(t, spec->name, j)
+                                    : otto__trial_find(t, sp->params[j].name);
         if (!p)
             return 0;
         const otto_distribution *d = pb->dist[j];
