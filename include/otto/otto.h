@@ -11,6 +11,7 @@
 #include "sampler.h"
 #include "space.h"
 #include "status.h"
+#include "storage.h"
 #include "study.h"
 #include "tpe.h"
 #include "trial.h"

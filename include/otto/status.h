@@ -20,13 +20,15 @@ OTTO_BEGIN_DECLS
     X(OTTO_ENUMERIC, -8, "numerical failure")                                  \
     X(OTTO_ECALLBACK, -9, "a user callback, sampler or pruner reported an error") \
     X(OTTO_ESYSTEM, -10, "operating system error")                             \
-    X(OTTO_ERANGE, -11, "value out of range or buffer too small")
+    X(OTTO_ERANGE, -11, "value out of range or buffer too small")               \
+    X(OTTO_EEXIST, -12, "already exists")                                      \
+    X(OTTO_ENOTSUP, -13, "not supported by this build")
 
 typedef enum otto_status {
 #define OTTO_STATUS_ENUM_(name, value, text) name = value,
     OTTO_STATUS_MAP(OTTO_STATUS_ENUM_)
 #undef OTTO_STATUS_ENUM_
-    OTTO_STATUS_LAST_ = -11
+    OTTO_STATUS_LAST_ = -13
 } otto_status;
 
 /* Short description of a status code; never NULL ("unknown status" for codes

@@ -16,6 +16,7 @@
 #include "sampler.h"
 #include "space.h"
 #include "status.h"
+#include "storage.h"
 #include "trial.h"
 
 OTTO_BEGIN_DECLS
@@ -30,6 +31,13 @@ typedef enum otto_direction {
 /* Options of otto_study_create. Fill with otto_study_options_init, then edit.
  * create reads only the fields that the caller's `size` covers, so callers
  * compiled against an older header keep working. */
+/* What otto_study_create does with a study name that its storage already has. */
+typedef enum otto_open_mode {
+    OTTO_OPEN_CREATE = 0,         /* a new study; an existing name is OTTO_EEXIST */
+    OTTO_OPEN_LOAD_IF_EXISTS = 1, /* resume the study if it exists, else create it */
+    OTTO_OPEN_LOAD = 2            /* resume an existing study; OTTO_ENOTFOUND if absent */
+} otto_open_mode;
+
 typedef struct otto_study_options {
     size_t size;
     otto_direction direction;        /* single objective (default minimize) */
@@ -43,20 +51,28 @@ typedef struct otto_study_options {
     void *log_user_data;
     otto_log_level log_level;        /* minimum level passed on (WARNING) */
     const otto_allocator *allocator; /* NULL: libc; copied */
+    otto_storage *storage;           /* NULL: in memory; the study takes a reference */
+    otto_open_mode open_mode;        /* with a storage: create, resume or either */
 } otto_study_options;
 
 OTTO_API void otto_study_options_init_sized(otto_study_options *o, size_t size);
 #define otto_study_options_init(o) otto_study_options_init_sized((o), sizeof *(o))
 
 /* Create a study. It takes ownership of o->sampler and o->pruner, also when
- * creation fails. *out is NULL on failure. */
+ * creation fails. *out is NULL on failure. With a storage, the study is
+ * created there (create-if-absent under the storage's lock, so workers that
+ * start together make one study) or, per open_mode, loaded: its trials are
+ * replayed, and a resumed study keeps its stored directions (options that
+ * disagree are OTTO_EINVAL under LOAD_IF_EXISTS; LOAD ignores them). */
 OTTO_API int otto_study_create(const otto_study_options *o, otto_study **out);
 /* Destroy a study with all its trials, sampler and pruner; NULL is a no-op.
  * No other call on the study (or its trials) may be running. */
 OTTO_API void otto_study_destroy(otto_study *s);
 
 /* Start a new RUNNING trial, owned by the calling thread. Enqueued params, if
- * any, are used first. The handle stays valid for the study's life. */
+ * any, are used first. The handle stays valid for the study's life. With a
+ * storage, trials written by other workers are read first and the new
+ * trial's number is unique across all of them. */
 OTTO_API int otto_study_ask(otto_study *s, otto_trial **out);
 /* Ask and suggest every param of `space` up front (in order). */
 OTTO_API int otto_study_ask_with(otto_study *s, const otto_space *space, otto_trial **out);
@@ -104,6 +120,10 @@ OTTO_API int otto_study_add_trial(otto_study *s, const otto_space *space,
                                   int64_t *number_out);
 
 /* --- reading ------------------------------------------------------------------- */
+
+/* Read what other workers wrote to the study's storage since the last ask or
+ * sync (ask does this itself). OTTO_OK without a storage. */
+OTTO_API int otto_study_sync(otto_study *s);
 
 /* Number of trials asked or added so far (every state). 0 for NULL. */
 OTTO_API size_t otto_study_trial_count(const otto_study *s);

@@ -159,6 +159,7 @@ typedef struct otto__live {
     size_t n_fixed;
     struct otto_trial *prev, *next; /* study's list of running trials */
     int telling;                /* a tell is in progress */
+    int remote_state;           /* another worker finished it (heartbeat): that state */
 } otto__live;
 
 struct otto_trial {
@@ -178,7 +179,10 @@ struct otto_trial {
     double *constraints;
     size_t n_constraints;
     double t_start, t_complete;
-    otto__live *live;           /* NULL once finished */
+    double t_beat;              /* storage: last heartbeat time (wall clock) */
+    int beats;                  /* storage: its worker heartbeats it */
+    otto__live *live;           /* NULL once finished, or a RUNNING trial of
+                                   another worker (read from storage) */
 };
 
 /* Lock the trial's study if the trial can still change; returns whether it
@@ -229,6 +233,9 @@ struct otto_view {
 /* Snapshot for sampling `asking` (caller holds the study lock). */
 int otto__view_make(struct otto_study *s, const otto_trial *asking, int with_isect,
                     otto_view **out);
+/* After the study caught up with its storage (lock held): see the trials
+ * that finished meanwhile. */
+void otto__view_refresh(struct otto_study *s, otto_view *v);
 /* Apply the pruner's filter to a view (no lock needed: finished trials only). */
 int otto__view_filter(otto_view *v);
 void otto__view_free(otto_view *v);
@@ -259,6 +266,7 @@ int otto__space_append_spec(otto_space *sp, const otto__spec *spec);
 typedef struct otto__queued {
     otto__fixed *fixed;
     size_t n;
+    uint64_t id; /* with a storage: the entry's order in the study's log */
     struct otto__queued *next;
 } otto__queued;
 
@@ -290,9 +298,34 @@ struct otto_study {
     otto__queued *queue_head, *queue_tail;
 
     _Atomic int stop;
+    struct otto__store *store; /* NULL: in memory (see lib/storage/backend.h) */
+
+    /* log messages produced under the lock, emitted after it (the log
+     * function is user code and never runs under an otto lock) */
+    char deferred[4][256];
+    otto_log_level deferred_level[4];
+    size_t n_deferred;
 };
+
+/* Queue a log message (lock held); emitted by otto__study_unlock. */
+void otto__study_defer_log(otto_study *s, otto_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Unlock s->mu, then emit deferred log messages. */
+void otto__study_unlock(otto_study *s);
 
 /* Free the running-only part of a trial. */
 void otto__live_free(const otto_allocator *a, otto__live *live);
+void otto__queued_free(const otto_allocator *a, otto__queued *q);
+/* Append to the queue of enqueued trials (lock held). */
+void otto__queue_push_locked(otto_study *s, otto__queued *q);
+/* Remove and return the queue entry with this id, or NULL (lock held). */
+otto__queued *otto__queue_take_locked(otto_study *s, uint64_t id);
+/* Finishing a trial in two steps, lock held: reserve everything (ENOMEM,
+ * nothing changed), then publish it in its final state (cannot fail). */
+int otto__study_reserve_finish(otto_study *s, const otto_trial *t, otto_trial_state st);
+void otto__study_finish_locked(otto_study *s, otto_trial *t, otto_trial_state st);
 
 #endif /* OTTO_INTERNAL_H */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../storage/backend.h"
 #include "options.h"
 
 #define MAX_OBJECTIVES 1024
@@ -49,6 +50,10 @@ static int validate_options(const otto_study_options *o)
         return otto__error(OTTO_EINVAL, "study_create: log_level %d is invalid", (int)o->log_level);
     if (o->name && !o->name[0])
         return otto__error(OTTO_EINVAL, "study_create: name must not be empty (NULL for none)");
+    if (o->open_mode == OTTO_OPEN_LOAD && !o->storage)
+        return otto__error(OTTO_EINVAL, "study_create: OTTO_OPEN_LOAD needs a storage");
+    if (o->open_mode == OTTO_OPEN_LOAD && !o->name)
+        return otto__error(OTTO_EINVAL, "study_create: OTTO_OPEN_LOAD needs the study's name");
     return OTTO_OK;
 }
 
@@ -101,7 +106,10 @@ int otto_study_create(const otto_study_options *opts, otto_study **out)
     }
     rc = OTTO_OK;
     s->dirs = otto__calloc(&a, s->n_objectives, sizeof *s->dirs);
-    s->name = otto__strdup(&a, o.name ? o.name : "no-name");
+    char unique[32];
+    if (!o.name && o.storage) /* a stored study needs a name no other study has */
+        snprintf(unique, sizeof unique, "no-name-%016llx", (unsigned long long)otto__entropy64());
+    s->name = otto__strdup(&a, o.name ? o.name : o.storage ? unique : "no-name");
     if (!s->dirs || !s->name)
         rc = otto__error(OTTO_ENOMEM, "study_create: out of memory");
     for (size_t k = 0; !rc && k < s->n_objectives; k++)
@@ -110,6 +118,8 @@ int otto_study_create(const otto_study_options *opts, otto_study **out)
         rc = otto_sampler_tpe_create(NULL, &s->sampler); /* Optuna's default too */
     if (!rc && !s->pruner)
         rc = otto_pruner_nop_create(&s->pruner);
+    if (!rc && o.storage)
+        rc = otto__store_attach(s, &o);
     if (rc) {
         otto_study_destroy(s);
         return rc;
@@ -138,16 +148,73 @@ void otto__live_free(const otto_allocator *a, otto__live *live)
     otto__free(a, live);
 }
 
-static void queued_free(const otto_allocator *a, otto__queued *q)
+void otto__queued_free(const otto_allocator *a, otto__queued *q)
 {
     fixed_free(a, q->fixed, q->n);
     otto__free(a, q);
+}
+
+void otto__queue_push_locked(otto_study *s, otto__queued *q)
+{
+    q->next = NULL;
+    if (s->queue_tail)
+        s->queue_tail->next = q;
+    else
+        s->queue_head = q;
+    s->queue_tail = q;
+}
+
+otto__queued *otto__queue_take_locked(otto_study *s, uint64_t id)
+{
+    otto__queued *prev = NULL;
+    for (otto__queued *q = s->queue_head; q; prev = q, q = q->next) {
+        if (q->id != id)
+            continue;
+        if (prev)
+            prev->next = q->next;
+        else
+            s->queue_head = q->next;
+        if (s->queue_tail == q)
+            s->queue_tail = prev;
+        q->next = NULL;
+        return q;
+    }
+    return NULL;
+}
+
+void otto__study_defer_log(otto_study *s, otto_log_level level, const char *fmt, ...)
+{
+    if (!s->log.fn || level < s->log.level || s->n_deferred == 4)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->deferred[s->n_deferred], sizeof s->deferred[0], fmt, ap);
+    va_end(ap);
+    s->deferred_level[s->n_deferred++] = level;
+}
+
+void otto__study_unlock(otto_study *s)
+{
+    if (!s->n_deferred) {
+        pthread_mutex_unlock(&s->mu);
+        return;
+    }
+    char msg[4][256];
+    otto_log_level lv[4];
+    size_t n = s->n_deferred;
+    memcpy(msg, s->deferred, sizeof msg);
+    memcpy(lv, s->deferred_level, sizeof lv);
+    s->n_deferred = 0;
+    pthread_mutex_unlock(&s->mu);
+    for (size_t i = 0; i < n; i++)
+        otto__log(&s->log, lv[i], "%s", msg[i]);
 }
 
 void otto_study_destroy(otto_study *s)
 {
     if (!s)
         return;
+    otto__store_detach(s); /* stops the heartbeat thread first */
     const otto_allocator *a = &s->alloc;
     size_t n = otto__segvec_count(&s->trials);
     for (size_t i = 0; i < n; i++) {
@@ -159,7 +226,7 @@ void otto_study_destroy(otto_study *s)
     while (s->queue_head) {
         otto__queued *q = s->queue_head;
         s->queue_head = q->next;
-        queued_free(a, q);
+        otto__queued_free(a, q);
     }
     otto__segvec_free(&s->trials, a);
     otto__segvec_free(&s->finished, a);
@@ -274,16 +341,24 @@ int otto_study_ask(otto_study *s, otto_trial **out)
     int rc = otto__view_make(s, t, relative, &live->view);
     if (!rc)
         rc = otto__segvec_reserve(&s->trials, a);
+    if (rc)
+        rc = otto__error(OTTO_ENOMEM, "study_ask: out of memory");
+    otto__queued *q = s->queue_head;
+    if (!rc && s->store) { /* read other workers' trials, then number ours after them */
+        rc = otto__store_ask(s, t, &q, NULL);
+        if (!rc)
+            otto__view_refresh(s, live->view);
+    } else {
+        t->number = (int64_t)otto__segvec_count(&s->trials);
+    }
     if (rc) {
-        pthread_mutex_unlock(&s->mu);
+        otto__study_unlock(s);
         otto__live_free(a, live);
         otto__free(a, t);
-        return otto__error(OTTO_ENOMEM, "study_ask: out of memory");
+        return rc;
     }
-    t->number = (int64_t)otto__segvec_count(&s->trials);
     otto__segvec_push(&s->trials, a, t); /* reserved: cannot fail */
-    otto__queued *q = s->queue_head;
-    if (q) {
+    if (q) { /* the head, also after an exchange: it only appends entries */
         s->queue_head = q->next;
         if (!s->queue_head)
             s->queue_tail = NULL;
@@ -293,7 +368,7 @@ int otto_study_ask(otto_study *s, otto_trial **out)
         s->running->live->prev = t;
     s->running = t;
     s->n_running++;
-    pthread_mutex_unlock(&s->mu);
+    otto__study_unlock(s);
 
     if (q) {
         live->fixed = q->fixed;
@@ -379,8 +454,8 @@ static int dominates(const otto_study *s, const double *a, const double *b)
     return strictly;
 }
 
-/* Allocate everything finish_locked may need, so that it cannot fail. */
-static int reserve_locked(otto_study *s, const otto_trial *t, otto_trial_state st)
+/* Allocate everything otto__study_finish_locked may need, so that it cannot fail. */
+int otto__study_reserve_finish(otto_study *s, const otto_trial *t, otto_trial_state st)
 {
     const otto_allocator *a = &s->alloc;
     if (otto__segvec_reserve(&s->finished, a))
@@ -459,12 +534,14 @@ static void isect_add(otto_study *s, const otto_trial *t)
     s->n_isect = kept;
 }
 
-/* Publish a trial in its final state; reserve_locked succeeded; lock held.
+/* Publish a trial in its final state; otto__study_reserve_finish succeeded; lock
+ * held.
  * Values and params are written before the state (release), and the state
  * before the trial enters the finished list that samplers read. */
-static void finish_locked(otto_study *s, otto_trial *t, otto_trial_state st)
+void otto__study_finish_locked(otto_study *s, otto_trial *t, otto_trial_state st)
 {
-    t->t_complete = otto__wall_time();
+    if (t->t_complete == 0) /* a stored trial brings its own */
+        t->t_complete = otto__wall_time();
     if (t->live) {
         otto__live *l = t->live;
         if (l->prev)
@@ -567,18 +644,34 @@ int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state, const 
                             final == OTTO_TRIAL_COMPLETE ? n_values : 0);
 
     pthread_mutex_lock(&s->mu);
-    if (reserve_locked(s, t, final)) {
-        t->live->telling = 0;
-        pthread_mutex_unlock(&s->mu);
+    int need_flush = 0;
+    if (s->store) /* written (and caught up) before it is published here */
+        rc = otto__store_finish(s, t, final, vals, vals ? n_src : 0, &need_flush);
+    else if (otto__study_reserve_finish(s, t, final))
+        rc = otto__error(OTTO_ENOMEM, "study_tell: out of memory; trial %lld is still running",
+                         (long long)t->number);
+    if (rc == OTTO_ESTATE && t->live->remote_state &&
+        !otto__study_reserve_finish(s, t, (otto_trial_state)t->live->remote_state)) {
+        /* another worker failed it for missed heartbeats: take its verdict */
         otto__free(a, vals);
-        return otto__error(OTTO_ENOMEM, "study_tell: out of memory; trial %lld is still running",
-                           (long long)t->number);
+        vals = NULL;
+        final = (otto_trial_state)t->live->remote_state;
+    } else if (rc) {
+        t->live->telling = 0;
+        otto__study_unlock(s);
+        otto__free(a, vals);
+        return rc;
     }
     t->values = vals;
     otto__live *live = t->live;
-    finish_locked(s, t, final);
-    pthread_mutex_unlock(&s->mu);
+    otto__study_finish_locked(s, t, final);
+    otto__study_unlock(s);
     otto__live_free(a, live);
+    if (rc)
+        return rc;
+    if (need_flush && (rc = otto__store_flush(s)) != OTTO_OK)
+        return otto__error(rc, "study_tell: trial %lld was written but not forced to disk: %s",
+                           (long long)t->number, otto_last_error_message());
     return OTTO_OK;
 }
 
@@ -622,16 +715,20 @@ int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params, size
     }
     if (!ok) {
         if (q)
-            queued_free(a, q);
+            otto__queued_free(a, q);
         return otto__error(OTTO_ENOMEM, "enqueue_trial: out of memory");
     }
     pthread_mutex_lock(&s->mu);
-    if (s->queue_tail)
-        s->queue_tail->next = q;
-    else
-        s->queue_head = q;
-    s->queue_tail = q;
-    pthread_mutex_unlock(&s->mu);
+    int need_flush = 0, rc = s->store ? otto__store_enqueue(s, q, &need_flush) : OTTO_OK;
+    if (!rc)
+        otto__queue_push_locked(s, q);
+    otto__study_unlock(s);
+    if (rc) {
+        otto__queued_free(a, q);
+        return rc;
+    }
+    if (need_flush)
+        return otto__store_flush(s);
     return OTTO_OK;
 }
 
@@ -672,23 +769,28 @@ int otto_study_add_trial(otto_study *s, const otto_space *space, const double *i
         if (!rc && otto__trial_add_param(t, spec, internal_values[i]))
             rc = otto__error(OTTO_ENOMEM, "add_trial: out of memory");
     }
-    if (!rc && (otto__segvec_reserve(&s->trials, a) || reserve_locked(s, t, state)))
+    if (!rc && (otto__segvec_reserve(&s->trials, a) || otto__study_reserve_finish(s, t, state)))
         rc = otto__error(OTTO_ENOMEM, "add_trial: out of memory");
+    t->values = vals;
+    t->t_start = t->t_complete = otto__wall_time();
+    int need_flush = 0;
+    if (!rc && s->store) /* numbered after every other worker's trials */
+        rc = otto__store_add_trial(s, t, state, &need_flush);
+    else
+        t->number = (int64_t)otto__segvec_count(&s->trials);
     if (rc) {
-        pthread_mutex_unlock(&s->mu);
-        otto__free(a, vals);
-        otto__trial_release(a, t);
+        otto__study_unlock(s);
+        otto__trial_release(a, t); /* frees vals */
         otto__free(a, t);
         return rc;
     }
-    t->values = vals;
-    t->number = (int64_t)otto__segvec_count(&s->trials);
     otto__segvec_push(&s->trials, a, t);
-    finish_locked(s, t, state);
-    t->t_start = t->t_complete;
-    pthread_mutex_unlock(&s->mu);
+    otto__study_finish_locked(s, t, state);
+    otto__study_unlock(s);
     if (number_out)
         *number_out = t->number;
+    if (need_flush)
+        return otto__store_flush(s);
     return OTTO_OK;
 }
 

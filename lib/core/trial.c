@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../storage/backend.h"
 #include "internal.h"
 
 const char *otto_trial_state_name(otto_trial_state st)
@@ -167,9 +168,17 @@ static int check_running(const otto_trial *t, const char *fn)
 {
     if (!t)
         return otto__error(OTTO_EINVAL, "%s: trial is NULL", fn);
-    if (t->frozen || state_of(t) != OTTO_TRIAL_RUNNING || t->live->telling)
+    if (t->frozen || state_of(t) != OTTO_TRIAL_RUNNING || !t->live || t->live->telling)
         return otto__error(OTTO_ESTATE, "%s: trial %lld is %s", fn, (long long)t->number,
-                           t->frozen ? "a frozen copy" : otto_trial_state_name(state_of(t)));
+                           t->frozen ? "a frozen copy"
+                           : !t->live && state_of(t) == OTTO_TRIAL_RUNNING
+                               ? "run by another worker"
+                               : otto_trial_state_name(state_of(t)));
+    if (t->live->remote_state)
+        return otto__error(OTTO_ESTATE,
+                           "%s: trial %lld was marked FAIL by another worker after its heartbeat "
+                           "stopped for longer than the grace period; tell it to finish it",
+                           fn, (long long)t->number);
     return OTTO_OK;
 }
 
@@ -267,9 +276,13 @@ static int suggest(otto_trial *t, const char *name, const otto_distribution *d, 
     }
     pthread_mutex_lock(&s->mu);
     rc = otto__trial_add_param(t, spec, v);
-    pthread_mutex_unlock(&s->mu);
     if (rc)
-        return otto__error(rc, "%s '%s': out of memory", fn, name);
+        rc = otto__error(rc, "%s '%s': out of memory", fn, name);
+    else if (s->store && (rc = otto__store_param(s, t, spec, v)) != OTTO_OK)
+        t->n_params--; /* not stored: not suggested */
+    otto__study_unlock(s);
+    if (rc)
+        return rc;
     *out = v;
     return OTTO_OK;
 }
@@ -377,8 +390,12 @@ int otto_trial_report(otto_trial *t, int64_t step, double value)
     t->inter[i].step = step;
     t->inter[i].value = value;
     t->n_inter++;
-    pthread_mutex_unlock(&s->mu);
-    return OTTO_OK;
+    if (s->store && (rc = otto__store_report(s, t, step, value)) != OTTO_OK) {
+        t->n_inter--; /* not stored: not reported */
+        memmove(&t->inter[i], &t->inter[i + 1], (t->n_inter - i) * sizeof *t->inter);
+    }
+    otto__study_unlock(s);
+    return rc;
 }
 
 int otto_trial_should_prune(otto_trial *t, int *out)
@@ -415,9 +432,13 @@ static int set_attr(otto_trial *t, int sys, const char *key, const char *value)
         return otto__error(OTTO_EINVAL, "%s '%s': value is NULL", fn, key);
     otto_study *s = t->study;
     pthread_mutex_lock(&s->mu);
+    if (s->store && (rc = otto__store_attr(s, t, sys, key, value)) != OTTO_OK) {
+        otto__study_unlock(s);
+        return rc;
+    }
     rc = sys ? otto__attr_set(&s->alloc, &t->sys, &t->n_sys, key, value)
              : otto__attr_set(&s->alloc, &t->user, &t->n_user, key, value);
-    pthread_mutex_unlock(&s->mu);
+    otto__study_unlock(s);
     return rc ? otto__error(rc, "%s '%s': out of memory", fn, key) : OTTO_OK;
 }
 
@@ -447,10 +468,15 @@ int otto_trial_set_constraints(otto_trial *t, const double *values, size_t n)
         return otto__error(OTTO_ENOMEM, "set_constraints: out of memory");
     memcpy(c, values, n * sizeof *c);
     pthread_mutex_lock(&s->mu);
+    if (s->store && (rc = otto__store_constraints(s, t, values, n)) != OTTO_OK) {
+        otto__study_unlock(s);
+        otto__free(&s->alloc, c);
+        return rc;
+    }
     double *old = t->constraints;
     t->constraints = c;
     t->n_constraints = n;
-    pthread_mutex_unlock(&s->mu);
+    otto__study_unlock(s);
     otto__free(&s->alloc, old);
     return OTTO_OK;
 }

@@ -4,6 +4,7 @@
  * frozen copies of the running trials. */
 #include <string.h>
 
+#include "../storage/backend.h"
 #include "internal.h"
 
 int otto__view_make(otto_study *s, const otto_trial *asking, int with_isect, otto_view **out)
@@ -26,6 +27,24 @@ int otto__view_make(otto_study *s, const otto_trial *asking, int with_isect, ott
     }
     *out = v;
     return OTTO_OK;
+}
+
+void otto__view_refresh(otto_study *s, otto_view *v)
+{
+    v->n = otto__segvec_count(&s->finished);
+    if (!v->want_isect)
+        return;
+    size_t n = s->have_complete ? s->n_isect : 0;
+    if (n > v->n_isect) { /* the space only shrinks, once there is one */
+        const otto__spec **is = otto__calloc(&s->alloc, n, sizeof *is);
+        if (!is) /* keep the older snapshot of the space: still valid */
+            return;
+        otto__free(&s->alloc, v->isect);
+        v->isect = is;
+    }
+    if (n)
+        memcpy(v->isect, s->isect, n * sizeof *v->isect);
+    v->n_isect = n;
 }
 
 /* Keep only the isect specs that `t` has too. */
@@ -149,7 +168,8 @@ int otto_view_running(const otto_view *cv, const otto_trial *const **out, size_t
     if (!v->has_running) {
         otto_study *s = v->study;
         pthread_mutex_lock(&s->mu);
-        size_t cap = s->n_running;
+        size_t n_remote = s->store ? s->store->n_remote : 0; /* other workers' */
+        size_t cap = s->n_running + n_remote;
         otto_trial **arr = otto__calloc(&s->alloc, cap ? cap : 1, sizeof *arr);
         int rc = arr ? OTTO_OK : OTTO_ENOMEM;
         size_t n = 0;
@@ -157,6 +177,11 @@ int otto_view_running(const otto_view *cv, const otto_trial *const **out, size_t
             if (t == v->asking)
                 continue;
             rc = otto__trial_clone(&s->alloc, t, &arr[n]);
+            if (!rc)
+                n++;
+        }
+        for (size_t i = 0; i < n_remote && !rc; i++) {
+            rc = otto__trial_clone(&s->alloc, s->store->remote[i], &arr[n]);
             if (!rc)
                 n++;
         }

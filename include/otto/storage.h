@@ -1,0 +1,72 @@
+/* otto/storage.h: where a study keeps its trials. In memory by default (no
+ * storage handle); a journal file for resumable studies shared by processes
+ * on one machine; PostgreSQL (optional build feature) for many machines. */
+#ifndef OTTO_STORAGE_H
+#define OTTO_STORAGE_H
+
+#include <stddef.h>
+
+#include "alloc.h"
+#include "export.h"
+#include "status.h"
+
+OTTO_BEGIN_DECLS
+
+/* A storage handle. Any number of studies (in any number of threads) may use
+ * one handle; each study keeps its own reference, so the handle may be closed
+ * as soon as the studies are created. */
+typedef struct otto_storage otto_storage;
+
+/* When a journal's writes are forced to disk (fsync). Every write reaches
+ * write(2) before the call that made it returns, whatever the policy, so a
+ * crash of the process never loses a told trial; the policy is about crashes
+ * of the machine. */
+typedef enum otto_sync_policy {
+    OTTO_SYNC_EVERY_TELL = 1, /* fsync before tell, add_trial, enqueue and
+                                 study creation return (default) */
+    OTTO_SYNC_BATCH = 2,      /* fsync at most every sync_interval_s, and at close */
+    OTTO_SYNC_NONE = 3        /* never fsync */
+} otto_sync_policy;
+
+/* Options of the storage open functions. Fill with otto_storage_options_init,
+ * then edit; size-versioned like every otto options struct. */
+typedef struct otto_storage_options {
+    size_t size;
+    otto_sync_policy sync;           /* journal only; default OTTO_SYNC_EVERY_TELL */
+    double sync_interval_s;          /* OTTO_SYNC_BATCH: default 1.0 */
+    double heartbeat_interval_s;     /* > 0: running trials heartbeat this often (default 0: off) */
+    double grace_period_s;           /* a trial silent this long is FAIL; 0: 2 x interval */
+    int retry_failed_trials;         /* a trial failed for missed heartbeats is enqueued
+                                        again with the same params (default 0) */
+    const otto_allocator *allocator; /* NULL: libc; copied */
+} otto_storage_options;
+
+OTTO_API void otto_storage_options_init_sized(otto_storage_options *o, size_t size);
+#define otto_storage_options_init(o) otto_storage_options_init_sized((o), sizeof *(o))
+
+/* Open (creating if absent) an append-only journal file. Several handles,
+ * in one process or in many, may share one file. o may be NULL (defaults).
+ * OTTO_EIO when the file cannot be opened or locked; OTTO_ECORRUPT when it
+ * is not an otto journal. */
+OTTO_API int otto_storage_journal_open(const char *path, const otto_storage_options *o,
+                                       otto_storage **out);
+
+/* Connect to PostgreSQL (a libpq conninfo string or postgresql:// URI) and
+ * create otto's tables if absent. OTTO_ENOTSUP when otto was built without
+ * libpq; OTTO_EIO when the connection or a statement fails. */
+OTTO_API int otto_storage_postgres_open(const char *conninfo, const otto_storage_options *o,
+                                        otto_storage **out);
+
+/* Drop the caller's reference; the storage closes when its last study is
+ * destroyed. NULL is a no-op. */
+OTTO_API void otto_storage_close(otto_storage *st);
+
+/* Names of the studies in the storage, in creation order: writes
+ * min(cap, count) pointers to out and the count to *n_out. The strings stay
+ * valid until the storage handle is closed. */
+OTTO_API int otto_storage_study_names(otto_storage *st, const char **out, size_t cap,
+                                      size_t *n_out);
+
+OTTO_END_DECLS
+
+#endif /* OTTO_STORAGE_H */

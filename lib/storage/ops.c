@@ -1,0 +1,236 @@
+/* The records a study writes for each of its operations: the build steps of
+ * its exchanges with the backend. Each runs under the backend's lock after
+ * catching up, so trial numbers and queue entry ids are assigned against
+ * everything other writers did before. */
+#include <string.h>
+
+#include "backend.h"
+
+static uint32_t sid(const otto_study *s) { return s->store->bs.id; }
+
+/* ---- ask ---------------------------------------------------------------------------- */
+
+typedef struct ask_ctx {
+    otto_study *s;
+    otto_trial *t;
+    otto__queued *taken;
+} ask_ctx;
+
+static int build_ask(void *ctx, otto__wbuf *b)
+{
+    ask_ctx *c = ctx;
+    otto_study *s = c->s;
+    if (otto__segvec_reserve(&s->trials, &s->alloc)) /* catching up may have used it */
+        return otto__error(OTTO_ENOMEM, "study_ask: out of memory");
+    otto__heartbeat_reap(s, b); /* applied to us once written, like others' records */
+    b->apply_upto = b->n;
+    c->t->number = (int64_t)otto__segvec_count(&s->trials);
+    c->taken = s->queue_head;
+    otto__rec_begin(b, OTTO__OP_TRIAL, sid(s));
+    otto__rec_f64(b, c->t->t_start);
+    otto__rec_u8(b, s->store->st->opts.heartbeat_interval_s > 0 ? OTTO__TRIAL_HEARTBEAT : 0);
+    otto__rec_u64(b, c->taken ? c->taken->id + 1 : 0);
+    otto__rec_end(b);
+    return OTTO_OK;
+}
+
+int otto__store_ask(otto_study *s, otto_trial *t, otto__queued **taken, int *need_flush)
+{
+    ask_ctx c = {s, t, NULL};
+    int rc = otto__store_commit(s, build_ask, &c, 0, need_flush);
+    if (!rc) {
+        *taken = c.taken;
+        t->beats = s->store->st->opts.heartbeat_interval_s > 0;
+        t->t_beat = t->t_start;
+    }
+    return rc;
+}
+
+/* ---- params, reports, attributes, constraints --------------------------------------------- */
+
+typedef struct param_ctx {
+    const otto_study *s;
+    const otto_trial *t;
+    const otto__spec *spec;
+    double v;
+} param_ctx;
+
+static int build_param(void *ctx, otto__wbuf *b)
+{
+    param_ctx *c = ctx;
+    otto__rec_param(b, sid(c->s), c->t->number, c->spec->name->str, &c->spec->dist, c->v);
+    return OTTO_OK;
+}
+
+int otto__store_param(otto_study *s, const otto_trial *t, const otto__spec *spec, double v)
+{
+    param_ctx c = {s, t, spec, v};
+    return otto__store_commit(s, build_param, &c, 0, NULL);
+}
+
+typedef struct report_ctx {
+    const otto_study *s;
+    const otto_trial *t;
+    int64_t step;
+    double v;
+} report_ctx;
+
+static int build_report(void *ctx, otto__wbuf *b)
+{
+    report_ctx *c = ctx;
+    otto__rec_begin(b, OTTO__OP_REPORT, sid(c->s));
+    otto__rec_u64(b, (uint64_t)c->t->number);
+    otto__rec_u64(b, (uint64_t)c->step);
+    otto__rec_f64(b, c->v);
+    otto__rec_end(b);
+    return OTTO_OK;
+}
+
+int otto__store_report(otto_study *s, const otto_trial *t, int64_t step, double v)
+{
+    report_ctx c = {s, t, step, v};
+    return otto__store_commit(s, build_report, &c, 0, NULL);
+}
+
+typedef struct attr_ctx {
+    const otto_study *s;
+    const otto_trial *t;
+    int sys;
+    const char *key, *value;
+} attr_ctx;
+
+static int build_attr(void *ctx, otto__wbuf *b)
+{
+    attr_ctx *c = ctx;
+    otto__rec_attr(b, sid(c->s), c->t->number, c->sys, c->key, c->value);
+    return OTTO_OK;
+}
+
+int otto__store_attr(otto_study *s, const otto_trial *t, int sys, const char *key,
+                     const char *value)
+{
+    if (strlen(key) > OTTO__STRING_MAX || strlen(value) > OTTO__STRING_MAX)
+        return otto__error(OTTO_EINVAL, "set_attr '%.40s': keys and values stored in a storage "
+                                        "are limited to %u bytes",
+                           key, OTTO__STRING_MAX);
+    attr_ctx c = {s, t, sys, key, value};
+    return otto__store_commit(s, build_attr, &c, 0, NULL);
+}
+
+typedef struct constraints_ctx {
+    const otto_study *s;
+    const otto_trial *t;
+    const double *c;
+    size_t n;
+} constraints_ctx;
+
+static int build_constraints(void *ctx, otto__wbuf *b)
+{
+    constraints_ctx *c = ctx;
+    otto__rec_begin(b, OTTO__OP_CONSTRAINTS, sid(c->s));
+    otto__rec_u64(b, (uint64_t)c->t->number);
+    otto__rec_u32(b, (uint32_t)c->n);
+    for (size_t i = 0; i < c->n; i++)
+        otto__rec_f64(b, c->c[i]);
+    otto__rec_end(b);
+    return OTTO_OK;
+}
+
+int otto__store_constraints(otto_study *s, const otto_trial *t, const double *c, size_t n)
+{
+    constraints_ctx x = {s, t, c, n};
+    return otto__store_commit(s, build_constraints, &x, 0, NULL);
+}
+
+/* ---- finishing ------------------------------------------------------------------------ */
+
+typedef struct finish_ctx {
+    otto_study *s;
+    otto_trial *t;
+    otto_trial_state st;
+    const double *values;
+    size_t n;
+} finish_ctx;
+
+static int build_finish(void *ctx, otto__wbuf *b)
+{
+    finish_ctx *c = ctx;
+    if (c->t->live->remote_state) /* failed by another worker while we caught up */
+        return otto__error(OTTO_ESTATE,
+                           "study_tell: trial %lld was marked FAIL by another worker after its "
+                           "heartbeat stopped for longer than the grace period",
+                           (long long)c->t->number);
+    if (otto__study_reserve_finish(c->s, c->t, c->st))
+        return otto__error(OTTO_ENOMEM, "study_tell: out of memory; trial %lld is still running",
+                           (long long)c->t->number);
+    c->t->t_complete = otto__wall_time();
+    otto__rec_finish(b, sid(c->s), c->t->number, c->st, c->values, c->n, c->t->t_complete);
+    return OTTO_OK;
+}
+
+int otto__store_finish(otto_study *s, otto_trial *t, otto_trial_state st, const double *values,
+                       size_t n_values, int *need_flush)
+{
+    finish_ctx c = {s, t, st, values, values ? n_values : 0};
+    int rc = otto__store_commit(s, build_finish, &c, 1, need_flush);
+    if (rc)
+        t->t_complete = 0;
+    return rc;
+}
+
+/* ---- enqueue and add_trial --------------------------------------------------------------- */
+
+typedef struct enqueue_ctx {
+    otto_study *s;
+    otto__queued *q;
+} enqueue_ctx;
+
+static int build_enqueue(void *ctx, otto__wbuf *b)
+{
+    enqueue_ctx *c = ctx;
+    c->q->id = c->s->store->n_enqueued; /* its order among all workers' entries */
+    otto__rec_enqueue(b, sid(c->s), c->q->fixed, c->q->n);
+    return OTTO_OK;
+}
+
+int otto__store_enqueue(otto_study *s, otto__queued *q, int *need_flush)
+{
+    enqueue_ctx c = {s, q};
+    int rc = otto__store_commit(s, build_enqueue, &c, 1, need_flush);
+    if (!rc)
+        s->store->n_enqueued++;
+    return rc;
+}
+
+typedef struct add_ctx {
+    otto_study *s;
+    otto_trial *t;
+    otto_trial_state st;
+} add_ctx;
+
+static int build_add(void *ctx, otto__wbuf *b)
+{
+    add_ctx *c = ctx;
+    otto_study *s = c->s;
+    otto_trial *t = c->t;
+    if (otto__segvec_reserve(&s->trials, &s->alloc) || otto__study_reserve_finish(s, t, c->st))
+        return otto__error(OTTO_ENOMEM, "add_trial: out of memory");
+    t->number = (int64_t)otto__segvec_count(&s->trials);
+    otto__rec_begin(b, OTTO__OP_TRIAL, sid(s));
+    otto__rec_f64(b, t->t_start);
+    otto__rec_u8(b, 0);
+    otto__rec_u64(b, 0);
+    otto__rec_end(b);
+    for (size_t i = 0; i < t->n_params; i++)
+        otto__rec_param(b, sid(s), t->number, t->params[i].spec->name->str,
+                        &t->params[i].spec->dist, t->params[i].value);
+    otto__rec_finish(b, sid(s), t->number, c->st, t->values,
+                     c->st == OTTO_TRIAL_COMPLETE ? s->n_objectives : 0, t->t_complete);
+    return OTTO_OK;
+}
+
+int otto__store_add_trial(otto_study *s, otto_trial *t, otto_trial_state st, int *need_flush)
+{
+    add_ctx c = {s, t, st};
+    return otto__store_commit(s, build_add, &c, 1, need_flush);
+}

@@ -1,0 +1,172 @@
+/* Storage handles (options, reference counting, study names) and the
+ * study's side of a persistent storage: attach (create or load, replay),
+ * commit (catch up, then append), flush, detach. */
+#include <math.h>
+#include <string.h>
+
+#include "../core/options.h"
+#include "backend.h"
+
+void otto_storage_options_init_sized(otto_storage_options *o, size_t size)
+{
+    otto_storage_options def;
+    memset(&def, 0, sizeof def);
+    def.sync = OTTO_SYNC_EVERY_TELL;
+    def.sync_interval_s = 1.0;
+    OTTO__OPTIONS_INIT(o, size, def);
+}
+
+int otto__storage_new(const otto__backend_vt *vt, const otto_storage_options *opts,
+                      const char *fn, otto_storage **out)
+{
+    otto_storage_options o;
+    otto_storage_options_init(&o);
+    if (opts) {
+        int rc = otto__options_copy(&o, sizeof o, opts, "storage_options");
+        if (rc)
+            return rc;
+    }
+    if (o.sync < OTTO_SYNC_EVERY_TELL || o.sync > OTTO_SYNC_NONE)
+        return otto__error(OTTO_EINVAL, "%s: sync policy %d is invalid", fn, (int)o.sync);
+    if (!(o.sync_interval_s >= 0) || !isfinite(o.sync_interval_s))
+        return otto__error(OTTO_EINVAL, "%s: sync_interval_s must be finite and >= 0", fn);
+    if (!(o.heartbeat_interval_s >= 0) || !isfinite(o.heartbeat_interval_s))
+        return otto__error(OTTO_EINVAL, "%s: heartbeat_interval_s must be finite and >= 0", fn);
+    if (!(o.grace_period_s >= 0) || !isfinite(o.grace_period_s))
+        return otto__error(OTTO_EINVAL, "%s: grace_period_s must be finite and >= 0", fn);
+    if (o.grace_period_s > 0 && o.heartbeat_interval_s > 0 &&
+        o.grace_period_s <= o.heartbeat_interval_s)
+        return otto__error(OTTO_EINVAL, "%s: grace_period_s %g must exceed heartbeat_interval_s %g",
+                           fn, o.grace_period_s, o.heartbeat_interval_s);
+    if (o.allocator && (!o.allocator->malloc_fn || !o.allocator->realloc_fn ||
+                        !o.allocator->free_fn))
+        return otto__error(OTTO_EINVAL, "%s: allocator needs all three functions", fn);
+    if (o.grace_period_s == 0)
+        o.grace_period_s = 2 * o.heartbeat_interval_s;
+    otto_allocator a;
+    if (o.allocator)
+        a = *o.allocator;
+    else
+        otto__alloc_default(&a);
+    o.allocator = NULL;
+    otto_storage *st = otto__calloc(&a, 1, sizeof *st);
+    if (!st)
+        return otto__error(OTTO_ENOMEM, "%s: out of memory", fn);
+    st->vt = vt;
+    st->alloc = a;
+    st->opts = o;
+    atomic_init(&st->refs, 1);
+    *out = st;
+    return OTTO_OK;
+}
+
+void otto__storage_ref(otto_storage *st) { atomic_fetch_add(&st->refs, 1); }
+
+void otto_storage_close(otto_storage *st)
+{
+    if (!st || atomic_fetch_sub(&st->refs, 1) != 1)
+        return;
+    st->vt->close(st); /* frees impl */
+    otto_allocator a = st->alloc;
+    otto__free(&a, st);
+}
+
+int otto_storage_study_names(otto_storage *st, const char **out, size_t cap, size_t *n_out)
+{
+    if (!st || (!out && cap) || !n_out)
+        return otto__error(OTTO_EINVAL, "storage_study_names: NULL argument");
+    return st->vt->study_names(st, out, cap, n_out);
+}
+
+/* ---- the study's side ------------------------------------------------------------ */
+
+static int apply_record(void *ctx, const unsigned char *p, size_t n)
+{
+    return otto__replay_record(ctx, p, n);
+}
+
+int otto__store_commit(otto_study *s, otto__build_fn build, void *ctx, int durable,
+                       int *need_flush)
+{
+    otto__store *sto = s->store;
+    otto__exchange x = {apply_record, s, build, ctx, durable, 0, ""};
+    int rc = sto->st->vt->exchange(sto->st, &sto->bs, &x);
+    if (x.note[0])
+        otto__study_defer_log(s, OTTO_LEVEL_WARNING, "%s", x.note);
+    if (need_flush)
+        *need_flush = !rc && x.need_flush;
+    return rc;
+}
+
+int otto__store_flush(otto_study *s) { return s->store->st->vt->flush(s->store->st); }
+
+int otto_study_sync(otto_study *s)
+{
+    if (!s)
+        return otto__error(OTTO_EINVAL, "study_sync: study is NULL");
+    if (!s->store)
+        return OTTO_OK;
+    pthread_mutex_lock(&s->mu);
+    int rc = otto__store_commit(s, NULL, NULL, 0, NULL);
+    otto__study_unlock(s);
+    return rc;
+}
+
+int otto__store_attach(otto_study *s, const otto_study_options *o)
+{
+    const otto_allocator *a = &s->alloc;
+    if (o->open_mode < OTTO_OPEN_CREATE || o->open_mode > OTTO_OPEN_LOAD)
+        return otto__error(OTTO_EINVAL, "study_create: open_mode %d is invalid",
+                           (int)o->open_mode);
+    otto__store *sto = otto__calloc(a, 1, sizeof *sto);
+    if (!sto)
+        return otto__error(OTTO_ENOMEM, "study_create: out of memory");
+    if (pthread_cond_init(&sto->hb_cv, NULL) != 0) {
+        otto__free(a, sto);
+        return otto__error(OTTO_ESYSTEM, "study_create: cannot create a condition variable");
+    }
+    otto_storage *st = o->storage;
+    otto__storage_ref(st);
+    sto->st = st;
+    s->store = sto;
+
+    size_t n_obj = 0;
+    otto_direction *dirs = NULL;
+    int created = 0;
+    int rc = st->vt->open_study(st, s->name, s->n_objectives, s->dirs, o->open_mode, a, &sto->bs,
+                                &n_obj, &dirs, &created);
+    if (rc)
+        return rc;
+    if (!created && o->open_mode == OTTO_OPEN_LOAD_IF_EXISTS &&
+        (n_obj != s->n_objectives || memcmp(dirs, s->dirs, n_obj * sizeof *dirs) != 0)) {
+        otto__free(a, dirs);
+        return otto__error(OTTO_EINVAL,
+                           "study_create: study '%s' exists with other directions (%zu "
+                           "objectives); load it with OTTO_OPEN_LOAD or use its directions",
+                           s->name, n_obj);
+    }
+    otto__free(a, s->dirs);
+    s->dirs = dirs;
+    s->n_objectives = n_obj;
+    pthread_mutex_lock(&s->mu);
+    rc = otto__store_commit(s, NULL, NULL, 0, NULL);
+    otto__study_unlock(s);
+    if (!rc && st->opts.heartbeat_interval_s > 0)
+        rc = otto__heartbeat_start(s);
+    return rc;
+}
+
+void otto__store_detach(otto_study *s)
+{
+    otto__store *sto = s->store;
+    if (!sto)
+        return;
+    otto__heartbeat_stop(s);
+    if (sto->st->opts.sync != OTTO_SYNC_NONE)
+        otto__store_flush(s); /* a batched policy's last writes */
+    pthread_cond_destroy(&sto->hb_cv);
+    otto_storage_close(sto->st);
+    otto__free(&s->alloc, sto->remote);
+    otto__free(&s->alloc, sto);
+    s->store = NULL;
+}
