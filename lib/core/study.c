@@ -358,7 +358,7 @@ int otto_study_ask(otto_study *s, otto_trial **out)
         return rc;
     }
     otto__segvec_push(&s->trials, a, t); /* reserved: cannot fail */
-    if (q) { /* the head, also after an exchange: it only appends entries */
+    if (q && !s->store) { /* (otto__store_ask took its entry out itself) */
         s->queue_head = q->next;
         if (!s->queue_head)
             s->queue_tail = NULL;

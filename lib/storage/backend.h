@@ -45,10 +45,11 @@ typedef struct otto__backend_vt {
     const char *kind; /* "journal", "postgres" */
     /* Find or create the study `name` under the backend's exclusive lock.
      * On success *n_obj and *dirs_out (allocated with a) hold the stored directions;
-     * *created says whether this call made it. */
+     * *created says whether this call made it; note as in otto__exchange. */
     int (*open_study)(otto_storage *st, const char *name, size_t n_objectives,
                       const otto_direction *dirs, otto_open_mode mode, const otto_allocator *a,
-                      otto__bstudy *bs, size_t *n_obj, otto_direction **dirs_out, int *created);
+                      otto__bstudy *bs, size_t *n_obj, otto_direction **dirs_out, int *created,
+                      char note[256]);
     /* Catch up (apply) and, when x->build is set, append. */
     int (*exchange)(otto_storage *st, otto__bstudy *bs, otto__exchange *x);
     /* Force written data to disk (called without any study lock held). */
@@ -97,6 +98,8 @@ int otto__store_commit(otto_study *s, otto__build_fn build, void *ctx, int durab
 
 /* What the study writes for each of its operations (ops.c); caller holds
  * s->mu, and on error nothing was written. */
+/* Number t after every other worker's trial and take the head of the queue
+ * (out of the queue: *taken, or NULL). */
 int otto__store_ask(otto_study *s, otto_trial *t, otto__queued **taken, int *need_flush);
 int otto__store_param(otto_study *s, const otto_trial *t, const otto__spec *spec, double v);
 int otto__store_report(otto_study *s, const otto_trial *t, int64_t step, double v);
@@ -118,8 +121,8 @@ int otto__store_flush(otto_study *s);
 int otto__replay_record(otto_study *s, const unsigned char *p, size_t len);
 /* Encode the failing of remote RUNNING trials whose heartbeat is older than
  * the grace period (and their retries) into b, to apply once written; part
- * of each ask's exchange. */
-void otto__heartbeat_reap(otto_study *s, otto__wbuf *b);
+ * of each ask's exchange. Returns the number of retries enqueued. */
+size_t otto__heartbeat_reap(otto_study *s, otto__wbuf *b);
 int otto__heartbeat_start(otto_study *s);
 void otto__heartbeat_stop(otto_study *s);
 

@@ -17,11 +17,11 @@ static int stale(const otto_study *s, const otto_trial *t, double now)
     return t->beats && now - t->t_beat > s->store->st->opts.grace_period_s;
 }
 
-void otto__heartbeat_reap(otto_study *s, otto__wbuf *b)
+size_t otto__heartbeat_reap(otto_study *s, otto__wbuf *b)
 {
     otto__store *sto = s->store;
     double now = otto__wall_time();
-    size_t n_failed = 0;
+    size_t n_failed = 0, n_retried = 0;
     for (size_t i = 0; i < sto->n_remote; i++) {
         const otto_trial *t = sto->remote[i];
         if (!stale(s, t, now))
@@ -35,6 +35,7 @@ void otto__heartbeat_reap(otto_study *s, otto__wbuf *b)
         otto__rec_finish(b, sto->bs.id, t->number, OTTO_TRIAL_FAIL, NULL, 0, now);
         if (!sto->st->opts.retry_failed_trials)
             continue;
+        n_retried++;
         otto__rec_begin(b, OTTO__OP_ENQUEUE, sto->bs.id);
         otto__rec_u32(b, (uint32_t)t->n_params);
         for (size_t j = 0; j < t->n_params; j++) {
@@ -53,6 +54,7 @@ void otto__heartbeat_reap(otto_study *s, otto__wbuf *b)
                   "%g s)%s",
                   s->name, n_failed, sto->st->opts.grace_period_s,
                   sto->st->opts.retry_failed_trials ? "; their params are enqueued again" : "");
+    return n_retried;
 }
 
 /* ---- the heartbeat thread ------------------------------------------------------------------ */

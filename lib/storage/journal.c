@@ -295,7 +295,7 @@ static int dir_record(void *ctx, uint64_t off, const unsigned char *p, size_t le
 
 /* Read new study records (lock held; exclusive when cut is set, and then a
  * torn tail is removed). */
-static int dir_update(jfile *jf, int cut, uint64_t *size_out)
+static int dir_update(jfile *jf, int cut, char *note, uint64_t *size_out)
 {
     uint64_t size = 0;
     int rc = file_size(jf, &size);
@@ -307,7 +307,7 @@ static int dir_update(jfile *jf, int cut, uint64_t *size_out)
     rc = scan(&sc, &jf->scanned, &tail, dir_record, jf);
     scanner_free(&sc);
     if (!rc && tail == TAIL_TORN && cut) {
-        rc = cut_tail(jf, jf->scanned, size, NULL, 0);
+        rc = cut_tail(jf, jf->scanned, size, note, 256);
         size = jf->scanned;
     }
     if (size_out)
@@ -455,14 +455,15 @@ static int jfile_get(const char *path, const otto_allocator *a, jfile **out)
 
 static int j_open_study(otto_storage *st, const char *name, size_t n_objectives,
                         const otto_direction *dirs, otto_open_mode mode, const otto_allocator *a,
-                        otto__bstudy *bs, size_t *n_obj, otto_direction **dirs_out, int *created)
+                        otto__bstudy *bs, size_t *n_obj, otto_direction **dirs_out, int *created,
+                        char note[256])
 {
     jfile *jf = st->impl;
     int rc = lock_file(jf, 1);
     if (rc)
         return rc;
     uint64_t size = 0;
-    rc = dir_update(jf, 1, &size);
+    rc = dir_update(jf, 0, NULL, &size);
     size_t id = jf->n_studies;
     for (size_t i = 0; !rc && i < jf->n_studies; i++)
         if (strcmp(jf->studies[i].name, name) == 0)
@@ -478,6 +479,8 @@ static int j_open_study(otto_storage *st, const char *name, size_t n_objectives,
                          jf->path, name);
     if (!rc && id == jf->n_studies && id >= UINT32_MAX)
         rc = otto__error(OTTO_ERANGE, "study_create: journal %s holds too many studies", jf->path);
+    if (!rc && id == jf->n_studies) /* about to append: no torn tail may stay */
+        rc = dir_update(jf, 1, note, &size);
     if (!rc && id == jf->n_studies) {
         otto__wbuf b;
         otto__wbuf_init(&b, &jf->alloc);
@@ -494,7 +497,7 @@ static int j_open_study(otto_storage *st, const char *name, size_t n_objectives,
         else if (st->opts.sync != OTTO_SYNC_NONE && fdatasync(jf->fd) != 0)
             rc = otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, strerror(errno));
         if (!rc)
-            rc = dir_update(jf, 0, NULL);
+            rc = dir_update(jf, 0, NULL, NULL);
         if (!rc && jf->n_studies != id + 1)
             rc = otto__error(OTTO_EIO, "journal %s: the new study record did not read back",
                              jf->path);
@@ -636,7 +639,7 @@ static int j_study_names(otto_storage *st, const char **out, size_t cap, size_t 
     int rc = lock_file(jf, 0);
     if (rc)
         return rc;
-    rc = dir_update(jf, 0, NULL);
+    rc = dir_update(jf, 0, NULL, NULL);
     for (size_t i = 0; !rc && i < jf->n_studies && i < cap; i++)
         out[i] = jf->studies[i].name;
     *n_out = jf->n_studies;

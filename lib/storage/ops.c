@@ -13,7 +13,7 @@ static uint32_t sid(const otto_study *s) { return s->store->bs.id; }
 typedef struct ask_ctx {
     otto_study *s;
     otto_trial *t;
-    otto__queued *taken;
+    uint64_t taken; /* queue entry id + 1; 0 for none */
 } ask_ctx;
 
 static int build_ask(void *ctx, otto__wbuf *b)
@@ -22,24 +22,29 @@ static int build_ask(void *ctx, otto__wbuf *b)
     otto_study *s = c->s;
     if (otto__segvec_reserve(&s->trials, &s->alloc)) /* catching up may have used it */
         return otto__error(OTTO_ENOMEM, "study_ask: out of memory");
-    otto__heartbeat_reap(s, b); /* applied to us once written, like others' records */
+    /* stale trials of dead workers fail first (applied to us once written,
+     * like others' records); their retries join the queue's end */
+    size_t retries = otto__heartbeat_reap(s, b);
     b->apply_upto = b->n;
     c->t->number = (int64_t)otto__segvec_count(&s->trials);
-    c->taken = s->queue_head;
+    if (s->queue_head)
+        c->taken = s->queue_head->id + 1;
+    else if (retries)
+        c->taken = s->store->n_enqueued + 1;
     otto__rec_begin(b, OTTO__OP_TRIAL, sid(s));
     otto__rec_f64(b, c->t->t_start);
     otto__rec_u8(b, s->store->st->opts.heartbeat_interval_s > 0 ? OTTO__TRIAL_HEARTBEAT : 0);
-    otto__rec_u64(b, c->taken ? c->taken->id + 1 : 0);
+    otto__rec_u64(b, c->taken);
     otto__rec_end(b);
     return OTTO_OK;
 }
 
 int otto__store_ask(otto_study *s, otto_trial *t, otto__queued **taken, int *need_flush)
 {
-    ask_ctx c = {s, t, NULL};
+    ask_ctx c = {s, t, 0};
     int rc = otto__store_commit(s, build_ask, &c, 0, need_flush);
     if (!rc) {
-        *taken = c.taken;
+        *taken = c.taken ? otto__queue_take_locked(s, c.taken - 1) : NULL;
         t->beats = s->store->st->opts.heartbeat_interval_s > 0;
         t->t_beat = t->t_start;
     }

@@ -155,8 +155,10 @@ static int find_study(pg *p, const char *name, const otto_allocator *a, uint32_t
 
 static int p_open_study(otto_storage *st, const char *name, size_t n_objectives,
                         const otto_direction *dirs, otto_open_mode mode, const otto_allocator *a,
-                        otto__bstudy *bs, size_t *n_obj, otto_direction **dirs_out, int *created)
+                        otto__bstudy *bs, size_t *n_obj, otto_direction **dirs_out, int *created,
+                        char note[256])
 {
+    (void)note;
     pg *p = st->impl;
     uint32_t id = 0;
     int found = 0;

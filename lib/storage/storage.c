@@ -133,8 +133,11 @@ int otto__store_attach(otto_study *s, const otto_study_options *o)
     size_t n_obj = 0;
     otto_direction *dirs = NULL;
     int created = 0;
+    char note[256] = "";
     int rc = st->vt->open_study(st, s->name, s->n_objectives, s->dirs, o->open_mode, a, &sto->bs,
-                                &n_obj, &dirs, &created);
+                                &n_obj, &dirs, &created, note);
+    if (note[0]) /* no lock held here */
+        otto__log(&s->log, OTTO_LEVEL_WARNING, "%s", note);
     if (rc)
         return rc;
     if (!created && o->open_mode == OTTO_OPEN_LOAD_IF_EXISTS &&

@@ -1,0 +1,931 @@
+/* The storage test suite, run against every backend: memory, a journal file,
+ * and PostgreSQL when OTTO_TEST_POSTGRES holds a conninfo (CI starts a
+ * throwaway server). History round trips, resume, open modes, handles and
+ * processes sharing a study, heartbeats, SIGKILLed workers, and damaged
+ * journals (flipped bytes, truncation at every offset). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common.h"
+
+typedef enum kind { MEMORY, JOURNAL, POSTGRES } kind;
+
+typedef struct backend {
+    kind kind;
+    const char *conninfo; /* postgres */
+    char dir[256];        /* journal: a fresh directory per group */
+    int n;                /* files / names made so far */
+    char path[320];       /* journal of the current test */
+    char name[64];        /* study name of the current test */
+    uint64_t salt;
+} backend;
+
+static void sleep_s(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* A fresh journal path and study name for the next test. */
+static void next_names(backend *b)
+{
+    b->n++;
+    snprintf(b->path, sizeof b->path, "%s/j%d.otto", b->dir, b->n);
+    snprintf(b->name, sizeof b->name, "study-%llx-%d", (unsigned long long)b->salt, b->n);
+}
+
+static int open_storage(const backend *b, const otto_storage_options *o, otto_storage **st)
+{
+    *st = NULL;
+    if (b->kind == JOURNAL)
+        return otto_storage_journal_open(b->path, o, st);
+    if (b->kind == POSTGRES)
+        return otto_storage_postgres_open(b->conninfo, o, st);
+    return OTTO_OK;
+}
+
+/* A study of the backend named b->name (storage options o may be NULL). */
+static int open_study(const backend *b, otto_open_mode mode, otto_sampler *sm,
+                      const otto_storage_options *o, log_capture *logs, otto_study **out)
+{
+    otto_storage *st;
+    int rc = open_storage(b, o, &st);
+    if (rc) {
+        otto_sampler_destroy(sm);
+        return rc;
+    }
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.seed = 7;
+    so.name = b->name;
+    so.storage = st;
+    so.open_mode = st ? mode : OTTO_OPEN_CREATE;
+    so.sampler = sm;
+    if (logs) {
+        so.log_fn = capture_log;
+        so.log_user_data = logs;
+    }
+    rc = otto_study_create(&so, out);
+    otto_storage_close(st); /* the study holds its own reference */
+    return rc;
+}
+
+static otto_sampler *random_sampler(void)
+{
+    otto_sampler *sm;
+    assert_ok(otto_sampler_random_create(NULL, &sm));
+    return sm;
+}
+
+static int setup_backend(void **state, kind k)
+{
+    backend *b = calloc(1, sizeof *b);
+    if (!b)
+        return -1;
+    b->kind = k;
+    b->salt = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
+    if (k == POSTGRES) {
+        b->conninfo = getenv("OTTO_TEST_POSTGRES");
+        if (!b->conninfo || !b->conninfo[0]) {
+            free(b);
+            return -1;
+        }
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(b->dir, sizeof b->dir, "%s/otto-storage-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(b->dir)) {
+        free(b);
+        return -1;
+    }
+    *state = b;
+    return 0;
+}
+
+static int setup_memory(void **state) { return setup_backend(state, MEMORY); }
+static int setup_journal(void **state) { return setup_backend(state, JOURNAL); }
+static int setup_postgres(void **state) { return setup_backend(state, POSTGRES); }
+
+static int teardown_backend(void **state)
+{
+    backend *b = *state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", b->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(b);
+    return 0;
+}
+
+static int before_each(void **state)
+{
+    next_names(*state);
+    return 0;
+}
+
+/* ---- a history with every kind of record ------------------------------------------------ */
+
+static const char *const optimizers[] = {"sgd", "adam", "lion"};
+
+/* 24 trials: define-by-run params, reports, attrs, constraints, every final
+ * state, an enqueued trial and an added one. */
+static void write_history(otto_study *s)
+{
+    otto_param_value pv[2] = {{"lr", OTTO_VALUE_NUMBER, 0.01, NULL},
+                              {"opt", OTTO_VALUE_LABEL, 0, "lion"}};
+    assert_ok(otto_study_enqueue_trial(s, pv, 2));
+    for (int i = 0; i < 22; i++) {
+        otto_trial *t;
+        assert_ok(otto_study_ask(s, &t));
+        double lr, mom;
+        int64_t layers;
+        size_t opt;
+        assert_ok(otto_trial_suggest_float(t, "lr", 1e-5, 1e-1, 0, OTTO_LOG, &lr));
+        assert_ok(otto_trial_suggest_int(t, "layers", 1, 9, 2, 0, &layers));
+        assert_ok(otto_trial_suggest_categorical(t, "opt", optimizers, 3, &opt));
+        if (opt == 1)
+            assert_ok(otto_trial_suggest_float(t, "momentum", 0, 1, 0.25, 0, &mom));
+        double loss = lr * 100 + (double)layers;
+        for (int64_t step = 0; step < 3; step++)
+            assert_ok(otto_trial_report(t, step, loss + (double)(3 - step)));
+        char v[32];
+        snprintf(v, sizeof v, "run-%d", i);
+        assert_ok(otto_trial_set_user_attr(t, "tag", v));
+        double c[2] = {lr - 0.05, -1};
+        assert_ok(otto_trial_set_constraints(t, c, 2));
+        if (i % 7 == 3) {
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_PRUNED, NULL, 0));
+        } else if (i % 7 == 5) {
+            assert_ok(otto_trial_set_system_attr(t, "fail_reason", "diverged"));
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_FAIL, NULL, 0));
+        } else if (i == 20) {
+            double nan = NAN;
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &nan, 1));
+        } else {
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &loss, 1));
+        }
+    }
+    otto_space *sp;
+    assert_ok(otto_space_create(&sp));
+    assert_ok(otto_space_add_float(sp, "lr", 1e-5, 1e-1, 0, OTTO_LOG));
+    assert_ok(otto_space_add_int(sp, "layers", 1, 9, 2, 0));
+    double iv[2] = {1e-3, 5}, val = 5.1;
+    int64_t num;
+    assert_ok(otto_study_add_trial(s, sp, iv, OTTO_TRIAL_COMPLETE, &val, 1, &num));
+    assert_int_equal(num, 22);
+    otto_space_destroy(sp);
+    otto_trial *running;
+    assert_ok(otto_study_ask(s, &running)); /* left RUNNING */
+    double lr;
+    assert_ok(otto_trial_suggest_float(running, "lr", 1e-5, 1e-1, 0, OTTO_LOG, &lr));
+}
+
+static void assert_same_attrs(const otto_trial *a, const otto_trial *b, int sys)
+{
+    size_t n = sys ? otto_trial_system_attr_count(a) : otto_trial_user_attr_count(a);
+    assert_int_equal(n, sys ? otto_trial_system_attr_count(b) : otto_trial_user_attr_count(b));
+    for (size_t i = 0; i < n; i++) {
+        const char *k, *v, *v2;
+        if (sys) {
+            assert_ok(otto_trial_system_attr_at(a, i, &k, &v));
+            assert_ok(otto_trial_system_attr(b, k, &v2));
+        } else {
+            assert_ok(otto_trial_user_attr_at(a, i, &k, &v));
+            assert_ok(otto_trial_user_attr(b, k, &v2));
+        }
+        assert_string_equal(v, v2);
+    }
+}
+
+/* Everything a user can read of two trials is equal. */
+static void assert_same_trial(const otto_trial *a, const otto_trial *b)
+{
+    assert_int_equal(otto_trial_number(a), otto_trial_number(b));
+    assert_int_equal(otto_trial_get_state(a), otto_trial_get_state(b));
+    double va[4], vb[4];
+    size_t na = 0, nb = 0;
+    int ra = otto_trial_values(a, va, 4, &na), rb = otto_trial_values(b, vb, 4, &nb);
+    assert_int_equal(ra, rb);
+    assert_int_equal(na, nb);
+    for (size_t k = 0; !ra && k < na; k++)
+        assert_true(va[k] == vb[k]); /* bit for bit, inf included */
+    assert_int_equal(otto_trial_param_count(a), otto_trial_param_count(b));
+    for (size_t i = 0; i < otto_trial_param_count(a); i++) {
+        const char *n1, *n2;
+        otto_distribution dist1, dist2, *d1 = &dist1, *d2 = &dist2;
+        double x1, x2;
+        assert_ok(otto_trial_param_at(a, i, &n1, d1, &x1));
+        assert_ok(otto_trial_param_at(b, i, &n2, d2, &x2));
+        assert_string_equal(n1, n2);
+        assert_true(x1 == x2);
+        assert_int_equal(d1->kind, d2->kind);
+        assert_int_equal(d1->flags, d2->flags);
+        assert_true(d1->low == d2->low && d1->high == d2->high && d1->step == d2->step);
+        assert_int_equal(d1->n_choices, d2->n_choices);
+        for (size_t c = 0; c < d1->n_choices; c++)
+            assert_string_equal(d1->choices[c], d2->choices[c]);
+    }
+    assert_int_equal(otto_trial_intermediate_count(a), otto_trial_intermediate_count(b));
+    for (size_t i = 0; i < otto_trial_intermediate_count(a); i++) {
+        int64_t s1, s2;
+        double x1, x2;
+        assert_ok(otto_trial_intermediate_at(a, i, &s1, &x1));
+        assert_ok(otto_trial_intermediate_at(b, i, &s2, &x2));
+        assert_int_equal(s1, s2);
+        assert_true(x1 == x2);
+    }
+    assert_same_attrs(a, b, 0);
+    assert_same_attrs(a, b, 1);
+    double ca[4], cb[4];
+    size_t nca = 0, ncb = 0;
+    otto_trial_constraints(a, ca, 4, &nca);
+    otto_trial_constraints(b, cb, 4, &ncb);
+    assert_int_equal(nca, ncb);
+    for (size_t k = 0; k < nca && k < 4; k++)
+        assert_true(ca[k] == cb[k]);
+    double t1, t2;
+    assert_ok(otto_trial_datetime_start(a, &t1));
+    assert_ok(otto_trial_datetime_start(b, &t2));
+    assert_close(t1, t2, 1e-6);
+    if (otto_trial_get_state(a) != OTTO_TRIAL_RUNNING) {
+        assert_ok(otto_trial_datetime_complete(a, &t1));
+        assert_ok(otto_trial_datetime_complete(b, &t2));
+        assert_close(t1, t2, 1e-6);
+    }
+}
+
+static void assert_same_study(const otto_study *a, const otto_study *b)
+{
+    assert_int_equal(otto_study_trial_count(a), otto_study_trial_count(b));
+    for (size_t i = 0; i < otto_study_trial_count(a); i++) {
+        const otto_trial *ta, *tb;
+        assert_ok(otto_study_trial(a, (int64_t)i, &ta));
+        assert_ok(otto_study_trial(b, (int64_t)i, &tb));
+        assert_same_trial(ta, tb);
+    }
+    const otto_trial *ba, *bb;
+    assert_ok(otto_study_best_trial(a, &ba));
+    assert_ok(otto_study_best_trial(b, &bb));
+    assert_int_equal(otto_trial_number(ba), otto_trial_number(bb));
+}
+
+/* Write a rich history; a second handle (memory: the same study) reads back
+ * exactly what a user reads from the first. */
+static void test_history_round_trip(void **state)
+{
+    backend *b = *state;
+    otto_study *s;
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &s));
+    write_history(s);
+    assert_int_equal(otto_study_trial_count(s), 24);
+    const otto_trial *t;
+    assert_ok(otto_study_trial(s, 0, &t));
+    double lr;
+    assert_ok(otto_trial_param_float(t, "lr", &lr));
+    assert_true(lr == 0.01); /* the enqueued trial */
+    if (b->kind == MEMORY) {
+        assert_same_study(s, s);
+    } else {
+        otto_study *r;
+        assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &r));
+        assert_same_study(s, r);
+        /* the reader may not drive the writer's running trial */
+        const otto_trial *run;
+        assert_ok(otto_study_trial(r, 23, &run));
+        assert_int_equal(otto_trial_get_state(run), OTTO_TRIAL_RUNNING);
+        double x;
+        assert_status(otto_trial_suggest_float((otto_trial *)run, "y", 0, 1, 0, 0, &x),
+                      OTTO_ESTATE);
+        otto_study_destroy(r);
+    }
+    otto_study_destroy(s);
+}
+
+static double sphere(const otto_trial *t)
+{
+    double x, y;
+    assert_ok(otto_trial_param_float(t, "x", &x));
+    assert_ok(otto_trial_param_float(t, "y", &y));
+    return x * x + y * y;
+}
+
+static void run_sphere(otto_study *s, int n)
+{
+    for (int i = 0; i < n; i++) {
+        otto_trial *t;
+        double x, y;
+        assert_ok(otto_study_ask(s, &t));
+        assert_ok(otto_trial_suggest_float(t, "x", -5, 5, 0, 0, &x));
+        assert_ok(otto_trial_suggest_float(t, "y", -5, 5, 0, 0, &y));
+        double v = x * x + y * y;
+        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+    }
+}
+
+/* Close and resume: numbering continues, and TPE resumes from the whole
+ * history (the resumed run ends as good as an uninterrupted one). */
+static void test_resume(void **state)
+{
+    backend *b = *state;
+    if (b->kind == MEMORY)
+        skip();
+    otto_study *s;
+    otto_tpe_options to;
+    otto_tpe_options_init(&to);
+    to.seed = 3;
+    otto_sampler *sm;
+    assert_ok(otto_sampler_tpe_create(&to, &sm));
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, sm, NULL, NULL, &s));
+    run_sphere(s, 30);
+    otto_study_destroy(s);
+    assert_ok(otto_sampler_tpe_create(&to, &sm));
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, sm, NULL, NULL, &s));
+    assert_int_equal(otto_study_trial_count(s), 30);
+    run_sphere(s, 30);
+    assert_int_equal(otto_study_trial_count(s), 60);
+    const otto_trial *best;
+    assert_ok(otto_study_best_trial(s, &best));
+    double v;
+    assert_ok(otto_trial_value(best, &v));
+    assert_true(v < 0.5); /* random search needs ~200 trials for this */
+    /* the resumed trials are numbered after the loaded ones */
+    const otto_trial *t;
+    assert_ok(otto_study_trial(s, 59, &t));
+    assert_int_equal(otto_trial_number(t), 59);
+    assert_close(sphere(t), otto_trial_value(t, &v) == OTTO_OK ? v : -1, 0);
+    otto_study_destroy(s);
+}
+
+static void test_open_modes(void **state)
+{
+    backend *b = *state;
+    if (b->kind == MEMORY)
+        skip();
+    otto_study *s = NULL, *s2 = NULL;
+    assert_status(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &s),
+                  OTTO_ENOTFOUND);
+    assert_null(s);
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &s));
+    assert_status(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &s2),
+                  OTTO_EEXIST);
+    assert_null(s2);
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), NULL, NULL, &s2));
+    otto_study_destroy(s2);
+
+    /* other directions: refused under LOAD_IF_EXISTS, taken from storage under LOAD */
+    otto_storage *st;
+    assert_ok(open_storage(b, NULL, &st));
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.name = b->name;
+    so.storage = st;
+    so.direction = OTTO_MAXIMIZE;
+    so.open_mode = OTTO_OPEN_LOAD_IF_EXISTS;
+    assert_status(otto_study_create(&so, &s2), OTTO_EINVAL);
+    so.open_mode = OTTO_OPEN_LOAD;
+    assert_ok(otto_study_create(&so, &s2));
+    assert_int_equal(otto_study_direction(s2, 0), OTTO_MINIMIZE);
+    otto_study_destroy(s2);
+
+    /* names, in creation order; a nameless study gets a unique one */
+    so.name = NULL;
+    so.open_mode = OTTO_OPEN_CREATE;
+    assert_ok(otto_study_create(&so, &s2));
+    assert_true(strncmp(otto_study_name(s2), "no-name-", 8) == 0);
+    const char *names[512];
+    size_t n;
+    assert_ok(otto_storage_study_names(st, names, 512, &n));
+    assert_true(n >= 2);
+    int seen = 0;
+    for (size_t i = 0; i < n && i < 512; i++)
+        seen += strcmp(names[i], b->name) == 0 || strcmp(names[i], otto_study_name(s2)) == 0;
+    assert_int_equal(seen, 2);
+    otto_study_destroy(s2);
+    otto_storage_close(st);
+    otto_study_destroy(s);
+}
+
+/* Two handles on one study in one process: unique numbers, each sees the
+ * other's trials, and an enqueued trial runs once. */
+static void test_two_handles(void **state)
+{
+    backend *b = *state;
+    if (b->kind == MEMORY)
+        skip();
+    otto_study *a, *c;
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), NULL, NULL, &a));
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), NULL, NULL, &c));
+    otto_trial *t0, *t1, *t2;
+    assert_ok(otto_study_ask(a, &t0));
+    assert_ok(otto_study_ask(c, &t1));
+    assert_int_equal(otto_trial_number(t0), 0);
+    assert_int_equal(otto_trial_number(t1), 1);
+    double v = 2;
+    assert_ok(otto_study_tell(a, t0, OTTO_TRIAL_COMPLETE, &v, 1));
+    v = 1;
+    assert_ok(otto_study_tell(c, t1, OTTO_TRIAL_COMPLETE, &v, 1));
+    otto_param_value pv = {"x", OTTO_VALUE_NUMBER, 0.25, NULL};
+    assert_ok(otto_study_enqueue_trial(a, &pv, 1));
+    assert_ok(otto_study_ask(c, &t2)); /* c takes a's queued trial */
+    double x;
+    assert_ok(otto_trial_suggest_float(t2, "x", 0, 1, 0, 0, &x));
+    assert_true(x == 0.25);
+    assert_ok(otto_study_tell(c, t2, OTTO_TRIAL_COMPLETE, &x, 1));
+    assert_ok(otto_study_ask(a, &t0)); /* and a does not run it again */
+    assert_int_equal(otto_trial_number(t0), 3);
+    assert_ok(otto_trial_suggest_float(t0, "x", 0, 1, 0, 0, &x));
+    assert_ok(otto_study_tell(a, t0, OTTO_TRIAL_COMPLETE, &x, 1));
+    assert_ok(otto_study_sync(c));
+    assert_same_study(a, c);
+    const otto_trial *best;
+    assert_ok(otto_study_best_trial(a, &best));
+    assert_int_equal(otto_trial_number(best), 2);
+    otto_study_destroy(a);
+    otto_study_destroy(c);
+}
+
+/* ---- many processes ---------------------------------------------------------------------- */
+
+static otto_trial_state quadratic(otto_trial *t, void *ud, double *out, size_t n)
+{
+    (void)ud;
+    (void)n;
+    double x;
+    int64_t k;
+    if (otto_trial_suggest_float(t, "x", -3, 3, 0, 0, &x) ||
+        otto_trial_suggest_int(t, "k", 0, 10, 1, 0, &k))
+        return OTTO_TRIAL_FAIL;
+    out[0] = (x - 1) * (x - 1) + (double)k;
+    return OTTO_TRIAL_COMPLETE;
+}
+
+/* n_workers processes start together (released through a pipe) and each
+ * runs per_worker trials on one study; exactly n x per trials result, with
+ * unique numbers and each value matching its own params. */
+static void run_workers(backend *b, int n_workers, int per_worker, otto_sync_policy policy)
+{
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t pids[16];
+    for (int w = 0; w < n_workers; w++) {
+        pids[w] = fork();
+        assert_true(pids[w] >= 0);
+        if (pids[w] == 0) {
+            close(go[1]);
+            char c;
+            if (read(go[0], &c, 1) != 0)
+                _exit(3);
+            otto_storage_options o;
+            otto_storage_options_init(&o);
+            o.sync = policy;
+            otto_storage *st;
+            if (open_storage(b, &o, &st))
+                _exit(4);
+            otto_sampler *sm;
+            otto_sampler_random_create(NULL, &sm);
+            otto_study_options so;
+            otto_study_options_init(&so);
+            so.name = b->name;
+            so.storage = st;
+            so.open_mode = OTTO_OPEN_LOAD_IF_EXISTS;
+            so.sampler = sm;
+            so.seed = (uint64_t)w;
+            otto_study *s;
+            if (otto_study_create(&so, &s))
+                _exit(5);
+            otto_storage_close(st);
+            otto_optimize_options oo;
+            otto_optimize_options_init(&oo);
+            oo.n_trials = per_worker;
+            int rc = otto_study_optimize(s, quadratic, NULL, &oo);
+            otto_study_destroy(s);
+            _exit(rc ? 6 : 0);
+        }
+    }
+    close(go[0]);
+    close(go[1]); /* release them all at once */
+    for (int w = 0; w < n_workers; w++) {
+        int status;
+        assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    otto_study *s;
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &s));
+    size_t n = otto_study_trial_count(s);
+    assert_int_equal(n, (size_t)(n_workers * per_worker));
+    for (size_t i = 0; i < n; i++) {
+        const otto_trial *t;
+        assert_ok(otto_study_trial(s, (int64_t)i, &t));
+        assert_int_equal(otto_trial_number(t), (int64_t)i);
+        assert_int_equal(otto_trial_get_state(t), OTTO_TRIAL_COMPLETE);
+        double x, v;
+        int64_t k;
+        assert_ok(otto_trial_param_float(t, "x", &x));
+        assert_ok(otto_trial_param_int(t, "k", &k));
+        assert_ok(otto_trial_value(t, &v));
+        assert_true(v == (x - 1) * (x - 1) + (double)k);
+    }
+    otto_study_destroy(s);
+}
+
+static void test_processes(void **state)
+{
+    backend *b = *state;
+    if (b->kind == MEMORY)
+        skip();
+    if (b->kind == JOURNAL)
+        run_workers(b, 4, 500, OTTO_SYNC_EVERY_TELL);
+    else
+        run_workers(b, 8, 500, OTTO_SYNC_EVERY_TELL);
+}
+
+/* ---- heartbeats ---------------------------------------------------------------------------- */
+
+/* A trial whose worker stops heartbeating is FAIL after the grace period,
+ * with its params enqueued again; a trial that keeps beating is not. */
+static void test_heartbeat(void **state)
+{
+    backend *b = *state;
+    if (b->kind == MEMORY)
+        skip();
+    otto_storage_options o;
+    otto_storage_options_init(&o);
+    o.heartbeat_interval_s = 0.05;
+    o.grace_period_s = 0.4;
+    o.retry_failed_trials = 1;
+    otto_study *dead, *alive, *w;
+    log_capture logs = {0};
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), &o, NULL, &dead));
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), &o, NULL, &alive));
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), &o, &logs, &w));
+    otto_trial *td, *ta, *t;
+    double x, y;
+    size_t opt;
+    assert_ok(otto_study_ask(dead, &td));
+    assert_ok(otto_trial_suggest_float(td, "x", 0, 1, 0, 0, &x));
+    assert_ok(otto_trial_suggest_categorical(td, "opt", optimizers, 3, &opt));
+    otto_study_destroy(dead); /* its heartbeats stop; the trial stays RUNNING */
+    assert_ok(otto_study_ask(alive, &ta));
+    sleep_s(0.7);
+    assert_ok(otto_study_ask(w, &t)); /* reaps first, then takes the retry */
+    const otto_trial *r;
+    assert_ok(otto_study_trial(w, 0, &r));
+    assert_int_equal(otto_trial_get_state(r), OTTO_TRIAL_FAIL);
+    const char *why;
+    assert_ok(otto_trial_system_attr(r, "fail_reason", &why));
+    assert_non_null(strstr(why, "heartbeat"));
+    assert_ok(otto_study_trial(w, 1, &r));
+    assert_int_equal(otto_trial_get_state(r), OTTO_TRIAL_RUNNING); /* alive's keeps beating */
+    assert_true(logs.n_warnings >= 1);
+    assert_ok(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &y));
+    size_t opt2;
+    assert_ok(otto_trial_suggest_categorical(t, "opt", optimizers, 3, &opt2));
+    assert_true(x == y);
+    assert_int_equal(opt, opt2);
+    assert_ok(otto_study_tell(w, t, OTTO_TRIAL_COMPLETE, &y, 1));
+    double v = 1;
+    assert_ok(otto_study_tell(alive, ta, OTTO_TRIAL_COMPLETE, &v, 1));
+    otto_study_destroy(alive);
+    otto_study_destroy(w);
+}
+
+/* ---- a worker killed with SIGKILL ---------------------------------------------------------- */
+
+/* The child tells trials, reporting each (number, value) on a pipe, then
+ * starts one more trial and waits to be killed. */
+static void sigkill_child(backend *b, int out)
+{
+    otto_storage_options o;
+    otto_storage_options_init(&o);
+    o.heartbeat_interval_s = 0.05;
+    o.grace_period_s = 0.3;
+    otto_study *s;
+    if (open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), &o, NULL, &s))
+        _exit(2);
+    for (int i = 0; i < 25; i++) {
+        otto_trial *t;
+        double x;
+        if (otto_study_ask(s, &t) || otto_trial_suggest_float(t, "x", -1, 1, 0, 0, &x))
+            _exit(3);
+        double v = x * x;
+        if (otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1))
+            _exit(4);
+        double msg[2] = {(double)otto_trial_number(t), v};
+        if (write(out, msg, sizeof msg) != (ssize_t)sizeof msg)
+            _exit(5);
+    }
+    otto_trial *t;
+    double x;
+    if (otto_study_ask(s, &t) || otto_trial_suggest_float(t, "x", -1, 1, 0, 0, &x))
+        _exit(6);
+    double msg[2] = {-1, 0};
+    if (write(out, msg, sizeof msg) != (ssize_t)sizeof msg)
+        _exit(7);
+    for (;;)
+        pause();
+}
+
+static void test_sigkill(void **state)
+{
+    backend *b = *state;
+    if (b->kind == MEMORY)
+        skip();
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        sigkill_child(b, p[1]);
+    }
+    close(p[1]);
+    double told[25][2], msg[2];
+    int n = 0;
+    while (read(p[0], msg, sizeof msg) == (ssize_t)sizeof msg && msg[0] >= 0 && n < 25) {
+        told[n][0] = msg[0];
+        told[n][1] = msg[1];
+        n++;
+    }
+    assert_int_equal(n, 25);
+    kill(pid, SIGKILL);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    close(p[0]);
+    if (b->kind == JOURNAL) { /* and the kill hit mid-write: half a record at the end */
+        int fd = open(b->path, O_WRONLY | O_APPEND);
+        assert_true(fd >= 0);
+        unsigned char half[7] = {40, 0, 0, 0, 1, 2, 3};
+        assert_int_equal(write(fd, half, sizeof half), (ssize_t)sizeof half);
+        close(fd);
+    }
+
+    otto_storage_options o;
+    otto_storage_options_init(&o);
+    o.heartbeat_interval_s = 0.05;
+    o.grace_period_s = 0.3;
+    log_capture logs = {0};
+    otto_study *s;
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), &o, &logs, &s));
+    assert_int_equal(otto_study_trial_count(s), 26);
+    for (int i = 0; i < 25; i++) { /* every told trial, exactly */
+        const otto_trial *t;
+        double v;
+        assert_ok(otto_study_trial(s, (int64_t)told[i][0], &t));
+        assert_int_equal(otto_trial_get_state(t), OTTO_TRIAL_COMPLETE);
+        assert_ok(otto_trial_value(t, &v));
+        assert_true(v == told[i][1]);
+    }
+    sleep_s(0.5);
+    otto_trial *t;
+    assert_ok(otto_study_ask(s, &t)); /* truncates the torn tail, fails the dead trial */
+    const otto_trial *dead;
+    assert_ok(otto_study_trial(s, 25, &dead));
+    assert_int_equal(otto_trial_get_state(dead), OTTO_TRIAL_FAIL);
+    double v = 0.5;
+    assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+    otto_study_destroy(s);
+    if (b->kind == JOURNAL)
+        { if (logs.n_warnings < 2) print_error("last: %s (%d)\n", logs.last, logs.n_warnings); assert_true(logs.n_warnings >= 2); }
+
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &s));
+    assert_int_equal(otto_study_trial_count(s), 27);
+    otto_study_destroy(s);
+}
+
+/* ---- damaged journals -------------------------------------------------------------------- */
+
+static size_t read_file(const char *path, unsigned char **out)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    *out = malloc((size_t)n);
+    assert_non_null(*out);
+    assert_int_equal(fread(*out, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return (size_t)n;
+}
+
+static void write_file(const char *path, const unsigned char *p, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(p, 1, n, f), n);
+    fclose(f);
+}
+
+static void make_reference_journal(backend *b, otto_study **ref)
+{
+    otto_study *s;
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &s));
+    write_history(s);
+    *ref = s;
+}
+
+/* Truncated at every byte offset: always a clean load of a prefix of the
+ * history (the trials read agree with the original), and the next write
+ * works and reloads. */
+static void test_truncation(void **state)
+{
+    backend *b = *state;
+    if (b->kind != JOURNAL)
+        skip();
+    otto_study *ref;
+    make_reference_journal(b, &ref);
+    unsigned char *orig;
+    size_t n = read_file(b->path, &orig);
+    char path[320];
+    snprintf(path, sizeof path, "%.300s.cut", b->path);
+    char saved[320];
+    snprintf(saved, sizeof saved, "%s", b->path);
+    snprintf(b->path, sizeof b->path, "%s", path);
+    size_t last_count = 0;
+    for (size_t cut = 0; cut <= n; cut += cut < 64 || cut + 64 > n ? 1 : 7) {
+        write_file(path, orig, cut);
+        otto_study *s;
+        int rc = open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &s);
+        if (rc == OTTO_ENOTFOUND) /* cut before the study record was complete */
+            continue;
+        assert_ok(rc);
+        size_t c = otto_study_trial_count(s);
+        assert_true(c <= otto_study_trial_count(ref));
+        for (size_t i = 0; i < c; i++) {
+            const otto_trial *t, *u;
+            assert_ok(otto_study_trial(s, (int64_t)i, &t));
+            assert_ok(otto_study_trial(ref, (int64_t)i, &u));
+            if (otto_trial_get_state(t) != OTTO_TRIAL_RUNNING)
+                assert_same_trial(t, u);
+        }
+        if (cut == n) {
+            assert_same_study(ref, s);
+        } else if (cut % 5 == 0) { /* writing after a torn tail keeps the file valid */
+            otto_trial *t;
+            assert_ok(otto_study_ask(s, &t));
+            double v = 1;
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+            otto_study_destroy(s);
+            assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &s));
+            assert_int_equal(otto_study_trial_count(s), c + 1);
+        }
+        last_count = c;
+        otto_study_destroy(s);
+    }
+    assert_int_equal(last_count, otto_study_trial_count(ref));
+    snprintf(b->path, sizeof b->path, "%s", saved);
+    free(orig);
+    otto_study_destroy(ref);
+}
+
+/* A byte flipped anywhere: OTTO_ECORRUPT naming the damaged record's byte
+ * offset (or a clean load when the flip only hit a study we do not read),
+ * never a crash; nothing is ever appended after the damage. */
+static void test_flipped_bytes(void **state)
+{
+    backend *b = *state;
+    if (b->kind != JOURNAL)
+        skip();
+    otto_study *ref;
+    make_reference_journal(b, &ref);
+    otto_study_destroy(ref);
+    unsigned char *orig;
+    size_t n = read_file(b->path, &orig);
+    unsigned char *copy = malloc(n);
+    assert_non_null(copy);
+    uint64_t rng = 12345;
+    int corrupt = 0;
+    for (int trial = 0; trial < 300; trial++) {
+        rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+        size_t at = (size_t)(rng >> 33) % n;
+        memcpy(copy, orig, n);
+        copy[at] ^= (unsigned char)(1u << ((rng >> 20) & 7));
+        write_file(b->path, copy, n);
+        otto_study *s = NULL;
+        int rc = open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &s);
+        if (rc == OTTO_OK) {
+            otto_trial *t;
+            rc = otto_study_ask(s, &t);
+            otto_study_destroy(s);
+        }
+        assert_true(rc == OTTO_ECORRUPT || rc == OTTO_ENOTFOUND);
+        corrupt += rc == OTTO_ECORRUPT;
+        if (at >= 16 && rc == OTTO_ECORRUPT)
+            assert_non_null(strstr(otto_last_error_message(), "at byte"));
+        unsigned char *after;
+        size_t m = read_file(b->path, &after);
+        assert_int_equal(m, n); /* nothing appended or cut */
+        free(after);
+    }
+    assert_true(corrupt >= 250);
+    free(copy);
+    free(orig);
+}
+
+/* ---- bad input ------------------------------------------------------------------------------- */
+
+static void test_bad_input(void **state)
+{
+    backend *b = *state;
+    if (b->kind != JOURNAL)
+        skip();
+    otto_storage *st = NULL;
+    assert_status(otto_storage_journal_open(NULL, NULL, &st), OTTO_EINVAL);
+    assert_status(otto_storage_journal_open("", NULL, &st), OTTO_EINVAL);
+    assert_status(otto_storage_journal_open(b->path, NULL, NULL), OTTO_EINVAL);
+    assert_status(otto_storage_journal_open(b->dir, NULL, &st), OTTO_EIO);
+    assert_null(st);
+    char missing[400];
+    snprintf(missing, sizeof missing, "%s/no/such/dir/j", b->dir);
+    assert_status(otto_storage_journal_open(missing, NULL, &st), OTTO_EIO);
+    /* not a journal */
+    write_file(b->path, (const unsigned char *)"hello, world: not a journal", 27);
+    assert_status(otto_storage_journal_open(b->path, NULL, &st), OTTO_ECORRUPT);
+    unlink(b->path);
+    otto_storage_options o;
+    otto_storage_options_init(&o);
+    o.sync = (otto_sync_policy)9;
+    assert_status(otto_storage_journal_open(b->path, &o, &st), OTTO_EINVAL);
+    otto_storage_options_init(&o);
+    o.heartbeat_interval_s = 1;
+    o.grace_period_s = 0.5;
+    assert_status(otto_storage_journal_open(b->path, &o, &st), OTTO_EINVAL);
+    o.grace_period_s = NAN;
+    assert_status(otto_storage_journal_open(b->path, &o, &st), OTTO_EINVAL);
+    otto_storage_close(NULL);
+    size_t n;
+    assert_status(otto_storage_study_names(NULL, NULL, 0, &n), OTTO_EINVAL);
+    assert_status(otto_study_sync(NULL), OTTO_EINVAL);
+
+    /* LOAD needs a storage and a name; bad open modes */
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.open_mode = OTTO_OPEN_LOAD;
+    otto_study *s = NULL;
+    assert_status(otto_study_create(&so, &s), OTTO_EINVAL);
+    assert_ok(otto_storage_journal_open(b->path, NULL, &st));
+    so.storage = st;
+    assert_status(otto_study_create(&so, &s), OTTO_EINVAL);
+    so.open_mode = (otto_open_mode)7;
+    so.name = "x";
+    assert_status(otto_study_create(&so, &s), OTTO_EINVAL);
+    assert_null(s);
+    otto_storage_close(st);
+    assert_status(otto_storage_postgres_open(NULL, NULL, &st), OTTO_EINVAL);
+}
+
+/* The sync policies all keep every result across a close. */
+static void test_sync_policies(void **state)
+{
+    backend *b = *state;
+    if (b->kind != JOURNAL)
+        skip();
+    for (int pol = OTTO_SYNC_EVERY_TELL; pol <= OTTO_SYNC_NONE; pol++) {
+        next_names(b);
+        otto_storage_options o;
+        otto_storage_options_init(&o);
+        o.sync = (otto_sync_policy)pol;
+        o.sync_interval_s = 0.001;
+        otto_study *s;
+        assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), &o, NULL, &s));
+        run_sphere(s, 20);
+        otto_study_destroy(s);
+        assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &s));
+        assert_int_equal(otto_study_trial_count(s), 20);
+        otto_study_destroy(s);
+    }
+}
+
+#define STORAGE_TESTS                                                                  \
+    cmocka_unit_test_setup(test_history_round_trip, before_each),                      \
+        cmocka_unit_test_setup(test_resume, before_each),                              \
+        cmocka_unit_test_setup(test_open_modes, before_each),                          \
+        cmocka_unit_test_setup(test_two_handles, before_each),                         \
+        cmocka_unit_test_setup(test_processes, before_each),                           \
+        cmocka_unit_test_setup(test_heartbeat, before_each),                           \
+        cmocka_unit_test_setup(test_sigkill, before_each),                             \
+        cmocka_unit_test_setup(test_truncation, before_each),                          \
+        cmocka_unit_test_setup(test_flipped_bytes, before_each),                       \
+        cmocka_unit_test_setup(test_bad_input, before_each),                           \
+        cmocka_unit_test_setup(test_sync_policies, before_each)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {STORAGE_TESTS};
+    int failed = cmocka_run_group_tests_name("memory", tests, setup_memory, teardown_backend);
+    failed += cmocka_run_group_tests_name("journal", tests, setup_journal, teardown_backend);
+    const char *pg = getenv("OTTO_TEST_POSTGRES");
+    if (pg && pg[0])
+        failed += cmocka_run_group_tests_name("postgres", tests, setup_postgres, teardown_backend);
+    else
+        print_message("postgres: skipped (set OTTO_TEST_POSTGRES to a conninfo to run it)\n");
+    return failed;
+}
