@@ -259,19 +259,21 @@ static int dir_record(void *ctx, uint64_t off, const unsigned char *p, size_t le
     int ok = !r.bad && id == jf->n_studies && n_obj >= 1 && n_obj <= r.n - r.off &&
              otto__name_valid(name);
     otto_direction *dirs = ok ? otto__calloc(&jf->alloc, n_obj, sizeof *dirs) : NULL;
-    for (uint32_t k = 0; ok && dirs && k < n_obj; k++) {
+    if (ok && !dirs) {
+        otto__free(&jf->alloc, owned);
+        return otto__error(OTTO_ENOMEM, "journal %s: out of memory", jf->path);
+    }
+    for (uint32_t k = 0; ok && k < n_obj; k++) {
         unsigned d = otto__get_u8(&r);
         ok = d == OTTO_MINIMIZE || d == OTTO_MAXIMIZE;
         dirs[k] = (otto_direction)d;
     }
     ok = ok && !r.bad && r.off == r.n;
-    for (size_t i = 0; ok && dirs && i < jf->n_studies; i++)
+    for (size_t i = 0; ok && i < jf->n_studies; i++)
         ok = strcmp(jf->studies[i].name, name) != 0;
-    if (!ok || !dirs) {
+    if (!ok) {
         otto__free(&jf->alloc, owned);
         otto__free(&jf->alloc, dirs);
-        if (ok)
-            return otto__error(OTTO_ENOMEM, "journal %s: out of memory", jf->path);
         return otto__error(OTTO_ECORRUPT, "journal %s: invalid study record at byte %llu",
                            jf->path, (unsigned long long)off);
     }

@@ -75,7 +75,7 @@ static int apply_trial(otto_study *s, otto__rbuf *r)
 }
 
 static int read_dist(otto_study *s, otto__rbuf *r, const char *name, otto_distribution *d,
-                     char ***choices_out)
+                     char ***choices_out, size_t *n_out)
 {
     unsigned kind = otto__get_u8(r);
     unsigned flags = otto__get_u8(r);
@@ -103,6 +103,7 @@ static int read_dist(otto_study *s, otto__rbuf *r, const char *name, otto_distri
         if (!ch)
             return nomem();
         *choices_out = ch;
+        *n_out = n_choices;
         for (uint32_t c = 0; c < n_choices; c++) {
             const char *str = otto__get_str(r, NULL, 0, &s->alloc, &ch[c]);
             if (!str)
@@ -119,11 +120,11 @@ static int read_dist(otto_study *s, otto__rbuf *r, const char *name, otto_distri
     return OTTO_OK;
 }
 
-static void free_choices(otto_study *s, char **ch, const otto_distribution *d)
+static void free_choices(otto_study *s, char **ch, size_t n)
 {
     if (!ch)
         return;
-    for (size_t c = 0; c < d->n_choices; c++)
+    for (size_t c = 0; c < n; c++)
         otto__free(&s->alloc, ch[c]);
     otto__free(&s->alloc, ch);
 }
@@ -136,7 +137,8 @@ static int apply_param(otto_study *s, otto__rbuf *r, otto_trial *t)
         return r->bad ? corrupt("bad name in a param record") : nomem();
     otto_distribution d;
     memset(&d, 0, sizeof d);
-    int rc = otto__name_valid(name) ? read_dist(s, r, name, &d, &choices)
+    size_t n_choices = 0;
+    int rc = otto__name_valid(name) ? read_dist(s, r, name, &d, &choices, &n_choices)
                                     : corrupt("param record without a name");
     double v = rc ? 0 : otto__get_f64(r);
     if (!rc && (r->bad || r->off != r->n || !isfinite(v) ||
@@ -156,7 +158,7 @@ static int apply_param(otto_study *s, otto__rbuf *r, otto_trial *t)
             rc = nomem();
         }
     }
-    free_choices(s, choices, &d);
+    free_choices(s, choices, n_choices);
     otto__free(&s->alloc, owned);
     return rc;
 }

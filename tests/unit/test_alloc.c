@@ -2,8 +2,11 @@
  * every n a scenario makes, returns OTTO_ENOMEM (never crashes) and leaks
  * nothing (LeakSanitizer in the ASan CI run checks the second half). */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../common.h"
+
+static char journal_path[256];
 
 typedef struct failing {
     long countdown; /* allocations left before failing; < 0 = never */
@@ -47,20 +50,32 @@ static void f_free(void *ud, void *p)
     free(p);
 }
 
-enum { RANDOM = 0, TPE = 1, GP = 2 };
+enum { RANDOM = 0, TPE = 1, GP = 2, JOURNAL = 3 };
 
 /* A scenario touching every allocating path of the core (random sampler,
  * many trials) or of TPE or the GP sampler (few trials past their startup,
  * with a constraint, so the GP fits two models); returns the first error. */
 static int scenario(failing *f, int sampler)
 {
-    int tpe = sampler != RANDOM;
+    int tpe = sampler == TPE || sampler == GP;
     otto_allocator a = {f_malloc, f_realloc, f_free, f};
+    otto_storage *st = NULL;
+    if (sampler == JOURNAL) { /* a fresh journal, through the failing allocator */
+        unlink(journal_path);
+        otto_storage_options o;
+        otto_storage_options_init(&o);
+        o.allocator = &a;
+        o.sync = OTTO_SYNC_NONE;
+        int rc = otto_storage_journal_open(journal_path, &o, &st);
+        if (rc)
+            return rc;
+    }
     otto_study_options so;
     otto_study_options_init(&so);
     so.seed = 1;
     so.allocator = &a;
     so.name = "oom";
+    so.storage = st;
     otto_tpe_options to;
     otto_tpe_options_init(&to);
     to.n_startup_trials = 3;
@@ -72,17 +87,21 @@ static int scenario(failing *f, int sampler)
     int rc = sampler == TPE  ? otto_sampler_tpe_create(&to, &so.sampler)
              : sampler == GP ? otto_sampler_gp_create(&go, &so.sampler)
                              : otto_sampler_random_create(NULL, &so.sampler);
-    if (rc)
+    if (rc) {
+        otto_storage_close(st);
         return rc;
+    }
     otto_study *s;
     rc = otto_study_create(&so, &s);
-    if (rc)
+    if (rc) {
+        otto_storage_close(st);
         return rc;
+    }
     const char *ch[] = {"a", "b", "c"};
     otto_param_value pv[] = {{.name = "x", .kind = OTTO_VALUE_NUMBER, .number = 0.5},
                              {.name = "c", .kind = OTTO_VALUE_LABEL, .label = "b"}};
     rc = otto_study_enqueue_trial(s, pv, 2);
-    for (int i = 0; !rc && i < (tpe ? 6 : 70); i++) {
+    for (int i = 0; !rc && i < (tpe ? 6 : sampler == JOURNAL ? 12 : 70); i++) {
         otto_trial *t;
         rc = otto_study_ask(s, &t);
         if (rc)
@@ -117,7 +136,33 @@ static int scenario(failing *f, int sampler)
         rc = otto_study_add_trial(s, sp, params, OTTO_TRIAL_COMPLETE, &v, 1, NULL);
     otto_space_destroy(sp);
     otto_study_destroy(s);
+    if (sampler == JOURNAL && !rc) { /* replay through the failing allocator */
+        so.open_mode = OTTO_OPEN_LOAD;
+        so.sampler = NULL;
+        rc = otto_study_create(&so, &s);
+        if (!rc && otto_study_trial_count(s) != 13)
+            rc = OTTO_EIO;
+        otto_study_destroy(s);
+    }
+    otto_storage_close(st);
     return rc;
+}
+
+/* Whatever failed, the journal holds a consistent history: it loads. */
+static void assert_journal_loads(void)
+{
+    otto_storage *st;
+    assert_ok(otto_storage_journal_open(journal_path, NULL, &st));
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.name = "oom";
+    so.storage = st;
+    so.open_mode = OTTO_OPEN_LOAD;
+    otto_study *s = NULL;
+    int rc = otto_study_create(&so, &s);
+    assert_true(rc == OTTO_OK || rc == OTTO_ENOTFOUND);
+    otto_study_destroy(s);
+    otto_storage_close(st);
 }
 
 static void every_allocation_failure_is_handled(int sampler)
@@ -131,9 +176,15 @@ static void every_allocation_failure_is_handled(int sampler)
     for (long n = 0; n < total; n++) {
         failing f = {n, 0, 0};
         int rc = scenario(&f, sampler);
+        if (!(rc == OTTO_OK || rc == OTTO_ENOMEM))
+            print_error("n=%ld: %s: %s\n", n, otto_status_name(rc), otto_last_error_message());
         assert_true(rc == OTTO_OK || rc == OTTO_ENOMEM);
         enomem += rc == OTTO_ENOMEM;
+        if (f.live)
+            print_error("n=%ld leaked %ld (rc %s)\n", n, f.live, otto_status_name(rc));
         assert_int_equal(f.live, 0); /* nothing leaked through the allocator */
+        if (sampler == JOURNAL)
+            assert_journal_loads();
     }
     assert_true(enomem > 0);
 }
@@ -156,9 +207,20 @@ static void gp_allocation_failures(void **state)
     every_allocation_failure_is_handled(GP);
 }
 
+static void journal_allocation_failures(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(journal_path, sizeof journal_path, "%s/otto-alloc-%ld.journal",
+             tmp && tmp[0] ? tmp : "/tmp", (long)getpid());
+    every_allocation_failure_is_handled(JOURNAL);
+    unlink(journal_path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(journal_allocation_failures),
         cmocka_unit_test(core_allocation_failures),
         cmocka_unit_test(tpe_allocation_failures),
         cmocka_unit_test(gp_allocation_failures),

@@ -4,6 +4,8 @@
  * processes sharing a study, heartbeats, SIGKILLed workers, and damaged
  * journals (flipped bytes, truncation at every offset). */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -546,6 +548,62 @@ static void test_processes(void **state)
         run_workers(b, 8, 500, OTTO_SYNC_EVERY_TELL);
 }
 
+/* 4 threads optimize one stored study (with heartbeats) while another
+ * handle keeps reading it: every trial arrives once, numbered 0..n-1. */
+typedef struct reader_arg {
+    otto_study *s;
+    _Atomic int stop;
+    size_t max_seen;
+} reader_arg;
+
+static void *reader_main(void *p)
+{
+    reader_arg *r = p;
+    while (!atomic_load(&r->stop)) {
+        if (otto_study_sync(r->s) != OTTO_OK)
+            break;
+        size_t n = otto_study_trial_count(r->s);
+        for (size_t i = 0; i < n; i++) {
+            const otto_trial *t;
+            if (otto_study_trial(r->s, (int64_t)i, &t) == OTTO_OK)
+                (void)otto_trial_param_count(t);
+        }
+        r->max_seen = n;
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    backend *b = *state;
+    otto_storage_options o;
+    otto_storage_options_init(&o);
+    o.heartbeat_interval_s = 0.01;
+    o.sync = OTTO_SYNC_BATCH;
+    otto_study *s, *r = NULL;
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), &o, NULL, &s));
+    if (b->kind != MEMORY)
+        assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &r));
+    reader_arg ra = {r, 0, 0};
+    pthread_t th;
+    if (r)
+        assert_int_equal(pthread_create(&th, NULL, reader_main, &ra), 0);
+    otto_optimize_options oo;
+    otto_optimize_options_init(&oo);
+    oo.n_trials = 200;
+    oo.n_threads = 4;
+    assert_ok(otto_study_optimize(s, quadratic, NULL, &oo));
+    if (r) {
+        atomic_store(&ra.stop, 1);
+        pthread_join(th, NULL);
+        assert_ok(otto_study_sync(r));
+        assert_same_study(s, r);
+        otto_study_destroy(r);
+    }
+    assert_int_equal(otto_study_trial_count(s), 200);
+    otto_study_destroy(s);
+}
+
 /* ---- heartbeats ---------------------------------------------------------------------------- */
 
 /* A trial whose worker stops heartbeating is FAIL after the grace period,
@@ -910,6 +968,7 @@ static void test_sync_policies(void **state)
         cmocka_unit_test_setup(test_open_modes, before_each),                          \
         cmocka_unit_test_setup(test_two_handles, before_each),                         \
         cmocka_unit_test_setup(test_processes, before_each),                           \
+        cmocka_unit_test_setup(test_threads, before_each),                             \
         cmocka_unit_test_setup(test_heartbeat, before_each),                           \
         cmocka_unit_test_setup(test_sigkill, before_each),                             \
         cmocka_unit_test_setup(test_truncation, before_each),                          \
