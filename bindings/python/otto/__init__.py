@@ -1,11 +1,13 @@
 """otto: black-box and hyperparameter optimization in C, with Optuna's Python
 API. `import otto as optuna` runs the common Optuna programs unchanged."""
-from . import distributions, exceptions, logging, pruners, samplers, study, trial  # noqa: F401
+from . import (distributions, exceptions, logging, pruners, samplers, storages,  # noqa: F401
+               study, trial)
 from ._capi import version_string as __version__  # noqa: F401
 from .exceptions import TrialPruned  # noqa: F401
-from .study import Study, StudyDirection, create_study  # noqa: F401
+from .study import (Study, StudyDirection, create_study, get_all_study_names,  # noqa: F401
+                    load_study)
 from .trial import FrozenTrial, Trial, TrialState, create_trial  # noqa: F401
 
-__all__ = ["create_study", "Study", "StudyDirection", "Trial", "FrozenTrial", "TrialState",
-           "TrialPruned", "create_trial", "distributions", "exceptions", "logging", "pruners",
-           "samplers", "study", "trial"]
+__all__ = ["create_study", "load_study", "get_all_study_names", "Study", "StudyDirection",
+           "Trial", "FrozenTrial", "TrialState", "TrialPruned", "create_trial", "distributions", "exceptions", "logging", "pruners",
+           "samplers", "storages", "study", "trial"]

@@ -43,6 +43,20 @@ class StudyOptions(ctypes.Structure):
         ("log_user_data", c_void_p),
         ("log_level", c_int),
         ("allocator", c_void_p),
+        ("storage", c_void_p),
+        ("open_mode", c_int),
+    ]
+
+
+class StorageOptions(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("sync", c_int),
+        ("sync_interval_s", c_double),
+        ("heartbeat_interval_s", c_double),
+        ("grace_period_s", c_double),
+        ("retry_failed_trials", c_int),
+        ("allocator", c_void_p),
     ]
 
 
@@ -262,6 +276,13 @@ _FUNCTIONS = [
     ("otto_pruner_patient_create", [pruner_p, c_int64, c_double, P(pruner_p)], S),
     # study.h
     ("otto_study_options_init_sized", [P(StudyOptions), c_size_t], None),
+    ("otto_study_sync", [study_p], S),
+    # storage.h
+    ("otto_storage_options_init_sized", [P(StorageOptions), c_size_t], None),
+    ("otto_storage_journal_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
+    ("otto_storage_postgres_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
+    ("otto_storage_close", [c_void_p], None),
+    ("otto_storage_study_names", [c_void_p, P(c_char_p), c_size_t, P(c_size_t)], S),
     ("otto_study_create", [P(StudyOptions), P(study_p)], S),
     ("otto_study_destroy", [study_p], None),
     ("otto_study_ask", [study_p, P(trial_p)], S),

@@ -46,6 +46,15 @@ class StorageError(OttoError, OSError):
     """OTTO_EIO / OTTO_ECORRUPT: storage failed or holds corrupt data."""
 
 
+class DuplicatedStudyError(OttoError):
+    """OTTO_EEXIST: the storage already has a study of that name (Optuna's
+    exception of the same name)."""
+
+
+class NotSupportedError(OttoError, NotImplementedError):
+    """OTTO_ENOTSUP: this libotto was built without the feature (e.g. libpq)."""
+
+
 class OttoMemoryError(OttoError, MemoryError):
     """OTTO_ENOMEM."""
 
@@ -66,11 +75,14 @@ _BY_CODE = {
     -9: CallbackError,
     -10: OttoError,
     -11: RangeError,
+    -12: DuplicatedStudyError,
+    -13: NotSupportedError,
 }
 
 _NAMES = {-1: "OTTO_EINVAL", -2: "OTTO_ENOMEM", -3: "OTTO_ESTATE", -4: "OTTO_EDIST",
           -5: "OTTO_ENOTFOUND", -6: "OTTO_EIO", -7: "OTTO_ECORRUPT", -8: "OTTO_ENUMERIC",
-          -9: "OTTO_ECALLBACK", -10: "OTTO_ESYSTEM", -11: "OTTO_ERANGE"}
+          -9: "OTTO_ECALLBACK", -10: "OTTO_ESYSTEM", -11: "OTTO_ERANGE", -12: "OTTO_EEXIST",
+          -13: "OTTO_ENOTSUP"}
 
 
 def from_status(code, function, message):

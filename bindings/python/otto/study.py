@@ -14,7 +14,7 @@ import time
 import warnings
 from collections.abc import Sequence
 
-from . import _capi, _labels, distributions as _dists
+from . import _capi, _labels, distributions as _dists, storages as _storages
 from .exceptions import NotFoundError, StateError, TrialPruned
 from .pruners import NopPruner
 from .samplers import TPESampler
@@ -60,8 +60,9 @@ def _direction(d):
 class Study:
     """A study: create it with create_study()."""
 
-    def __init__(self, ptr, study_name, sampler, pruner):
+    def __init__(self, ptr, study_name, sampler, pruner, storage=None):
         self._ptr = ptr
+        self._storage = storage
         self.study_name = study_name
         self.sampler = sampler
         self.pruner = pruner
@@ -110,6 +111,8 @@ class Study:
         return ft
 
     def get_trials(self, deepcopy=True, states=None):
+        if self._storage is not None:  # what other workers wrote, as Optuna reads it
+            _capi.study_sync(self._ptr)
         out = []
         for n in range(_capi.study_trial_count(self._ptr)):
             ft = self._freeze(self._trial_ptr(n))
@@ -425,20 +428,7 @@ class Study:
         return pd.DataFrame(rows)
 
 
-def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, direction=None,
-                 load_if_exists=False, directions=None):
-    """A new in-memory study, with Optuna's arguments. The default sampler is
-    TPESampler, as in Optuna."""
-    if storage is not None:
-        raise NotImplementedError("otto keeps studies in memory for now; persistent storage "
-                                  "is not built yet (storage must be None)")
-    if direction is not None and directions is not None:
-        raise ValueError("Specify only one of `direction` and `directions`.")
-    if directions is None:
-        directions = [direction if direction is not None else "minimize"]
-    dirs = [_direction(d) for d in directions]
-    if not dirs:
-        raise ValueError("The number of objectives must be greater than 0.")
+def _make_study(storage, sampler, pruner, study_name, dirs, open_mode):
     sampler = sampler if sampler is not None else TPESampler()
     pruner = pruner if pruner is not None else NopPruner()
     opts = _capi.StudyOptions()
@@ -447,11 +437,14 @@ def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, di
     opts.n_objectives = len(dirs)
     opts.directions = arr
     name = study_name
-    if name is None:
+    if name is None and storage is None:
         name = f"no-name-{datetime.datetime.now():%Y%m%d-%H%M%S}-{id(opts):x}"
-    opts.name = _capi.encode(name)
+    opts.name = _capi.encode(name) if name is not None else None  # stored: C makes a unique one
     opts.log_fn = _log_trampoline
     opts.log_level = _c_log_level()
+    if storage is not None:
+        opts.storage = storage._handle()
+        opts.open_mode = open_mode
     c_sampler = sampler._create()
     try:
         c_pruner = pruner._create()
@@ -462,4 +455,47 @@ def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, di
     opts.pruner = c_pruner
     out = ctypes.c_void_p()
     _capi.study_create(ctypes.byref(opts), ctypes.byref(out))  # owns sampler and pruner
-    return Study(out, name, sampler, pruner)
+    name = _capi.study_name(out).decode("utf-8")
+    return Study(out, name, sampler, pruner, storage)
+
+
+def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, direction=None,
+                 load_if_exists=False, directions=None):
+    """A new study, with Optuna's arguments: in memory, or in a storage
+    ("journal:PATH", "postgresql://...", or a storages object), where
+    load_if_exists=True resumes a study of the same name. The default sampler
+    is TPESampler, as in Optuna."""
+    storage = _storages.get_storage(storage)
+    if direction is not None and directions is not None:
+        raise ValueError("Specify only one of `direction` and `directions`.")
+    if directions is None:
+        directions = [direction if direction is not None else "minimize"]
+    dirs = [_direction(d) for d in directions]
+    if not dirs:
+        raise ValueError("The number of objectives must be greater than 0.")
+    return _make_study(storage, sampler, pruner, study_name, dirs, 1 if load_if_exists else 0)
+
+
+def load_study(*, study_name, storage, sampler=None, pruner=None):
+    """Resume a stored study (with its stored directions). study_name None
+    picks the storage's only study, as Optuna does."""
+    storage = _storages.get_storage(storage)
+    if storage is None:
+        raise ValueError("load_study needs a storage")
+    if study_name is None:
+        names = storage.get_all_study_names()
+        if len(names) != 1:
+            raise ValueError(f"The storage has {len(names)} studies: study_name is required")
+        study_name = names[0]
+    try:
+        return _make_study(storage, sampler, pruner, study_name, [StudyDirection.MINIMIZE], 2)
+    except NotFoundError:
+        raise KeyError(f"No study named {study_name!r} in the storage.") from None
+
+
+def get_all_study_names(storage):
+    """Names of the studies in a storage, in creation order."""
+    storage = _storages.get_storage(storage)
+    if storage is None:
+        raise ValueError("get_all_study_names needs a storage")
+    return storage.get_all_study_names()

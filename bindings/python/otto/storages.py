@@ -1,0 +1,143 @@
+"""Persistent storages with Optuna's names: JournalStorage over a
+JournalFileStorage file, RDBStorage for PostgreSQL URLs, and the strings
+create_study(storage=...) accepts ("journal:PATH", "postgresql://...")."""
+import ctypes
+import threading
+
+from . import _capi
+
+_SYNC = {"every_tell": 1, "batch": 2, "none": 3}
+
+
+class RetryFailedTrialCallback:
+    """Enqueue a trial that failed for missed heartbeats again with the same
+    params (Optuna's callback of the same name). Every such trial is retried;
+    max_retry is not supported."""
+
+    def __init__(self, max_retry=None, inherit_intermediate_values=False):
+        if max_retry is not None or inherit_intermediate_values:
+            raise NotImplementedError("otto retries every trial failed by its heartbeat, once "
+                                      "per failure; max_retry and inherit_intermediate_values "
+                                      "are not supported")
+
+
+class BaseStorage:
+    """A C storage handle, opened on first use and shared by the studies made
+    on this object. Heartbeat settings follow Optuna's RDBStorage."""
+
+    def __init__(self, heartbeat_interval=None, grace_period=None, failed_trial_callback=None,
+                 sync="every_tell", sync_interval=1.0):
+        if heartbeat_interval is not None and heartbeat_interval <= 0:
+            raise ValueError("The value of `heartbeat_interval` should be a positive integer.")
+        if grace_period is not None and grace_period <= 0:
+            raise ValueError("The value of `grace_period` should be a positive integer.")
+        if failed_trial_callback is not None and not isinstance(failed_trial_callback,
+                                                                RetryFailedTrialCallback):
+            raise NotImplementedError("otto's failed_trial_callback must be "
+                                      "RetryFailedTrialCallback()")
+        if sync not in _SYNC:
+            raise ValueError(f"sync must be one of {sorted(_SYNC)}, not {sync!r}")
+        self.heartbeat_interval = heartbeat_interval
+        self.grace_period = grace_period
+        self.failed_trial_callback = failed_trial_callback
+        self._sync = sync
+        self._sync_interval = float(sync_interval)
+        self._ptr = None
+        self._lock = threading.Lock()
+
+    def _options(self):
+        o = _capi.StorageOptions()
+        _capi.storage_options_init_sized(ctypes.byref(o), ctypes.sizeof(o))
+        o.sync = _SYNC[self._sync]
+        o.sync_interval_s = self._sync_interval
+        if self.heartbeat_interval is not None:
+            o.heartbeat_interval_s = float(self.heartbeat_interval)
+            o.grace_period_s = float(self.grace_period if self.grace_period is not None
+                                     else 2 * self.heartbeat_interval)
+        o.retry_failed_trials = int(self.failed_trial_callback is not None)
+        return o
+
+    def _handle(self):
+        with self._lock:
+            if self._ptr is None:
+                out = ctypes.c_void_p()
+                self._open(self._options(), out)
+                self._ptr = out
+            return self._ptr
+
+    def get_all_study_names(self):
+        ptr = self._handle()
+        n = ctypes.c_size_t()
+        _capi.storage_study_names(ptr, None, 0, ctypes.byref(n))
+        while True:
+            cap = n.value
+            arr = (ctypes.c_char_p * max(cap, 1))()
+            _capi.storage_study_names(ptr, arr, cap, ctypes.byref(n))
+            if n.value <= cap:
+                return [arr[i].decode("utf-8") for i in range(n.value)]
+
+    def __del__(self):
+        ptr = getattr(self, "_ptr", None)
+        if ptr:
+            _capi.storage_close(ptr)  # studies keep their own reference
+            self._ptr = None
+
+
+class JournalFileStorage:
+    """The file behind a JournalStorage (Optuna's name for it)."""
+
+    def __init__(self, file_path, lock_obj=None):
+        if lock_obj is not None:
+            raise NotImplementedError("otto locks journal files itself (flock plus an "
+                                      "in-process registry); lock_obj is not used")
+        self._file_path = str(file_path)
+
+
+class JournalStorage(BaseStorage):
+    """An append-only journal file: resumable, shared by the processes of one
+    machine, crash-safe. Takes heartbeat and sync settings too (otto extras)."""
+
+    def __init__(self, log_storage, **kwargs):
+        if isinstance(log_storage, str):
+            log_storage = JournalFileStorage(log_storage)
+        if not isinstance(log_storage, JournalFileStorage):
+            raise TypeError("JournalStorage takes a JournalFileStorage (or a path)")
+        super().__init__(**kwargs)
+        self._path = log_storage._file_path
+
+    def _open(self, opts, out):
+        _capi.storage_journal_open(_capi.encode(self._path), ctypes.byref(opts), ctypes.byref(out))
+
+
+class RDBStorage(BaseStorage):
+    """PostgreSQL through libpq: "postgresql://user:password@host:port/dbname"
+    (a "+driver" suffix on the scheme is ignored). Other databases are not
+    supported: use PostgreSQL, or a journal file on one machine."""
+
+    def __init__(self, url, engine_kwargs=None, skip_compatibility_check=False,
+                 heartbeat_interval=None, grace_period=None, failed_trial_callback=None,
+                 skip_table_creation=False):
+        scheme, sep, rest = str(url).partition("://")
+        if not sep or scheme.split("+")[0] not in ("postgresql", "postgres"):
+            raise NotImplementedError(f"otto stores studies in PostgreSQL or in a journal file; "
+                                      f"{scheme or url!r} is not supported (use 'journal:PATH' "
+                                      f"for one machine)")
+        if engine_kwargs:
+            raise NotImplementedError("engine_kwargs are SQLAlchemy's; otto uses libpq")
+        super().__init__(heartbeat_interval, grace_period, failed_trial_callback)
+        self.url = "postgresql://" + rest
+
+    def _open(self, opts, out):
+        _capi.storage_postgres_open(_capi.encode(self.url), ctypes.byref(opts), ctypes.byref(out))
+
+
+def get_storage(storage):
+    """A storage object for create_study's storage argument (None: memory)."""
+    if storage is None or isinstance(storage, BaseStorage):
+        return storage
+    if isinstance(storage, str):
+        if storage.startswith("journal:"):
+            return JournalStorage(JournalFileStorage(storage[len("journal:"):]))
+        return RDBStorage(storage)
+    raise TypeError(f"storage must be None, a URL string or an otto storage, not "
+                    f"{type(storage).__name__}")

@@ -1,0 +1,166 @@
+"""Persistent studies through the Python API, as Optuna spells them:
+storage="journal:PATH" or a JournalStorage, RDBStorage / "postgresql://..."
+(when OTTO_TEST_POSTGRES names a server), load_study, load_if_exists,
+get_all_study_names, and worker processes sharing one study."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import otto
+from otto.exceptions import DuplicatedStudyError
+from otto.samplers import RandomSampler, TPESampler
+from otto.storages import JournalFileStorage, JournalStorage, RDBStorage
+
+
+def objective(trial):
+    x = trial.suggest_float("x", -5, 5)
+    c = trial.suggest_categorical("c", ["a", None, 3, 2.5, True])
+    n = trial.suggest_int("n", 1, 9, step=2)
+    for step in range(3):
+        trial.report(x * x + step, step)
+    trial.set_user_attr("tag", f"n={n}")
+    return x * x + n + (c is None)
+
+
+WORKER = """
+import sys, otto
+otto.logging.set_verbosity(otto.logging.ERROR)
+s = otto.create_study(storage=sys.argv[1], study_name="shared", load_if_exists=True,
+                      sampler=otto.samplers.RandomSampler(seed=int(sys.argv[2])))
+s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=int(sys.argv[3]))
+"""
+
+
+def pg_url():
+    conninfo = os.environ.get("OTTO_TEST_POSTGRES", "")
+    kv = dict(p.split("=", 1) for p in conninfo.split() if "=" in p)
+    if not kv:
+        return None
+    return (f"postgresql://{kv.get('user', 'postgres')}@{kv.get('host', '127.0.0.1')}:"
+            f"{kv.get('port', '5432')}/{kv.get('dbname', 'postgres')}")
+
+
+class StorageCases:
+    """Run against self.storage() (a fresh storage URL per test)."""
+
+    def setUp(self):
+        self._verbosity = otto.logging.get_verbosity()
+        otto.logging.set_verbosity(otto.logging.ERROR)
+
+    def tearDown(self):
+        otto.logging.set_verbosity(self._verbosity)
+
+    def test_round_trip_and_resume(self):
+        url, name = self.storage(), self.name("rt")
+        s = otto.create_study(storage=url, study_name=name, sampler=TPESampler(seed=1))
+        s.optimize(objective, n_trials=25)
+        r = otto.load_study(study_name=name, storage=url)
+        self.assertEqual(r.study_name, name)
+        self.assertEqual(len(r.trials), 25)
+        for a, b in zip(s.trials, r.trials):
+            self.assertEqual(a.number, b.number)
+            self.assertEqual(a.params, b.params)  # None, 3, 2.5, True come back typed
+            self.assertEqual(a.value, b.value)
+            self.assertEqual(a.state, b.state)
+            self.assertEqual(a.intermediate_values, b.intermediate_values)
+            self.assertEqual(a.user_attrs, b.user_attrs)
+            self.assertEqual(a.distributions, b.distributions)
+        self.assertEqual(r.best_trial.number, s.best_trial.number)
+        del s
+        resumed = otto.create_study(storage=url, study_name=name, load_if_exists=True)
+        resumed.optimize(objective, n_trials=5)
+        self.assertEqual([t.number for t in resumed.trials], list(range(30)))
+
+    def test_names_and_duplicates(self):
+        url = self.storage()
+        a, b = self.name("a"), self.name("b")
+        otto.create_study(storage=url, study_name=a)
+        otto.create_study(storage=url, study_name=b, direction="maximize")
+        with self.assertRaises(DuplicatedStudyError):
+            otto.create_study(storage=url, study_name=a)
+        with self.assertRaises(KeyError):
+            otto.load_study(study_name=self.name("missing"), storage=url)
+        names = otto.get_all_study_names(url)
+        self.assertIn(a, names)
+        self.assertIn(b, names)
+        self.assertLess(names.index(a), names.index(b))
+        self.assertEqual(otto.load_study(study_name=b, storage=url).direction,
+                         otto.StudyDirection.MAXIMIZE)
+        with self.assertRaises(ValueError):  # resuming with other directions
+            otto.create_study(storage=url, study_name=b, load_if_exists=True)
+
+    def test_worker_processes(self):
+        url = self.storage()
+        env = dict(os.environ)
+        procs = [subprocess.Popen([sys.executable, "-c", WORKER, url, str(i), "40"], env=env)
+                 for i in range(3)]
+        for p in procs:
+            self.assertEqual(p.wait(timeout=120), 0)
+        s = otto.load_study(study_name="shared", storage=url)
+        self.assertEqual([t.number for t in s.trials], list(range(120)))
+        self.assertTrue(all(t.state == otto.TrialState.COMPLETE for t in s.trials))
+
+    def test_other_workers_trials_are_read(self):
+        url, name = self.storage(), self.name("sync")
+        a = otto.create_study(storage=url, study_name=name, sampler=RandomSampler(seed=1))
+        b = otto.load_study(study_name=name, storage=url)
+        a.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+        self.assertEqual(len(b.trials), 3)  # trials reads the storage
+
+
+class JournalTest(StorageCases, unittest.TestCase):
+    def setUp(self):
+        super().setUp()
+        self._dir = tempfile.TemporaryDirectory()
+        self._n = 0
+
+    def tearDown(self):
+        self._dir.cleanup()
+        super().tearDown()
+
+    def storage(self):
+        self._n += 1
+        return f"journal:{self._dir.name}/j{self._n}.log"
+
+    def name(self, base):
+        return base
+
+    def test_storage_objects(self):
+        path = os.path.join(self._dir.name, "objects.log")
+        st = JournalStorage(JournalFileStorage(path), heartbeat_interval=1,
+                            failed_trial_callback=otto.storages.RetryFailedTrialCallback())
+        s = otto.create_study(storage=st, study_name="o")
+        s.optimize(objective, n_trials=3)
+        self.assertEqual(len(otto.load_study(study_name=None, storage=st).trials), 3)
+        with self.assertRaises(NotImplementedError):
+            otto.storages.RetryFailedTrialCallback(max_retry=3)
+        with self.assertRaises(NotImplementedError):
+            otto.create_study(storage="sqlite:///example.db")
+        with self.assertRaises(TypeError):
+            otto.create_study(storage=42)
+        with open(os.path.join(self._dir.name, "bad.log"), "w") as f:
+            f.write("this is not a journal")
+        with self.assertRaises(otto.exceptions.StorageError):
+            otto.create_study(storage="journal:" + os.path.join(self._dir.name, "bad.log"))
+
+
+@unittest.skipUnless(pg_url(), "set OTTO_TEST_POSTGRES to a conninfo to run")
+class PostgresTest(StorageCases, unittest.TestCase):
+    def storage(self):
+        return pg_url()
+
+    def name(self, base):
+        return f"{base}-{os.getpid()}-{id(self):x}"
+
+    def test_worker_processes(self):  # "shared" must be unique per run on a server
+        url = pg_url()
+        st = RDBStorage(url)
+        if "shared" in st.get_all_study_names():
+            self.skipTest("the server already holds a study named 'shared'")
+        super().test_worker_processes()
+
+
+if __name__ == "__main__":
+    unittest.main()
