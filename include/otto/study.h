@@ -121,8 +121,10 @@ OTTO_API int otto_study_add_trial(otto_study *s, const otto_space *space,
 
 /* --- reading ------------------------------------------------------------------- */
 
-/* Read what other workers wrote to the study's storage since the last ask or
- * sync (ask does this itself). OTTO_OK without a storage. */
+/* Exchange with the study's storage now: write the params this handle
+ * queued (a running trial's params are written with its next report, attr
+ * or tell, or the next ask or heartbeat), and read what other workers wrote
+ * since (ask does this itself). OTTO_OK without a storage. */
 OTTO_API int otto_study_sync(otto_study *s);
 
 /* Number of trials asked or added so far (every state). 0 for NULL. */

@@ -25,9 +25,10 @@ typedef struct otto__bstudy {
  * (message set) or OTTO_ENOMEM stop the exchange before this record. */
 typedef int (*otto__apply_fn)(void *ctx, const unsigned char *payload, size_t len);
 /* Encode the study's records into b (framed; see record.h); an error
- * aborts the exchange and nothing is written. Records in the first
- * b->apply_upto bytes are applied to the study once written, as if read
- * back (for changes to other workers' trials, like failing a stale one). */
+ * aborts the exchange and nothing is written. Records in bytes
+ * [b->apply_from, b->apply_upto) are applied to the study once written, as
+ * if read back (for changes to other workers' trials, like failing a stale
+ * one). */
 typedef int (*otto__build_fn)(void *ctx, otto__wbuf *b);
 
 /* One exchange: catch up, then optionally append what build encodes. */
@@ -80,6 +81,9 @@ typedef struct otto__store {
     otto_trial **remote; /* RUNNING trials of other workers */
     size_t n_remote, cap_remote;
     uint64_t n_enqueued; /* queue entries seen (the next entry's id) */
+    otto__wbuf pending;  /* param records not written yet: they go out with the
+                            next write (the trial's report, attr or tell, any
+                            ask or heartbeat), one write instead of one each */
     /* heartbeat thread */
     pthread_t hb_thread;
     pthread_cond_t hb_cv;
@@ -101,6 +105,7 @@ int otto__store_commit(otto_study *s, otto__build_fn build, void *ctx, int durab
 /* Number t after every other worker's trial and take the head of the queue
  * (out of the queue: *taken, or NULL). */
 int otto__store_ask(otto_study *s, otto_trial *t, otto__queued **taken, int *need_flush);
+/* Queue (not write) a param record; see otto__store.pending. */
 int otto__store_param(otto_study *s, const otto_trial *t, const otto__spec *spec, double v);
 int otto__store_report(otto_study *s, const otto_trial *t, int64_t step, double v);
 int otto__store_attr(otto_study *s, const otto_trial *t, int sys, const char *key,

@@ -556,6 +556,12 @@ static int apply_own(otto__bstudy *bs, otto__exchange *x, const otto__wbuf *b, u
 {
     size_t off = 0;
     while (off < b->apply_upto) {
+        if (off < b->apply_from) { /* skip to the first record to apply */
+            const unsigned char *g = b->p + off;
+            off += OTTO__FRAME_SIZE + ((size_t)g[0] | (size_t)g[1] << 8 | (size_t)g[2] << 16 |
+                                       (size_t)g[3] << 24);
+            continue;
+        }
         const unsigned char *f = b->p + off;
         size_t len = (size_t)f[0] | (size_t)f[1] << 8 | (size_t)f[2] << 16 | (size_t)f[3] << 24;
         int rc = x->apply(x->apply_ctx, f + OTTO__FRAME_SIZE, len);

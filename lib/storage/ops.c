@@ -24,6 +24,7 @@ static int build_ask(void *ctx, otto__wbuf *b)
         return otto__error(OTTO_ENOMEM, "study_ask: out of memory");
     /* stale trials of dead workers fail first (applied to us once written,
      * like others' records); their retries join the queue's end */
+    b->apply_from = b->n;
     size_t retries = otto__heartbeat_reap(s, b);
     b->apply_upto = b->n;
     c->t->number = (int64_t)otto__segvec_count(&s->trials);
@@ -53,24 +54,17 @@ int otto__store_ask(otto_study *s, otto_trial *t, otto__queued **taken, int *nee
 
 /* ---- params, reports, attributes, constraints --------------------------------------------- */
 
-typedef struct param_ctx {
-    const otto_study *s;
-    const otto_trial *t;
-    const otto__spec *spec;
-    double v;
-} param_ctx;
-
-static int build_param(void *ctx, otto__wbuf *b)
-{
-    param_ctx *c = ctx;
-    otto__rec_param(b, sid(c->s), c->t->number, c->spec->name->str, &c->spec->dist, c->v);
-    return OTTO_OK;
-}
-
 int otto__store_param(otto_study *s, const otto_trial *t, const otto__spec *spec, double v)
 {
-    param_ctx c = {s, t, spec, v};
-    return otto__store_commit(s, build_param, &c, 0, NULL);
+    otto__wbuf *b = &s->store->pending;
+    size_t before = b->n;
+    otto__rec_param(b, sid(s), t->number, spec->name->str, &spec->dist, v);
+    if (b->failed) {
+        b->n = before;
+        b->failed = 0;
+        return otto__error(OTTO_ENOMEM, "suggest '%s': out of memory", spec->name->str);
+    }
+    return OTTO_OK;
 }
 
 typedef struct report_ctx {

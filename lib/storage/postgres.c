@@ -13,7 +13,9 @@
 
 #include <libpq-fe.h>
 
-#define LOCK_CLASS 0x6f74746f /* advisory lock namespace: "otto" */
+#define LOCK_CLASS 1869903983 /* advisory lock namespace: "otto" as an int */
+#define OTTO__STR_(x) #x
+#define OTTO__STR(x) OTTO__STR_(x)
 
 typedef struct pg {
     PGconn *conn;
@@ -94,8 +96,8 @@ static int pg_schema(pg *p)
     /* IF NOT EXISTS is not safe against concurrent creators: serialize them */
     int rc = pg_exec(p, "BEGIN", "BEGIN", 0, NULL, NULL, NULL, 0, NULL);
     if (!rc)
-        rc = pg_exec(p, "schema lock", "SELECT pg_advisory_xact_lock(1869903983)", 0, NULL,
-                     NULL, NULL, 0, NULL);
+        rc = pg_exec(p, "schema lock", "SELECT pg_advisory_xact_lock(" OTTO__STR(LOCK_CLASS) ")",
+                     0, NULL, NULL, NULL, 0, NULL);
     if (!rc) {
         PGresult *res = PQexec(p->conn, schema_sql);
         if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -215,17 +217,17 @@ static int p_open_study(otto_storage *st, const char *name, size_t n_objectives,
 
 /* Apply the records of one batch from record index bs->sub on. */
 static int apply_batch(otto__bstudy *bs, otto__exchange *x, const unsigned char *b, size_t n,
-                       uint64_t seq, int own_only_upto, size_t upto)
+                       uint64_t seq, size_t from, size_t upto)
 {
     size_t off = 0, idx = 0;
-    size_t end = own_only_upto ? upto : n;
+    size_t end = upto ? upto : n;
     while (off < end) {
         uint32_t len;
         if (otto__frame_check_at(b + off, n - off, &len) != OTTO__FRAME_OK)
             return otto__error(OTTO_ECORRUPT, "postgres: batch %llu of study %u is corrupt",
                                (unsigned long long)seq, bs->id);
         const unsigned char *pl = b + off + OTTO__FRAME_SIZE;
-        if (idx >= bs->sub && len >= 1 && pl[0] != OTTO__OP_STUDY) {
+        if (idx >= bs->sub && off >= from && len >= 1 && pl[0] != OTTO__OP_STUDY) {
             int rc = x->apply(x->apply_ctx, pl, len);
             if (rc) {
                 if (rc == OTTO_ECORRUPT) {
@@ -286,11 +288,20 @@ static int p_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
     }
     char idbuf[16];
     snprintf(idbuf, sizeof idbuf, "%u", bs->id);
-    const char *lv[1] = {idbuf};
-    int rc = pg_exec(p, "BEGIN", "BEGIN", 0, NULL, NULL, NULL, 0, NULL);
-    if (!rc)
-        rc = pg_exec(p, "locking the study", "SELECT pg_advisory_xact_lock(1869903983, $1::int)",
-                     1, lv, NULL, NULL, 0, NULL);
+    /* One round trip opens the transaction and takes the study's lock. What
+     * is not a result (params, reports, attrs) commits without waiting for
+     * the WAL flush: the next durable commit (a tell) flushes it too, since
+     * PostgreSQL's WAL is written in order. */
+    char begin[160];
+    snprintf(begin, sizeof begin,
+             "BEGIN;%s SELECT pg_advisory_xact_lock(%d, %d)",
+             x->durable ? "" : " SET LOCAL synchronous_commit TO OFF;", LOCK_CLASS, (int)bs->id);
+    int rc = OTTO_OK;
+    PGresult *res = PQexec(p->conn, begin);
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK)
+        rc = pg_fail(p, "locking the study", res);
+    else
+        PQclear(res);
     if (!rc)
         rc = catch_up(p, bs, x);
     otto__wbuf b;
@@ -319,10 +330,9 @@ static int p_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
     else
         pg_rollback(p);
     if (!rc && b.n) {
-        if (bs->sub == 0)
-            rc = apply_batch(bs, x, b.p, b.n, seq, 1, b.apply_upto);
-        else
-            bs->cursor = seq; /* cannot happen: catch_up ended at a batch boundary */
+        /* catch_up ended at a batch boundary (bs->sub == 0) */
+        if (b.apply_upto > b.apply_from)
+            rc = apply_batch(bs, x, b.p, b.n, seq, b.apply_from, b.apply_upto);
         if (!rc) {
             bs->cursor = seq;
             bs->sub = 0;

@@ -92,6 +92,13 @@ static unsigned char *grow(otto__wbuf *b, size_t k)
     return at;
 }
 
+void otto__wbuf_append(otto__wbuf *b, const void *p, size_t n)
+{
+    unsigned char *at = grow(b, n);
+    if (at)
+        memcpy(at, p, n);
+}
+
 void otto__rec_begin(otto__wbuf *b, otto__op op, uint32_t study)
 {
     b->rec = b->n;

@@ -43,13 +43,16 @@ typedef struct otto__wbuf {
     unsigned char *p;
     size_t n, cap;
     size_t rec;  /* offset of the open record's frame */
-    size_t apply_upto; /* the first bytes hold records to apply to the writer's
-                          own study once written (see otto__exchange) */
+    size_t apply_from, apply_upto; /* bytes [apply_from, apply_upto) hold records
+                                      to apply to the writer's own study once
+                                      written (see otto__build_fn) */
     int failed;  /* an allocation or size cap failed: the batch is unusable */
 } otto__wbuf;
 
 void otto__wbuf_init(otto__wbuf *b, const otto_allocator *a);
 void otto__wbuf_free(otto__wbuf *b);
+/* Append bytes (whole framed records from another batch). */
+void otto__wbuf_append(otto__wbuf *b, const void *p, size_t n);
 /* Open a record (reserving its frame) for study id `study`. */
 void otto__rec_begin(otto__wbuf *b, otto__op op, uint32_t study);
 void otto__rec_u8(otto__wbuf *b, unsigned v);

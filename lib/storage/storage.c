@@ -85,12 +85,34 @@ static int apply_record(void *ctx, const unsigned char *p, size_t n)
     return otto__replay_record(ctx, p, n);
 }
 
+typedef struct with_pending {
+    otto__store *sto;
+    otto__build_fn build;
+    void *ctx;
+} with_pending;
+
+/* Every write starts with the queued param records. */
+static int build_with_pending(void *ctx, otto__wbuf *b)
+{
+    with_pending *w = ctx;
+    const otto__wbuf *pend = &w->sto->pending;
+    if (pend->n) {
+        otto__wbuf_append(b, pend->p, pend->n);
+        b->apply_from = b->apply_upto = b->n;
+    }
+    return w->build(w->ctx, b);
+}
+
 int otto__store_commit(otto_study *s, otto__build_fn build, void *ctx, int durable,
                        int *need_flush)
 {
     otto__store *sto = s->store;
-    otto__exchange x = {apply_record, s, build, ctx, durable, 0, ""};
+    with_pending w = {sto, build, ctx};
+    otto__exchange x = {apply_record, s, build ? build_with_pending : NULL, &w, durable, 0, ""};
+    size_t pending = sto->pending.n;
     int rc = sto->st->vt->exchange(sto->st, &sto->bs, &x);
+    if (!rc && build && pending) /* written */
+        sto->pending.n = 0;
     if (x.note[0])
         otto__study_defer_log(s, OTTO_LEVEL_WARNING, "%s", x.note);
     if (need_flush)
@@ -100,6 +122,13 @@ int otto__store_commit(otto_study *s, otto__build_fn build, void *ctx, int durab
 
 int otto__store_flush(otto_study *s) { return s->store->st->vt->flush(s->store->st); }
 
+static int build_nothing(void *ctx, otto__wbuf *b)
+{
+    (void)ctx;
+    (void)b;
+    return OTTO_OK;
+}
+
 int otto_study_sync(otto_study *s)
 {
     if (!s)
@@ -107,7 +136,8 @@ int otto_study_sync(otto_study *s)
     if (!s->store)
         return OTTO_OK;
     pthread_mutex_lock(&s->mu);
-    int rc = otto__store_commit(s, NULL, NULL, 0, NULL);
+    /* queued params go out too (then under the exclusive lock) */
+    int rc = otto__store_commit(s, s->store->pending.n ? build_nothing : NULL, NULL, 0, NULL);
     otto__study_unlock(s);
     return rc;
 }
@@ -128,6 +158,7 @@ int otto__store_attach(otto_study *s, const otto_study_options *o)
     otto_storage *st = o->storage;
     otto__storage_ref(st);
     sto->st = st;
+    otto__wbuf_init(&sto->pending, &s->alloc);
     s->store = sto;
 
     size_t n_obj = 0;
@@ -167,6 +198,12 @@ void otto__store_detach(otto_study *s)
     otto__heartbeat_stop(s);
     if (sto->st->opts.sync != OTTO_SYNC_NONE)
         otto__store_flush(s); /* a batched policy's last writes */
+    if (sto->pending.n) { /* params of trials never told: keep them */
+        pthread_mutex_lock(&s->mu);
+        otto__store_commit(s, build_nothing, NULL, 0, NULL);
+        pthread_mutex_unlock(&s->mu);
+    }
+    otto__wbuf_free(&sto->pending);
     pthread_cond_destroy(&sto->hb_cv);
     otto_storage_close(sto->st);
     otto__free(&s->alloc, sto->remote);

@@ -294,6 +294,7 @@ static void test_history_round_trip(void **state)
     if (b->kind == MEMORY) {
         assert_same_study(s, s);
     } else {
+        assert_ok(otto_study_sync(s)); /* writes the running trial's queued param */
         otto_study *r;
         assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &r));
         assert_same_study(s, r);
@@ -787,6 +788,7 @@ static void make_reference_journal(backend *b, otto_study **ref)
     otto_study *s;
     assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &s));
     write_history(s);
+    assert_ok(otto_study_sync(s)); /* writes the running trial's queued param */
     *ref = s;
 }
 
