@@ -30,6 +30,7 @@ typedef struct jfile {
     dev_t dev;
     ino_t ino;
     int fd;
+    pid_t pid;          /* the process that opened fd (see lock_file) */
     char *path;
     otto_allocator alloc;
     pthread_mutex_t mu; /* taken before flock: one process-level writer at a time */
@@ -47,9 +48,44 @@ static jfile *registry;
 
 /* ---- locking ---------------------------------------------------------------------- */
 
+/* After fork() a child shares the parent's open file description, and with
+ * it the parent's flock: the two would not exclude each other. A child
+ * therefore reopens the file (same descriptor number) on its first use. */
+static int own_descriptor(jfile *jf)
+{
+    if (jf->pid == getpid())
+        return OTTO_OK;
+    int fd;
+    do
+        fd = open(jf->path, O_RDWR | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return otto__error(OTTO_EIO, "journal %s: cannot reopen after fork: %s", jf->path,
+                           strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || sb.st_dev != jf->dev || sb.st_ino != jf->ino) {
+        close(fd);
+        return otto__error(OTTO_EIO, "journal %s: the file was replaced since it was opened",
+                           jf->path);
+    }
+    if (dup3(fd, jf->fd, O_CLOEXEC) < 0) {
+        int e = errno;
+        close(fd);
+        return otto__error(OTTO_EIO, "journal %s: dup3: %s", jf->path, strerror(e));
+    }
+    close(fd);
+    jf->pid = getpid();
+    return OTTO_OK;
+}
+
 static int lock_file(jfile *jf, int exclusive)
 {
     pthread_mutex_lock(&jf->mu);
+    int rc = own_descriptor(jf);
+    if (rc) {
+        pthread_mutex_unlock(&jf->mu);
+        return rc;
+    }
     while (flock(jf->fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
         if (errno == EINTR)
             continue;
@@ -435,6 +471,7 @@ static int jfile_get(const char *path, const otto_allocator *a, jfile **out)
     jf->dev = sb.st_dev;
     jf->ino = sb.st_ino;
     jf->fd = fd;
+    jf->pid = getpid();
     jf->path = p;
     jf->alloc = *a;
     jf->refs = 1;

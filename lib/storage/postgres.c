@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 
@@ -19,6 +20,8 @@
 
 typedef struct pg {
     PGconn *conn;
+    char *conninfo;
+    pid_t pid;          /* the process that made conn (see own_connection) */
     pthread_mutex_t mu; /* one statement at a time on the connection */
     char **names;       /* study names by creation order, for study_names */
     size_t n_names, cap_names;
@@ -112,6 +115,29 @@ static int pg_schema(pg *p)
     return rc;
 }
 
+static void quiet_notices(void *arg, const char *message);
+
+/* A connection is one socket: after fork() the child must not talk over the
+ * parent's, nor close it (that would end the parent's session), so it
+ * leaves it alone and connects anew on first use. */
+static int own_connection(pg *p)
+{
+    if (p->pid == getpid())
+        return OTTO_OK;
+    PGconn *c = PQconnectdb(p->conninfo);
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        const char *m = c ? PQerrorMessage(c) : "out of memory";
+        int rc = otto__error(OTTO_EIO, "postgres: reconnecting after fork: %s", m);
+        if (c)
+            PQfinish(c);
+        return rc;
+    }
+    PQsetNoticeProcessor(c, quiet_notices, NULL);
+    p->conn = c; /* the parent's stays open for the parent */
+    p->pid = getpid();
+    return OTTO_OK;
+}
+
 /* ---- studies ------------------------------------------------------------------------ */
 
 static int find_study(pg *p, const char *name, const otto_allocator *a, uint32_t *id,
@@ -166,7 +192,9 @@ static int p_open_study(otto_storage *st, const char *name, size_t n_objectives,
     int found = 0;
     *created = 0;
     pthread_mutex_lock(&p->mu);
-    int rc = find_study(p, name, a, &id, n_obj, dirs_out, &found);
+    int rc = own_connection(p);
+    if (!rc)
+        rc = find_study(p, name, a, &id, n_obj, dirs_out, &found);
     if (!rc && !found && mode == OTTO_OPEN_LOAD)
         rc = otto__error(OTTO_ENOTFOUND, "study_create: postgres has no study named '%s'", name);
     if (!rc && !found) {
@@ -281,6 +309,11 @@ static int p_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
     pg *p = st->impl;
     x->need_flush = 0; /* a COMMIT is durable (synchronous_commit) */
     pthread_mutex_lock(&p->mu);
+    int own = own_connection(p);
+    if (own) {
+        pthread_mutex_unlock(&p->mu);
+        return own;
+    }
     if (!x->build) {
         int rc = catch_up(p, bs, x);
         pthread_mutex_unlock(&p->mu);
@@ -353,6 +386,11 @@ static int p_study_names(otto_storage *st, const char **out, size_t cap, size_t 
 {
     pg *p = st->impl;
     pthread_mutex_lock(&p->mu);
+    int own = own_connection(p);
+    if (own) {
+        pthread_mutex_unlock(&p->mu);
+        return own;
+    }
     PGresult *res = NULL;
     char after[24];
     snprintf(after, sizeof after, "%zu", p->n_names);
@@ -391,8 +429,9 @@ static void p_close(otto_storage *st)
     pg *p = st->impl;
     if (!p)
         return;
-    if (p->conn)
+    if (p->conn && p->pid == getpid())
         PQfinish(p->conn);
+    otto__free(&st->alloc, p->conninfo);
     for (size_t i = 0; i < p->n_names; i++)
         otto__free(&st->alloc, p->names[i]);
     otto__free(&st->alloc, p->names);
@@ -422,7 +461,9 @@ int otto_storage_postgres_open(const char *conninfo, const otto_storage_options 
         return otto__error(OTTO_ENOMEM, "postgres_open: out of memory");
     }
     st->impl = p;
-    p->conn = PQconnectdb(conninfo);
+    p->pid = getpid();
+    p->conninfo = otto__strdup(&st->alloc, conninfo);
+    p->conn = p->conninfo ? PQconnectdb(conninfo) : NULL;
     if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
         rc = p->conn ? pg_fail(p, "connecting", NULL)
                      : otto__error(OTTO_ENOMEM, "postgres_open: out of memory");

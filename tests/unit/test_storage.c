@@ -538,6 +538,68 @@ static void run_workers(backend *b, int n_workers, int per_worker, otto_sync_pol
     otto_study_destroy(s);
 }
 
+/* A storage handle opened before fork() still works in parent and children
+ * at once (a child reopens the journal instead of sharing the parent's open
+ * file description and lock, or connects anew instead of sharing the
+ * parent's PostgreSQL socket). */
+static void test_fork_after_open(void **state)
+{
+    backend *b = *state;
+    if (b->kind == MEMORY)
+        skip();
+    otto_storage *st;
+    assert_ok(open_storage(b, NULL, &st));
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.name = b->name;
+    so.storage = st;
+    so.open_mode = OTTO_OPEN_LOAD_IF_EXISTS;
+    pid_t pids[2];
+    for (int w = 0; w < 2; w++) {
+        pids[w] = fork();
+        assert_true(pids[w] >= 0);
+        if (pids[w] == 0) {
+            otto_study *s;
+            so.sampler = random_sampler();
+            if (otto_study_create(&so, &s))
+                _exit(2);
+            otto_optimize_options oo;
+            otto_optimize_options_init(&oo);
+            oo.n_trials = 200;
+            _exit(otto_study_optimize(s, quadratic, NULL, &oo) ? 3 : 0);
+        }
+    }
+    otto_study *s;
+    so.sampler = random_sampler();
+    assert_ok(otto_study_create(&so, &s));
+    for (int i = 0; i < 200; i++) { /* the parent writes at the same time */
+        otto_trial *t;
+        assert_ok(otto_study_ask(s, &t));
+        double x;
+        assert_ok(otto_trial_suggest_float(t, "x", -3, 3, 0, 0, &x));
+        int64_t k;
+        assert_ok(otto_trial_suggest_int(t, "k", 0, 10, 1, 0, &k));
+        double v = (x - 1) * (x - 1) + (double)k;
+        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+    }
+    for (int w = 0; w < 2; w++) {
+        int status;
+        assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    otto_study_destroy(s);
+    otto_storage_close(st);
+    otto_study *r;
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &r));
+    assert_int_equal(otto_study_trial_count(r), 600);
+    for (size_t i = 0; i < 600; i++) {
+        const otto_trial *t;
+        assert_ok(otto_study_trial(r, (int64_t)i, &t));
+        assert_int_equal(otto_trial_get_state(t), OTTO_TRIAL_COMPLETE);
+    }
+    otto_study_destroy(r);
+}
+
 static void test_processes(void **state)
 {
     backend *b = *state;
@@ -970,6 +1032,7 @@ static void test_sync_policies(void **state)
         cmocka_unit_test_setup(test_open_modes, before_each),                          \
         cmocka_unit_test_setup(test_two_handles, before_each),                         \
         cmocka_unit_test_setup(test_processes, before_each),                           \
+        cmocka_unit_test_setup(test_fork_after_open, before_each),                     \
         cmocka_unit_test_setup(test_threads, before_each),                             \
         cmocka_unit_test_setup(test_heartbeat, before_each),                           \
         cmocka_unit_test_setup(test_sigkill, before_each),                             \
