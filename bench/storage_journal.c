@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <otto/otto.h>
@@ -154,6 +155,31 @@ int main(int argc, char **argv)
         printf("%-28s %11.1f us %11.1f us %11.1f us\n", cases[c].name, 1e6 * mt, 1e6 * ml,
                1e6 * pct(tl, m, 0.99));
     }
+    unlink(path);
+
+    /* several processes on one journal */
+    printf("\n%-28s %10s %12s\n", "processes x 2000 trials", "seconds", "trials/s");
+    static const otto_sync_policy pols[] = {OTTO_SYNC_NONE, OTTO_SYNC_EVERY_TELL};
+    for (int pi = 0; pi < 2; pi++)
+        for (int w = 1; w <= 4; w *= 2) {
+            unlink(path);
+            s = open_study(path, pols[pi], OTTO_OPEN_CREATE);
+            otto_study_destroy(s);
+            t0 = bench_now();
+            for (int k = 0; k < w; k++)
+                if (fork() == 0) {
+                    otto_study *ws = open_study(path, pols[pi], OTTO_OPEN_LOAD);
+                    run(ws, sp, m, NULL, NULL);
+                    otto_study_destroy(ws);
+                    _exit(0);
+                }
+            for (int k = 0; k < w; k++)
+                wait(NULL);
+            double dt = bench_now() - t0;
+            printf("%d, %-25s %10.2f %12.0f\n", w,
+                   pols[pi] == OTTO_SYNC_NONE ? "sync none" : "fsync every tell", dt,
+                   w * m / dt);
+        }
     unlink(path);
     free(tt);
     free(tl);
