@@ -119,6 +119,21 @@ OTTO_API int otto_study_add_trial(otto_study *s, const otto_space *space,
                                   const double *values, size_t n_values,
                                   int64_t *number_out);
 
+/* --- study attributes ------------------------------------------------------------ */
+
+/* Set a user attribute of the study (key non-empty; both copied). With a
+ * storage it is stored, and other workers see it after their next ask or
+ * sync. */
+OTTO_API int otto_study_set_user_attr(otto_study *s, const char *key, const char *value);
+/* The value of a study attribute (OTTO_ENOTFOUND if unset). Returned strings
+ * stay valid until the study is destroyed, even if the attribute is set
+ * again. */
+OTTO_API int otto_study_user_attr(const otto_study *s, const char *key, const char **value);
+OTTO_API size_t otto_study_user_attr_count(const otto_study *s);
+/* Attribute i (0 .. count-1) in the order keys were first set. */
+OTTO_API int otto_study_user_attr_at(const otto_study *s, size_t i, const char **key,
+                                     const char **value);
+
 /* --- reading ------------------------------------------------------------------- */
 
 /* Exchange with the study's storage now: write the params this handle

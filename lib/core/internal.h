@@ -300,12 +300,21 @@ struct otto_study {
     _Atomic int stop;
     struct otto__store *store; /* NULL: in memory (see lib/storage/backend.h) */
 
+    otto__attr *user;     /* study user attributes (study_attrs.c) */
+    size_t n_user, cap_user;
+    char **old_values;    /* replaced values, kept until destroy (handed out) */
+    size_t n_old, cap_old;
+
     /* log messages produced under the lock, emitted after it (the log
      * function is user code and never runs under an otto lock) */
     char deferred[4][256];
     otto_log_level deferred_level[4];
     size_t n_deferred;
 };
+
+/* Set a study attribute (lock held); ENOMEM leaves it unchanged. */
+int otto__study_attr_set_locked(otto_study *s, const char *key, const char *value);
+void otto__study_attrs_free(otto_study *s);
 
 /* Queue a log message (lock held); emitted by otto__study_unlock. */
 void otto__study_defer_log(otto_study *s, otto_log_level level, const char *fmt, ...)

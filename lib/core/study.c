@@ -231,6 +231,7 @@ void otto_study_destroy(otto_study *s)
     otto__segvec_free(&s->trials, a);
     otto__segvec_free(&s->finished, a);
     otto__names_free(&s->names, a);
+    otto__study_attrs_free(s);
     otto__free(a, s->front);
     otto__free(a, s->isect);
     otto_sampler_destroy(s->sampler);

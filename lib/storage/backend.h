@@ -111,6 +111,7 @@ int otto__store_report(otto_study *s, const otto_trial *t, int64_t step, double 
 int otto__store_attr(otto_study *s, const otto_trial *t, int sys, const char *key,
                      const char *value);
 int otto__store_constraints(otto_study *s, const otto_trial *t, const double *c, size_t n);
+int otto__store_study_attr(otto_study *s, const char *key, const char *value);
 /* Write t's end (reserving what finishing needs, after catching up).
  * OTTO_ESTATE when another worker already failed t: nothing written. */
 int otto__store_finish(otto_study *s, otto_trial *t, otto_trial_state st, const double *values,

@@ -141,6 +141,31 @@ int otto__store_constraints(otto_study *s, const otto_trial *t, const double *c,
     return otto__store_commit(s, build_constraints, &x, 0, NULL);
 }
 
+typedef struct study_attr_ctx {
+    const otto_study *s;
+    const char *key, *value;
+} study_attr_ctx;
+
+static int build_study_attr(void *ctx, otto__wbuf *b)
+{
+    study_attr_ctx *c = ctx;
+    otto__rec_begin(b, OTTO__OP_STUDY_ATTR, sid(c->s));
+    otto__rec_str(b, c->key);
+    otto__rec_str(b, c->value);
+    otto__rec_end(b);
+    return OTTO_OK;
+}
+
+int otto__store_study_attr(otto_study *s, const char *key, const char *value)
+{
+    if (strlen(key) > OTTO__STRING_MAX || strlen(value) > OTTO__STRING_MAX)
+        return otto__error(OTTO_EINVAL, "study_set_user_attr '%.40s': keys and values stored in "
+                                        "a storage are limited to %u bytes",
+                           key, OTTO__STRING_MAX);
+    study_attr_ctx c = {s, key, value};
+    return otto__store_commit(s, build_study_attr, &c, 0, NULL);
+}
+
 /* ---- finishing ------------------------------------------------------------------------ */
 
 typedef struct finish_ctx {

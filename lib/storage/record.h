@@ -29,7 +29,8 @@ typedef enum otto__op {
     OTTO__OP_CONSTRAINTS = 6, /* number, values */
     OTTO__OP_FINISH = 7,      /* number, state, values, completion time */
     OTTO__OP_HEARTBEAT = 8,   /* number, time */
-    OTTO__OP_ENQUEUE = 9      /* fixed params (queue entry id = order) */
+    OTTO__OP_ENQUEUE = 9,     /* fixed params (queue entry id = order) */
+    OTTO__OP_STUDY_ATTR = 10  /* key, value of a study user attribute */
 } otto__op;
 
 #define OTTO__TRIAL_HEARTBEAT 1u /* OP_TRIAL flag: the worker heartbeats this trial */

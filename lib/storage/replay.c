@@ -341,6 +341,21 @@ static int apply_enqueue(otto_study *s, otto__rbuf *r)
     return OTTO_OK;
 }
 
+static int apply_study_attr(otto_study *s, otto__rbuf *r)
+{
+    char ktmp[128], vtmp[256], *kown = NULL, *vown = NULL;
+    const char *key = otto__get_str(r, ktmp, sizeof ktmp, &s->alloc, &kown);
+    const char *val = key ? otto__get_str(r, vtmp, sizeof vtmp, &s->alloc, &vown) : NULL;
+    int rc = OTTO_OK;
+    if (r->bad || r->off != r->n || (key && !key[0]))
+        rc = corrupt("invalid study attr record");
+    else if (!key || !val || otto__study_attr_set_locked(s, key, val))
+        rc = nomem();
+    otto__free(&s->alloc, kown);
+    otto__free(&s->alloc, vown);
+    return rc;
+}
+
 int otto__replay_record(otto_study *s, const unsigned char *p, size_t len)
 {
     otto__rbuf r;
@@ -354,6 +369,8 @@ int otto__replay_record(otto_study *s, const unsigned char *p, size_t len)
         return apply_trial(s, &r);
     case OTTO__OP_ENQUEUE:
         return apply_enqueue(s, &r);
+    case OTTO__OP_STUDY_ATTR:
+        return apply_study_attr(s, &r);
     case OTTO__OP_PARAM:
     case OTTO__OP_REPORT:
     case OTTO__OP_ATTR:

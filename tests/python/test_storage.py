@@ -55,9 +55,11 @@ class StorageCases:
     def test_round_trip_and_resume(self):
         url, name = self.storage(), self.name("rt")
         s = otto.create_study(storage=url, study_name=name, sampler=TPESampler(seed=1))
+        s.set_user_attr("dataset", {"name": "mnist", "version": 2})
         s.optimize(objective, n_trials=25)
         r = otto.load_study(study_name=name, storage=url)
         self.assertEqual(r.study_name, name)
+        self.assertEqual(r.user_attrs, {"dataset": {"name": "mnist", "version": 2}})
         self.assertEqual(len(r.trials), 25)
         for a, b in zip(s.trials, r.trials):
             self.assertEqual(a.number, b.number)

@@ -100,7 +100,11 @@ static int scenario(failing *f, int sampler)
     const char *ch[] = {"a", "b", "c"};
     otto_param_value pv[] = {{.name = "x", .kind = OTTO_VALUE_NUMBER, .number = 0.5},
                              {.name = "c", .kind = OTTO_VALUE_LABEL, .label = "b"}};
-    rc = otto_study_enqueue_trial(s, pv, 2);
+    rc = otto_study_set_user_attr(s, "dataset", "v1");
+    if (!rc)
+        rc = otto_study_set_user_attr(s, "dataset", "v2");
+    if (!rc)
+        rc = otto_study_enqueue_trial(s, pv, 2);
     for (int i = 0; !rc && i < (tpe ? 6 : sampler == JOURNAL ? 12 : 70); i++) {
         otto_trial *t;
         rc = otto_study_ask(s, &t);

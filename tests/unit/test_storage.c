@@ -139,6 +139,16 @@ static const char *const optimizers[] = {"sgd", "adam", "lion"};
  * state, an enqueued trial and an added one. */
 static void write_history(otto_study *s)
 {
+    const char *before;
+    assert_ok(otto_study_set_user_attr(s, "dataset", "v1"));
+    assert_ok(otto_study_user_attr(s, "dataset", &before));
+    assert_ok(otto_study_set_user_attr(s, "owner", "ops"));
+    assert_ok(otto_study_set_user_attr(s, "dataset", "v2"));
+    assert_string_equal(before, "v1"); /* a handed-out value stays valid */
+    assert_status(otto_study_set_user_attr(s, "", "x"), OTTO_EINVAL);
+    assert_status(otto_study_set_user_attr(s, NULL, "x"), OTTO_EINVAL);
+    assert_status(otto_study_set_user_attr(s, "k", NULL), OTTO_EINVAL);
+    assert_status(otto_study_user_attr(s, "missing", &before), OTTO_ENOTFOUND);
     otto_param_value pv[2] = {{"lr", OTTO_VALUE_NUMBER, 0.01, NULL},
                               {"opt", OTTO_VALUE_LABEL, 0, "lion"}};
     assert_ok(otto_study_enqueue_trial(s, pv, 2));
@@ -264,6 +274,14 @@ static void assert_same_trial(const otto_trial *a, const otto_trial *b)
 
 static void assert_same_study(const otto_study *a, const otto_study *b)
 {
+    assert_int_equal(otto_study_user_attr_count(a), otto_study_user_attr_count(b));
+    for (size_t i = 0; i < otto_study_user_attr_count(a); i++) {
+        const char *k1, *v1, *k2, *v2;
+        assert_ok(otto_study_user_attr_at(a, i, &k1, &v1));
+        assert_ok(otto_study_user_attr_at(b, i, &k2, &v2));
+        assert_string_equal(k1, k2);
+        assert_string_equal(v1, v2);
+    }
     assert_int_equal(otto_study_trial_count(a), otto_study_trial_count(b));
     for (size_t i = 0; i < otto_study_trial_count(a); i++) {
         const otto_trial *ta, *tb;
@@ -286,6 +304,12 @@ static void test_history_round_trip(void **state)
     assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &s));
     write_history(s);
     assert_int_equal(otto_study_trial_count(s), 24);
+    assert_int_equal(otto_study_user_attr_count(s), 2);
+    const char *k, *v;
+    assert_ok(otto_study_user_attr_at(s, 0, &k, &v));
+    assert_string_equal(k, "dataset");
+    assert_string_equal(v, "v2");
+    assert_status(otto_study_user_attr_at(s, 2, &k, &v), OTTO_ERANGE);
     const otto_trial *t;
     assert_ok(otto_study_trial(s, 0, &t));
     double lr;

@@ -277,6 +277,9 @@ _FUNCTIONS = [
     # study.h
     ("otto_study_options_init_sized", [P(StudyOptions), c_size_t], None),
     ("otto_study_sync", [study_p], S),
+    ("otto_study_set_user_attr", [study_p, c_char_p, c_char_p], S),
+    ("otto_study_user_attr_count", [study_p], c_size_t),
+    ("otto_study_user_attr_at", [study_p, c_size_t, P(c_char_p), P(c_char_p)], S),
     # storage.h
     ("otto_storage_options_init_sized", [P(StorageOptions), c_size_t], None),
     ("otto_storage_journal_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),

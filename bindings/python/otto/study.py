@@ -6,6 +6,7 @@ import ctypes
 import datetime
 import enum
 import gc
+import json
 import logging as _logging
 import math
 import os
@@ -70,7 +71,6 @@ class Study:
         self._lock = threading.Lock()
         self._frozen = {}  # number -> FrozenTrial of finished (immutable) trials
         self._stop_flag = False
-        self._user_attrs = {}
 
     def __del__(self):
         ptr = getattr(self, "_ptr", None)
@@ -158,10 +158,22 @@ class Study:
 
     @property
     def user_attrs(self):
-        return copy.deepcopy(self._user_attrs)
+        if self._storage is not None:  # what other workers set, as Optuna reads it
+            _capi.study_sync(self._ptr)
+        out = {}
+        k, v = ctypes.c_char_p(), ctypes.c_char_p()
+        for i in range(_capi.study_user_attr_count(self._ptr)):
+            _capi.study_user_attr_at(self._ptr, i, ctypes.byref(k), ctypes.byref(v))
+            text = v.value.decode("utf-8")
+            try:
+                out[k.value.decode("utf-8")] = json.loads(text)
+            except ValueError:  # set by a C program: the string itself
+                out[k.value.decode("utf-8")] = text
+        return out
 
     def set_user_attr(self, key, value):
-        self._user_attrs[key] = value
+        """Stored with the study (JSON), as in Optuna."""
+        _capi.study_set_user_attr(self._ptr, _capi.encode(key), _capi.encode(json.dumps(value)))
 
     # ---- ask and tell ---------------------------------------------------------------
 
