@@ -267,6 +267,7 @@ typedef struct otto__queued {
     otto__fixed *fixed;
     size_t n;
     uint64_t id; /* with a storage: the entry's order in the study's log */
+    int64_t retry_of; /* a retry of this trial (failed by heartbeat), or -1 */
     struct otto__queued *next;
 } otto__queued;
 

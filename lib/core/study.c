@@ -371,10 +371,19 @@ int otto_study_ask(otto_study *s, otto_trial **out)
     s->n_running++;
     otto__study_unlock(s);
 
+    int64_t retry_of = q ? q->retry_of : -1;
     if (q) {
         live->fixed = q->fixed;
         live->n_fixed = q->n;
         otto__free(a, q);
+    }
+    if (retry_of >= 0) { /* link it to the trial it retries, as Optuna does */
+        char num[24];
+        snprintf(num, sizeof num, "%lld", (long long)retry_of);
+        if (otto_trial_set_system_attr(t, "failed_trial", num) != OTTO_OK)
+            otto__log(&s->log, OTTO_LEVEL_WARNING,
+                      "trial %lld: cannot record that it retries trial %lld (%s)",
+                      (long long)t->number, (long long)retry_of, otto_last_error_message());
     }
     otto__rng_init(&live->rng, otto__sampler_seed(s), (uint64_t)t->number);
     if (otto__view_filter(live->view))
@@ -700,6 +709,8 @@ int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params, size
     const otto_allocator *a = &s->alloc;
     otto__queued *q = otto__calloc(a, 1, sizeof *q);
     int ok = q != NULL;
+    if (q)
+        q->retry_of = -1;
     if (ok && n_params) {
         q->fixed = otto__calloc(a, n_params, sizeof *q->fixed);
         ok = q->fixed != NULL;

@@ -46,6 +46,7 @@ size_t otto__heartbeat_reap(otto_study *s, otto__wbuf *b)
             otto__rec_f64(b, cat ? 0 : t->params[j].value);
             otto__rec_str(b, cat ? sp->dist.choices[(size_t)t->params[j].value] : "");
         }
+        otto__rec_u64(b, (uint64_t)t->number + 1); /* the trial it retries */
         otto__rec_end(b);
     }
     if (n_failed)

@@ -213,7 +213,7 @@ static int build_enqueue(void *ctx, otto__wbuf *b)
 {
     enqueue_ctx *c = ctx;
     c->q->id = c->s->store->n_enqueued; /* its order among all workers' entries */
-    otto__rec_enqueue(b, sid(c->s), c->q->fixed, c->q->n);
+    otto__rec_enqueue(b, sid(c->s), c->q->fixed, c->q->n, c->q->retry_of);
     return OTTO_OK;
 }
 

@@ -208,7 +208,8 @@ void otto__rec_attr(otto__wbuf *b, uint32_t study, int64_t number, int sys, cons
     otto__rec_end(b);
 }
 
-void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__fixed *fixed, size_t n)
+void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__fixed *fixed, size_t n,
+                       int64_t retry_of)
 {
     otto__rec_begin(b, OTTO__OP_ENQUEUE, study);
     otto__rec_u32(b, (uint32_t)n);
@@ -218,6 +219,7 @@ void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__fixed *fixed, 
         otto__rec_f64(b, fixed[i].number);
         otto__rec_str(b, fixed[i].label ? fixed[i].label : "");
     }
+    otto__rec_u64(b, (uint64_t)(retry_of + 1));
     otto__rec_end(b);
 }
 

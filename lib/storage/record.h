@@ -29,7 +29,7 @@ typedef enum otto__op {
     OTTO__OP_CONSTRAINTS = 6, /* number, values */
     OTTO__OP_FINISH = 7,      /* number, state, values, completion time */
     OTTO__OP_HEARTBEAT = 8,   /* number, time */
-    OTTO__OP_ENQUEUE = 9,     /* fixed params (queue entry id = order) */
+    OTTO__OP_ENQUEUE = 9,     /* fixed params, trial retried (queue entry id = order) */
     OTTO__OP_STUDY_ATTR = 10  /* key, value of a study user attribute */
 } otto__op;
 
@@ -71,7 +71,9 @@ void otto__rec_finish(otto__wbuf *b, uint32_t study, int64_t number, otto_trial_
                       const double *values, size_t n_values, double t_complete);
 void otto__rec_attr(otto__wbuf *b, uint32_t study, int64_t number, int sys, const char *key,
                     const char *value);
-void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__fixed *fixed, size_t n);
+/* retry_of: the trial this entry retries, or -1. */
+void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__fixed *fixed, size_t n,
+                       int64_t retry_of);
 
 /* ---- reading ---- */
 typedef struct otto__rbuf {

@@ -303,6 +303,7 @@ static int apply_enqueue(otto_study *s, otto__rbuf *r)
     otto__queued *q = otto__calloc(&s->alloc, 1, sizeof *q);
     if (!q)
         return nomem();
+    q->retry_of = -1;
     int rc = OTTO_OK;
     if (n && !(q->fixed = otto__calloc(&s->alloc, n, sizeof *q->fixed)))
         rc = nomem();
@@ -330,8 +331,10 @@ static int apply_enqueue(otto_study *s, otto__rbuf *r)
         if (!ok)
             rc = corrupt("invalid enqueue record");
     }
-    if (!rc && r->off != r->n)
+    uint64_t retry = rc ? 0 : otto__get_u64(r);
+    if (!rc && (r->bad || r->off != r->n || retry > otto__segvec_count(&s->trials)))
         rc = corrupt("invalid enqueue record");
+    q->retry_of = (int64_t)retry - 1;
     if (rc) {
         otto__queued_free(&s->alloc, q);
         return rc;

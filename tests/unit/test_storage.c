@@ -729,6 +729,9 @@ static void test_heartbeat(void **state)
     assert_ok(otto_study_trial(w, 1, &r));
     assert_int_equal(otto_trial_get_state(r), OTTO_TRIAL_RUNNING); /* alive's keeps beating */
     assert_true(logs.n_warnings >= 1);
+    const char *retried;
+    assert_ok(otto_trial_system_attr(t, "failed_trial", &retried));
+    assert_string_equal(retried, "0");
     assert_ok(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &y));
     size_t opt2;
     assert_ok(otto_trial_suggest_categorical(t, "opt", optimizers, 3, &opt2));
