@@ -197,6 +197,10 @@ const otto__param *otto__trial_find(const otto_trial *t, const char *name);
 const otto__param *otto__trial_find_interned(const otto_trial *t, const otto__name *nm,
                                              size_t hint);
 int otto__trial_add_param(otto_trial *t, const otto__spec *spec, double value);
+/* Insert an intermediate value in step order (the step must be new); its
+ * index goes to *at (may be NULL). ENOMEM leaves the trial unchanged. */
+int otto__trial_insert_report(const otto_allocator *a, otto_trial *t, int64_t step,
+                              double value, size_t *at);
 int otto__attr_set(const otto_allocator *a, otto__attr **arr, size_t *n, const char *key,
                    const char *value);
 /* Finished-or-frozen copy helpers for views. */

@@ -104,6 +104,31 @@ int otto__trial_add_param(otto_trial *t, const otto__spec *spec, double value)
     return OTTO_OK;
 }
 
+int otto__trial_insert_report(const otto_allocator *a, otto_trial *t, int64_t step,
+                              double value, size_t *at)
+{
+    if (t->n_inter == t->cap_inter) {
+        size_t cap = t->cap_inter ? 2 * t->cap_inter : 8;
+        otto__step_value *p = otto__reallocarray(a, t->inter, cap, sizeof *p);
+        if (!p)
+            return OTTO_ENOMEM;
+        t->inter = p;
+        t->cap_inter = cap;
+    }
+    /* keep steps sorted so lookups and "last step" stay simple */
+    size_t i = t->n_inter;
+    while (i > 0 && t->inter[i - 1].step > step) {
+        t->inter[i] = t->inter[i - 1];
+        i--;
+    }
+    t->inter[i].step = step;
+    t->inter[i].value = value;
+    t->n_inter++;
+    if (at)
+        *at = i;
+    return OTTO_OK;
+}
+
 int otto__attr_set(const otto_allocator *a, otto__attr **arr, size_t *n, const char *key,
                    const char *value)
 {
@@ -371,28 +396,14 @@ int otto_trial_report(otto_trial *t, int64_t step, double value)
             }
     }
     pthread_mutex_lock(&s->mu);
-    if (t->n_inter == t->cap_inter) {
-        size_t cap = t->cap_inter ? 2 * t->cap_inter : 8;
-        otto__step_value *p = otto__reallocarray(&s->alloc, t->inter, cap, sizeof *p);
-        if (!p) {
-            pthread_mutex_unlock(&s->mu);
-            return otto__error(OTTO_ENOMEM, "report: out of memory");
-        }
-        t->inter = p;
-        t->cap_inter = cap;
+    size_t at;
+    if (otto__trial_insert_report(&s->alloc, t, step, value, &at)) {
+        pthread_mutex_unlock(&s->mu);
+        return otto__error(OTTO_ENOMEM, "report: out of memory");
     }
-    /* keep steps sorted so lookups and "last step" stay simple */
-    size_t i = t->n_inter;
-    while (i > 0 && t->inter[i - 1].step > step) {
-        t->inter[i] = t->inter[i - 1];
-        i--;
-    }
-    t->inter[i].step = step;
-    t->inter[i].value = value;
-    t->n_inter++;
     if (s->store && (rc = otto__store_report(s, t, step, value)) != OTTO_OK) {
         t->n_inter--; /* not stored: not reported */
-        memmove(&t->inter[i], &t->inter[i + 1], (t->n_inter - i) * sizeof *t->inter);
+        memmove(&t->inter[at], &t->inter[at + 1], (t->n_inter - at) * sizeof *t->inter);
     }
     otto__study_unlock(s);
     return rc;

@@ -174,23 +174,7 @@ static int apply_report(otto_study *s, otto__rbuf *r, otto_trial *t)
     for (size_t i = 0; i < t->n_inter; i++)
         if (t->inter[i].step == step)
             return OTTO_OK; /* the first value of a step stays */
-    if (t->n_inter == t->cap_inter) {
-        size_t cap = t->cap_inter ? 2 * t->cap_inter : 8;
-        otto__step_value *p = otto__reallocarray(&s->alloc, t->inter, cap, sizeof *p);
-        if (!p)
-            return nomem();
-        t->inter = p;
-        t->cap_inter = cap;
-    }
-    size_t i = t->n_inter;
-    while (i > 0 && t->inter[i - 1].step > step) {
-        t->inter[i] = t->inter[i - 1];
-        i--;
-    }
-    t->inter[i].step = step;
-    t->inter[i].value = value;
-    t->n_inter++;
-    return OTTO_OK;
+    return otto__trial_insert_report(&s->alloc, t, step, value, NULL) ? nomem() : OTTO_OK;
 }
 
 static int apply_attr(otto_study *s, otto__rbuf *r, otto_trial *t)

@@ -596,16 +596,10 @@ static void test_fork_after_open(void **state)
     otto_study *s;
     so.sampler = random_sampler();
     assert_ok(otto_study_create(&so, &s));
-    for (int i = 0; i < 200; i++) { /* the parent writes at the same time */
-        otto_trial *t;
-        assert_ok(otto_study_ask(s, &t));
-        double x;
-        assert_ok(otto_trial_suggest_float(t, "x", -3, 3, 0, 0, &x));
-        int64_t k;
-        assert_ok(otto_trial_suggest_int(t, "k", 0, 10, 1, 0, &k));
-        double v = (x - 1) * (x - 1) + (double)k;
-        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
-    }
+    otto_optimize_options oo; /* the parent writes at the same time */
+    otto_optimize_options_init(&oo);
+    oo.n_trials = 200;
+    assert_ok(otto_study_optimize(s, quadratic, NULL, &oo));
     for (int w = 0; w < 2; w++) {
         int status;
         assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
