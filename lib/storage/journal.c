@@ -218,8 +218,7 @@ static int scan(scanner *sc, uint64_t *pos, tail_kind *tail, record_fn fn, void 
         if (chk == OTTO__FRAME_INCOMPLETE && sc->hi < sc->end) {
             /* the buffer, not the file, ended: fetch the whole record */
             if (sc->hi - off >= OTTO__FRAME_SIZE)
-                len = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                      (uint32_t)p[3] << 24;
+                len = otto__le32(p);
             rc = ensure(sc, off, OTTO__FRAME_SIZE + (size_t)len);
             if (rc)
                 return rc;
@@ -572,8 +571,7 @@ static int filter_record(void *ctx, uint64_t off, const unsigned char *p, size_t
     if (len < 5)
         return otto__error(OTTO_ECORRUPT, "journal %s: record at byte %llu is too short", f->path,
                            (unsigned long long)off);
-    uint32_t id = (uint32_t)p[1] | (uint32_t)p[2] << 8 | (uint32_t)p[3] << 16 |
-                  (uint32_t)p[4] << 24;
+    uint32_t id = otto__le32(p + 1);
     if (id != f->id || p[0] == OTTO__OP_STUDY)
         return OTTO_OK;
     int rc = f->apply(f->ctx, p, len);
@@ -591,20 +589,15 @@ static int filter_record(void *ctx, uint64_t off, const unsigned char *p, size_t
  * exchange reads it like another writer's. */
 static int apply_own(otto__bstudy *bs, otto__exchange *x, const otto__wbuf *b, uint64_t at)
 {
-    size_t off = 0;
-    while (off < b->apply_upto) {
-        if (off < b->apply_from) { /* skip to the first record to apply */
-            const unsigned char *g = b->p + off;
-            off += OTTO__FRAME_SIZE + ((size_t)g[0] | (size_t)g[1] << 8 | (size_t)g[2] << 16 |
-                                       (size_t)g[3] << 24);
-            continue;
-        }
+    for (size_t off = 0; off < b->apply_upto;) {
         const unsigned char *f = b->p + off;
-        size_t len = (size_t)f[0] | (size_t)f[1] << 8 | (size_t)f[2] << 16 | (size_t)f[3] << 24;
-        int rc = x->apply(x->apply_ctx, f + OTTO__FRAME_SIZE, len);
-        if (rc) {
-            bs->cursor = at + off;
-            return rc;
+        size_t len = otto__le32(f);
+        if (off >= b->apply_from) {
+            int rc = x->apply(x->apply_ctx, f + OTTO__FRAME_SIZE, len);
+            if (rc) {
+                bs->cursor = at + off;
+                return rc;
+            }
         }
         off += OTTO__FRAME_SIZE + len;
     }

@@ -28,10 +28,7 @@ uint32_t otto__crc32c(uint32_t crc, const void *data, size_t n)
     const unsigned char *p = data;
     crc = ~crc;
     while (n >= 8) {
-        uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                             (uint32_t)p[3] << 24);
-        uint32_t hi = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 |
-                      (uint32_t)p[7] << 24;
+        uint32_t lo = crc ^ otto__le32(p), hi = otto__le32(p + 4);
         crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
               crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
               crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
@@ -52,7 +49,7 @@ static void put32(unsigned char *p, uint32_t v)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
-static uint32_t get32(const unsigned char *p)
+uint32_t otto__le32(const unsigned char *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
@@ -253,13 +250,13 @@ unsigned otto__get_u8(otto__rbuf *r)
 uint32_t otto__get_u32(otto__rbuf *r)
 {
     const unsigned char *p = take(r, 4);
-    return p ? get32(p) : 0;
+    return p ? otto__le32(p) : 0;
 }
 
 uint64_t otto__get_u64(otto__rbuf *r)
 {
     const unsigned char *p = take(r, 8);
-    return p ? (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32 : 0;
+    return p ? (uint64_t)otto__le32(p) | (uint64_t)otto__le32(p + 4) << 32 : 0;
 }
 
 double otto__get_f64(otto__rbuf *r)
@@ -301,18 +298,18 @@ otto__frame_check otto__frame_check_at(const unsigned char *p, size_t n, uint32_
                 return OTTO__FRAME_INCOMPLETE;
         return n ? OTTO__FRAME_ZERO : OTTO__FRAME_INCOMPLETE;
     }
-    if ((otto__crc32c(0, p, 8) ^ OTTO__FRAME_SEED) != get32(p + 8)) {
+    if ((otto__crc32c(0, p, 8) ^ OTTO__FRAME_SEED) != otto__le32(p + 8)) {
         for (size_t i = 0; i < n; i++)
             if (p[i])
                 return OTTO__FRAME_BAD;
         return OTTO__FRAME_ZERO;
     }
-    uint32_t l = get32(p);
+    uint32_t l = otto__le32(p);
     if (l > OTTO__RECORD_MAX)
         return OTTO__FRAME_BAD;
     if (n - OTTO__FRAME_SIZE < l)
         return OTTO__FRAME_INCOMPLETE;
-    if (otto__crc32c(0, p + OTTO__FRAME_SIZE, l) != get32(p + 4))
+    if (otto__crc32c(0, p + OTTO__FRAME_SIZE, l) != otto__le32(p + 4))
         return OTTO__FRAME_BAD;
     *len = l;
     return OTTO__FRAME_OK;

@@ -35,6 +35,9 @@ typedef enum otto__op {
 
 #define OTTO__TRIAL_HEARTBEAT 1u /* OP_TRIAL flag: the worker heartbeats this trial */
 
+/* The little-endian u32 at p (frame lengths, study ids). */
+uint32_t otto__le32(const unsigned char *p);
+
 /* ---- CRC-32C (Castagnoli) ---- */
 uint32_t otto__crc32c(uint32_t crc, const void *p, size_t n);
 
