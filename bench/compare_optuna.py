@@ -155,9 +155,9 @@ def svm_digits(t):
     return 1.0 - SVC(C=C, gamma=gamma).fit(Xtr, ytr).score(Xva, yva)
 
 
-def problems(quick):
+def problems(quick, dims=(2, 5, 10, 20)):
     out = []
-    dims = (2, 5) if quick else (2, 5, 10, 20)
+    dims = (2, 5) if quick else dims
     for kind in ("sphere", "ellipsoid", "rosenbrock", "rastrigin", "ackley", "styblinski"):
         for d in dims:
             out.append((f"{kind}-{d}d", kind, d))
@@ -183,13 +183,15 @@ def objective_of(kind, dim):
 def sampler_pairs():
     """(name, otto factory, optuna factory) for samplers both libraries have."""
     pairs = []
-    # TPE: same mode on both sides (Optuna 3.1 defaults to univariate; otto's
-    # defaults are multivariate + group + constant liar, as Optuna 5)
+    # TPE: "tpe" is each library's default TPESampler (for Optuna 5 and otto:
+    # multivariate, no group, constant liar); the others pin the mode on both
+    # sides (Optuna 3.1 defaults to univariate)
     uni = {"multivariate": False, "group": False, "constant_liar": False}
     multi = {"multivariate": True, "group": True, "constant_liar": False}
     table = [("random", "RandomSampler", "RandomSampler", {}),
-             ("tpe", "TPESampler", "TPESampler", uni),
-             ("tpe-multivariate", "TPESampler", "TPESampler", multi),
+             ("tpe", "TPESampler", "TPESampler", {}),
+             ("tpe-univariate", "TPESampler", "TPESampler", uni),
+             ("tpe-multivariate-group", "TPESampler", "TPESampler", multi),
              # the same with Optuna < 3.5's unnormalized kernels (optuna#5109),
              # to compare like with like against Debian's Optuna 3.1
              ("tpe-3.1-kernels", "TPESampler", "TPESampler",
@@ -220,7 +222,7 @@ def run_one(args):
     otto.logging.set_verbosity(otto.logging.ERROR)
     if optuna is not None:
         optuna.logging.set_verbosity(optuna.logging.ERROR)
-    lib_name, sampler_name, problem, kind, dim, seed, n_trials = args
+    lib_name, sampler_name, problem, kind, dim, seed, n_trials = args[:7]
     f_star, objective = objective_of(kind, dim)
     pairs = {name: (a, b) for name, a, b in sampler_pairs()}
     make = pairs[sampler_name][0 if lib_name == "otto" else 1]
@@ -269,6 +271,25 @@ def run_one(args):
             (total - spent[0] + spent[1]) / n_trials)
 
 
+try:
+    from scipy.stats import mannwhitneyu
+except ImportError:
+    mannwhitneyu = None
+
+
+def significance(a, b):
+    """'+' when the regrets a are significantly lower than b (two-sided
+    Mann-Whitney U, p < 0.05), '-' when higher, '' otherwise."""
+    if mannwhitneyu is None or a == b or len(set(a) | set(b)) < 2:
+        return ""
+    p = mannwhitneyu(a, b, alternative="two-sided").pvalue
+    if not p < 0.05:
+        return ""
+    return "+" if statistics.median(a) < statistics.median(b) or (
+        statistics.median(a) == statistics.median(b) and statistics.mean(a) < statistics.mean(b)
+    ) else "-"
+
+
 def machine():
     cpu = "unknown CPU"
     try:
@@ -286,18 +307,24 @@ def main():
     ap.add_argument("--samplers", default="", help="comma-separated subset, e.g. random,tpe")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    ap.add_argument("--problems", default="", help="comma-separated subset, e.g. branin")
+    ap.add_argument("--dims", default="2,5,10,20",
+                    help="dimensions of the synthetic functions")
     ap.add_argument("--budgets", default="20,50,100,200",
                     help="comma-separated trial counts; the largest is each run's length")
     args = ap.parse_args()
     global BUDGETS
     BUDGETS = tuple(sorted(int(b) for b in args.budgets.split(",")))
 
+    dims = tuple(int(d) for d in args.dims.split(","))
+    suite = [p for p in problems(args.quick, dims)
+             if not args.problems or p[0] in args.problems.split(",")]
     pairs = [p for p in sampler_pairs()
              if not args.samplers or p[0] in args.samplers.split(",")]
     n_trials = max(BUDGETS)
     jobs = []
     for sampler_name, _, mk_optuna in pairs:
-        for problem, kind, dim in problems(args.quick):
+        for problem, kind, dim in suite:
             for seed in range(args.seeds):
                 jobs.append(("otto", sampler_name, problem, kind, dim, seed, n_trials))
                 if mk_optuna is not None:
@@ -339,6 +366,9 @@ def main():
         "(< 1: otto better)",
         "- overhead = mean time per trial outside the objective (ask, suggest, tell, "
         "sampling), in microseconds",
+        "- sig: two-sided Mann-Whitney U test of the regrets over seeds, p < 0.05: "
+        "`+` otto significantly better, `-` significantly worse, blank: no significant "
+        "difference" + ("" if mannwhitneyu else " (scipy missing: not computed)"),
         "",
     ]
     for s, _, mk_optuna in pairs:
@@ -347,11 +377,13 @@ def main():
             lines += ["The Optuna column is Optuna's default TPESampler: the Optuna "
                       "installed here (3.1) has no GPSampler.", ""]
         header = "| problem | " + " | ".join(
-            f"{b}: otto | {b}: Optuna | {b}: ratio" for b in BUDGETS) + \
+            f"{b}: otto | {b}: Optuna | {b}: ratio | sig" for b in BUDGETS) + \
             " | overhead us: otto | Optuna |"
-        lines += [header, "|" + "---|" * (1 + 3 * len(BUDGETS) + 2)]
+        lines += [header, "|" + "---|" * (1 + 4 * len(BUDGETS) + 2)]
         ratios = {b: [] for b in BUDGETS}
-        for problem, _, _ in problems(args.quick):
+        wins = {b: 0 for b in BUDGETS}
+        losses = {b: [] for b in BUDGETS}
+        for problem, _, _ in suite:
             cell = table.get((s, problem))
             if not cell:
                 continue
@@ -362,9 +394,13 @@ def main():
                     mp = statistics.median(cell["optuna"]["regret"][b])
                     r = 1.0 if mo == mp else (mo / mp if mp > 0 else math.inf)
                     ratios[b].append(r)
-                    row += [f"{mo:.3g}", f"{mp:.3g}", f"{r:.2f}"]
+                    sig = significance(cell["otto"]["regret"][b], cell["optuna"]["regret"][b])
+                    wins[b] += sig == "+"
+                    if sig == "-":
+                        losses[b].append(problem)
+                    row += [f"{mo:.3g}", f"{mp:.3g}", f"{r:.2f}", sig]
                 else:
-                    row += [f"{mo:.3g}", "-", "-"]
+                    row += [f"{mo:.3g}", "-", "-", ""]
             oo = statistics.mean(cell["otto"]["overhead"]) * 1e6
             op = (f"{statistics.mean(cell['optuna']['overhead']) * 1e6:.0f}"
                   if "optuna" in cell else "-")
@@ -378,6 +414,10 @@ def main():
                           if finite else "-")
             lines += ["", "Geometric mean of the ratios (problems where both are nonzero), "
                       "by budget: " + ", ".join(f"{b}: {g}" for b, g in zip(BUDGETS, gm)), ""]
+            lines += ["Significant (p < 0.05) wins / losses of otto, by budget: " +
+                      "; ".join(f"{b}: {wins[b]} / {len(losses[b])}" +
+                                (f" ({', '.join(losses[b])})" if losses[b] else "")
+                                for b in BUDGETS), ""]
     with open(args.out, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -22,15 +22,18 @@ typedef struct otto_tpe_options {
     uint64_t seed;              /* OTTO_SEED_NONE (default): the study's */
     size_t n_startup_trials;    /* random sampling until this many trials (10) */
     size_t n_ei_candidates;     /* candidates drawn from l(x) per sample (24) */
-    int multivariate;           /* joint kernels over the relative space (1) */
+    int multivariate;           /* joint kernels over the relative space:
+                                 * OTTO_TPE_AUTO (default) is 1 for a single
+                                 * objective and 0 for several, as in Optuna */
     int group;                  /* decompose conditional spaces into groups (1) */
     int constant_liar;          /* running trials count as bad observations (1) */
     int consider_prior;         /* add a prior kernel (1) */
     double prior_weight;        /* its weight (1.0) */
     int consider_magic_clip;    /* lower-bound bandwidths (1) */
     int consider_endpoints;     /* univariate: bounds as neighbours (0) */
-    int warn_independent_sampling; /* log when multivariate falls back (1) */
-    otto_tpe_gamma_fn gamma;    /* NULL: min(ceil(0.1 n), 25) */
+    int warn_independent_sampling; /* log when multivariate falls back (0) */
+    otto_tpe_gamma_fn gamma;    /* NULL: min(ceil(0.1 n), 25); ceil(0.1 n) with
+                                 * several objectives */
     void *gamma_user_data;
     otto_tpe_weights_fn weights; /* NULL: 1 for the newest 25, a ramp before */
     void *weights_user_data;
@@ -40,7 +43,15 @@ typedef struct otto_tpe_options {
      * proper densities; 0 (default) is the corrected estimator of current
      * Optuna. */
     int unnormalized_kernels;
+    /* 1 reproduces Optuna 2.2-4.x's multivariate estimator, whose kernels
+     * all share one Scott-rule bandwidth 0.2 n^(-1/(d+4)) per dim; 0
+     * (default) gives every observation its own neighbour-gap bandwidth in
+     * every dim, as current Optuna does in both modes. */
+    int scott_bandwidth;
 } otto_tpe_options;
+
+/* otto_tpe_options.multivariate: decide from the study's objectives. */
+#define OTTO_TPE_AUTO (-1)
 
 OTTO_API void otto_tpe_options_init_sized(otto_tpe_options *o, size_t size);
 #define otto_tpe_options_init(o) otto_tpe_options_init_sized((o), sizeof *(o))

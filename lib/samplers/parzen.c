@@ -1,8 +1,10 @@
-/* TPE's Parzen estimator (see parzen.h). Bandwidths follow Optuna: Scott's
- * rule (0.2 n^(-1/(d+4))) in multivariate mode, the larger gap to the sorted
- * neighbours in univariate mode, clipped to [1/min(100, n+1+prior), 1] by the
- * "magic clip"; the prior kernel sits at 0.5 with bandwidth 1 (the range).
- * Everything is in the [0,1] working space, where every range is 1. */
+/* TPE's Parzen estimator (see parzen.h). Bandwidths follow current Optuna:
+ * in every dim, each observation's kernel gets the larger gap to its sorted
+ * neighbours among the observations (the interval ends as neighbours of the
+ * outermost ones), clipped to [1/min(100, n+1+prior), 1] by the "magic clip";
+ * the prior kernel sits at 0.5 with bandwidth 1 (the range). Optuna 2.2-4.x's
+ * multivariate rule (Scott's 0.2 n^(-1/(d+4)), shared) is an option. Everything
+ * is in the [0,1] working space, where every range is 1. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,9 +117,10 @@ static void sort_keyed(keyed *a, size_t n)
     }
 }
 
-/* Univariate bandwidths: for each kernel centre (observations, then the prior
- * at 0.5 when present) the larger distance to its sorted neighbours, with the
- * interval ends as neighbours of the outermost ones. */
+/* Neighbour-gap bandwidths of m observation kernels: for each centre the
+ * larger distance to its sorted neighbours, with the interval ends as
+ * neighbours of the outermost ones (the prior kernel takes no part, as in
+ * Optuna since c1267c3f). */
 static int neighbour_sigmas(const otto_allocator *a, const double *mus, size_t m,
                             int consider_endpoints, double *sigma)
 {
@@ -220,10 +223,10 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
             mu[k] = obs[(rows ? rows[k] : k) * n_dims + d];
         if (prior)
             mu[n_obs] = 0.5;
-        if (p->multivariate) {
+        if (p->scott_bandwidth) {
             for (size_t k = 0; k < n_obs; k++)
                 sg[k] = scott;
-        } else if (neighbour_sigmas(a, mu, K, p->consider_endpoints, sg)) {
+        } else if (n_obs && neighbour_sigmas(a, mu, n_obs, p->consider_endpoints, sg)) {
             otto__parzen_free(pz);
             return OTTO_ENOMEM;
         }
@@ -263,7 +266,7 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     }
     for (size_t k = 0; k < K; k++)
         pz->base[k] -= log(pz->cum_prod[k]) + (double)n_cont * LOG_SQRT_2PI;
-    if (p->multivariate && n_obs > 0 && n_cont > 0) {
+    if (p->scott_bandwidth && n_obs > 0 && n_cont > 0) {
         pz->y = otto__calloc(a, n_dims * K, sizeof(double));
         pz->y_norm = otto__calloc(a, K, sizeof(double));
         if (!pz->y || !pz->y_norm) {
@@ -320,6 +323,21 @@ void otto__parzen_sample(const otto__parzen *pz, otto_rng *r, size_t n, double *
     }
 }
 
+/* The grid cell of a discrete dim's unit coordinate u, clipped to [0,1]. */
+static void cell_of(const otto__pz_dim *dm, double u, double *lo, double *hi)
+{
+    if (dm->log_span > 0) {
+        double v = exp(dm->log_lo + u * dm->log_span);
+        *lo = (log(v - dm->half_step) - dm->log_lo) / dm->log_span;
+        *hi = (log(v + dm->half_step) - dm->log_lo) / dm->log_span;
+    } else {
+        *lo = u - 0.5 * dm->q;
+        *hi = u + 0.5 * dm->q;
+    }
+    *lo = *lo < 0.0 ? 0.0 : *lo;
+    *hi = *hi > 1.0 ? 1.0 : *hi;
+}
+
 HOT_LOOPS void otto__parzen_log_pdf(const otto__parzen *pz, size_t n, const double *x,
                                     double *out)
 {
@@ -371,12 +389,10 @@ HOT_LOOPS void otto__parzen_log_pdf(const otto__parzen *pz, size_t n, const doub
                 }
                 break;
             case OTTO__PZ_DISCRETE: {
-                double half = 0.5 * pz->dims[d].q;
                 const double *lz = pz->log_z + d * K;
                 for (size_t b = 0; b < nb; b++) {
-                    double xd = x[(i0 + b) * D + d];
-                    double lo = xd - half < 0.0 ? 0.0 : xd - half;
-                    double hi = xd + half > 1.0 ? 1.0 : xd + half;
+                    double lo, hi;
+                    cell_of(&pz->dims[d], x[(i0 + b) * D + d], &lo, &hi);
                     for (size_t k = 0; k < K; k++)
                         acc[b][k] += otto__log_gauss_mass((lo - mu[k]) * inv[k],
                                                           (hi - mu[k]) * inv[k]) -

@@ -16,8 +16,12 @@ typedef enum otto__pz_kind {
 
 typedef struct otto__pz_dim {
     otto__pz_kind kind;
-    double q;          /* cell width (discrete) */
+    double q;          /* cell width (discrete, linear scale) */
     size_t n_choices;  /* categorical */
+    /* discrete on a log scale: unit u is the value exp(log_lo + u log_span),
+     * whose cell [v - half_step, v + half_step] is narrower in u the larger v
+     * is (log_span > 0 selects this over q) */
+    double log_lo, log_span, half_step;
 } otto__pz_dim;
 
 typedef struct otto__pz_params {
@@ -25,7 +29,8 @@ typedef struct otto__pz_params {
     double prior_weight;
     int consider_magic_clip;
     int consider_endpoints;
-    int multivariate;   /* Scott's-rule bandwidth instead of neighbour distances */
+    int scott_bandwidth; /* Scott's rule shared by all observations instead of
+                          * per-observation neighbour gaps (Optuna 2.2-4.x multivariate) */
     int unnormalized;   /* leave out 1/sigma of continuous kernels (Optuna < 3.5) */
 } otto__pz_params;
 
@@ -46,7 +51,7 @@ typedef struct otto__parzen {
     double *cat_logp;   /* categorical dims: [d][k][c], offsets in cat_off */
     size_t *cat_off;
     double *scratch;    /* [4 * k]: log_pdf accumulators for a block of candidates */
-    /* Multivariate estimators: every observation kernel of a continuous dim
+    /* Scott-rule estimators: every observation kernel of a continuous dim
      * has the same bandwidth, so sum_d ((x_d - mu_dk) / s_d)^2 is
      * |x~|^2 + |y_k|^2 - 2 x~ . y_k with x~ = x / s and y = mu / s; the dot
      * product costs one multiply-add per kernel and dim. The prior kernel

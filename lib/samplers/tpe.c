@@ -93,6 +93,13 @@ static int usable(const otto_trial *t)
     return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
 }
 
+/* The multivariate switch after OTTO_TPE_AUTO: joint for one objective. */
+static int is_multivariate(const tpe *s, const otto_view *v)
+{
+    return s->o.multivariate == OTTO_TPE_AUTO ? otto_view_n_objectives(v) == 1
+                                              : s->o.multivariate;
+}
+
 static size_t window_start(const tpe *s, const otto_view *v)
 {
     size_t n = otto_view_count(v);
@@ -542,9 +549,16 @@ static void pz_dim_of(const otto_distribution *d, otto__pz_dim *pd)
     if (d->kind == OTTO_DIST_CATEGORICAL) {
         pd->kind = OTTO__PZ_CATEGORICAL;
         pd->n_choices = d->n_choices;
-    } else if (!(d->flags & OTTO_LOG) && (d->kind == OTTO_DIST_INT || d->step > 0)) {
+    } else if (d->kind == OTTO_DIST_INT || d->step > 0) {
+        /* cells of one step around each grid point; on a log scale they are
+         * uneven in the working space, as in Optuna's log-normal kernels */
         pd->kind = OTTO__PZ_DISCRETE;
         pd->q = d->step / (d->high - d->low + d->step);
+        if (d->flags & OTTO_LOG) {
+            pd->half_step = 0.5 * d->step;
+            pd->log_lo = log(d->low - pd->half_step);
+            pd->log_span = log(d->high + pd->half_step) - pd->log_lo;
+        }
     } else {
         pd->kind = OTTO__PZ_CONTINUOUS;
     }
@@ -576,8 +590,12 @@ static int tpe_draw(const tpe *s, const otto_view *v, otto_rng *rng, const colum
                     size_t n_cols, gathered *g, int multivariate, double *out)
 {
     const otto_allocator *a = alloc_of(v);
-    size_t n_below = s->o.gamma ? s->o.gamma(g->n, s->o.gamma_user_data)
-                                : otto_tpe_default_gamma(g->n, NULL);
+    /* gamma counts finished trials only (running ones are all "above"); with
+     * several objectives the default has no cap of 25, as in Optuna */
+    int multi = otto_view_n_objectives(v) > 1;
+    size_t n_below = s->o.gamma  ? s->o.gamma(g->n_usable, s->o.gamma_user_data)
+                     : multi ? (g->n_usable + 9) / 10
+                             : otto_tpe_default_gamma(g->n_usable, NULL);
     if (n_below > g->n_usable)
         n_below = g->n_usable;
     size_t n_above = g->n - n_below;
@@ -598,8 +616,12 @@ static int tpe_draw(const tpe *s, const otto_view *v, otto_rng *rng, const colum
     for (size_t i = 0; !rc && i < g->n; i++)
         rows[i] = g->r[i].row; /* below first, then above */
     otto__pz_params pp = {s->o.consider_prior, s->o.prior_weight, s->o.consider_magic_clip,
-                          s->o.consider_endpoints, multivariate, s->o.unnormalized_kernels};
-    if (!rc)
+                          s->o.consider_endpoints, multivariate && s->o.scott_bandwidth,
+                          s->o.unnormalized_kernels};
+    if (!rc && multi) /* the good side of a Pareto split is weighted evenly */
+        for (size_t i = 0; i < n_below; i++)
+            w[i] = 1.0;
+    else if (!rc)
         rc = side_weights(s, n_below, w);
     if (!rc)
         rc = otto__parzen_build(&l, a, dims, n_cols, g->unit, rows, n_below, w, &pp);
@@ -659,7 +681,7 @@ static int tpe_infer(void *state, const otto_view *v, const otto_trial *trial, o
 {
     (void)trial;
     const tpe *s = state;
-    if (!s->o.multivariate || count_usable(s, v) < s->o.n_startup_trials)
+    if (!is_multivariate(s, v) || count_usable(s, v) < s->o.n_startup_trials)
         return OTTO_OK;
     groups gs;
     int rc = compute_groups(s, v, &gs);
@@ -726,7 +748,7 @@ static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, c
     if (!rc && g.n_usable < s->o.n_startup_trials) {
         *out = random_value(rng, dist);
     } else if (!rc) {
-        if (s->o.multivariate && s->o.warn_independent_sampling)
+        if (is_multivariate(s, v) && s->o.warn_independent_sampling)
             otto__log(&v->study->log, OTTO_LEVEL_WARNING,
                       "tpe: '%s' is outside the relative search space; sampled "
                       "independently (univariate TPE)",
@@ -755,14 +777,14 @@ void otto_tpe_options_init_sized(otto_tpe_options *o, size_t size)
     def.seed = OTTO_SEED_NONE;
     def.n_startup_trials = 10;
     def.n_ei_candidates = 24;
-    def.multivariate = 1;
+    def.multivariate = OTTO_TPE_AUTO;
     def.group = 1;
     def.constant_liar = 1;
     def.consider_prior = 1;
     def.prior_weight = 1.0;
     def.consider_magic_clip = 1;
     def.consider_endpoints = 0;
-    def.warn_independent_sampling = 1;
+    def.warn_independent_sampling = 0;
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
@@ -790,7 +812,7 @@ int otto_sampler_tpe_create(const otto_tpe_options *opts, otto_sampler **out)
     if (!rc && !(o.prior_weight > 0 && isfinite(o.prior_weight)))
         rc = otto__error(OTTO_EINVAL, "tpe_options: prior_weight %g must be finite and > 0",
                          o.prior_weight);
-    if (!rc)
+    if (!rc && o.multivariate != OTTO_TPE_AUTO)
         rc = check_flag(o.multivariate, "multivariate");
     if (!rc)
         rc = check_flag(o.group, "group");
@@ -806,8 +828,10 @@ int otto_sampler_tpe_create(const otto_tpe_options *opts, otto_sampler **out)
         rc = check_flag(o.warn_independent_sampling, "warn_independent_sampling");
     if (!rc)
         rc = check_flag(o.unnormalized_kernels, "unnormalized_kernels");
-    if (!rc && o.group && !o.multivariate)
-        rc = otto__error(OTTO_EINVAL, "tpe_options: group needs multivariate");
+    if (!rc)
+        rc = check_flag(o.scott_bandwidth, "scott_bandwidth");
+    /* group decomposes the multivariate space: univariate TPE has none, so
+     * group is simply unused there (Optuna only refuses an explicit pair) */
     if (rc)
         return rc;
     tpe *s = calloc(1, sizeof *s);

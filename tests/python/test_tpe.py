@@ -30,6 +30,9 @@ class TPETest(unittest.TestCase):
         s = TPESampler(seed=1, multivariate=False, group=False, constant_liar=False,
                        n_startup_trials=5, n_ei_candidates=10, consider_endpoints=True)
         self.assertLess(best(s), best(RandomSampler(seed=1)))
+        # Optuna's TPESampler(multivariate=False) works: group defaults to False
+        self.assertLess(best(TPESampler(seed=2, multivariate=False)),
+                        best(RandomSampler(seed=2)))
         with self.assertRaises(ValueError):
             TPESampler(multivariate=False, group=True)
         with self.assertRaises(ValueError):

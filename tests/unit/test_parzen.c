@@ -12,17 +12,17 @@
 static double phi_cdf(double z) { return 0.5 * erfc(-z / M_SQRT2); }
 
 /* log of the weighted mixture density at x, one dim, straight from the
- * definition: kernels N(mu, sigma) truncated to [0,1] (or integrated over
- * the cell [x - q/2, x + q/2] for discrete dims). */
-static double reference_log_pdf(const otto__parzen *pz, size_t d, double x, double q)
+ * definition: kernels N(mu, sigma) truncated to [0,1], or for discrete dims
+ * integrated over x's cell [lo, hi]. */
+static double reference_log_pdf(const otto__parzen *pz, size_t d, double x, int discrete,
+                                double lo, double hi)
 {
     double total = 0;
     for (size_t k = 0; k < pz->n_kernels; k++) {
         double mu = pz->mu[d * pz->n_kernels + k], sg = pz->sigma[d * pz->n_kernels + k];
         double z = phi_cdf((1 - mu) / sg) - phi_cdf(-mu / sg);
         double dens;
-        if (q > 0) {
-            double lo = fmax(x - q / 2, 0), hi = fmin(x + q / 2, 1);
+        if (discrete) {
             dens = (phi_cdf((hi - mu) / sg) - phi_cdf((lo - mu) / sg)) / z;
         } else {
             double t = (x - mu) / sg;
@@ -39,16 +39,40 @@ static void continuous_and_discrete_match_the_reference(void **state)
     otto_allocator a;
     otto__alloc_default(&a);
     double obs[7] = {0.1, 0.15, 0.5, 0.52, 0.9, 0.95, 0.3}, w[7] = {1, 1, 2, 1, 1, 0.5, 1};
-    for (int kind = 0; kind < 2; kind++) {
-        for (int mv = 0; mv < 2; mv++) {
-            otto__pz_dim dim = {kind ? OTTO__PZ_DISCRETE : OTTO__PZ_CONTINUOUS, kind ? 0.1 : 0, 0};
-            otto__pz_params p = {1, 1.0, 1, 0, mv, 0};
+    /* the int range 1..8 on a log scale: unit u is exp(L + u S) with cells
+     * of +-0.5 around each integer */
+    double L = log(0.5), S = log(8.5) - log(0.5);
+    for (int kind = 0; kind < 3; kind++) {
+        for (int scott = 0; scott < 2; scott++) {
+            otto__pz_dim dim = {kind ? OTTO__PZ_DISCRETE : OTTO__PZ_CONTINUOUS, 0, 0, 0, 0, 0};
+            if (kind == 1)
+                dim.q = 0.1;
+            if (kind == 2) {
+                dim.log_lo = L;
+                dim.log_span = S;
+                dim.half_step = 0.5;
+            }
+            otto__pz_params p = {1, 1.0, 1, 0, scott, 0};
             otto__parzen pz;
             assert_ok(otto__parzen_build(&pz, &a, &dim, 1, obs, NULL, 7, w, &p));
-            for (double x = kind ? 0.05 : 0.0; x <= 1.0; x += kind ? 0.1 : 0.01) {
+            for (int i = 0; i <= 100; i++) {
+                double x = 0.01 * i, lo = 0, hi = 0;
+                if (kind == 1) {
+                    if (i % 10 != 5)
+                        continue;
+                    lo = x - 0.05;
+                    hi = x + 0.05;
+                } else if (kind == 2) {
+                    if (i > 7)
+                        break;
+                    double v = 1 + i;
+                    x = (log(v) - L) / S;
+                    lo = (log(v - 0.5) - L) / S;
+                    hi = (log(v + 0.5) - L) / S;
+                }
                 double got;
                 otto__parzen_log_pdf(&pz, 1, &x, &got);
-                assert_close(got, reference_log_pdf(&pz, 0, x, dim.q), 1e-6);
+                assert_close(got, reference_log_pdf(&pz, 0, x, kind > 0, lo, hi), 1e-6);
             }
             otto__parzen_free(&pz);
         }
@@ -60,24 +84,40 @@ static void optuna_bandwidths_on_a_worked_example(void **state)
     (void)state;
     otto_allocator a;
     otto__alloc_default(&a);
-    double obs[7] = {0.1, 0.15, 0.5, 0.52, 0.9, 0.95, 0.3}, w[7] = {1, 1, 1, 1, 1, 1, 1};
-    otto__pz_dim dim = {OTTO__PZ_CONTINUOUS, 0, 0};
-    /* univariate: larger gap to the sorted neighbours (prior at 0.5 included,
-     * ends not counted), clipped below at 1 / min(100, n + 2) = 1/9 */
-    otto__pz_params uni = {1, 1.0, 1, 0, 0, 0};
+    /* two dims, six observations of equal weight; the expected figures are
+     * Optuna 5.0.0.dev's _ParzenEstimator (multivariate, its defaults) on
+     * the same data */
+    double obs[6 * 2] = {0.1, 0.5, 0.15, 0.2, 0.62, 0.25, 0.9, 0.8, 0.95, 0.1, 0.3, 0.7};
+    double w[6] = {1, 1, 1, 1, 1, 1};
+    otto__pz_dim dims[2] = {{OTTO__PZ_CONTINUOUS, 0, 0, 0, 0, 0},
+                            {OTTO__PZ_CONTINUOUS, 0, 0, 0, 0, 0}};
+    /* per observation and dim, the larger gap to its sorted neighbours
+     * (the prior at 0.5 not among them, the ends counted only for the inner
+     * kernels), clipped below at 1 / min(100, n + 2) = 1/8 */
+    otto__pz_params p = {1, 1.0, 1, 0, 0, 0};
     otto__parzen pz;
-    assert_ok(otto__parzen_build(&pz, &a, &dim, 1, obs, NULL, 7, w, &uni));
-    double expect[8] = {1.0 / 9, 0.15, 0.2, 0.38, 0.38, 1.0 / 9, 0.2, 1.0};
-    for (int k = 0; k < 8; k++)
-        assert_close(pz.sigma[k], expect[k], 1e-12);
-    assert_close(pz.mu[7], 0.5, 0);
+    assert_ok(otto__parzen_build(&pz, &a, dims, 2, obs, NULL, 6, w, &p));
+    double expect[2][7] = {{0.125, 0.15, 0.32, 0.28, 0.125, 0.32, 1.0},
+                           {0.25, 0.125, 0.25, 0.125, 0.125, 0.2, 1.0}};
+    for (int d = 0; d < 2; d++)
+        for (int k = 0; k < 7; k++)
+            assert_close(pz.sigma[d * 7 + k], expect[d][k], 1e-12);
+    assert_close(pz.mu[6], 0.5, 0);
+    assert_close(pz.mu[13], 0.5, 0);
+    double x[3 * 2] = {0.33, 0.21, 0.0, 0.5, 0.97, 1.0}, got[3];
+    double want[3] = {0.23048068117007992, 0.10570708247251581, -0.839630251366634};
+    otto__parzen_log_pdf(&pz, 3, x, got);
+    for (int i = 0; i < 3; i++)
+        assert_close(got[i], want[i], 1e-6);
     otto__parzen_free(&pz);
-    /* multivariate: Scott's rule 0.2 n^(-1/(d+4)) for every observation */
-    otto__pz_params mv = {1, 1.0, 1, 0, 1, 0};
-    assert_ok(otto__parzen_build(&pz, &a, &dim, 1, obs, NULL, 7, w, &mv));
-    for (int k = 0; k < 7; k++)
-        assert_close(pz.sigma[k], 0.2 * pow(7.0, -1.0 / 5), 1e-12);
-    assert_close(pz.sigma[7], 1.0, 0);
+    /* Optuna 2.2-4.x multivariate: Scott's rule 0.2 n^(-1/(d+4)), shared */
+    otto__pz_params scott = {1, 1.0, 1, 0, 1, 0};
+    assert_ok(otto__parzen_build(&pz, &a, dims, 2, obs, NULL, 6, w, &scott));
+    for (int d = 0; d < 2; d++) {
+        for (int k = 0; k < 6; k++)
+            assert_close(pz.sigma[d * 7 + k], 0.2 * pow(6.0, -1.0 / 6), 1e-12);
+        assert_close(pz.sigma[d * 7 + 6], 1.0, 0);
+    }
     otto__parzen_free(&pz);
 }
 
@@ -90,7 +130,8 @@ static void categorical_kernel_and_rows(void **state)
     double obs[3 * 2] = {0.2, 2, 0.7, 0, 0.4, 2};
     size_t rows[2] = {2, 0};
     double w[2] = {1, 1};
-    otto__pz_dim dims[2] = {{OTTO__PZ_CONTINUOUS, 0, 0}, {OTTO__PZ_CATEGORICAL, 0, 3}};
+    otto__pz_dim dims[2] = {{OTTO__PZ_CONTINUOUS, 0, 0, 0, 0, 0},
+                            {OTTO__PZ_CATEGORICAL, 0, 3, 0, 0, 0}};
     otto__pz_params p = {1, 1.0, 1, 0, 1, 0};
     otto__parzen pz;
     assert_ok(otto__parzen_build(&pz, &a, dims, 2, obs, rows, 2, w, &p));

@@ -46,6 +46,19 @@ static inline double rosenbrock4(otto_trial *t)
     return f;
 }
 
+/* Branin on [-5,10] x [0,15] (two continuous params); its minimum is
+ * 0.397887357729738 at three points. */
+#define BRANIN_MIN 0.39788735772973816
+static inline double branin(otto_trial *t)
+{
+    double x, y;
+    if (otto_trial_suggest_float(t, "x", -5, 10, 0, 0, &x) ||
+        otto_trial_suggest_float(t, "y", 0, 15, 0, 0, &y))
+        return NAN;
+    double b = 5.1 / (4 * M_PI * M_PI), c = 5 / M_PI, r = y - b * x * x + c * x - 6;
+    return r * r + 10 * (1 - 1 / (8 * M_PI)) * cos(x) + 10;
+}
+
 static inline double mixed(otto_trial *t)
 {
     const char *ch[] = {"a", "b", "c", "d", "e"};

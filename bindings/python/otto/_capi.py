@@ -111,6 +111,7 @@ class TpeOptions(ctypes.Structure):
         ("weights_user_data", c_void_p),
         ("n_history", c_size_t),
         ("unnormalized_kernels", c_int),
+        ("scott_bandwidth", c_int),
     ]
 
 

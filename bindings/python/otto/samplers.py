@@ -46,9 +46,11 @@ class RandomSampler(BaseSampler):
 
 class TPESampler(BaseSampler):
     """Tree-structured Parzen Estimator with Optuna's parameters. Defaults
-    follow Optuna 5 (multivariate, group and constant_liar on); pass
-    multivariate=False, group=False, constant_liar=False for the univariate
-    TPE that older Optuna versions default to. gamma(n) and weights(n) may be
+    follow Optuna 5: multivariate=None (joint kernels for one objective,
+    univariate for several), group=False, constant_liar=True, each
+    observation with its own neighbour-gap bandwidth in every dim;
+    scott_bandwidth=True gives multivariate kernels Optuna 2.2-4.x's shared
+    Scott-rule bandwidth instead. gamma(n) and weights(n) may be
     Python callables, as in Optuna. constraints_func(frozen_trial) returns the
     trial's constraint values (feasible when all <= 0); the study calls it
     before telling each COMPLETE or PRUNED trial. unnormalized_kernels=True
@@ -57,11 +59,13 @@ class TPESampler(BaseSampler):
 
     def __init__(self, consider_prior=True, prior_weight=1.0, consider_magic_clip=True,
                  consider_endpoints=False, n_startup_trials=10, n_ei_candidates=24,
-                 gamma=None, weights=None, seed=None, *, multivariate=True, group=True,
-                 warn_independent_sampling=True, constant_liar=True, constraints_func=None,
-                 n_history=0, unnormalized_kernels=False):
-        if group and not multivariate:
-            raise ValueError("group=True needs multivariate=True")
+                 gamma=None, weights=None, seed=None, *, multivariate=None, group=False,
+                 warn_independent_sampling=False, constant_liar=True, constraints_func=None,
+                 n_history=0, unnormalized_kernels=False, scott_bandwidth=False):
+        if group and multivariate is False:
+            raise ValueError("group=True can only be used with multivariate=True")
+        if group and multivariate is None:
+            multivariate = True  # as Optuna: group implies the multivariate TPE
         if n_startup_trials < 0 or n_ei_candidates < 1:
             raise ValueError("n_startup_trials must be >= 0 and n_ei_candidates >= 1")
         self._seed = _seed(seed)
@@ -69,10 +73,12 @@ class TPESampler(BaseSampler):
                           consider_magic_clip=consider_magic_clip,
                           consider_endpoints=consider_endpoints,
                           n_startup_trials=int(n_startup_trials),
-                          n_ei_candidates=int(n_ei_candidates), multivariate=multivariate,
+                          n_ei_candidates=int(n_ei_candidates),
+                          multivariate=-1 if multivariate is None else multivariate,
                           group=group, warn_independent_sampling=warn_independent_sampling,
                           constant_liar=constant_liar, n_history=int(n_history),
-                          unnormalized_kernels=unnormalized_kernels)
+                          unnormalized_kernels=unnormalized_kernels,
+                          scott_bandwidth=scott_bandwidth)
         self._gamma = gamma
         self._weights = weights
         self._callbacks = []  # CFUNCTYPE objects stay alive while any C sampler may call them
