@@ -9,17 +9,19 @@
  * mode) so conditional spaces are handled. Pruned trials rank after complete
  * ones by how far they got, infeasible trials (constraints > 0) after those,
  * and running trials ("constant liar") always count as bad. The sampler keeps
- * no state between calls: everything comes from the view, so it is safe from
- * many threads at once. */
+ * no state between calls but warm scratch memory: everything comes from the
+ * view, so it is safe from many threads at once. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/options.h"
+#include "arena.h"
 #include "parzen.h"
 
 typedef struct tpe {
     otto_tpe_options o;
+    otto__arena_pool pool; /* scratch memory of the calls in flight */
 } tpe;
 
 /* One parameter of a sampling problem: its interned name and the
@@ -79,7 +81,6 @@ int otto_tpe_default_weights(size_t n, double *out, void *user_data)
 
 /* ---- helpers over the view ----------------------------------------------------------- */
 
-static const otto_allocator *alloc_of(const otto_view *v) { return &v->study->alloc; }
 
 static const otto__spec *spec_of(const otto_distribution *d)
 {
@@ -246,9 +247,8 @@ static int intersection_add_trial(const otto_allocator *a, groups *gs, const ott
     return OTTO_OK;
 }
 
-static int compute_groups(const tpe *s, const otto_view *v, groups *gs)
+static int compute_groups(const tpe *s, const otto_view *v, const otto_allocator *a, groups *gs)
 {
-    const otto_allocator *a = alloc_of(v);
     memset(gs, 0, sizeof *gs);
     int first = 1, rc = OTTO_OK;
     for (size_t i = window_start(s, v); !rc && i < otto_view_count(v); i++) {
@@ -353,9 +353,8 @@ static int dominates(const otto_view *v, const double *a, const double *b)
 }
 
 /* Multi-objective: non-dominated rank, then (negated) crowding distance. */
-static int rank_multi(const otto_view *v, gathered *g)
+static int rank_multi(const otto_view *v, const otto_allocator *a, gathered *g)
 {
-    const otto_allocator *a = alloc_of(v);
     size_t m = 0;
     for (size_t i = 0; i < g->n; i++)
         m += g->r[i].cls == CLS_COMPLETE;
@@ -419,10 +418,9 @@ static int rank_multi(const otto_view *v, gathered *g)
     return OTTO_OK;
 }
 
-static int gather(const tpe *s, const otto_view *v, const column *cols, size_t n_cols,
-                  gathered *g)
+static int gather(const tpe *s, const otto_view *v, const otto_allocator *a, const column *cols,
+                  size_t n_cols, gathered *g)
 {
-    const otto_allocator *a = alloc_of(v);
     memset(g, 0, sizeof *g);
     const otto_trial *const *running = NULL;
     size_t n_running = 0;
@@ -462,7 +460,7 @@ static int gather(const tpe *s, const otto_view *v, const column *cols, size_t n
         g->n_usable += !is_running;
         g->n++;
     }
-    return multi ? rank_multi(v, g) : OTTO_OK;
+    return multi ? rank_multi(v, a, g) : OTTO_OK;
 }
 
 static int cmp_rank(const void *x, const void *y)
@@ -586,10 +584,10 @@ static int side_weights(const tpe *s, size_t n, double *w)
 
 /* Fit l and g on the gathered trials and write the best of n_ei candidates
  * (internal values, one per column) to out. */
-static int tpe_draw(const tpe *s, const otto_view *v, otto_rng *rng, const column *cols,
-                    size_t n_cols, gathered *g, int multivariate, double *out)
+static int tpe_draw(const tpe *s, const otto_view *v, const otto_allocator *a, otto_rng *rng,
+                    const column *cols, size_t n_cols, gathered *g, int multivariate,
+                    double *out)
 {
-    const otto_allocator *a = alloc_of(v);
     /* gamma counts finished trials only (running ones are all "above"); with
      * several objectives the default has no cap of 25, as in Optuna */
     int multi = otto_view_n_objectives(v) > 1;
@@ -677,29 +675,43 @@ static double random_value(otto_rng *rng, const otto_distribution *d)
 
 /* ---- vtable ---------------------------------------------------------------------------------- */
 
+/* Every call works in a scratch arena lent by the sampler's pool. */
+static const otto_allocator *borrow(tpe *s, const otto_view *v, otto__arena **arena)
+{
+    *arena = otto__arena_take(&s->pool, &v->study->alloc);
+    return *arena ? otto__arena_allocator(*arena) : NULL;
+}
+
 static int tpe_infer(void *state, const otto_view *v, const otto_trial *trial, otto_space *space)
 {
     (void)trial;
-    const tpe *s = state;
+    tpe *s = state;
     if (!is_multivariate(s, v) || count_usable(s, v) < s->o.n_startup_trials)
         return OTTO_OK;
+    otto__arena *arena;
+    const otto_allocator *a = borrow(s, v, &arena);
+    if (!a)
+        return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     groups gs;
-    int rc = compute_groups(s, v, &gs);
+    int rc = compute_groups(s, v, a, &gs);
     for (size_t i = 0; !rc && i < gs.n; i++)
         for (size_t c = 0; !rc && c < gs.g[i].n; c++)
             rc = otto__space_append_spec(space, gs.g[i].cols[c].spec);
-    groups_free(alloc_of(v), &gs);
+    otto__arena_give(&s->pool, arena);
     return rc;
 }
 
 static int tpe_relative(void *state, const otto_view *v, otto_trial *trial,
                         const otto_space *space, double *out)
 {
-    const tpe *s = state;
-    const otto_allocator *a = alloc_of(v);
+    tpe *s = state;
     otto_rng *rng = otto_trial_rng(trial);
+    otto__arena *arena;
+    const otto_allocator *a = borrow(s, v, &arena);
+    if (!a)
+        return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     groups gs;
-    int rc = compute_groups(s, v, &gs);
+    int rc = compute_groups(s, v, a, &gs);
     for (size_t i = 0; !rc && i < gs.n; i++) {
         group *gr = &gs.g[i];
         if (gr->n == 0)
@@ -713,13 +725,13 @@ static int tpe_relative(void *state, const otto_view *v, otto_trial *trial,
                 rc = otto__error(OTTO_ECALLBACK, "tpe: relative space lost '%s'",
                                  gr->cols[c].name->str);
         if (!rc)
-            rc = gather(s, v, gr->cols, gr->n, &g);
+            rc = gather(s, v, a, gr->cols, gr->n, &g);
         if (!rc && g.n_usable < s->o.n_startup_trials) {
             /* a rarely used branch: random until it has enough trials */
             for (size_t c = 0; c < gr->n; c++)
                 vals[c] = random_value(rng, &gr->cols[c].spec->dist);
         } else if (!rc) {
-            rc = tpe_draw(s, v, rng, gr->cols, gr->n, &g, 1, vals);
+            rc = tpe_draw(s, v, a, rng, gr->cols, gr->n, &g, 1, vals);
         }
         for (size_t c = 0; !rc && c < gr->n; c++)
             out[pos[c]] = vals[c];
@@ -727,15 +739,14 @@ static int tpe_relative(void *state, const otto_view *v, otto_trial *trial,
         otto__free(a, vals);
         otto__free(a, pos);
     }
-    groups_free(a, &gs);
+    otto__arena_give(&s->pool, arena);
     return rc;
 }
 
 static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, const char *name,
                            const otto_distribution *dist, double *out)
 {
-    const tpe *s = state;
-    const otto_allocator *a = alloc_of(v);
+    tpe *s = state;
     otto_rng *rng = otto_trial_rng(trial);
     const otto__spec *spec = spec_of(dist);
     column col = {spec->name, spec};
@@ -743,8 +754,12 @@ static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, c
         *out = random_value(rng, dist);
         return OTTO_OK;
     }
+    otto__arena *arena;
+    const otto_allocator *a = borrow(s, v, &arena);
+    if (!a)
+        return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     gathered g;
-    int rc = gather(s, v, &col, 1, &g);
+    int rc = gather(s, v, a, &col, 1, &g);
     if (!rc && g.n_usable < s->o.n_startup_trials) {
         *out = random_value(rng, dist);
     } else if (!rc) {
@@ -753,13 +768,18 @@ static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, c
                       "tpe: '%s' is outside the relative search space; sampled "
                       "independently (univariate TPE)",
                       name);
-        rc = tpe_draw(s, v, rng, &col, 1, &g, 0, out);
+        rc = tpe_draw(s, v, a, rng, &col, 1, &g, 0, out);
     }
-    gathered_free(a, &g);
+    otto__arena_give(&s->pool, arena);
     return rc;
 }
 
-static void tpe_destroy(void *state) { free(state); }
+static void tpe_destroy(void *state)
+{
+    tpe *s = state;
+    otto__arena_pool_destroy(&s->pool);
+    free(s);
+}
 
 static const otto_sampler_vtable tpe_vtable = {
     .size = sizeof(otto_sampler_vtable),
@@ -838,5 +858,6 @@ int otto_sampler_tpe_create(const otto_tpe_options *opts, otto_sampler **out)
     if (!s)
         return otto__error(OTTO_ENOMEM, "sampler_tpe_create: out of memory");
     s->o = o;
+    otto__arena_pool_init(&s->pool);
     return otto_sampler_create(&tpe_vtable, s, o.seed, out);
 }
