@@ -149,6 +149,7 @@ static int neighbour_sigmas(const otto_allocator *a, const double *mus, size_t m
 HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
                                  const otto__pz_dim *dims, size_t n_dims, const double *obs,
                                  const size_t *rows, size_t n_obs, const double *weights,
+                                 const double *gaps, size_t gap_stride,
                                  const otto__pz_params *p)
 {
     memset(pz, 0, sizeof *pz);
@@ -226,6 +227,8 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
         if (p->scott_bandwidth) {
             for (size_t k = 0; k < n_obs; k++)
                 sg[k] = scott;
+        } else if (gaps) {
+            memcpy(sg, gaps + d * gap_stride, n_obs * sizeof *sg);
         } else if (n_obs && neighbour_sigmas(a, mu, n_obs, p->consider_endpoints, sg)) {
             otto__parzen_free(pz);
             return OTTO_ENOMEM;

@@ -64,10 +64,14 @@ typedef struct otto__parzen {
 
 /* Observation i is row rows[i] of obs (rows of n_dims unit coordinates,
  * categorical dims holding the index; rows NULL: row i); weights: n_obs
- * non-negative weights (not all zero unless n_obs is 0). */
+ * non-negative weights (not all zero unless n_obs is 0). gaps, when not
+ * NULL, holds the neighbour gaps of the observations already computed
+ * (gaps[d * gap_stride + i], numeric dims; see otto__tpe_gaps), which the
+ * build would otherwise find by sorting each dim. */
 int otto__parzen_build(otto__parzen *pz, const otto_allocator *a, const otto__pz_dim *dims,
                        size_t n_dims, const double *obs, const size_t *rows, size_t n_obs,
-                       const double *weights, const otto__pz_params *p);
+                       const double *weights, const double *gaps, size_t gap_stride,
+                       const otto__pz_params *p);
 void otto__parzen_free(otto__parzen *pz);
 /* n samples (row major, n x n_dims) in [0,1] (categorical: index). */
 void otto__parzen_sample(const otto__parzen *pz, otto_rng *r, size_t n, double *out);

@@ -18,10 +18,12 @@
 #include "../core/options.h"
 #include "arena.h"
 #include "parzen.h"
+#include "tpe_cache.h"
 
 typedef struct tpe {
     otto_tpe_options o;
     otto__arena_pool pool; /* scratch memory of the calls in flight */
+    otto__tpe_cache cache; /* coordinates and their order, kept across asks */
 } tpe;
 
 /* One parameter of a sampling problem: its interned name and the
@@ -47,6 +49,7 @@ typedef struct ranked {
     double k1, k2;
     int64_t number;
     size_t row;        /* its row of unit coordinates */
+    size_t vi;         /* its view index; SIZE_MAX for a running trial */
     const otto_trial *trial;
 } ranked;
 
@@ -418,8 +421,10 @@ static int rank_multi(const otto_view *v, const otto_allocator *a, gathered *g)
     return OTTO_OK;
 }
 
+/* The trials with every column: finished ones (coordinates from the cache's
+ * columns cc) and, with constant liar, running ones; ranked for the split. */
 static int gather(const tpe *s, const otto_view *v, const otto_allocator *a, const column *cols,
-                  size_t n_cols, gathered *g)
+                  const otto__tpe_column *const *cc, size_t n_cols, gathered *g)
 {
     memset(g, 0, sizeof *g);
     const otto_trial *const *running = NULL;
@@ -438,13 +443,21 @@ static int gather(const tpe *s, const otto_view *v, const otto_allocator *a, con
         const otto_trial *t =
             i < otto_view_count(v) ? otto_view_trial(v, i) : running[i - otto_view_count(v)];
         int is_running = i >= otto_view_count(v);
-        if (!is_running && !usable(t))
-            continue;
-        if (!trial_row(t, cols, n_cols, g->unit + g->n * n_cols))
-            continue;
+        double *row = g->unit + g->n * n_cols;
+        if (is_running) {
+            if (!trial_row(t, cols, n_cols, row))
+                continue;
+        } else {
+            size_t c = 0;
+            while (c < n_cols && !isnan(row[c] = cc[c]->u_of[i]))
+                c++;
+            if (c < n_cols) /* unusable, or lacks a column */
+                continue;
+        }
         ranked *r = &g->r[g->n];
         r->number = t->number;
         r->row = g->n;
+        r->vi = is_running ? SIZE_MAX : i;
         r->trial = t;
         if (is_running) {
             r->cls = CLS_RUNNING;
@@ -582,23 +595,98 @@ static int side_weights(const tpe *s, size_t n, double *w)
     return OTTO_OK;
 }
 
-/* Fit l and g on the gathered trials and write the best of n_ei candidates
- * (internal values, one per column) to out. */
-static int tpe_draw(const tpe *s, const otto_view *v, const otto_allocator *a, otto_rng *rng,
-                    const column *cols, size_t n_cols, gathered *g, int multivariate,
-                    double *out)
+/* The cache's columns for cols (caller holds the cache lock). */
+static int cache_columns(tpe *s, const otto_view *v, const otto_allocator *a, const column *cols,
+                         size_t n_cols, const otto__tpe_column **cc)
 {
+    for (size_t c = 0; c < n_cols; c++)
+        if (!(cc[c] = otto__tpe_cache_column(&s->cache, v, cols[c].spec, a)))
+            return OTTO_ENOMEM;
+    return OTTO_OK;
+}
+
+/* Neighbour gaps ([c * g->n + slot]) of the split trials in every numeric
+ * column, walked in the cache's sorted order with the running trials merged
+ * in: O(n) per column instead of a sort. */
+static int neighbour_gaps(tpe *s, const otto_view *v, const otto_allocator *a,
+                          const column *cols, size_t n_cols, const gathered *g, size_t n_below,
+                          double *gaps)
+{
+    size_t n_view = otto_view_count(v), start = window_start(s, v), n_loose = 0;
+    const otto__tpe_column **cc = otto__calloc(a, n_cols, sizeof *cc);
+    int32_t *slot_of = otto__malloc(a, (n_view + 1) * sizeof *slot_of);
+    otto__tpe_entry *loose = otto__malloc(a, (g->n + 1) * sizeof *loose);
+    if (!cc || !slot_of || !loose)
+        return OTTO_ENOMEM;
+    for (size_t i = start; i < n_view; i++)
+        slot_of[i] = -1;
+    for (size_t k = 0; k < g->n; k++)
+        if (g->r[k].vi != SIZE_MAX)
+            slot_of[g->r[k].vi] = (int32_t)k;
+    pthread_mutex_lock(&s->cache.mu);
+    int rc = cache_columns(s, v, a, cols, n_cols, cc);
+    for (size_t c = 0; !rc && c < n_cols; c++) {
+        if (cols[c].spec->dist.kind == OTTO_DIST_CATEGORICAL)
+            continue;
+        n_loose = 0;
+        for (size_t k = 0; k < g->n; k++)
+            if (g->r[k].vi == SIZE_MAX) {
+                loose[n_loose].u = g->unit[g->r[k].row * n_cols + c];
+                loose[n_loose].number = g->r[k].number;
+                loose[n_loose++].vi = k;
+            }
+        otto__tpe_gaps(cc[c], start, n_view, slot_of, loose, n_loose, n_below, g->n,
+                       s->o.consider_endpoints, gaps + c * g->n);
+    }
+    pthread_mutex_unlock(&s->cache.mu);
+    return rc;
+}
+
+/* Gather the trials for cols, split them into the n_below best (first in
+ * g->r) and the rest, and find the kernels' neighbour gaps (*gaps, NULL
+ * with Scott's rule). The cache lock is not held while user functions
+ * (gamma) run. */
+static int prepare(tpe *s, const otto_view *v, const otto_allocator *a, const column *cols,
+                   size_t n_cols, int multivariate, gathered *g, size_t *n_below_out,
+                   double **gaps)
+{
+    *gaps = NULL;
+    const otto__tpe_column **cc = otto__calloc(a, n_cols + 1, sizeof *cc);
+    if (!cc)
+        return otto__error(OTTO_ENOMEM, "tpe: out of memory");
+    pthread_mutex_lock(&s->cache.mu);
+    int rc = cache_columns(s, v, a, cols, n_cols, cc);
+    if (!rc)
+        rc = gather(s, v, a, cols, cc, n_cols, g);
+    pthread_mutex_unlock(&s->cache.mu);
+    if (rc)
+        return otto__error(rc, "tpe: out of memory");
     /* gamma counts finished trials only (running ones are all "above"); with
      * several objectives the default has no cap of 25, as in Optuna */
-    int multi = otto_view_n_objectives(v) > 1;
-    size_t n_below = s->o.gamma  ? s->o.gamma(g->n_usable, s->o.gamma_user_data)
-                     : multi ? (g->n_usable + 9) / 10
-                             : otto_tpe_default_gamma(g->n_usable, NULL);
+    size_t n_below = s->o.gamma ? s->o.gamma(g->n_usable, s->o.gamma_user_data)
+                     : otto_view_n_objectives(v) > 1 ? (g->n_usable + 9) / 10
+                                                     : otto_tpe_default_gamma(g->n_usable, NULL);
     if (n_below > g->n_usable)
         n_below = g->n_usable;
-    size_t n_above = g->n - n_below;
+    *n_below_out = n_below;
     if (split(a, g, n_below))
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
+    if (multivariate && s->o.scott_bandwidth)
+        return OTTO_OK;
+    *gaps = otto__malloc(a, (n_cols * g->n + 1) * sizeof **gaps);
+    if (!*gaps || neighbour_gaps(s, v, a, cols, n_cols, g, n_below, *gaps))
+        return otto__error(OTTO_ENOMEM, "tpe: out of memory");
+    return OTTO_OK;
+}
+
+/* Fit l and g on the split trials and write the best of n_ei candidates
+ * (internal values, one per column) to out. */
+static int tpe_draw(const tpe *s, const otto_view *v, const otto_allocator *a, otto_rng *rng,
+                    const column *cols, size_t n_cols, const gathered *g, size_t n_below,
+                    const double *gaps, int multivariate, double *out)
+{
+    int multi = otto_view_n_objectives(v) > 1;
+    size_t n_above = g->n - n_below;
 
     size_t n_ei = s->o.n_ei_candidates;
     otto__pz_dim *dims = otto__calloc(a, n_cols, sizeof *dims);
@@ -622,12 +710,13 @@ static int tpe_draw(const tpe *s, const otto_view *v, const otto_allocator *a, o
     else if (!rc)
         rc = side_weights(s, n_below, w);
     if (!rc)
-        rc = otto__parzen_build(&l, a, dims, n_cols, g->unit, rows, n_below, w, &pp);
+        rc = otto__parzen_build(&l, a, dims, n_cols, g->unit, rows, n_below, w, gaps, g->n,
+                                &pp);
     if (!rc)
         rc = side_weights(s, n_above, w + n_below);
     if (!rc)
         rc = otto__parzen_build(&gz, a, dims, n_cols, g->unit, rows + n_below, n_above,
-                                w + n_below, &pp);
+                                w + n_below, gaps ? gaps + n_below : NULL, g->n, &pp);
     if (!rc) {
         otto__parzen_sample(&l, rng, n_ei, cand);
         /* snap candidates onto their grids, so densities are taken where the
@@ -724,14 +813,16 @@ static int tpe_relative(void *state, const otto_view *v, otto_trial *trial,
             if (otto_space_find(space, gr->cols[c].name->str, &pos[c]))
                 rc = otto__error(OTTO_ECALLBACK, "tpe: relative space lost '%s'",
                                  gr->cols[c].name->str);
+        size_t n_below = 0;
+        double *gaps = NULL;
         if (!rc)
-            rc = gather(s, v, a, gr->cols, gr->n, &g);
+            rc = prepare(s, v, a, gr->cols, gr->n, 1, &g, &n_below, &gaps);
         if (!rc && g.n_usable < s->o.n_startup_trials) {
             /* a rarely used branch: random until it has enough trials */
             for (size_t c = 0; c < gr->n; c++)
                 vals[c] = random_value(rng, &gr->cols[c].spec->dist);
         } else if (!rc) {
-            rc = tpe_draw(s, v, a, rng, gr->cols, gr->n, &g, 1, vals);
+            rc = tpe_draw(s, v, a, rng, gr->cols, gr->n, &g, n_below, gaps, 1, vals);
         }
         for (size_t c = 0; !rc && c < gr->n; c++)
             out[pos[c]] = vals[c];
@@ -758,8 +849,10 @@ static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, c
     const otto_allocator *a = borrow(s, v, &arena);
     if (!a)
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
-    gathered g;
-    int rc = gather(s, v, a, &col, 1, &g);
+    gathered g = {0};
+    size_t n_below = 0;
+    double *gaps = NULL;
+    int rc = prepare(s, v, a, &col, 1, 0, &g, &n_below, &gaps);
     if (!rc && g.n_usable < s->o.n_startup_trials) {
         *out = random_value(rng, dist);
     } else if (!rc) {
@@ -768,7 +861,7 @@ static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, c
                       "tpe: '%s' is outside the relative search space; sampled "
                       "independently (univariate TPE)",
                       name);
-        rc = tpe_draw(s, v, a, rng, &col, 1, &g, 0, out);
+        rc = tpe_draw(s, v, a, rng, &col, 1, &g, n_below, gaps, 0, out);
     }
     otto__arena_give(&s->pool, arena);
     return rc;
@@ -778,6 +871,7 @@ static void tpe_destroy(void *state)
 {
     tpe *s = state;
     otto__arena_pool_destroy(&s->pool);
+    otto__tpe_cache_destroy(&s->cache);
     free(s);
 }
 
@@ -859,5 +953,6 @@ int otto_sampler_tpe_create(const otto_tpe_options *opts, otto_sampler **out)
         return otto__error(OTTO_ENOMEM, "sampler_tpe_create: out of memory");
     s->o = o;
     otto__arena_pool_init(&s->pool);
+    otto__tpe_cache_init(&s->cache);
     return otto_sampler_create(&tpe_vtable, s, o.seed, out);
 }

@@ -54,7 +54,7 @@ static void continuous_and_discrete_match_the_reference(void **state)
             }
             otto__pz_params p = {1, 1.0, 1, 0, scott, 0};
             otto__parzen pz;
-            assert_ok(otto__parzen_build(&pz, &a, &dim, 1, obs, NULL, 7, w, &p));
+            assert_ok(otto__parzen_build(&pz, &a, &dim, 1, obs, NULL, 7, w, NULL, 0, &p));
             for (int i = 0; i <= 100; i++) {
                 double x = 0.01 * i, lo = 0, hi = 0;
                 if (kind == 1) {
@@ -96,7 +96,7 @@ static void optuna_bandwidths_on_a_worked_example(void **state)
      * kernels), clipped below at 1 / min(100, n + 2) = 1/8 */
     otto__pz_params p = {1, 1.0, 1, 0, 0, 0};
     otto__parzen pz;
-    assert_ok(otto__parzen_build(&pz, &a, dims, 2, obs, NULL, 6, w, &p));
+    assert_ok(otto__parzen_build(&pz, &a, dims, 2, obs, NULL, 6, w, NULL, 0, &p));
     double expect[2][7] = {{0.125, 0.15, 0.32, 0.28, 0.125, 0.32, 1.0},
                            {0.25, 0.125, 0.25, 0.125, 0.125, 0.2, 1.0}};
     for (int d = 0; d < 2; d++)
@@ -112,7 +112,7 @@ static void optuna_bandwidths_on_a_worked_example(void **state)
     otto__parzen_free(&pz);
     /* Optuna 2.2-4.x multivariate: Scott's rule 0.2 n^(-1/(d+4)), shared */
     otto__pz_params scott = {1, 1.0, 1, 0, 1, 0};
-    assert_ok(otto__parzen_build(&pz, &a, dims, 2, obs, NULL, 6, w, &scott));
+    assert_ok(otto__parzen_build(&pz, &a, dims, 2, obs, NULL, 6, w, NULL, 0, &scott));
     for (int d = 0; d < 2; d++) {
         for (int k = 0; k < 6; k++)
             assert_close(pz.sigma[d * 7 + k], 0.2 * pow(6.0, -1.0 / 6), 1e-12);
@@ -134,7 +134,7 @@ static void categorical_kernel_and_rows(void **state)
                             {OTTO__PZ_CATEGORICAL, 0, 3, 0, 0, 0}};
     otto__pz_params p = {1, 1.0, 1, 0, 1, 0};
     otto__parzen pz;
-    assert_ok(otto__parzen_build(&pz, &a, dims, 2, obs, rows, 2, w, &p));
+    assert_ok(otto__parzen_build(&pz, &a, dims, 2, obs, rows, 2, w, NULL, 0, &p));
     assert_close(pz.mu[0], 0.4, 0); /* row 2 first */
     assert_close(pz.mu[1], 0.2, 0);
     /* Optuna's kernel: prior_weight / (n + 1) on every choice, +1 on the

@@ -1,0 +1,56 @@
+/* What TPE keeps across asks, per parameter: the unit coordinate of every
+ * finished trial's value (by view index) and those coordinates in sorted
+ * order, so an ask neither re-reads every trial's params nor sorts them
+ * again to find each kernel's neighbours. */
+#ifndef OTTO_TPE_CACHE_H
+#define OTTO_TPE_CACHE_H
+
+#include <pthread.h>
+
+#include "../core/internal.h"
+
+typedef struct otto__tpe_entry {
+    double u;        /* unit coordinate */
+    int64_t number;  /* trial number: ties in u go by it, as in a plain sort */
+    size_t vi;       /* view index (finished trials), or the kernel slot (loose) */
+} otto__tpe_entry;
+
+/* One parameter, under the distribution it is sampled with now (its
+ * interned spec): trials whose value lies outside it have no coordinate. */
+typedef struct otto__tpe_column {
+    const otto__spec *spec;
+    size_t seen;               /* view entries read so far */
+    double *u_of;              /* [vi] coordinate, NaN: none (unusable trial, absent, outside) */
+    otto__tpe_entry *sorted;   /* the coordinates present, by (u, number) */
+    size_t n_sorted, cap_sorted, cap_u;
+} otto__tpe_column;
+
+typedef struct otto__tpe_cache {
+    pthread_mutex_t mu;        /* held from lookup to the last read of an ask */
+    const otto_allocator *alloc; /* the study's, set on first use */
+    otto__tpe_column *cols;
+    size_t n_cols, cap_cols;
+} otto__tpe_cache;
+
+void otto__tpe_cache_init(otto__tpe_cache *c);
+void otto__tpe_cache_destroy(otto__tpe_cache *c);
+/* The column of spec, brought up to date with view v (caller holds c->mu);
+ * NULL when out of memory. scratch serves temporary memory. */
+const otto__tpe_column *otto__tpe_cache_column(otto__tpe_cache *c, const otto_view *v,
+                                               const otto__spec *spec,
+                                               const otto_allocator *scratch);
+
+/* Neighbour gaps of the kernels of one dim on two sides at once. The
+ * kernels are slots 0..n_slots-1: slots < n_below form one side, the rest
+ * the other. Finished trial vi (view_start <= vi < n_view) is slot
+ * slot_of[vi] (-1: none); loose[0..n_loose) are further kernels (running
+ * trials) with vi holding their slot, reordered here. gap[slot] receives
+ * the larger distance to its same-side neighbours in sorted order, the
+ * interval ends 0 and 1 counting as neighbours of the outermost ones unless
+ * consider_endpoints is 0 and the side has two kernels or more (then the
+ * outermost ones take their inner gap), as in Optuna. */
+void otto__tpe_gaps(const otto__tpe_column *col, size_t view_start, size_t n_view,
+                    const int32_t *slot_of, otto__tpe_entry *loose, size_t n_loose,
+                    size_t n_below, size_t n_slots, int consider_endpoints, double *gap);
+
+#endif /* OTTO_TPE_CACHE_H */
