@@ -7,6 +7,7 @@
 #include "../common.h"
 #include "samplers/fastmath.h"
 #include "samplers/parzen.h"
+#include "samplers/tpe_cache.h"
 #include "samplers/truncnorm.h"
 
 static double phi_cdf(double z) { return 0.5 * erfc(-z / M_SQRT2); }
@@ -166,6 +167,122 @@ static void categorical_kernel_and_rows(void **state)
     otto__parzen_free(&pz);
 }
 
+static int by_u_then_number(const void *x, const void *y)
+{
+    const otto__tpe_entry *a = x, *b = y;
+    if (a->u != b->u)
+        return a->u < b->u ? -1 : 1;
+    return (a->number > b->number) - (a->number < b->number);
+}
+
+/* TPE's cached walk (sorted coordinates of finished trials, running trials
+ * merged in, two sides at once) gives every kernel the bandwidth the plain
+ * per-side sort does, ties included, with either endpoint rule. */
+static void cached_gaps_match_the_sort(void **state)
+{
+    (void)state;
+    otto_allocator a;
+    otto__alloc_default(&a);
+    enum { NV = 300, NL = 7 };
+    otto_rng r;
+    otto__rng_init(&r, 5, 5);
+    for (int rep = 0; rep < 40; rep++) {
+        /* finished trials in view order, numbers shuffled, coordinates on a
+         * coarse grid in half the reps so that ties are common */
+        otto__tpe_entry sorted[NV], loose[NL];
+        int64_t numbers[NV + NL];
+        for (int i = 0; i < NV + NL; i++)
+            numbers[i] = i;
+        for (int i = NV - 1; i > 0; i--) {
+            int j = (int)(otto_rng_uniform(&r) * (i + 1));
+            int64_t t = numbers[i];
+            numbers[i] = numbers[j];
+            numbers[j] = t;
+        }
+        double u_of[NV];
+        for (int i = 0; i < NV; i++) {
+            double u = otto_rng_uniform(&r);
+            u_of[i] = rep % 2 ? pow(floor(u * 20) / 20, 2) : u; /* uneven gaps */
+            sorted[i] = (otto__tpe_entry){u_of[i], numbers[i], (size_t)i};
+        }
+        qsort(sorted, NV, sizeof sorted[0], by_u_then_number);
+        otto__tpe_column col = {0};
+        col.sorted = sorted;
+        col.n_sorted = NV;
+        /* a window from view_start, some trials without the params (no slot),
+         * 20 good ones; slots on each side in number order, as after a split */
+        size_t view_start = (size_t)rep, n_below = rep % 3 == 0 ? 1 : 20;
+        int side_of[NV + NL];
+        int64_t key[NV + NL];
+        size_t members = 0, idx[NV + NL];
+        for (int i = (int)view_start; i < NV + NL; i++) {
+            if (i < NV && otto_rng_uniform(&r) < 0.2)
+                continue;
+            key[members] = numbers[i];
+            idx[members++] = (size_t)i;
+        }
+        /* the first n_below members (random ones) form the good side */
+        for (size_t i = 0; i < members; i++)
+            side_of[i] = i < n_below ? 0 : 1;
+        for (size_t i = members - 1; i > 0; i--) {
+            size_t j = (size_t)(otto_rng_uniform(&r) * (double)(i + 1));
+            int t = side_of[i];
+            side_of[i] = side_of[j];
+            side_of[j] = t;
+        }
+        /* slot order: side, then number */
+        size_t order[NV + NL];
+        for (size_t i = 0; i < members; i++)
+            order[i] = i;
+        for (size_t i = 1; i < members; i++)
+            for (size_t j = i; j > 0; j--) {
+                size_t p = order[j - 1], q = order[j];
+                if (side_of[p] < side_of[q] || (side_of[p] == side_of[q] && key[p] < key[q]))
+                    break;
+                order[j - 1] = q;
+                order[j] = p;
+            }
+        int32_t slot_of[NV];
+        for (int i = 0; i < NV; i++)
+            slot_of[i] = -1;
+        double mu[NV + NL];
+        size_t n_loose = 0;
+        for (size_t sl = 0; sl < members; sl++) {
+            size_t m = order[sl], i = idx[m];
+            double u = i < NV ? u_of[i] : otto_rng_uniform(&r);
+            mu[sl] = u;
+            if (i < NV)
+                slot_of[i] = (int32_t)sl;
+            else
+                loose[n_loose++] = (otto__tpe_entry){u, numbers[i], sl};
+        }
+        for (int ends = 0; ends < 2; ends++) {
+            double gap[NV + NL];
+            otto__tpe_entry lc[NL];
+            memcpy(lc, loose, sizeof lc);
+            otto__tpe_gaps(&col, view_start, NV, slot_of, lc, n_loose, n_below, members, ends,
+                           gap);
+            otto__pz_dim dim = {OTTO__PZ_CONTINUOUS, 0, 0, 0, 0, 0};
+            otto__pz_params p = {1, 1.0, 0, ends, 0, 0};
+            double w[NV + NL];
+            for (size_t i = 0; i < members; i++)
+                w[i] = 1;
+            for (int sd = 0; sd < 2; sd++) {
+                size_t lo = sd ? n_below : 0, n = sd ? members - n_below : n_below;
+                otto__parzen plain, fast;
+                assert_ok(otto__parzen_build(&plain, &a, &dim, 1, mu + lo, NULL, n, w, NULL, 0,
+                                             &p));
+                assert_ok(otto__parzen_build(&fast, &a, &dim, 1, mu + lo, NULL, n, w, gap + lo,
+                                             0, &p));
+                for (size_t k = 0; k < n; k++)
+                    assert_close(fast.sigma[k], plain.sigma[k], 0);
+                otto__parzen_free(&plain);
+                otto__parzen_free(&fast);
+            }
+        }
+    }
+}
+
 static void normal_tails_and_fast_math(void **state)
 {
     (void)state;
@@ -195,6 +312,7 @@ int main(void)
         cmocka_unit_test(continuous_and_discrete_match_the_reference),
         cmocka_unit_test(optuna_bandwidths_on_a_worked_example),
         cmocka_unit_test(categorical_kernel_and_rows),
+        cmocka_unit_test(cached_gaps_match_the_sort),
         cmocka_unit_test(normal_tails_and_fast_math),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
