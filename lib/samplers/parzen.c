@@ -18,6 +18,8 @@
 /* log_pdf evaluates candidates in blocks of this many: each kernel's centre
  * and inverse bandwidth are loaded once for all of them */
 #define CAND_BLOCK 4
+/* erfc(7.2 / sqrt 2) < 1e-12: see the kernel normalizers in the build */
+#define TAIL_CUT 7.2
 
 /* The kernel loops are the whole cost of TPE: give x86-64 CPUs with AVX2 and
  * FMA a clone of them, chosen once at load time (GNU ifunc). Results may then
@@ -47,6 +49,7 @@ void otto__parzen_free(otto__parzen *pz)
     otto__free(a, pz->cat_off);
     otto__free(a, pz->scratch);
     otto__free(a, pz->cum_prod);
+    otto__free(a, pz->near);
     otto__free(a, pz->y);
     otto__free(a, pz->y_norm);
     memset(pz, 0, sizeof *pz);
@@ -176,10 +179,12 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     pz->base = otto__calloc(a, K, sizeof(double));
     pz->scratch = otto__calloc(a, CAND_BLOCK * K, sizeof(double));
     pz->cum_prod = otto__calloc(a, K, sizeof(double));
+    pz->near = otto__malloc(a, (K + 1) * sizeof *pz->near);
     pz->cat_logp = otto__calloc(a, n_cat * K + 1, sizeof(double));
     pz->cat_off = otto__calloc(a, n_dims + 1, sizeof(size_t));
     if (!pz->log_w || !pz->cum_w || !pz->mu || !pz->sigma || !pz->inv_sigma || !pz->log_z ||
-        !pz->base || !pz->scratch || !pz->cum_prod || !pz->cat_logp || !pz->cat_off) {
+        !pz->base || !pz->scratch || !pz->cum_prod || !pz->near || !pz->cat_logp ||
+        !pz->cat_off) {
         otto__parzen_free(pz);
         return OTTO_ENOMEM;
     }
@@ -254,10 +259,21 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
         const double *restrict mu_r = mu, *restrict inv_r = inv, *restrict sg_r = sg;
         double *restrict prod = pz->cum_prod;
         int with_sigma = !p->unnormalized;
+        /* A kernel more than TAIL_CUT bandwidths from both ends loses under
+         * 1e-12 of its mass to the truncation, below erfc_pos's own error:
+         * its Z is 1, and only the others (near an end, or wide) pay for
+         * the erfc. With many observations most kernels are narrow. */
+        size_t n_near = 0;
+        uint32_t *restrict near = pz->near;
         for (size_t k = 0; k < K; k++) {
-            double z = 1.0 - 0.5 * otto__erfc_pos(mu_r[k] * inv_r[k] * M_SQRT1_2) -
+            prod[k] *= with_sigma ? sg_r[k] : 1.0;
+            near[n_near] = (uint32_t)k;
+            n_near += (mu_r[k] * inv_r[k] < TAIL_CUT) | ((1.0 - mu_r[k]) * inv_r[k] < TAIL_CUT);
+        }
+        for (size_t i = 0; i < n_near; i++) {
+            size_t k = near[i];
+            prod[k] *= 1.0 - 0.5 * otto__erfc_pos(mu_r[k] * inv_r[k] * M_SQRT1_2) -
                        0.5 * otto__erfc_pos((1.0 - mu_r[k]) * inv_r[k] * M_SQRT1_2);
-            prod[k] *= (with_sigma ? sg_r[k] : 1.0) * z;
         }
         if (++n_prod == 16) {
             for (size_t k = 0; k < K; k++) {

@@ -60,6 +60,7 @@ typedef struct otto__parzen {
     double *y;          /* [d * n_kernels + k] mu / s_d (0 for the prior) */
     double *y_norm;     /* [k] -0.5 |y_k|^2 over continuous dims (0 for the prior) */
     double *cum_prod;   /* [k] build-time products of normalizers */
+    uint32_t *near;     /* [k] build-time: kernels whose truncation matters */
 } otto__parzen;
 
 /* Observation i is row rows[i] of obs (rows of n_dims unit coordinates,

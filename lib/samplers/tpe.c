@@ -612,31 +612,39 @@ static int neighbour_gaps(tpe *s, const otto_view *v, const otto_allocator *a,
                           const column *cols, size_t n_cols, const gathered *g, size_t n_below,
                           double *gaps)
 {
-    size_t n_view = otto_view_count(v), start = window_start(s, v), n_loose = 0;
     const otto__tpe_column **cc = otto__calloc(a, n_cols, sizeof *cc);
-    int32_t *slot_of = otto__malloc(a, (n_view + 1) * sizeof *slot_of);
     otto__tpe_entry *loose = otto__malloc(a, (g->n + 1) * sizeof *loose);
-    if (!cc || !slot_of || !loose)
+    double *work_u = otto__malloc(a, (g->n + 1) * sizeof *work_u);
+    uint32_t *work_slot = otto__malloc(a, (g->n + 1) * sizeof *work_slot);
+    if (!cc || !loose || !work_u || !work_slot)
         return OTTO_ENOMEM;
-    for (size_t i = start; i < n_view; i++)
-        slot_of[i] = -1;
-    for (size_t k = 0; k < g->n; k++)
-        if (g->r[k].vi != SIZE_MAX)
-            slot_of[g->r[k].vi] = (int32_t)k;
     pthread_mutex_lock(&s->cache.mu);
     int rc = cache_columns(s, v, a, cols, n_cols, cc);
+    /* slots by view index; the columns may have read past this view (another
+     * thread's newer one): those trials are no kernels here */
+    size_t n_all = 0;
+    for (size_t c = 0; !rc && c < n_cols; c++)
+        n_all = cc[c]->seen > n_all ? cc[c]->seen : n_all;
+    int32_t *slot_of = rc ? NULL : otto__malloc(a, (n_all + 1) * sizeof *slot_of);
+    if (!rc && !slot_of)
+        rc = OTTO_ENOMEM;
+    for (size_t i = 0; !rc && i < n_all; i++)
+        slot_of[i] = -1;
+    for (size_t k = 0; !rc && k < g->n; k++)
+        if (g->r[k].vi != SIZE_MAX)
+            slot_of[g->r[k].vi] = (int32_t)k;
     for (size_t c = 0; !rc && c < n_cols; c++) {
         if (cols[c].spec->dist.kind == OTTO_DIST_CATEGORICAL)
             continue;
-        n_loose = 0;
+        size_t n_loose = 0;
         for (size_t k = 0; k < g->n; k++)
             if (g->r[k].vi == SIZE_MAX) {
                 loose[n_loose].u = g->unit[g->r[k].row * n_cols + c];
                 loose[n_loose].number = g->r[k].number;
                 loose[n_loose++].vi = k;
             }
-        otto__tpe_gaps(cc[c], start, n_view, slot_of, loose, n_loose, n_below, g->n,
-                       s->o.consider_endpoints, gaps + c * g->n);
+        otto__tpe_gaps(cc[c], slot_of, loose, n_loose, n_below, s->o.consider_endpoints,
+                       work_u, work_slot, gaps + c * g->n);
     }
     pthread_mutex_unlock(&s->cache.mu);
     return rc;

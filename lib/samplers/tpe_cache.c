@@ -159,44 +159,27 @@ const otto__tpe_column *otto__tpe_cache_column(otto__tpe_cache *c, const otto_vi
     return col;
 }
 
-/* One side's walk state: the previous kernel's slot and coordinate, and the
- * left gap of that kernel (its right gap is known once the next arrives). */
-typedef struct side {
-    size_t prev, count, first;
-    double prev_u, prev_left;
-} side;
-
-static void visit(side *s, size_t slot, double u, double *gap)
+/* Gaps of one side's n kernels from their sorted coordinates u and slots. */
+static void side_gaps(const double *u, const uint32_t *slot, size_t n, int consider_endpoints,
+                      double *gap)
 {
-    double left = u - s->prev_u;
-    if (s->count) {
-        gap[s->prev] = s->prev_left > left ? s->prev_left : left;
-        if (s->count == 1)
-            s->first = s->prev;
-    }
-    s->prev = slot;
-    s->prev_u = u;
-    s->prev_left = left;
-    s->count++;
-}
-
-static void finish(side *s, int consider_endpoints, double *gap, const double *inner)
-{
-    if (!s->count)
+    if (n == 0)
         return;
-    double right = 1.0 - s->prev_u;
-    gap[s->prev] = s->prev_left > right ? s->prev_left : right;
-    if (!consider_endpoints && s->count >= 2) {
-        gap[s->first] = inner[0]; /* the gap to the second kernel */
-        gap[s->prev] = s->prev_left;
+    for (size_t k = 0; k < n; k++) {
+        double left = u[k] - (k ? u[k - 1] : 0.0);
+        double right = (k + 1 < n ? u[k + 1] : 1.0) - u[k];
+        gap[slot[k]] = left > right ? left : right;
+    }
+    if (!consider_endpoints && n >= 2) {
+        gap[slot[0]] = u[1] - u[0];
+        gap[slot[n - 1]] = u[n - 1] - u[n - 2];
     }
 }
 
-void otto__tpe_gaps(const otto__tpe_column *col, size_t view_start, size_t n_view,
-                    const int32_t *slot_of, otto__tpe_entry *loose, size_t n_loose,
-                    size_t n_below, size_t n_slots, int consider_endpoints, double *gap)
+void otto__tpe_gaps(const otto__tpe_column *col, const int32_t *slot_of,
+                    otto__tpe_entry *loose, size_t n_loose, size_t n_below,
+                    int consider_endpoints, double *work_u, uint32_t *work_slot, double *gap)
 {
-    (void)n_slots;
     for (size_t i = 1; i < n_loose; i++) { /* few: insertion sort */
         otto__tpe_entry x = loose[i];
         size_t j = i;
@@ -206,31 +189,29 @@ void otto__tpe_gaps(const otto__tpe_column *col, size_t view_start, size_t n_vie
         }
         loose[j] = x;
     }
-    side s[2] = {{0, 0, 0, 0.0, 0.0}, {0, 0, 0, 0.0, 0.0}};
-    double second_gap[2] = {0, 0}; /* each side's gap between its first two kernels */
-    size_t i = 0, j = 0;
+    /* deal the kernels to their sides in (u, number) order: the good side
+     * fills work[0..n_below), the other the rest */
+    size_t fill[2] = {0, n_below};
     const otto__tpe_entry *e = col->sorted;
-    size_t n = col->n_sorted;
-    for (;;) {
-        size_t slot;
-        double u;
-        /* next kernel in (u, number) order from the sorted list or the loose ones */
-        while (i < n && (e[i].vi < view_start || e[i].vi >= n_view || slot_of[e[i].vi] < 0))
-            i++;
-        if (i < n && (j == n_loose || !entry_less(&loose[j], &e[i]))) {
-            slot = (size_t)slot_of[e[i].vi];
-            u = e[i++].u;
-        } else if (j < n_loose) {
-            slot = loose[j].vi;
-            u = loose[j++].u;
-        } else {
-            break;
+    size_t j = 0;
+    for (size_t i = 0; i < col->n_sorted; i++) {
+        int32_t slot = slot_of[e[i].vi];
+        if (slot < 0)
+            continue;
+        for (; j < n_loose && entry_less(&loose[j], &e[i]); j++) {
+            size_t at = fill[loose[j].vi >= n_below]++;
+            work_u[at] = loose[j].u;
+            work_slot[at] = (uint32_t)loose[j].vi;
         }
-        side *sd = &s[slot >= n_below];
-        if (sd->count == 1)
-            second_gap[slot >= n_below] = u - sd->prev_u;
-        visit(sd, slot, u, gap);
+        size_t at = fill[(size_t)slot >= n_below]++;
+        work_u[at] = e[i].u;
+        work_slot[at] = (uint32_t)slot;
     }
-    finish(&s[0], consider_endpoints, gap, &second_gap[0]);
-    finish(&s[1], consider_endpoints, gap, &second_gap[1]);
+    for (; j < n_loose; j++) {
+        size_t at = fill[loose[j].vi >= n_below]++;
+        work_u[at] = loose[j].u;
+        work_slot[at] = (uint32_t)loose[j].vi;
+    }
+    side_gaps(work_u, work_slot, fill[0], consider_endpoints, gap);
+    side_gaps(work_u + n_below, work_slot + n_below, fill[1] - n_below, consider_endpoints, gap);
 }

@@ -41,16 +41,17 @@ const otto__tpe_column *otto__tpe_cache_column(otto__tpe_cache *c, const otto_vi
                                                const otto_allocator *scratch);
 
 /* Neighbour gaps of the kernels of one dim on two sides at once. The
- * kernels are slots 0..n_slots-1: slots < n_below form one side, the rest
- * the other. Finished trial vi (view_start <= vi < n_view) is slot
- * slot_of[vi] (-1: none); loose[0..n_loose) are further kernels (running
+ * kernels are slots: slots < n_below form one side, the others the other.
+ * Finished trial vi is slot slot_of[vi] (-1: not a kernel; slot_of covers
+ * every vi of the column); loose[0..n_loose) are further kernels (running
  * trials) with vi holding their slot, reordered here. gap[slot] receives
  * the larger distance to its same-side neighbours in sorted order, the
  * interval ends 0 and 1 counting as neighbours of the outermost ones unless
  * consider_endpoints is 0 and the side has two kernels or more (then the
- * outermost ones take their inner gap), as in Optuna. */
-void otto__tpe_gaps(const otto__tpe_column *col, size_t view_start, size_t n_view,
-                    const int32_t *slot_of, otto__tpe_entry *loose, size_t n_loose,
-                    size_t n_below, size_t n_slots, int consider_endpoints, double *gap);
+ * outermost ones take their inner gap), as in Optuna. work_u and work_slot
+ * hold one entry per slot. */
+void otto__tpe_gaps(const otto__tpe_column *col, const int32_t *slot_of,
+                    otto__tpe_entry *loose, size_t n_loose, size_t n_below,
+                    int consider_endpoints, double *work_u, uint32_t *work_slot, double *gap);
 
 #endif /* OTTO_TPE_CACHE_H */

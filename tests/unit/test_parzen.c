@@ -244,7 +244,7 @@ static void cached_gaps_match_the_sort(void **state)
             }
         int32_t slot_of[NV];
         for (int i = 0; i < NV; i++)
-            slot_of[i] = -1;
+            slot_of[i] = -1; /* also the trials before the window */
         double mu[NV + NL];
         size_t n_loose = 0;
         for (size_t sl = 0; sl < members; sl++) {
@@ -260,7 +260,9 @@ static void cached_gaps_match_the_sort(void **state)
             double gap[NV + NL];
             otto__tpe_entry lc[NL];
             memcpy(lc, loose, sizeof lc);
-            otto__tpe_gaps(&col, view_start, NV, slot_of, lc, n_loose, n_below, members, ends,
+            double work_u[NV + NL];
+            uint32_t work_slot[NV + NL];
+            otto__tpe_gaps(&col, slot_of, lc, n_loose, n_below, ends, work_u, work_slot,
                            gap);
             otto__pz_dim dim = {OTTO__PZ_CONTINUOUS, 0, 0, 0, 0, 0};
             otto__pz_params p = {1, 1.0, 0, ends, 0, 0};
