@@ -237,6 +237,9 @@ def run_one(args):
         optuna.logging.set_verbosity(optuna.logging.ERROR)
     lib_name, sampler_name, problem, kind, dim, seed, n_trials, extra = args
     extra = json.loads(extra) if extra else {}
+    if "gamma_frac" in extra:  # a gamma schedule min(ceil(frac n), cap), as JSON allows
+        frac, cap = extra.pop("gamma_frac"), extra.pop("gamma_cap", 25)
+        extra["gamma"] = lambda n: min(math.ceil(frac * n), cap)
     f_star, objective = objective_of(kind, dim)
     pairs = {name: (a, b) for name, a, b in sampler_pairs()}
     make = pairs[sampler_name][0 if lib_name == "otto" else 1]

@@ -18,11 +18,17 @@
 /* log_pdf evaluates candidates in blocks of this many: each kernel's centre
  * and inverse bandwidth are loaded once for all of them */
 #define CAND_BLOCK 4
+/* ... and kernels in blocks of this many: 4 accumulators of 256 doubles and
+ * a dim's constants stay in L1 */
+#define KERNEL_BLOCK 256
+/* log_sum_exp's partial maxima */
+#define LSE_LANES 8
 /* erfc(7.2 / sqrt 2) < 1e-12: see the kernel normalizers in the build */
 #define TAIL_CUT 7.2
 
 /* The kernel loops are the whole cost of TPE: give x86-64 CPUs with AVX2 and
- * FMA a clone of them, chosen once at load time (GNU ifunc). Results may then
+ * FMA a clone of them, chosen once at load time (GNU ifunc). (An AVX-512
+ * clone measured no faster on Zen 4.) Results may then
  * differ in the last bits between such CPUs and others, within the promise of
  * reproducibility on the same CPU. (Not with clang 14, which leaves the
  * clones without their dispatching symbol in static archives.) */
@@ -31,6 +37,12 @@
 #define HOT_LOOPS __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define HOT_LOOPS
+#endif
+/* helpers of the hot loops: inlined, so they get the clone's instruction set */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
 #endif
 
 void otto__parzen_free(otto__parzen *pz)
@@ -43,6 +55,8 @@ void otto__parzen_free(otto__parzen *pz)
     otto__free(a, pz->mu);
     otto__free(a, pz->sigma);
     otto__free(a, pz->inv_sigma);
+    otto__free(a, pz->half_inv);
+    otto__free(a, pz->half_y);
     otto__free(a, pz->log_z);
     otto__free(a, pz->base);
     otto__free(a, pz->cat_logp);
@@ -174,6 +188,8 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     pz->mu = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
     pz->sigma = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
     pz->inv_sigma = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
+    pz->half_inv = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
+    pz->half_y = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
     /* only discrete dims read log_z; index it by dim all the same */
     pz->log_z = otto__malloc(a, (n_discrete ? n_dims * K : 0) * sizeof(double) + 1);
     pz->base = otto__calloc(a, K, sizeof(double));
@@ -182,7 +198,8 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     pz->near = otto__malloc(a, (K + 1) * sizeof *pz->near);
     pz->cat_logp = otto__calloc(a, n_cat * K + 1, sizeof(double));
     pz->cat_off = otto__calloc(a, n_dims + 1, sizeof(size_t));
-    if (!pz->log_w || !pz->cum_w || !pz->mu || !pz->sigma || !pz->inv_sigma || !pz->log_z ||
+    if (!pz->log_w || !pz->cum_w || !pz->mu || !pz->sigma || !pz->inv_sigma || !pz->half_inv ||
+        !pz->half_y || !pz->log_z ||
         !pz->base || !pz->scratch || !pz->cum_prod || !pz->near || !pz->cat_logp ||
         !pz->cat_off) {
         otto__parzen_free(pz);
@@ -206,7 +223,9 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
         n_cont += dims[d].kind == OTTO__PZ_CONTINUOUS;
     for (size_t k = 0; k < K; k++)
         pz->cum_prod[k] = 1.0;
-    double min_sigma = p->consider_magic_clip ? 1.0 / fmin(100.0, 1.0 + (double)K) : 1e-12;
+    static double cap = 0;
+    if (cap == 0) cap = getenv("OTTO_CLIP_CAP") ? atof(getenv("OTTO_CLIP_CAP")) : 100.0;
+    double min_sigma = p->consider_magic_clip ? 1.0 / fmin(cap, 1.0 + (double)K) : 1e-12;
     double scott = SIGMA0_MAGNITUDE * pow(fmax((double)n_obs, 1.0), -1.0 / ((double)n_dims + 4));
     size_t cat_at = 0;
     for (size_t d = 0; d < n_dims; d++) {
@@ -245,6 +264,13 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
         double *inv = pz->inv_sigma + d * K;
         for (size_t k = 0; k < K; k++)
             inv[k] = 1.0 / sg[k];
+        if (dims[d].kind == OTTO__PZ_CONTINUOUS) {
+            double *restrict hi = pz->half_inv + d * K, *restrict hy = pz->half_y + d * K;
+            for (size_t k = 0; k < K; k++) {
+                hi[k] = inv[k] * M_SQRT1_2;
+                hy[k] = mu[k] * hi[k];
+            }
+        }
         if (dims[d].kind == OTTO__PZ_DISCRETE) {
             double *lz = pz->log_z + d * K;
             /* cell masses far in the tails need the exact log mass */
@@ -285,6 +311,7 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     }
     for (size_t k = 0; k < K; k++)
         pz->base[k] -= log(pz->cum_prod[k]) + (double)n_cont * LOG_SQRT_2PI;
+
     if (p->scott_bandwidth && n_obs > 0 && n_cont > 0) {
         pz->y = otto__calloc(a, n_dims * K, sizeof(double));
         pz->y_norm = otto__calloc(a, K, sizeof(double));
@@ -357,77 +384,116 @@ static void cell_of(const otto__pz_dim *dm, double u, double *lo, double *hi)
     *hi = *hi > 1.0 ? 1.0 : *hi;
 }
 
+/* Add dim d's log kernel terms of kernels [k0, k1) at nb candidates (rows
+ * of x) to their accumulators. */
+static ALWAYS_INLINE void add_dim_terms(const otto__parzen *pz, size_t d, const double *x, size_t nb,
+                                 double *const *acc, size_t k0, size_t k1)
+{
+    size_t K = pz->n_kernels, D = pz->n_dims;
+    const double *restrict mu = pz->mu + d * K, *restrict inv = pz->inv_sigma + d * K;
+    switch (pz->dims[d].kind) {
+    case OTTO__PZ_CONTINUOUS:
+        if (pz->shared) {
+            /* the observations' bandwidth, shared: inv[0] */
+            const double *restrict y = pz->y + d * K;
+            for (size_t b = 0; b < nb; b++) {
+                double xt = x[b * D + d] * inv[0];
+                double *restrict a = acc[b];
+                for (size_t k = k0; k < k1; k++)
+                    a[k] += xt * y[k];
+            }
+        } else if (nb == CAND_BLOCK) {
+            /* t = (x - mu) / (sigma sqrt 2) = x * hi - hy: two fused
+             * multiply-adds per kernel and candidate */
+            const double *restrict hi = pz->half_inv + d * K, *restrict hy = pz->half_y + d * K;
+            double x0 = x[0 * D + d], x1 = x[1 * D + d], x2 = x[2 * D + d], x3 = x[3 * D + d];
+            double *restrict a0 = acc[0], *restrict a1 = acc[1];
+            double *restrict a2 = acc[2], *restrict a3 = acc[3];
+            for (size_t k = k0; k < k1; k++) {
+                double t0 = x0 * hi[k] - hy[k], t1 = x1 * hi[k] - hy[k];
+                double t2 = x2 * hi[k] - hy[k], t3 = x3 * hi[k] - hy[k];
+                a0[k] -= t0 * t0;
+                a1[k] -= t1 * t1;
+                a2[k] -= t2 * t2;
+                a3[k] -= t3 * t3;
+            }
+        } else {
+            const double *restrict hi = pz->half_inv + d * K, *restrict hy = pz->half_y + d * K;
+            for (size_t b = 0; b < nb; b++) {
+                double xd = x[b * D + d];
+                double *restrict a = acc[b];
+                for (size_t k = k0; k < k1; k++) {
+                    double t = xd * hi[k] - hy[k];
+                    a[k] -= t * t;
+                }
+            }
+        }
+        break;
+    case OTTO__PZ_DISCRETE: {
+        const double *lz = pz->log_z + d * K;
+        for (size_t b = 0; b < nb; b++) {
+            double lo, hi;
+            cell_of(&pz->dims[d], x[b * D + d], &lo, &hi);
+            for (size_t k = k0; k < k1; k++)
+                acc[b][k] += otto__log_gauss_mass((lo - mu[k]) * inv[k], (hi - mu[k]) * inv[k]) -
+                             lz[k];
+        }
+        break;
+    }
+    case OTTO__PZ_CATEGORICAL:
+        for (size_t b = 0; b < nb; b++) {
+            const double *lp = pz->cat_logp + pz->cat_off[d] + (size_t)x[b * D + d] * K;
+            for (size_t k = k0; k < k1; k++)
+                acc[b][k] += lp[k];
+        }
+        break;
+    }
+}
+
+/* log sum exp of a[0..K) (overwritten). Partial maxima per lane keep the
+ * maximum vectorizable (a single running maximum is one long dependency
+ * chain); the exponentials are a map in place, then a plain sum. */
+static ALWAYS_INLINE double log_sum_exp(double *restrict a, size_t K)
+{
+    double mx[LSE_LANES];
+    for (size_t j = 0; j < LSE_LANES; j++)
+        mx[j] = -INFINITY;
+    size_t K8 = K - K % LSE_LANES;
+    for (size_t k = 0; k < K8; k += LSE_LANES)
+        for (size_t j = 0; j < LSE_LANES; j++)
+            mx[j] = a[k + j] > mx[j] ? a[k + j] : mx[j];
+    double m = -INFINITY;
+    for (size_t j = 0; j < LSE_LANES; j++)
+        m = mx[j] > m ? mx[j] : m;
+    for (size_t k = K8; k < K; k++)
+        m = a[k] > m ? a[k] : m;
+    if (!isfinite(m))
+        return m;
+    for (size_t k = 0; k < K; k++)
+        a[k] = otto__exp(a[k] - m);
+    double sum = 0;
+    for (size_t k = 0; k < K; k++)
+        sum += a[k];
+    return m + log(sum);
+}
+
 HOT_LOOPS void otto__parzen_log_pdf(const otto__parzen *pz, size_t n, const double *x,
                                     double *out)
 {
     size_t K = pz->n_kernels, D = pz->n_dims;
     for (size_t i0 = 0; i0 < n; i0 += CAND_BLOCK) {
         size_t nb = n - i0 < CAND_BLOCK ? n - i0 : CAND_BLOCK;
-        double *restrict acc[CAND_BLOCK];
-        for (size_t b = 0; b < CAND_BLOCK; b++) {
+        double *acc[CAND_BLOCK];
+        for (size_t b = 0; b < CAND_BLOCK; b++)
             acc[b] = pz->scratch + (b < nb ? b : 0) * K;
-            if (b < nb)
-                memcpy(acc[b], pz->base, K * sizeof(double));
-        }
-        for (size_t d = 0; d < D; d++) {
-            const double *restrict mu = pz->mu + d * K, *restrict inv = pz->inv_sigma + d * K;
-            switch (pz->dims[d].kind) {
-            case OTTO__PZ_CONTINUOUS:
-                if (pz->shared) {
-                    /* the observations' bandwidth, shared: inv[0] */
-                    const double *restrict y = pz->y + d * K;
-                    for (size_t b = 0; b < nb; b++) {
-                        double xt = x[(i0 + b) * D + d] * inv[0];
-                        double *restrict a = acc[b];
-                        for (size_t k = 0; k < K; k++)
-                            a[k] += xt * y[k];
-                    }
-                } else if (nb == CAND_BLOCK) {
-                    double x0 = x[(i0 + 0) * D + d], x1 = x[(i0 + 1) * D + d];
-                    double x2 = x[(i0 + 2) * D + d], x3 = x[(i0 + 3) * D + d];
-                    double *restrict a0 = acc[0], *restrict a1 = acc[1];
-                    double *restrict a2 = acc[2], *restrict a3 = acc[3];
-                    for (size_t k = 0; k < K; k++) {
-                        double m = mu[k], iv = inv[k];
-                        double t0 = (x0 - m) * iv, t1 = (x1 - m) * iv;
-                        double t2 = (x2 - m) * iv, t3 = (x3 - m) * iv;
-                        a0[k] -= 0.5 * t0 * t0;
-                        a1[k] -= 0.5 * t1 * t1;
-                        a2[k] -= 0.5 * t2 * t2;
-                        a3[k] -= 0.5 * t3 * t3;
-                    }
-                } else {
-                    for (size_t b = 0; b < nb; b++) {
-                        double xd = x[(i0 + b) * D + d];
-                        double *restrict a = acc[b];
-                        for (size_t k = 0; k < K; k++) {
-                            double t = (xd - mu[k]) * inv[k];
-                            a[k] -= 0.5 * t * t;
-                        }
-                    }
-                }
-                break;
-            case OTTO__PZ_DISCRETE: {
-                const double *lz = pz->log_z + d * K;
-                for (size_t b = 0; b < nb; b++) {
-                    double lo, hi;
-                    cell_of(&pz->dims[d], x[(i0 + b) * D + d], &lo, &hi);
-                    for (size_t k = 0; k < K; k++)
-                        acc[b][k] += otto__log_gauss_mass((lo - mu[k]) * inv[k],
-                                                          (hi - mu[k]) * inv[k]) -
-                                     lz[k];
-                }
-                break;
-            }
-            case OTTO__PZ_CATEGORICAL:
-                for (size_t b = 0; b < nb; b++) {
-                    const double *lp =
-                        pz->cat_logp + pz->cat_off[d] + (size_t)x[(i0 + b) * D + d] * K;
-                    for (size_t k = 0; k < K; k++)
-                        acc[b][k] += lp[k];
-                }
-                break;
-            }
+        /* kernels in blocks of KERNEL_BLOCK, so the candidates' accumulators
+         * stay in L1 while every dim adds its term */
+        for (size_t k0 = 0; k0 < K; k0 += KERNEL_BLOCK) {
+            size_t k1 = K - k0 < KERNEL_BLOCK ? K : k0 + KERNEL_BLOCK;
+            for (size_t b = 0; b < nb; b++)
+                memcpy(acc[b] + k0, pz->base + k0, (k1 - k0) * sizeof(double));
+            for (size_t d = 0; d < D; d++)
+                add_dim_terms(pz, d, x + i0 * D, nb, acc, k0, k1);
         }
         if (pz->shared) {
             /* finish the expanded quadratic forms; the prior kernel (the last
@@ -453,23 +519,7 @@ HOT_LOOPS void otto__parzen_log_pdf(const otto__parzen *pz, size_t n, const doub
                     a[prior] += 0.5 * xx - 0.5 * pq; /* replace its term */
             }
         }
-        for (size_t b = 0; b < nb; b++) {
-            double *restrict a = acc[b];
-            double m = -INFINITY;
-            for (size_t k = 0; k < K; k++)
-                m = a[k] > m ? a[k] : m;
-            if (!isfinite(m)) {
-                out[i0 + b] = m;
-                continue;
-            }
-            /* exponentials in place (a vectorizable map), then a plain sum: a
-             * summing loop would not vectorize without reassociating additions */
-            for (size_t k = 0; k < K; k++)
-                a[k] = otto__exp(a[k] - m);
-            double sum = 0;
-            for (size_t k = 0; k < K; k++)
-                sum += a[k];
-            out[i0 + b] = m + log(sum);
-        }
+        for (size_t b = 0; b < nb; b++)
+            out[i0 + b] = log_sum_exp(acc[b], K);
     }
 }

@@ -46,6 +46,8 @@ typedef struct otto__parzen {
     double *mu;         /* [d * n_kernels + k] */
     double *sigma;
     double *inv_sigma;
+    double *half_inv;   /* continuous dims: 1 / (sigma sqrt 2) */
+    double *half_y;     /* continuous dims: mu / (sigma sqrt 2) */
     double *log_z;      /* [d * n_kernels + k] discrete dims: log mass of the kernel in [0,1] */
     double *base;       /* [k] log w - sum over continuous dims of log(sigma sqrt(2pi) Z) */
     double *cat_logp;   /* categorical dims: [d][k][c], offsets in cat_off */

@@ -20,12 +20,6 @@
 #include "parzen.h"
 #include "tpe_cache.h"
 
-typedef struct tpe {
-    otto_tpe_options o;
-    otto__arena_pool pool; /* scratch memory of the calls in flight */
-    otto__tpe_cache cache; /* coordinates and their order, kept across asks */
-} tpe;
-
 /* One parameter of a sampling problem: its interned name and the
  * distribution it is sampled with now. */
 typedef struct column {
@@ -42,6 +36,18 @@ typedef struct groups {
     group *g;
     size_t n, cap;
 } groups;
+
+typedef struct tpe {
+    otto_tpe_options o;
+    otto__arena_pool pool; /* scratch memory of the calls in flight */
+    otto__tpe_cache cache; /* coordinates and their order, kept across asks */
+    /* the group decomposition of the first kept_seen view entries (under
+     * cache.mu; allocated from kept_alloc, the study's) */
+    groups kept;
+    size_t kept_seen;
+    int kept_any;
+    const otto_allocator *kept_alloc;
+} tpe;
 
 /* A trial gathered for estimation, with its ranking key (smaller is better). */
 typedef struct ranked {
@@ -110,12 +116,14 @@ static size_t window_start(const tpe *s, const otto_view *v)
     return s->o.n_history && n > s->o.n_history ? n - s->o.n_history : 0;
 }
 
-static size_t count_usable(const tpe *s, const otto_view *v)
+/* Whether the view has n_startup_trials usable trials (TPE's turn); stops
+ * counting there. */
+static int past_startup(const tpe *s, const otto_view *v)
 {
     size_t c = 0;
-    for (size_t i = window_start(s, v); i < otto_view_count(v); i++)
+    for (size_t i = window_start(s, v); i < otto_view_count(v) && c < s->o.n_startup_trials; i++)
         c += usable(otto_view_trial(v, i));
-    return c;
+    return c >= s->o.n_startup_trials;
 }
 
 static int single_valued(const otto_distribution *d)
@@ -250,16 +258,66 @@ static int intersection_add_trial(const otto_allocator *a, groups *gs, const ott
     return OTTO_OK;
 }
 
-static int compute_groups(const tpe *s, const otto_view *v, const otto_allocator *a, groups *gs)
+/* Add the usable trials among view entries [*from, to) to gs; *from ends
+ * where the scan stopped (at to unless out of memory). */
+static int scan_groups(const tpe *s, const otto_view *v, const otto_allocator *a, groups *gs,
+                       size_t *from, size_t to, int *any)
 {
-    memset(gs, 0, sizeof *gs);
-    int first = 1, rc = OTTO_OK;
-    for (size_t i = window_start(s, v); !rc && i < otto_view_count(v); i++) {
-        const otto_trial *t = otto_view_trial(v, i);
+    int rc = OTTO_OK;
+    for (; !rc && *from < to; ++*from) {
+        const otto_trial *t = otto_view_trial(v, *from);
         if (!usable(t))
             continue;
-        rc = s->o.group ? groups_add_trial(a, gs, t) : intersection_add_trial(a, gs, t, first);
-        first = 0;
+        rc = s->o.group ? groups_add_trial(a, gs, t) : intersection_add_trial(a, gs, t, !*any);
+        if (rc)
+            break;
+        *any = 1;
+    }
+    return rc;
+}
+
+static int groups_copy(const otto_allocator *a, const groups *from, groups *to)
+{
+    memset(to, 0, sizeof *to);
+    for (size_t i = 0; i < from->n; i++) {
+        column *cols = otto__malloc(a, (from->g[i].n + 1) * sizeof *cols);
+        if (!cols) {
+            groups_free(a, to);
+            return OTTO_ENOMEM;
+        }
+        memcpy(cols, from->g[i].cols, from->g[i].n * sizeof *cols);
+        if (groups_push(a, to, cols, from->g[i].n)) {
+            groups_free(a, to);
+            return OTTO_ENOMEM;
+        }
+    }
+    return OTTO_OK;
+}
+
+/* The decomposition of the view's usable trials (a copy in a). Without a
+ * history window it is kept across asks and only brought up to date; a view
+ * older than the kept one (another thread's newer ask went first) gets its
+ * own scan, so the answer depends on the view alone. */
+static int compute_groups(tpe *s, const otto_view *v, const otto_allocator *a, groups *gs)
+{
+    memset(gs, 0, sizeof *gs);
+    size_t n = otto_view_count(v);
+    int rc = OTTO_OK, done = 0;
+    if (!s->o.n_history) {
+        pthread_mutex_lock(&s->cache.mu);
+        if (s->kept_seen <= n) {
+            rc = scan_groups(s, v, &v->study->alloc, &s->kept, &s->kept_seen, n, &s->kept_any);
+            s->kept_alloc = &v->study->alloc;
+            if (!rc)
+                rc = groups_copy(a, &s->kept, gs);
+            done = 1;
+        }
+        pthread_mutex_unlock(&s->cache.mu);
+    }
+    if (!done) {
+        size_t from = window_start(s, v);
+        int any = 0;
+        rc = scan_groups(s, v, a, gs, &from, n, &any);
     }
     /* params with a single value need no sampling */
     for (size_t i = 0; !rc && i < gs->n; i++) {
@@ -783,7 +841,7 @@ static int tpe_infer(void *state, const otto_view *v, const otto_trial *trial, o
 {
     (void)trial;
     tpe *s = state;
-    if (!is_multivariate(s, v) || count_usable(s, v) < s->o.n_startup_trials)
+    if (!is_multivariate(s, v) || !past_startup(s, v))
         return OTTO_OK;
     otto__arena *arena;
     const otto_allocator *a = borrow(s, v, &arena);
@@ -849,7 +907,7 @@ static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, c
     otto_rng *rng = otto_trial_rng(trial);
     const otto__spec *spec = spec_of(dist);
     column col = {spec->name, spec};
-    if (single_valued(dist) || count_usable(s, v) < s->o.n_startup_trials) {
+    if (single_valued(dist) || !past_startup(s, v)) {
         *out = random_value(rng, dist);
         return OTTO_OK;
     }
@@ -880,6 +938,8 @@ static void tpe_destroy(void *state)
     tpe *s = state;
     otto__arena_pool_destroy(&s->pool);
     otto__tpe_cache_destroy(&s->cache);
+    if (s->kept_alloc)
+        groups_free(s->kept_alloc, &s->kept);
     free(s);
 }
 

@@ -80,6 +80,64 @@ static void continuous_and_discrete_match_the_reference(void **state)
     }
 }
 
+/* Many kernels (blocked evaluation, kernels near the ends with their exact
+ * truncation, narrow ones without): the full mixture to 1e-6 (the
+ * normalizers' own accuracy), in a 4-D space with a discrete and a
+ * categorical dim, at candidates near and far from the data. */
+static void many_kernels_match_the_full_sum(void **state)
+{
+    (void)state;
+    otto_allocator a;
+    otto__alloc_default(&a);
+    enum { N = 3000, D = 4 };
+    otto_rng r;
+    otto__rng_init(&r, 9, 9);
+    double *obs = malloc(N * D * sizeof *obs), w[N];
+    for (int i = 0; i < N; i++) {
+        /* clustered around (0.3, 0.7) in the continuous dims */
+        obs[i * D + 0] = fmin(1, fmax(0, 0.3 + 0.1 * (otto_rng_uniform(&r) - 0.5)));
+        obs[i * D + 1] = i % 2 ? otto_rng_uniform(&r) : 0.7;
+        obs[i * D + 2] = (floor(otto_rng_uniform(&r) * 10) + 0.5) / 10; /* grid of 10 */
+        obs[i * D + 3] = floor(otto_rng_uniform(&r) * 3);
+        w[i] = 1 + (i % 7);
+    }
+    otto__pz_dim dims[D] = {{OTTO__PZ_CONTINUOUS, 0, 0, 0, 0, 0},
+                            {OTTO__PZ_CONTINUOUS, 0, 0, 0, 0, 0},
+                            {OTTO__PZ_DISCRETE, 0.1, 0, 0, 0, 0},
+                            {OTTO__PZ_CATEGORICAL, 0, 3, 0, 0, 0}};
+    otto__pz_params p = {1, 1.0, 1, 0, 0, 0};
+    otto__parzen pz;
+    assert_ok(otto__parzen_build(&pz, &a, dims, D, obs, NULL, N, w, NULL, 0, &p));
+    for (int c = 0; c < 30; c++) {
+        double x[D] = {otto_rng_uniform(&r), c < 15 ? 0.7 : otto_rng_uniform(&r),
+                       (floor(otto_rng_uniform(&r) * 10) + 0.5) / 10, (double)(c % 3)};
+        if (c < 5)
+            x[0] = 0.3;
+        double got, total = 0;
+        otto__parzen_log_pdf(&pz, 1, x, &got);
+        size_t K = pz.n_kernels;
+        for (size_t k = 0; k < K; k++) {
+            double term = exp(pz.log_w[k]);
+            for (int d = 0; d < 3; d++) {
+                double mu = pz.mu[d * K + k], sg = pz.sigma[d * K + k];
+                double z = phi_cdf((1 - mu) / sg) - phi_cdf(-mu / sg);
+                if (d < 2) {
+                    double t = (x[d] - mu) / sg;
+                    term *= exp(-0.5 * t * t) / (sg * sqrt(2 * M_PI) * z);
+                } else {
+                    double lo = fmax(x[d] - 0.05, 0), hi = fmin(x[d] + 0.05, 1);
+                    term *= (phi_cdf((hi - mu) / sg) - phi_cdf((lo - mu) / sg)) / z;
+                }
+            }
+            term *= exp(pz.cat_logp[pz.cat_off[3] + (size_t)x[3] * K + k]);
+            total += term;
+        }
+        assert_close(got, log(total), 1e-6);
+    }
+    otto__parzen_free(&pz);
+    free(obs);
+}
+
 static void optuna_bandwidths_on_a_worked_example(void **state)
 {
     (void)state;
@@ -313,6 +371,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(continuous_and_discrete_match_the_reference),
         cmocka_unit_test(optuna_bandwidths_on_a_worked_example),
+        cmocka_unit_test(many_kernels_match_the_full_sum),
         cmocka_unit_test(categorical_kernel_and_rows),
         cmocka_unit_test(cached_gaps_match_the_sort),
         cmocka_unit_test(normal_tails_and_fast_math),
