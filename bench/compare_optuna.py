@@ -198,6 +198,9 @@ def sampler_pairs():
     multi = {"multivariate": True, "group": True, "constant_liar": False}
     table = [("random", "RandomSampler", "RandomSampler", {}),
              ("tpe", "TPESampler", "TPESampler", {}),
+             # otto's own defaults (the C library's) against Optuna's default
+             ("tpe-otto-defaults", "TPESampler", "TPESampler",
+              {"n_ei_candidates": 0, "gamma_fraction": 0.0}),
              ("tpe-univariate", "TPESampler", "TPESampler", uni),
              ("tpe-multivariate-group", "TPESampler", "TPESampler", multi),
              # the same with Optuna < 3.5's unnormalized kernels (optuna#5109),
@@ -221,7 +224,8 @@ def sampler_pairs():
             return make
         mk_otto = factory(otto, otto_cls, kwargs)
         mk_optuna = None
-        optuna_kwargs = {k: v for k, v in kwargs.items() if k != "unnormalized_kernels"}
+        optuna_kwargs = {k: v for k, v in kwargs.items()
+                         if k not in ("unnormalized_kernels", "n_ei_candidates", "gamma_fraction")}
         if optuna is not None and optuna_cls and hasattr(optuna.samplers, optuna_cls):
             mk_optuna = (lambda c, kw: lambda seed: getattr(optuna.samplers, c)(seed=seed, **kw))(
                 optuna_cls, optuna_kwargs)

@@ -21,7 +21,11 @@ typedef struct otto_tpe_options {
     size_t size;
     uint64_t seed;              /* OTTO_SEED_NONE (default): the study's */
     size_t n_startup_trials;    /* random sampling until this many trials (10) */
-    size_t n_ei_candidates;     /* candidates drawn from l(x) per sample (24) */
+    size_t n_ei_candidates;     /* candidates drawn from l(x) per sample; 0
+                                 * (default): otto's schedule, 128 with joint
+                                 * kernels while the bad side has up to 255
+                                 * trials, fewer past that, never under 24;
+                                 * univariate 24 (Optuna: 24 always) */
     int multivariate;           /* joint kernels over the relative space:
                                  * OTTO_TPE_AUTO (default) is 1 for a single
                                  * objective and 0 for several, as in Optuna */
@@ -32,8 +36,8 @@ typedef struct otto_tpe_options {
     int consider_magic_clip;    /* lower-bound bandwidths (1) */
     int consider_endpoints;     /* univariate: bounds as neighbours (0) */
     int warn_independent_sampling; /* log when multivariate falls back (0) */
-    otto_tpe_gamma_fn gamma;    /* NULL: min(ceil(0.1 n), 25); ceil(0.1 n) with
-                                 * several objectives */
+    otto_tpe_gamma_fn gamma;    /* NULL: min(ceil(gamma_fraction n), 25); with
+                                 * several objectives ceil(0.1 n) */
     void *gamma_user_data;
     otto_tpe_weights_fn weights; /* NULL: 1 for the newest 25, a ramp before */
     void *weights_user_data;
@@ -48,6 +52,9 @@ typedef struct otto_tpe_options {
      * (default) gives every observation its own neighbour-gap bandwidth in
      * every dim, as current Optuna does in both modes. */
     int scott_bandwidth;
+    /* The good side's share when gamma is NULL, in [0, 1]; 0 (default):
+     * otto's, 0.15 with joint kernels and 0.1 univariate (Optuna: 0.1). */
+    double gamma_fraction;
 } otto_tpe_options;
 
 /* otto_tpe_options.multivariate: decide from the study's objectives. */

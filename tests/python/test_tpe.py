@@ -36,9 +36,18 @@ class TPETest(unittest.TestCase):
         with self.assertRaises(ValueError):
             TPESampler(multivariate=False, group=True)
         with self.assertRaises(ValueError):
-            TPESampler(n_ei_candidates=0)
+            TPESampler(n_ei_candidates=-1)
+        with self.assertRaises(ValueError):
+            TPESampler(gamma_fraction=1.5)
         with self.assertRaises(ValueError):
             otto.create_study(sampler=TPESampler(prior_weight=-1.0))
+
+    def test_otto_defaults(self):
+        # the C library's schedule (up to 128 candidates, a 15% good side)
+        s = TPESampler.otto_defaults(seed=4)
+        self.assertEqual(s._opts["n_ei_candidates"], 0)
+        self.assertEqual(s._opts["gamma_fraction"], 0.0)
+        self.assertLess(best(s), best(RandomSampler(seed=4)))
 
     def test_reproducible(self):
         a = otto.create_study(sampler=TPESampler(seed=3))

@@ -177,7 +177,12 @@ static void options_are_validated(void **state)
     otto_sampler *s;
     otto_tpe_options o;
     otto_tpe_options_init(&o);
-    o.n_ei_candidates = 0;
+    o.n_ei_candidates = 200000;
+    assert_status(otto_sampler_tpe_create(&o, &s), OTTO_EINVAL);
+    otto_tpe_options_init(&o);
+    o.gamma_fraction = 1.5;
+    assert_status(otto_sampler_tpe_create(&o, &s), OTTO_EINVAL);
+    o.gamma_fraction = NAN;
     assert_status(otto_sampler_tpe_create(&o, &s), OTTO_EINVAL);
     otto_tpe_options_init(&o);
     o.prior_weight = 0;

@@ -112,6 +112,7 @@ class TpeOptions(ctypes.Structure):
         ("n_history", c_size_t),
         ("unnormalized_kernels", c_int),
         ("scott_bandwidth", c_int),
+        ("gamma_fraction", c_double),
     ]
 
 
