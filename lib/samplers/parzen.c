@@ -21,8 +21,10 @@
 /* ... and kernels in blocks of this many: 4 accumulators of 256 doubles and
  * a dim's constants stay in L1 */
 #define KERNEL_BLOCK 256
-/* log_sum_exp's partial maxima */
+/* log_sum_exp: lanes of partial maxima and sums, and how far below the
+ * largest term a whole block of them is left out */
 #define LSE_LANES 8
+#define PRUNE_LOG 40.0
 /* erfc(7.2 / sqrt 2) < 1e-12: see the kernel normalizers in the build */
 #define TAIL_CUT 7.2
 
@@ -50,7 +52,6 @@ void otto__parzen_free(otto__parzen *pz)
     const otto_allocator *a = pz->alloc;
     if (!a)
         return;
-    otto__free(a, pz->log_w);
     otto__free(a, pz->cum_w);
     otto__free(a, pz->mu);
     otto__free(a, pz->sigma);
@@ -183,7 +184,6 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     pz->n_kernels = K;
     pz->n_obs = n_obs;
     pz->dims = dims;
-    pz->log_w = otto__calloc(a, K, sizeof(double));
     pz->cum_w = otto__calloc(a, K, sizeof(double));
     pz->mu = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
     pz->sigma = otto__malloc(a, (n_dims * K + 1) * sizeof(double));
@@ -198,7 +198,7 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     pz->near = otto__malloc(a, (K + 1) * sizeof *pz->near);
     pz->cat_logp = otto__calloc(a, n_cat * K + 1, sizeof(double));
     pz->cat_off = otto__calloc(a, n_dims + 1, sizeof(size_t));
-    if (!pz->log_w || !pz->cum_w || !pz->mu || !pz->sigma || !pz->inv_sigma || !pz->half_inv ||
+    if (!pz->cum_w || !pz->mu || !pz->sigma || !pz->inv_sigma || !pz->half_inv ||
         !pz->half_y || !pz->log_z ||
         !pz->base || !pz->scratch || !pz->cum_prod || !pz->near || !pz->cat_logp ||
         !pz->cat_off) {
@@ -212,17 +212,14 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
         double w = k < n_obs ? weights[k] : p->prior_weight;
         pz->cum_w[k] = (total += w);
     }
-    for (size_t k = 0; k < K; k++) {
-        double w = k < n_obs ? weights[k] : p->prior_weight;
-        pz->log_w[k] = log(w / total);
-        pz->base[k] = pz->log_w[k];
-    }
+    /* cum_prod starts with each kernel's share: its log joins the
+     * normalizers' in one log per kernel (base starts at 0) */
+    for (size_t k = 0; k < K; k++)
+        pz->cum_prod[k] = total / (k < n_obs ? weights[k] : p->prior_weight);
 
     size_t n_prod = 0, n_cont = 0;
     for (size_t d = 0; d < n_dims; d++)
         n_cont += dims[d].kind == OTTO__PZ_CONTINUOUS;
-    for (size_t k = 0; k < K; k++)
-        pz->cum_prod[k] = 1.0;
     static double cap = 0;
     if (cap == 0) cap = getenv("OTTO_CLIP_CAP") ? atof(getenv("OTTO_CLIP_CAP")) : 100.0;
     double min_sigma = p->consider_magic_clip ? 1.0 / fmin(cap, 1.0 + (double)K) : 1e-12;
@@ -450,14 +447,20 @@ static ALWAYS_INLINE void add_dim_terms(const otto__parzen *pz, size_t d, const 
     }
 }
 
-/* log sum exp of a[0..K) (overwritten). Partial maxima per lane keep the
- * maximum vectorizable (a single running maximum is one long dependency
- * chain); the exponentials are a map in place, then a plain sum. */
-static ALWAYS_INLINE double log_sum_exp(double *restrict a, size_t K)
+/* log sum exp of a[0..K). Partial maxima per lane keep the maximum
+ * vectorizable (a single running maximum is one long dependency chain).
+ * Terms more than PRUNE_LOG below the largest add under e^-PRUNE_LOG of it
+ * each, so blocks of LSE_LANES terms that are all that far down skip their
+ * exponentials: the relative error of the sum is below K e^-PRUNE_LOG (4e-12
+ * at a million kernels). Blocks are whole when kernels come in coordinate
+ * order (one dim) or when most kernels are far (many narrow ones). */
+static ALWAYS_INLINE double log_sum_exp(const double *restrict a, size_t K)
 {
-    double mx[LSE_LANES];
-    for (size_t j = 0; j < LSE_LANES; j++)
+    double mx[LSE_LANES], acc[LSE_LANES];
+    for (size_t j = 0; j < LSE_LANES; j++) {
         mx[j] = -INFINITY;
+        acc[j] = 0.0;
+    }
     size_t K8 = K - K % LSE_LANES;
     for (size_t k = 0; k < K8; k += LSE_LANES)
         for (size_t j = 0; j < LSE_LANES; j++)
@@ -469,11 +472,20 @@ static ALWAYS_INLINE double log_sum_exp(double *restrict a, size_t K)
         m = a[k] > m ? a[k] : m;
     if (!isfinite(m))
         return m;
-    for (size_t k = 0; k < K; k++)
-        a[k] = otto__exp(a[k] - m);
+    double floor_ = m - PRUNE_LOG;
+    for (size_t k = 0; k < K8; k += LSE_LANES) {
+        int any = 0;
+        for (size_t j = 0; j < LSE_LANES; j++)
+            any |= a[k + j] >= floor_;
+        if (any)
+            for (size_t j = 0; j < LSE_LANES; j++)
+                acc[j] += otto__exp(a[k + j] - m);
+    }
     double sum = 0;
-    for (size_t k = 0; k < K; k++)
-        sum += a[k];
+    for (size_t j = 0; j < LSE_LANES; j++)
+        sum += acc[j];
+    for (size_t k = K8; k < K; k++)
+        sum += otto__exp(a[k] - m);
     return m + log(sum);
 }
 

@@ -41,7 +41,6 @@ typedef struct otto__parzen {
     size_t n_dims, n_kernels;
     size_t n_obs;       /* kernels 0..n_obs-1; a prior kernel follows when n_kernels > n_obs */
     const otto__pz_dim *dims;
-    double *log_w;      /* [k] log mixture weight */
     double *cum_w;      /* [k] cumulative weights, for sampling */
     double *mu;         /* [d * n_kernels + k] */
     double *sigma;
@@ -49,7 +48,8 @@ typedef struct otto__parzen {
     double *half_inv;   /* continuous dims: 1 / (sigma sqrt 2) */
     double *half_y;     /* continuous dims: mu / (sigma sqrt 2) */
     double *log_z;      /* [d * n_kernels + k] discrete dims: log mass of the kernel in [0,1] */
-    double *base;       /* [k] log w - sum over continuous dims of log(sigma sqrt(2pi) Z) */
+    double *base;       /* [k] log w_k - sum over continuous dims of log(sigma sqrt(2pi) Z),
+                         * w_k the kernel's share of the total weight */
     double *cat_logp;   /* categorical dims: [d][k][c], offsets in cat_off */
     size_t *cat_off;
     double *scratch;    /* [4 * k]: log_pdf accumulators for a block of candidates */

@@ -47,17 +47,22 @@ typedef struct tpe {
     size_t kept_seen;
     int kept_any;
     const otto_allocator *kept_alloc;
+    /* how the first ranks_seen view entries rank (under cache.mu) */
+    struct ranked *ranks;
+    size_t ranks_seen, ranks_cap;
+    const otto_allocator *ranks_alloc;
 } tpe;
 
 /* A trial gathered for estimation, with its ranking key (smaller is better). */
-typedef struct ranked {
+struct ranked {
     int cls;           /* 0 feasible complete, 1 pruned, 2 infeasible, 3 running */
     double k1, k2;
     int64_t number;
     size_t row;        /* its row of unit coordinates */
     size_t vi;         /* its view index; SIZE_MAX for a running trial */
     const otto_trial *trial;
-} ranked;
+};
+typedef struct ranked ranked;
 
 enum { CLS_COMPLETE = 0, CLS_PRUNED = 1, CLS_INFEASIBLE = 2, CLS_RUNNING = 3 };
 
@@ -367,16 +372,21 @@ static int compute_groups(tpe *s, const otto_view *v, const otto_allocator *a, g
 
 /* ---- gathering and ranking observations ------------------------------------------------- */
 
+/* The trials gathered for one draw and what prepare() derives from them. */
 typedef struct gathered {
-    ranked *r;
-    size_t n, n_usable;
-    double *unit; /* n rows x n_cols */
+    ranked *r;          /* after the split: the n_below best, then the rest */
+    size_t n, n_usable, n_below;
+    double *unit;       /* n rows x n_cols */
+    double *gaps;       /* [c * n + slot] neighbour gaps; NULL with Scott's rule */
+    uint32_t *order;    /* one numeric column: each side's slots by coordinate */
 } gathered;
 
 static void gathered_free(const otto_allocator *a, gathered *g)
 {
     otto__free(a, g->r);
     otto__free(a, g->unit);
+    otto__free(a, g->gaps);
+    otto__free(a, g->order);
     memset(g, 0, sizeof *g);
 }
 
@@ -514,57 +524,87 @@ static int rank_multi(const otto_view *v, const otto_allocator *a, gathered *g)
 
 /* The trials with every column: finished ones (coordinates from the cache's
  * columns cc) and, with constant liar, running ones; ranked for the split. */
-static int gather(const tpe *s, const otto_view *v, const otto_allocator *a, const column *cols,
+/* How a finished trial ranks (fixed once it is finished). */
+static void rank_finished(const otto_view *v, const otto_trial *t, ranked *r)
+{
+    r->number = t->number;
+    r->trial = t;
+    if (otto_view_n_objectives(v) > 1) {
+        int st = atomic_load(&((otto_trial *)t)->state);
+        double viol = violation(t);
+        r->cls = viol > 0 ? CLS_INFEASIBLE : st == OTTO_TRIAL_COMPLETE ? CLS_COMPLETE
+                                                                       : CLS_PRUNED;
+        r->k1 = r->cls == CLS_INFEASIBLE ? viol : 0;
+        r->k2 = 0;
+    } else {
+        rank_single(v, t, r);
+    }
+}
+
+/* The ranks of view entries [0, n) kept across asks (caller holds the cache
+ * lock), so gathering reads one array instead of every trial. */
+static int rank_cache(tpe *s, const otto_view *v, size_t n)
+{
+    if (n <= s->ranks_seen)
+        return OTTO_OK;
+    if (n > s->ranks_cap) {
+        size_t cap = 2 * s->ranks_cap > n ? 2 * s->ranks_cap : n;
+        ranked *r = otto__reallocarray(&v->study->alloc, s->ranks, cap, sizeof *r);
+        if (!r)
+            return OTTO_ENOMEM;
+        s->ranks = r;
+        s->ranks_cap = cap;
+        s->ranks_alloc = &v->study->alloc;
+    }
+    for (size_t i = s->ranks_seen; i < n; i++)
+        rank_finished(v, otto_view_trial(v, i), &s->ranks[i]);
+    s->ranks_seen = n;
+    return OTTO_OK;
+}
+
+/* The trials with every column: finished ones (coordinates from the cache's
+ * columns cc, ranks from the kept ones; caller holds the cache lock) and,
+ * with constant liar, running ones. */
+static int gather(tpe *s, const otto_view *v, const otto_allocator *a, const column *cols,
                   const otto__tpe_column *const *cc, size_t n_cols, gathered *g)
 {
     memset(g, 0, sizeof *g);
     const otto_trial *const *running = NULL;
-    size_t n_running = 0;
+    size_t n_running = 0, n_view = otto_view_count(v);
     if (s->o.constant_liar && otto_view_running(v, &running, &n_running))
         return OTTO_ENOMEM;
-    size_t start = window_start(s, v), cap = otto_view_count(v) - start + n_running + 1;
-    g->r = otto__calloc(a, cap, sizeof *g->r);
+    size_t start = window_start(s, v), cap = n_view - start + n_running + 1;
+    g->r = otto__malloc(a, cap * sizeof *g->r);
     g->unit = otto__reallocarray(a, NULL, cap * (n_cols ? n_cols : 1), sizeof(double));
-    if (!g->r || !g->unit) {
+    if (!g->r || !g->unit || rank_cache(s, v, n_view)) {
         gathered_free(a, g);
         return OTTO_ENOMEM;
     }
-    int multi = otto_view_n_objectives(v) > 1;
-    for (size_t i = start; i < otto_view_count(v) + n_running; i++) {
-        const otto_trial *t =
-            i < otto_view_count(v) ? otto_view_trial(v, i) : running[i - otto_view_count(v)];
-        int is_running = i >= otto_view_count(v);
+    for (size_t i = start; i < n_view + n_running; i++) {
         double *row = g->unit + g->n * n_cols;
-        if (is_running) {
+        ranked *r = &g->r[g->n];
+        if (i >= n_view) {
+            const otto_trial *t = running[i - n_view];
             if (!trial_row(t, cols, n_cols, row))
                 continue;
+            memset(r, 0, sizeof *r);
+            r->cls = CLS_RUNNING;
+            r->number = t->number;
+            r->trial = t;
+            r->vi = SIZE_MAX;
         } else {
-            size_t c = 0;
+            size_t c = 0; /* NaN: unusable, or lacks a column */
             while (c < n_cols && !isnan(row[c] = cc[c]->u_of[i]))
                 c++;
-            if (c < n_cols) /* unusable, or lacks a column */
+            if (c < n_cols)
                 continue;
+            *r = s->ranks[i];
+            r->vi = i;
+            g->n_usable++;
         }
-        ranked *r = &g->r[g->n];
-        r->number = t->number;
-        r->row = g->n;
-        r->vi = is_running ? SIZE_MAX : i;
-        r->trial = t;
-        if (is_running) {
-            r->cls = CLS_RUNNING;
-        } else if (multi) {
-            int st = atomic_load(&((otto_trial *)t)->state);
-            double viol = violation(t);
-            r->cls = viol > 0 ? CLS_INFEASIBLE : st == OTTO_TRIAL_COMPLETE ? CLS_COMPLETE
-                                                                           : CLS_PRUNED;
-            r->k1 = r->cls == CLS_INFEASIBLE ? viol : 0;
-        } else {
-            rank_single(v, t, r);
-        }
-        g->n_usable += !is_running;
-        g->n++;
+        r->row = g->n++;
     }
-    return multi ? rank_multi(v, a, g) : OTTO_OK;
+    return otto_view_n_objectives(v) > 1 ? rank_multi(v, a, g) : OTTO_OK;
 }
 
 static int cmp_rank(const void *x, const void *y)
@@ -701,7 +741,7 @@ static int cache_columns(tpe *s, const otto_view *v, const otto_allocator *a, co
  * in: O(n) per column instead of a sort. */
 static int neighbour_gaps(tpe *s, const otto_view *v, const otto_allocator *a,
                           const column *cols, size_t n_cols, const gathered *g, size_t n_below,
-                          double *gaps)
+                          double *gaps, uint32_t *order)
 {
     const otto__tpe_column **cc = otto__calloc(a, n_cols, sizeof *cc);
     otto__tpe_entry *loose = otto__malloc(a, (g->n + 1) * sizeof *loose);
@@ -736,20 +776,21 @@ static int neighbour_gaps(tpe *s, const otto_view *v, const otto_allocator *a,
             }
         otto__tpe_gaps(cc[c], slot_of, loose, n_loose, n_below, s->o.consider_endpoints,
                        work_u, work_slot, gaps + c * g->n);
+        if (order) /* one numeric column: each side's slots by coordinate */
+            memcpy(order, work_slot, g->n * sizeof *order);
     }
     pthread_mutex_unlock(&s->cache.mu);
     return rc;
 }
 
 /* Gather the trials for cols, split them into the n_below best (first in
- * g->r) and the rest, and find the kernels' neighbour gaps (*gaps, NULL
- * with Scott's rule). The cache lock is not held while user functions
- * (gamma) run. */
+ * g->r) and the rest, and find the kernels' neighbour gaps (none with
+ * Scott's rule). The cache lock is not held while user functions (gamma)
+ * run. */
 static int prepare(tpe *s, const otto_view *v, const otto_allocator *a, const column *cols,
-                   size_t n_cols, int multivariate, gathered *g, size_t *n_below_out,
-                   double **gaps)
+                   size_t n_cols, int multivariate, gathered *g)
 {
-    *gaps = NULL;
+    memset(g, 0, sizeof *g);
     const otto__tpe_column **cc = otto__calloc(a, n_cols + 1, sizeof *cc);
     if (!cc)
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
@@ -762,15 +803,17 @@ static int prepare(tpe *s, const otto_view *v, const otto_allocator *a, const co
         return otto__error(rc, "tpe: out of memory");
     size_t n_below = s->o.gamma ? s->o.gamma(g->n_usable, s->o.gamma_user_data)
                                 : default_n_below(s, v, g->n_usable, multivariate);
-    if (n_below > g->n_usable)
-        n_below = g->n_usable;
-    *n_below_out = n_below;
-    if (split(a, g, n_below))
+    g->n_below = n_below < g->n_usable ? n_below : g->n_usable;
+    if (split(a, g, g->n_below))
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     if (multivariate && s->o.scott_bandwidth)
         return OTTO_OK;
-    *gaps = otto__malloc(a, (n_cols * g->n + 1) * sizeof **gaps);
-    if (!*gaps || neighbour_gaps(s, v, a, cols, n_cols, g, n_below, *gaps))
+    g->gaps = otto__malloc(a, (n_cols * g->n + 1) * sizeof *g->gaps);
+    if (n_cols == 1 && cols[0].spec->dist.kind != OTTO_DIST_CATEGORICAL)
+        g->order = otto__malloc(a, (g->n + 1) * sizeof *g->order);
+    if (!g->gaps || (n_cols == 1 && !g->order && cols[0].spec->dist.kind !=
+                                                    OTTO_DIST_CATEGORICAL) ||
+        neighbour_gaps(s, v, a, cols, n_cols, g, g->n_below, g->gaps, g->order))
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     return OTTO_OK;
 }
@@ -778,11 +821,11 @@ static int prepare(tpe *s, const otto_view *v, const otto_allocator *a, const co
 /* Fit l and g on the split trials and write the best of n_ei candidates
  * (internal values, one per column) to out. */
 static int tpe_draw(const tpe *s, const otto_view *v, const otto_allocator *a, otto_rng *rng,
-                    const column *cols, size_t n_cols, const gathered *g, size_t n_below,
-                    const double *gaps, int multivariate, double *out)
+                    const column *cols, size_t n_cols, const gathered *g, int multivariate,
+                    double *out)
 {
     int multi = otto_view_n_objectives(v) > 1;
-    size_t n_above = g->n - n_below;
+    size_t n_below = g->n_below, n_above = g->n - n_below;
 
     size_t n_ei = n_candidates(s, n_above, multivariate);
     otto__pz_dim *dims = otto__calloc(a, n_cols, sizeof *dims);
@@ -806,13 +849,26 @@ static int tpe_draw(const tpe *s, const otto_view *v, const otto_allocator *a, o
     else if (!rc)
         rc = side_weights(s, n_below, w);
     if (!rc)
-        rc = otto__parzen_build(&l, a, dims, n_cols, g->unit, rows, n_below, w, gaps, g->n,
-                                &pp);
-    if (!rc)
         rc = side_weights(s, n_above, w + n_below);
+    /* one numeric column: kernels in coordinate order (the mixture is the
+     * same), so the far ones form whole blocks that the density skips */
+    double *w_sorted = NULL, *gaps_sorted = NULL;
+    if (!rc && g->order) {
+        w_sorted = otto__malloc(a, (g->n + 1) * sizeof *w_sorted);
+        gaps_sorted = otto__malloc(a, (g->n + 1) * sizeof *gaps_sorted);
+        rc = w_sorted && gaps_sorted ? OTTO_OK : OTTO_ENOMEM;
+        for (size_t i = 0; !rc && i < g->n; i++) {
+            rows[i] = g->r[g->order[i]].row;
+            w_sorted[i] = w[g->order[i]];
+            gaps_sorted[i] = g->gaps[g->order[i]];
+        }
+    }
+    const double *wk = w_sorted ? w_sorted : w, *gk = gaps_sorted ? gaps_sorted : g->gaps;
+    if (!rc)
+        rc = otto__parzen_build(&l, a, dims, n_cols, g->unit, rows, n_below, wk, gk, g->n, &pp);
     if (!rc)
         rc = otto__parzen_build(&gz, a, dims, n_cols, g->unit, rows + n_below, n_above,
-                                w + n_below, gaps ? gaps + n_below : NULL, g->n, &pp);
+                                wk + n_below, gk ? gk + n_below : NULL, g->n, &pp);
     if (!rc) {
         otto__parzen_sample(&l, rng, n_ei, cand);
         /* snap candidates onto their grids, so densities are taken where the
@@ -846,6 +902,8 @@ static int tpe_draw(const tpe *s, const otto_view *v, const otto_allocator *a, o
     otto__parzen_free(&gz);
     otto__free(a, dims);
     otto__free(a, w);
+    otto__free(a, w_sorted);
+    otto__free(a, gaps_sorted);
     otto__free(a, rows);
     otto__free(a, cand);
     otto__free(a, internal);
@@ -909,16 +967,14 @@ static int tpe_relative(void *state, const otto_view *v, otto_trial *trial,
             if (otto_space_find(space, gr->cols[c].name->str, &pos[c]))
                 rc = otto__error(OTTO_ECALLBACK, "tpe: relative space lost '%s'",
                                  gr->cols[c].name->str);
-        size_t n_below = 0;
-        double *gaps = NULL;
         if (!rc)
-            rc = prepare(s, v, a, gr->cols, gr->n, 1, &g, &n_below, &gaps);
+            rc = prepare(s, v, a, gr->cols, gr->n, 1, &g);
         if (!rc && g.n_usable < s->o.n_startup_trials) {
             /* a rarely used branch: random until it has enough trials */
             for (size_t c = 0; c < gr->n; c++)
                 vals[c] = random_value(rng, &gr->cols[c].spec->dist);
         } else if (!rc) {
-            rc = tpe_draw(s, v, a, rng, gr->cols, gr->n, &g, n_below, gaps, 1, vals);
+            rc = tpe_draw(s, v, a, rng, gr->cols, gr->n, &g, 1, vals);
         }
         for (size_t c = 0; !rc && c < gr->n; c++)
             out[pos[c]] = vals[c];
@@ -945,10 +1001,8 @@ static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, c
     const otto_allocator *a = borrow(s, v, &arena);
     if (!a)
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
-    gathered g = {0};
-    size_t n_below = 0;
-    double *gaps = NULL;
-    int rc = prepare(s, v, a, &col, 1, 0, &g, &n_below, &gaps);
+    gathered g;
+    int rc = prepare(s, v, a, &col, 1, 0, &g);
     if (!rc && g.n_usable < s->o.n_startup_trials) {
         *out = random_value(rng, dist);
     } else if (!rc) {
@@ -957,7 +1011,7 @@ static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, c
                       "tpe: '%s' is outside the relative search space; sampled "
                       "independently (univariate TPE)",
                       name);
-        rc = tpe_draw(s, v, a, rng, &col, 1, &g, n_below, gaps, 0, out);
+        rc = tpe_draw(s, v, a, rng, &col, 1, &g, 0, out);
     }
     otto__arena_give(&s->pool, arena);
     return rc;
@@ -970,6 +1024,8 @@ static void tpe_destroy(void *state)
     otto__tpe_cache_destroy(&s->cache);
     if (s->kept_alloc)
         groups_free(s->kept_alloc, &s->kept);
+    if (s->ranks_alloc)
+        otto__free(s->ranks_alloc, s->ranks);
     free(s);
 }
 
