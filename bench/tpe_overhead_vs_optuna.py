@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """TPE overhead side by side: ms per trial (ask + 10 suggests + tell) on the
 10-D sphere after n finished trials, for otto (through its Python binding,
-and in C via build/bench/tpe_overhead) and Debian's Optuna, in the same run,
+and in C via build/bench/tpe_overhead, both with Optuna's settings) and
+Optuna (Debian's, or current Optuna first on PYTHONPATH), in the same run,
 multivariate and univariate. Histories are filled with add_trials of uniform
 points, then 7 trials are timed and the median is reported.
 
@@ -52,8 +53,10 @@ def main():
         out = subprocess.run([c_bench] + [str(n) for n in sizes], capture_output=True,
                              text=True).stdout.splitlines()
         for line in out[2:]:
-            n, mv, uv = line.split()
-            c_rows[int(n)] = (float(mv), float(uv))
+            # the C column with Optuna's candidate count and gamma, as the
+            # Python TPESampler() here
+            n, _, mv_optuna, uv = line.split()
+            c_rows[int(n)] = (float(mv_optuna), float(uv))
     print("ms per trial, 10-D sphere, after n finished trials (median of 7)")
     header = "| n | mode | otto C | otto Python |"
     if optuna:

@@ -522,8 +522,6 @@ static int rank_multi(const otto_view *v, const otto_allocator *a, gathered *g)
     return OTTO_OK;
 }
 
-/* The trials with every column: finished ones (coordinates from the cache's
- * columns cc) and, with constant liar, running ones; ranked for the split. */
 /* How a finished trial ranks (fixed once it is finished). */
 static void rank_finished(const otto_view *v, const otto_trial *t, ranked *r)
 {
@@ -749,6 +747,7 @@ static int neighbour_gaps(tpe *s, const otto_view *v, const otto_allocator *a,
     uint32_t *work_slot = otto__malloc(a, (g->n + 1) * sizeof *work_slot);
     if (!cc || !loose || !work_u || !work_slot)
         return OTTO_ENOMEM;
+    /* the columns again: other threads may have moved them since gather */
     pthread_mutex_lock(&s->cache.mu);
     int rc = cache_columns(s, v, a, cols, n_cols, cc);
     /* slots by view index; the columns may have read past this view (another
@@ -808,11 +807,10 @@ static int prepare(tpe *s, const otto_view *v, const otto_allocator *a, const co
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     if (multivariate && s->o.scott_bandwidth)
         return OTTO_OK;
+    int one_numeric = n_cols == 1 && cols[0].spec->dist.kind != OTTO_DIST_CATEGORICAL;
     g->gaps = otto__malloc(a, (n_cols * g->n + 1) * sizeof *g->gaps);
-    if (n_cols == 1 && cols[0].spec->dist.kind != OTTO_DIST_CATEGORICAL)
-        g->order = otto__malloc(a, (g->n + 1) * sizeof *g->order);
-    if (!g->gaps || (n_cols == 1 && !g->order && cols[0].spec->dist.kind !=
-                                                    OTTO_DIST_CATEGORICAL) ||
+    g->order = one_numeric ? otto__malloc(a, (g->n + 1) * sizeof *g->order) : NULL;
+    if (!g->gaps || (one_numeric && !g->order) ||
         neighbour_gaps(s, v, a, cols, n_cols, g, g->n_below, g->gaps, g->order))
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     return OTTO_OK;

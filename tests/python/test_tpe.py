@@ -47,6 +47,7 @@ class TPETest(unittest.TestCase):
         s = TPESampler.otto_defaults(seed=4)
         self.assertEqual(s._opts["n_ei_candidates"], 0)
         self.assertEqual(s._opts["gamma_fraction"], 0.0)
+        self.assertTrue(s._opts["group"] and s._opts["multivariate"])
         self.assertLess(best(s), best(RandomSampler(seed=4)))
 
     def test_reproducible(self):

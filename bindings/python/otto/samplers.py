@@ -52,8 +52,9 @@ class TPESampler(BaseSampler):
     scott_bandwidth=True gives multivariate kernels Optuna 2.2-4.x's shared
     Scott-rule bandwidth instead. The C library's defaults depart from
     Optuna's where the comparison suite measured better optima; get them with
-    TPESampler.otto_defaults() (n_ei_candidates=0 and gamma_fraction=0: up to
-    128 candidates and a good side of 15% with joint kernels). gamma(n) and
+    TPESampler.otto_defaults() (n_ei_candidates=0, gamma_fraction=0,
+    group=True: up to 128 candidates and a good side of 15% with joint
+    kernels, conditional spaces decomposed). gamma(n) and
     weights(n) may be
     Python callables, as in Optuna. constraints_func(frozen_trial) returns the
     trial's constraint values (feasible when all <= 0); the study calls it
@@ -96,10 +97,12 @@ class TPESampler(BaseSampler):
     def otto_defaults(cls, **kwargs):
         """A TPESampler with the C library's defaults (otto_tpe_options_init)
         where they depart from Optuna's: n_ei_candidates=0 (up to 128
-        candidates with joint kernels) and gamma_fraction=0 (a good side of
-        15% with joint kernels). Other arguments as for TPESampler()."""
+        candidates with joint kernels), gamma_fraction=0 (a good side of 15%
+        with joint kernels) and group=True. Other arguments as for
+        TPESampler()."""
         kwargs.setdefault("n_ei_candidates", 0)
         kwargs.setdefault("gamma_fraction", 0.0)
+        kwargs.setdefault("group", True)
         return cls(**kwargs)
 
     def _gamma_trampoline(self):
