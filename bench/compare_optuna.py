@@ -423,7 +423,8 @@ def main():
         "",
         f"- date: {datetime.date.today()}; machine: {machine()}",
         f"- {versions}; Python {platform.python_version()}; {args.seeds} seeds per cell; "
-        f"wall time {time.time() - started:.0f} s",
+        f"wall time {time.time() - started:.0f} s" +
+        (f" ({len(cached)} of {len(jobs)} runs, Optuna's, read from --cache)" if cached else ""),
         "- regret = best value found within the budget minus the optimum (for krr-diabetes: "
         "minus the best value any run found); median over seeds; ratio = otto / Optuna "
         "(< 1: otto better)",
