@@ -4,6 +4,7 @@
 #define OTTO_OTTO_H
 
 #include "alloc.h"
+#include "auto.h"
 #include "cmaes.h"
 #include "export.h"
 #include "gp.h"

@@ -148,6 +148,15 @@ class GpOptions(ctypes.Structure):
     ]
 
 
+class AutoOptions(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("seed", c_uint64),
+        ("n_trials", c_size_t),
+        ("gp_trials", c_size_t),
+    ]
+
+
 class PercentileOptions(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("percentile", c_double), ("n_startup_trials", c_int64),
                 ("n_warmup_steps", c_int64), ("interval_steps", c_int64),
@@ -260,6 +269,8 @@ _FUNCTIONS = [
     # gp.h
     ("otto_gp_options_init_sized", [P(GpOptions), c_size_t], None),
     ("otto_sampler_gp_create", [P(GpOptions), P(sampler_p)], S),
+    ("otto_auto_options_init_sized", [P(AutoOptions), c_size_t], None),
+    ("otto_sampler_auto_create", [P(AutoOptions), P(sampler_p)], S),
     # pruner.h
     ("otto_pruner_create", [c_void_p, c_void_p, P(pruner_p)], S),
     ("otto_pruner_destroy", [pruner_p], None),

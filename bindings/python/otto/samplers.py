@@ -156,6 +156,38 @@ class TPESampler(BaseSampler):
         return "TPESampler()"
 
 
+class AutoSampler(BaseSampler):
+    """Picks GP, TPE or CMA-ES for the study at every ask, with the name and
+    arguments of OptunaHub's AutoSampler (samplers/auto_sampler), so programs
+    that load it run unchanged: GP for numeric spaces while the study is
+    short, TPE for categorical or conditional spaces (and long studies with
+    several objectives or constraints), CMA-ES for long numeric ones. Each
+    trial's system attribute "auto:sampler" names the sampler used.
+    constraints_func works as in TPESampler. otto-only options: n_trials (the
+    budget, if known) and gp_trials (the GP phase's length, 0: 250); see
+    otto_sampler_auto_create(3)."""
+
+    def __init__(self, *, seed=None, constraints_func=None, n_trials=0, gp_trials=0):
+        if n_trials < 0 or gp_trials < 0:
+            raise ValueError("n_trials and gp_trials must be >= 0")
+        self._seed = _seed(seed)
+        self._opts = dict(n_trials=int(n_trials), gp_trials=int(gp_trials))
+        self.constraints_func = constraints_func
+
+    def _create(self):
+        opts = _capi.AutoOptions()
+        _capi.auto_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+        opts.seed = self._seed
+        for k, v in self._opts.items():
+            setattr(opts, k, v)
+        out = ctypes.c_void_p()
+        _capi.sampler_auto_create(ctypes.byref(opts), ctypes.byref(out))
+        return out
+
+    def __repr__(self):
+        return "AutoSampler()"
+
+
 class GPSampler(BaseSampler):
     """Gaussian-process Bayesian optimization with log expected improvement,
     with Optuna's GPSampler parameters. Params outside the search space shared

@@ -1,0 +1,233 @@
+/* The auto sampler: each ask, a pure function of the finished trials and the
+ * options picks the built-in sampler that suits the study now, and hands it
+ * the ask. Numeric spaces start with the GP (most sample-efficient while the
+ * history is small) and move to CMA-ES once long (to TPE with several
+ * objectives, constraints or one dimension); categorical or conditional
+ * spaces go to TPE. Every sampler reads the one shared history, so a switch
+ * costs nothing but the decision, and a resumed or shared study makes the
+ * same decision again. The pick is recorded in each trial's system
+ * attribute "auto:sampler" with OptunaHub's class names. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/options.h"
+
+/* The default length of the GP phase, in finished trials: OptunaHub's
+ * AutoSampler's. In 10-D the GP's ask costs about 30 ms there, and it grows
+ * with the cube of the history. */
+#define GP_TRIALS 250
+#define SAMPLER_KEY "auto:sampler"
+
+typedef enum pick { PICK_GP = 0, PICK_TPE = 1, PICK_CMAES = 2, N_PICKS = 3 } pick;
+
+static const char *const pick_names[N_PICKS] = {"GPSampler", "TPESampler", "CmaEsSampler"};
+
+typedef struct autos {
+    otto_auto_options o;
+    otto_sampler *child[N_PICKS];
+    pthread_mutex_t mu; /* guards last */
+    int last;           /* the previous pick, for logging switches (-1: none) */
+} autos;
+
+typedef struct decision {
+    pick p;
+    const char *why;
+} decision;
+
+static int usable(const otto_trial *t, int *complete)
+{
+    int st = atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
+    *complete = st == OTTO_TRIAL_COMPLETE;
+    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
+}
+
+/* Whether b has exactly a's parameter names. */
+static int same_names(const otto_trial *a, const otto_trial *b)
+{
+    if (a->n_params != b->n_params)
+        return 0;
+    for (size_t i = 0; i < b->n_params; i++)
+        if (!otto__trial_find_interned(a, b->params[i].spec->name, i))
+            return 0;
+    return 1;
+}
+
+static decision decide(const autos *s, const otto_view *v)
+{
+    size_t n_complete = 0, n_numeric = 0;
+    int conditional = 0, constrained = 0, categorical = 0;
+    const otto_trial *first = NULL;
+    for (size_t i = 0; i < otto_view_count(v); i++) {
+        const otto_trial *t = otto_view_trial(v, i);
+        int complete;
+        if (!usable(t, &complete))
+            continue;
+        n_complete += (size_t)complete;
+        constrained |= t->n_constraints > 0;
+        if (!first)
+            first = t;
+        else if (!conditional)
+            conditional = !same_names(first, t);
+    }
+    for (size_t i = 0; i < v->n_isect; i++) {
+        const otto_distribution *d = &v->isect[i]->dist;
+        if (d->kind == OTTO_DIST_CATEGORICAL)
+            categorical |= d->n_choices > 1;
+        else
+            n_numeric += d->low < d->high;
+    }
+    size_t limit = s->o.gp_trials ? s->o.gp_trials : GP_TRIALS;
+    if (n_complete == 0)
+        return (decision){PICK_GP, "no finished trial yet (the GP's quasi-random design)"};
+    if (categorical)
+        return (decision){PICK_TPE, "a categorical parameter"};
+    if (conditional)
+        return (decision){PICK_TPE, "a conditional search space"};
+    if (s->o.n_trials && s->o.n_trials <= limit)
+        return (decision){PICK_GP, "a numeric space and a budget that fits the GP phase"};
+    if (n_complete < limit)
+        return (decision){PICK_GP, "a numeric space, early in the study"};
+    if (otto_view_n_objectives(v) == 1 && !constrained && n_numeric >= 2)
+        return (decision){PICK_CMAES, "a long numeric study"};
+    return (decision){PICK_TPE, "a long study with several objectives, constraints or one "
+                                "dimension"};
+}
+
+/* The pick for this ask, recorded in the trial (once) and logged when it
+ * differs from the previous ask's. */
+static otto_sampler *pick_for(autos *s, const otto_view *v, otto_trial *trial)
+{
+    decision d = decide(s, v);
+    if (trial) {
+        const char *had;
+        if (otto_trial_system_attr(trial, SAMPLER_KEY, &had) != OTTO_OK &&
+            otto_trial_set_system_attr(trial, SAMPLER_KEY, pick_names[d.p]) != OTTO_OK)
+            otto__log(&v->study->log, OTTO_LEVEL_WARNING,
+                      "auto: trial %lld: cannot record the sampler used (%s)",
+                      (long long)otto_trial_number(trial), otto_last_error_message());
+        pthread_mutex_lock(&s->mu);
+        int last = s->last;
+        s->last = (int)d.p;
+        pthread_mutex_unlock(&s->mu);
+        if (last != (int)d.p)
+            otto__log(&v->study->log, OTTO_LEVEL_INFO, "auto: trial %lld: %s%s for %s",
+                      (long long)otto_trial_number(trial),
+                      last < 0 ? "starting with " : "switching to ", pick_names[d.p], d.why);
+    }
+    return s->child[d.p];
+}
+
+static int auto_infer(void *state, const otto_view *v, const otto_trial *trial, otto_space *sp)
+{
+    autos *s = state;
+    otto_sampler *c = pick_for(s, v, NULL);
+    if (c->vt->infer_relative_space) /* the children are built-ins: full vtables */
+        return c->vt->infer_relative_space(c->state, v, trial, sp);
+    int rc = OTTO_OK; /* the core's default: the intersection space */
+    for (size_t i = 0; !rc && i < v->n_isect; i++)
+        rc = otto__space_append_spec(sp, v->isect[i]);
+    return rc;
+}
+
+static int auto_relative(void *state, const otto_view *v, otto_trial *trial,
+                         const otto_space *space, double *out)
+{
+    otto_sampler *c = pick_for(state, v, trial); /* every built-in samples relatively */
+    return c->vt->sample_relative(c->state, v, trial, space, out);
+}
+
+static int auto_independent(void *state, const otto_view *v, otto_trial *trial, const char *name,
+                            const otto_distribution *dist, double *out)
+{
+    otto_sampler *c = pick_for(state, v, trial);
+    return c->vt->sample_independent(c->state, v, trial, name, dist, out);
+}
+
+/* Every sampler hears every tell, so the one picked next knows the study. */
+static void auto_after(void *state, const otto_view *v, otto_trial *trial,
+                       otto_trial_state final_state, const double *values, size_t n_values)
+{
+    autos *s = state;
+    for (int p = 0; p < N_PICKS; p++) {
+        const otto_sampler *c = s->child[p];
+        if (c->vt->after_trial)
+            c->vt->after_trial(c->state, v, trial, final_state, values, n_values);
+    }
+}
+
+static void auto_destroy(void *state)
+{
+    autos *s = state;
+    for (int p = 0; p < N_PICKS; p++)
+        otto_sampler_destroy(s->child[p]);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+static const otto_sampler_vtable auto_vtable = {
+    .size = sizeof(otto_sampler_vtable),
+    .name = "auto",
+    .infer_relative_space = auto_infer,
+    .sample_relative = auto_relative,
+    .sample_independent = auto_independent,
+    .after_trial = auto_after,
+    .destroy = auto_destroy,
+};
+
+void otto_auto_options_init_sized(otto_auto_options *o, size_t size)
+{
+    otto_auto_options def;
+    memset(&def, 0, sizeof def);
+    def.seed = OTTO_SEED_NONE;
+    OTTO__OPTIONS_INIT(o, size, def);
+}
+
+/* The three samplers, with their defaults; none warns about parameters it
+ * samples alone (the auto sampler's switches would make that noise). */
+static int make_children(autos *s)
+{
+    otto_gp_options go;
+    otto_gp_options_init(&go);
+    go.warn_independent_sampling = 0;
+    otto_tpe_options to;
+    otto_tpe_options_init(&to);
+    otto_cmaes_options co;
+    otto_cmaes_options_init(&co);
+    co.warn_independent_sampling = 0;
+    co.independent_sampler = OTTO_CMAES_FALLBACK_TPE;
+    int rc = otto_sampler_gp_create(&go, &s->child[PICK_GP]);
+    if (!rc)
+        rc = otto_sampler_tpe_create(&to, &s->child[PICK_TPE]);
+    if (!rc)
+        rc = otto_sampler_cmaes_create(&co, &s->child[PICK_CMAES]);
+    return rc;
+}
+
+int otto_sampler_auto_create(const otto_auto_options *opts, otto_sampler **out)
+{
+    if (out)
+        *out = NULL;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "sampler_auto_create: out is NULL");
+    otto_auto_options o;
+    otto_auto_options_init(&o);
+    int rc = opts ? otto__options_copy(&o, sizeof o, opts, "auto_options") : OTTO_OK;
+    if (!rc && o.gp_trials > 100000)
+        rc = otto__error(OTTO_EINVAL, "auto_options: gp_trials %zu is unreasonably large",
+                         o.gp_trials);
+    if (rc)
+        return rc;
+    autos *s = calloc(1, sizeof *s);
+    if (!s)
+        return otto__error(OTTO_ENOMEM, "sampler_auto_create: out of memory");
+    s->o = o;
+    s->last = -1;
+    pthread_mutex_init(&s->mu, NULL);
+    rc = make_children(s);
+    if (rc) {
+        auto_destroy(s);
+        return rc;
+    }
+    return otto_sampler_create(&auto_vtable, s, o.seed, out);
+}

@@ -1,0 +1,249 @@
+/* The auto sampler: it picks the documented sampler for each kind of space
+ * and phase (read back from each trial's "auto:sampler" attribute), beats
+ * random search on a sphere, a mixed space and a conditional space over 20
+ * seeds, and makes the same decision again after a study is reloaded from a
+ * journal. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../common.h"
+#include "tpe_problems.h"
+
+typedef double (*problem)(otto_trial *);
+
+static otto_sampler *auto_with(size_t gp_trials, size_t n_trials)
+{
+    otto_auto_options o;
+    otto_auto_options_init(&o);
+    o.gp_trials = gp_trials;
+    o.n_trials = n_trials;
+    otto_sampler *s = NULL;
+    assert_ok(otto_sampler_auto_create(&o, &s));
+    return s;
+}
+
+static const char *picked(otto_study *s, int64_t number)
+{
+    const otto_trial *t;
+    const char *v = NULL;
+    assert_ok(otto_study_trial(s, number, &t));
+    assert_ok(otto_trial_system_attr(t, "auto:sampler", &v));
+    return v;
+}
+
+/* n trials of f; returns the best value. */
+static double run(otto_study *s, problem f, int n)
+{
+    double best = INFINITY;
+    for (int i = 0; i < n; i++) {
+        otto_trial *t;
+        assert_ok(otto_study_ask(s, &t));
+        double v = f(t);
+        assert_false(isnan(v));
+        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+        best = fmin(best, v);
+    }
+    return best;
+}
+
+static double line1(otto_trial *t)
+{
+    double x;
+    if (otto_trial_suggest_float(t, "x", -3, 3, 0, 0, &x))
+        return NAN;
+    return (x - 1) * (x - 1);
+}
+
+/* Keeps every INFO line (the auto sampler logs its switches at INFO). */
+static void keep_info(otto_log_level level, const char *msg, void *ud)
+{
+    char *all = ud;
+    size_t used = strlen(all);
+    if (level == OTTO_LEVEL_INFO && used + strlen(msg) + 2 < 4096)
+        snprintf(all + used, 4096 - used, "%s\n", msg);
+}
+
+static void picks_by_space_and_phase(void **state)
+{
+    (void)state;
+    static char info[4096];
+    /* numeric, several dims: GP for the first gp_trials, then CMA-ES */
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.seed = 1;
+    so.sampler = auto_with(15, 0);
+    so.log_fn = keep_info;
+    so.log_user_data = info;
+    so.log_level = OTTO_LEVEL_INFO;
+    otto_study *s;
+    assert_ok(otto_study_create(&so, &s));
+    run(s, sphere5, 25);
+    assert_string_equal(picked(s, 0), "GPSampler");
+    assert_string_equal(picked(s, 14), "GPSampler");
+    assert_string_equal(picked(s, 15), "CmaEsSampler");
+    assert_string_equal(picked(s, 24), "CmaEsSampler");
+    assert_non_null(strstr(info, "auto: trial 0: starting with GPSampler"));
+    assert_non_null(strstr(info, "auto: trial 15: switching to CmaEsSampler for a long numeric"));
+    otto_study_destroy(s);
+    /* a budget that fits the GP phase keeps the GP */
+    s = make_study(1, OTTO_MINIMIZE, auto_with(15, 15), NULL);
+    run(s, sphere5, 20);
+    assert_string_equal(picked(s, 19), "GPSampler");
+    otto_study_destroy(s);
+    /* one dimension: TPE after the GP phase */
+    s = make_study(1, OTTO_MINIMIZE, auto_with(12, 0), NULL);
+    run(s, line1, 14);
+    assert_string_equal(picked(s, 11), "GPSampler");
+    assert_string_equal(picked(s, 12), "TPESampler");
+    otto_study_destroy(s);
+    /* a categorical parameter: TPE from the first finished trial on */
+    s = make_study(1, OTTO_MINIMIZE, auto_with(0, 0), NULL);
+    run(s, mixed, 5);
+    assert_string_equal(picked(s, 0), "GPSampler");
+    assert_string_equal(picked(s, 1), "TPESampler");
+    assert_string_equal(picked(s, 4), "TPESampler");
+    otto_study_destroy(s);
+    /* a conditional space: TPE once two trials took different branches */
+    s = make_study(1, OTTO_MINIMIZE, auto_with(0, 0), NULL);
+    run(s, conditional, 30);
+    assert_string_equal(picked(s, 29), "TPESampler");
+    otto_study_destroy(s);
+}
+
+static void long_constrained_or_multi_objective_go_to_tpe(void **state)
+{
+    (void)state;
+    /* constraints: no CMA-ES (it ignores them) */
+    otto_study *s = make_study(2, OTTO_MINIMIZE, auto_with(10, 0), NULL);
+    for (int i = 0; i < 12; i++) {
+        otto_trial *t;
+        assert_ok(otto_study_ask(s, &t));
+        double v = sphere5(t), c = v - 10;
+        assert_ok(otto_trial_set_constraints(t, &c, 1));
+        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+    }
+    assert_string_equal(picked(s, 9), "GPSampler");
+    assert_string_equal(picked(s, 11), "TPESampler");
+    otto_study_destroy(s);
+    /* two objectives: GP (ParEGO), then TPE */
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.seed = 3;
+    so.n_objectives = 2;
+    otto_direction dirs[2] = {OTTO_MINIMIZE, OTTO_MINIMIZE};
+    so.directions = dirs;
+    so.sampler = auto_with(10, 0);
+    assert_ok(otto_study_create(&so, &s));
+    for (int i = 0; i < 12; i++) {
+        otto_trial *t;
+        assert_ok(otto_study_ask(s, &t));
+        double v[2];
+        v[0] = sphere5(t);
+        v[1] = v[0] + 1;
+        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, v, 2));
+    }
+    assert_string_equal(picked(s, 9), "GPSampler");
+    assert_string_equal(picked(s, 11), "TPESampler");
+    otto_study_destroy(s);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Over 20 seeds, the auto sampler's median best beats random search's by
+ * the factor given, and it wins on most seeds. */
+static void beats_random(problem f, int n, double max_ratio, int min_wins)
+{
+    double a[20], r[20];
+    int wins = 0;
+    for (int seed = 0; seed < 20; seed++) {
+        otto_study *s = make_study((uint64_t)seed, OTTO_MINIMIZE, auto_with(0, 0), NULL);
+        a[seed] = run(s, f, n);
+        otto_study_destroy(s);
+        s = make_random_study((uint64_t)seed, OTTO_MINIMIZE, NULL);
+        r[seed] = run(s, f, n);
+        otto_study_destroy(s);
+        wins += a[seed] < r[seed];
+    }
+    qsort(a, 20, sizeof a[0], cmp_double);
+    qsort(r, 20, sizeof r[0], cmp_double);
+    if (!(a[10] < max_ratio * r[10]) || wins < min_wins) {
+        print_error("median auto %g vs random %g, auto wins %d/20\n", a[10], r[10], wins);
+        fail();
+    }
+}
+
+static void beats_random_on_three_kinds_of_space(void **state)
+{
+    (void)state;
+    beats_random(sphere5, 40, 0.3, 18);
+    beats_random(mixed, 60, 0.5, 16);
+    beats_random(conditional, 60, 1.0, 14);
+}
+
+/* Decisions depend on the stored history alone: a study reloaded from a
+ * journal (with a new auto sampler) picks as if it had never stopped. */
+static void same_decision_after_a_reload(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/otto-auto-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/j.otto", dir);
+    for (int round = 0; round < 2; round++) {
+        otto_storage *st;
+        assert_ok(otto_storage_journal_open(path, NULL, &st));
+        otto_study_options so;
+        otto_study_options_init(&so);
+        so.seed = 5;
+        so.name = "auto";
+        so.storage = st;
+        so.open_mode = OTTO_OPEN_LOAD_IF_EXISTS;
+        so.sampler = auto_with(12, 0);
+        otto_study *s;
+        assert_ok(otto_study_create(&so, &s));
+        otto_storage_close(st);
+        run(s, sphere5, 8);
+        assert_int_equal(otto_study_trial_count(s), 8 * (round + 1));
+        assert_string_equal(picked(s, 7), "GPSampler");
+        if (round == 1) { /* after 12 trials, CMA-ES, and the picks were stored */
+            assert_string_equal(picked(s, 11), "GPSampler");
+            assert_string_equal(picked(s, 12), "CmaEsSampler");
+            assert_string_equal(picked(s, 15), "CmaEsSampler");
+        }
+        otto_study_destroy(s);
+    }
+    unlink(path);
+    rmdir(dir);
+}
+
+static void options_are_validated(void **state)
+{
+    (void)state;
+    otto_sampler *s;
+    otto_auto_options o;
+    otto_auto_options_init(&o);
+    o.gp_trials = 1000000;
+    assert_status(otto_sampler_auto_create(&o, &s), OTTO_EINVAL);
+    assert_null(s);
+    o.size = 0;
+    assert_status(otto_sampler_auto_create(&o, &s), OTTO_EINVAL);
+    assert_status(otto_sampler_auto_create(NULL, NULL), OTTO_EINVAL);
+    assert_ok(otto_sampler_auto_create(NULL, &s));
+    assert_string_equal(otto_sampler_name(s), "auto");
+    otto_sampler_destroy(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(picks_by_space_and_phase),
+        cmocka_unit_test(long_constrained_or_multi_objective_go_to_tpe),
+        cmocka_unit_test(beats_random_on_three_kinds_of_space),
+        cmocka_unit_test(same_decision_after_a_reload),
+        cmocka_unit_test(options_are_validated),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
