@@ -35,6 +35,8 @@ SAMPLERS = ("otto-auto", "otto-tpe", "otto-gp", "otto-cmaes", "optuna-tpe", "opt
 def make_sampler(name, seed):
     if name == "otto-auto":
         return otto.samplers.AutoSampler(seed=seed)
+    if name.startswith("otto-auto@"):  # a variant: the GP phase's length
+        return otto.samplers.AutoSampler(seed=seed, gp_trials=int(name.split("@")[1]))
     if name == "otto-tpe":  # otto's TPE with the C library's defaults
         return otto.samplers.TPESampler.otto_defaults(seed=seed)
     if name == "otto-gp":
@@ -99,6 +101,8 @@ def ranks(values):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--seed-offset", type=int, default=0,
+                    help="first seed (confirm a choice on other seeds than it was made on)")
     ap.add_argument("--dims", default="2,5,10")
     ap.add_argument("--budgets", default="20,50,100,200")
     ap.add_argument("--optuna-gp-budget", type=int, default=100)
@@ -110,12 +114,13 @@ def main():
     budgets = sorted(int(b) for b in args.budgets.split(","))
     dims = tuple(int(d) for d in args.dims.split(","))
     problems = suite.problems(False, dims)
-    samplers = [s for s in args.samplers.split(",") if s in SAMPLERS and
+    samplers = [s for s in args.samplers.split(",")
+                if (s in SAMPLERS or s.startswith("otto-auto@")) and
                 (optuna is not None or not s.startswith("optuna"))]
     length = {s: min(max(budgets), args.optuna_gp_budget) if s == "optuna-gp" else max(budgets)
               for s in samplers}
     jobs = [(s, p, k, d, seed, length[s]) for s in samplers for p, k, d in problems
-            for seed in range(args.seeds)]
+            for seed in range(args.seed_offset, args.seed_offset + args.seeds)]
 
     def key(j):
         return os.path.join(args.cache, "auto-" + "-".join(str(x) for x in (j[0],) + j[1:2] +
@@ -195,6 +200,7 @@ def main():
               "Mann-Whitney U, p < 0.05).", "",
               "| budget | a | b | ratio | wins / losses | losses on |", "|---|---|---|---|---|---|"]
     pairs = [("otto-auto", o) for o in samplers if o != "otto-auto"]
+    pairs += [(v, "otto-auto") for v in samplers if v.startswith("otto-auto@")]
     pairs += [("otto-gp", "optuna-gp"), ("otto-tpe", "optuna-tpe")]
     for a_name, b_name in pairs:
         for b in budgets:

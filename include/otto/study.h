@@ -44,7 +44,7 @@ typedef struct otto_study_options {
     size_t n_objectives;             /* default 1; > 1 uses directions[] */
     const otto_direction *directions; /* n_objectives entries; copied */
     uint64_t seed;                   /* OTTO_SEED_NONE (default): OS entropy */
-    otto_sampler *sampler;           /* NULL: TPE sampler; study owns it */
+    otto_sampler *sampler;           /* NULL: the auto sampler; study owns it */
     otto_pruner *pruner;             /* NULL: no-op pruner; study owns it */
     const char *name;                /* NULL: "no-name"; copied */
     otto_log_fn log_fn;              /* NULL: silent */

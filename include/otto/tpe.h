@@ -1,5 +1,5 @@
-/* otto/tpe.h: the Tree-structured Parzen Estimator sampler, the default
- * sampler of a study created without one. */
+/* otto/tpe.h: the Tree-structured Parzen Estimator sampler (Python's
+ * default; the auto sampler uses it for conditional spaces). */
 #ifndef OTTO_TPE_H
 #define OTTO_TPE_H
 

@@ -1,9 +1,9 @@
 /* The auto sampler: each ask, a pure function of the finished trials and the
  * options picks the built-in sampler that suits the study now, and hands it
- * the ask. Numeric spaces start with the GP (most sample-efficient while the
- * history is small) and move to CMA-ES once long (to TPE with several
- * objectives, constraints or one dimension); categorical or conditional
- * spaces go to TPE. Every sampler reads the one shared history, so a switch
+ * the ask. Studies start with the GP (most sample-efficient while the
+ * history is small, categorical parameters included) and move to CMA-ES once
+ * long (to TPE with categorical parameters, several objectives, constraints
+ * or one dimension); conditional spaces go to TPE. Every sampler reads the one shared history, so a switch
  * costs nothing but the decision, and a resumed or shared study makes the
  * same decision again. The pick is recorded in each trial's system
  * attribute "auto:sampler" with OptunaHub's class names. */
@@ -17,6 +17,10 @@
  * AutoSampler's. In 10-D the GP's ask costs about 30 ms there, and it grows
  * with the cube of the history. */
 #define GP_TRIALS 250
+/* The GP's quasi-random design: 5 trials, not the GP sampler's (and
+ * Optuna's) 10, measured better on the comparison suite at 20 to 200
+ * trials (bench/RESULTS_AUTO.md). */
+#define GP_STARTUP 5
 #define SAMPLER_KEY "auto:sampler"
 
 typedef enum pick { PICK_GP = 0, PICK_TPE = 1, PICK_CMAES = 2, N_PICKS = 3 } pick;
@@ -80,18 +84,16 @@ static decision decide(const autos *s, const otto_view *v)
     size_t limit = s->o.gp_trials ? s->o.gp_trials : GP_TRIALS;
     if (n_complete == 0)
         return (decision){PICK_GP, "no finished trial yet (the GP's quasi-random design)"};
-    if (categorical)
-        return (decision){PICK_TPE, "a categorical parameter"};
     if (conditional)
         return (decision){PICK_TPE, "a conditional search space"};
     if (s->o.n_trials && s->o.n_trials <= limit)
-        return (decision){PICK_GP, "a numeric space and a budget that fits the GP phase"};
+        return (decision){PICK_GP, "a budget that fits the GP phase"};
     if (n_complete < limit)
-        return (decision){PICK_GP, "a numeric space, early in the study"};
-    if (otto_view_n_objectives(v) == 1 && !constrained && n_numeric >= 2)
+        return (decision){PICK_GP, "a short study"};
+    if (otto_view_n_objectives(v) == 1 && !constrained && !categorical && n_numeric >= 2)
         return (decision){PICK_CMAES, "a long numeric study"};
-    return (decision){PICK_TPE, "a long study with several objectives, constraints or one "
-                                "dimension"};
+    return (decision){PICK_TPE, "a long study with categorical parameters, several "
+                                "objectives, constraints or one dimension"};
 }
 
 /* The pick for this ask, recorded in the trial (once) and logged when it
@@ -100,9 +102,13 @@ static otto_sampler *pick_for(autos *s, const otto_view *v, otto_trial *trial)
 {
     decision d = decide(s, v);
     if (trial) {
-        const char *had;
-        if (otto_trial_system_attr(trial, SAMPLER_KEY, &had) != OTTO_OK &&
-            otto_trial_set_system_attr(trial, SAMPLER_KEY, pick_names[d.p]) != OTTO_OK)
+        /* the asking thread owns the trial: its attributes are read directly
+         * (the public reader would leave a "not found" message behind a
+         * call that succeeds) */
+        int had = 0;
+        for (size_t i = 0; i < trial->n_sys && !had; i++)
+            had = !strcmp(trial->sys[i].key, SAMPLER_KEY);
+        if (!had && otto_trial_set_system_attr(trial, SAMPLER_KEY, pick_names[d.p]) != OTTO_OK)
             otto__log(&v->study->log, OTTO_LEVEL_WARNING,
                       "auto: trial %lld: cannot record the sampler used (%s)",
                       (long long)otto_trial_number(trial), otto_last_error_message());
@@ -183,13 +189,15 @@ void otto_auto_options_init_sized(otto_auto_options *o, size_t size)
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
-/* The three samplers, with their defaults; none warns about parameters it
- * samples alone (the auto sampler's switches would make that noise). */
+/* The three samplers, with their defaults but for the GP's design; none
+ * warns about parameters it samples alone (the auto sampler's switches
+ * would make that noise). */
 static int make_children(autos *s)
 {
     otto_gp_options go;
     otto_gp_options_init(&go);
     go.warn_independent_sampling = 0;
+    go.n_startup_trials = GP_STARTUP;
     otto_tpe_options to;
     otto_tpe_options_init(&to);
     otto_cmaes_options co;

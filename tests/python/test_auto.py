@@ -31,9 +31,10 @@ class AutoTest(unittest.TestCase):
         used = [t.system_attrs["auto:sampler"] for t in s.trials]
         self.assertEqual(used[:12], ["GPSampler"] * 12)
         self.assertEqual(used[12:], ["CmaEsSampler"] * 4)
-        m = otto.create_study(sampler=AutoSampler(seed=0))
-        m.optimize(mixed, n_trials=5)
-        self.assertEqual(m.trials[-1].system_attrs["auto:sampler"], "TPESampler")
+        m = otto.create_study(sampler=AutoSampler(seed=0, gp_trials=4))
+        m.optimize(mixed, n_trials=6)
+        used = [t.system_attrs["auto:sampler"] for t in m.trials]
+        self.assertEqual(used, ["GPSampler"] * 4 + ["TPESampler"] * 2)
 
     def test_optimizes(self):
         for objective, n in ((sphere, 30), (mixed, 40)):

@@ -96,12 +96,11 @@ static void picks_by_space_and_phase(void **state)
     assert_string_equal(picked(s, 11), "GPSampler");
     assert_string_equal(picked(s, 12), "TPESampler");
     otto_study_destroy(s);
-    /* a categorical parameter: TPE from the first finished trial on */
-    s = make_study(1, OTTO_MINIMIZE, auto_with(0, 0), NULL);
-    run(s, mixed, 5);
-    assert_string_equal(picked(s, 0), "GPSampler");
-    assert_string_equal(picked(s, 1), "TPESampler");
-    assert_string_equal(picked(s, 4), "TPESampler");
+    /* a categorical parameter: GP while short, then TPE (not CMA-ES) */
+    s = make_study(1, OTTO_MINIMIZE, auto_with(12, 0), NULL);
+    run(s, mixed, 14);
+    assert_string_equal(picked(s, 11), "GPSampler");
+    assert_string_equal(picked(s, 12), "TPESampler");
     otto_study_destroy(s);
     /* a conditional space: TPE once two trials took different branches */
     s = make_study(1, OTTO_MINIMIZE, auto_with(0, 0), NULL);

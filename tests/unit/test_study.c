@@ -635,8 +635,9 @@ static void null_handles(void **state)
     assert_status(otto_study_trial(s, 0, &ct), OTTO_ENOTFOUND);
     assert_status(otto_study_trial(s, -1, &ct), OTTO_ENOTFOUND);
     assert_string_equal(otto_study_name(s), "no-name");
-    /* the default sampler is TPE, as in Optuna */
-    assert_string_equal(otto_sampler_name(s->sampler), "tpe");
+    /* the default sampler is the auto sampler (Python's create_study keeps
+     * Optuna's TPE) */
+    assert_string_equal(otto_sampler_name(s->sampler), "auto");
     otto_study_destroy(s);
 }
 

@@ -159,9 +159,9 @@ class TPESampler(BaseSampler):
 class AutoSampler(BaseSampler):
     """Picks GP, TPE or CMA-ES for the study at every ask, with the name and
     arguments of OptunaHub's AutoSampler (samplers/auto_sampler), so programs
-    that load it run unchanged: GP for numeric spaces while the study is
-    short, TPE for categorical or conditional spaces (and long studies with
-    several objectives or constraints), CMA-ES for long numeric ones. Each
+    that load it run unchanged: GP while the study is short, TPE for
+    conditional spaces and long studies with categorical parameters, several
+    objectives or constraints, CMA-ES for other long ones. Each
     trial's system attribute "auto:sampler" names the sampler used.
     constraints_func works as in TPESampler. otto-only options: n_trials (the
     budget, if known) and gp_trials (the GP phase's length, 0: 250); see
