@@ -75,12 +75,7 @@ def run_one(job):
     t0 = time.perf_counter()
     study.optimize(objective, n_trials=n_trials)
     elapsed = time.perf_counter() - t0
-    best, curve = math.inf, []
-    for tr in sorted(study.trials, key=lambda x: x.number):
-        if tr.value is not None and tr.state.name == "COMPLETE":
-            best = min(best, tr.value)
-        curve.append(best)
-    return f_star, curve, elapsed / n_trials
+    return f_star, suite.best_curve(study), elapsed / n_trials
 
 
 def ranks(values):

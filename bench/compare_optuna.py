@@ -287,13 +287,18 @@ def run_one(args):
     t0 = time.perf_counter()
     study.optimize(timed, n_trials=n_trials)
     total = time.perf_counter() - t0
+    return (lib_name, sampler_name, problem, seed, f_star, best_curve(study),
+            (total - spent[0] + spent[1]) / n_trials)
+
+
+def best_curve(study):
+    """The best COMPLETE value after each trial, in trial-number order."""
     best, curve = math.inf, []
     for tr in sorted(study.trials, key=lambda x: x.number):
         if tr.value is not None and tr.state.name == "COMPLETE":
             best = min(best, tr.value)
         curve.append(best)
-    return (lib_name, sampler_name, problem, seed, f_star, curve,
-            (total - spent[0] + spent[1]) / n_trials)
+    return curve
 
 
 try:
