@@ -8,9 +8,11 @@
  * decomposed into groups of parameters that always appear together (group
  * mode) so conditional spaces are handled. Pruned trials rank after complete
  * ones by how far they got, infeasible trials (constraints > 0) after those,
- * and running trials ("constant liar") always count as bad. The sampler keeps
- * no state between calls but warm scratch memory: everything comes from the
- * view, so it is safe from many threads at once. */
+ * and running trials ("constant liar") always count as bad. Between calls
+ * the sampler keeps only what finished (immutable) trials determine: their
+ * coordinates in sorted order per parameter (tpe_cache.c), their ranks, the
+ * group decomposition, and warm scratch memory, all under one lock and each
+ * brought up to date from the view, so it is safe from many threads at once. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
