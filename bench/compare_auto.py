@@ -17,9 +17,7 @@ Writes a Markdown report (regenerated, never hand-edited)."""
 import argparse
 import contextlib
 import datetime
-import json
 import math
-import multiprocessing
 import os
 import platform
 import statistics
@@ -118,25 +116,12 @@ def main():
             for seed in range(args.seed_offset, args.seed_offset + args.seeds)]
 
     def key(j):
+        if not args.cache:
+            return None
         return os.path.join(args.cache, "auto-" + "-".join(str(x) for x in (j[0],) + j[1:2] +
                                                         j[4:]) + ".json")
-    cached = {}
-    if args.cache:
-        os.makedirs(args.cache, exist_ok=True)
-        for j in jobs:
-            if os.path.exists(key(j)):
-                with open(key(j)) as f:
-                    cached[j] = tuple(json.load(f))
-    todo = [j for j in jobs if j not in cached]
     started = time.time()
-    with multiprocessing.Pool(args.jobs) as pool:
-        fresh = pool.map(run_one, todo, chunksize=1)
-    if args.cache:
-        for j, r in zip(todo, fresh):
-            with open(key(j), "w") as f:
-                json.dump(r, f)
-    results = dict(zip(todo, fresh))
-    results.update(cached)
+    results, cached = suite.run_cached(jobs, run_one, key, args.jobs, chunksize=1)
 
     best_seen = {}
     for (s, p, *_), (f_star, curve, _) in results.items():

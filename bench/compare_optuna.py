@@ -301,6 +301,30 @@ def best_curve(study):
     return curve
 
 
+def run_cached(jobs, run, key, n_procs, chunksize):
+    """run(job) for every job on n_procs processes; a job whose key(job) is a
+    path keeps its result there between invocations (seeded runs are
+    deterministic). Returns ({job: result}, {job: result read from disk})."""
+    cached = {}
+    for j in jobs:
+        path = key(j)
+        if path and os.path.exists(path):
+            with open(path) as f:
+                cached[j] = tuple(json.load(f))
+    todo = [j for j in jobs if j not in cached]
+    with multiprocessing.Pool(n_procs) as pool:
+        fresh = pool.map(run, todo, chunksize=chunksize)
+    for j, r in zip(todo, fresh):
+        path = key(j)
+        if path:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                json.dump(r, f)
+    results = dict(zip(todo, fresh))
+    results.update(cached)
+    return results, cached
+
+
 try:
     from scipy.stats import mannwhitneyu
 except ImportError:
@@ -369,28 +393,14 @@ def main():
                     jobs.append(("optuna", sampler_name, problem, kind, dim, seed, n_trials, ""))
     # Optuna's runs are deterministic under a seed: --cache keeps them (and
     # only them) across invocations, keyed by everything that defines a run
-    cached, todo = {}, jobs
-    if args.cache:
-        os.makedirs(args.cache, exist_ok=True)
-        ver = optuna.__version__ if optuna else "none"
+    ver = optuna.__version__ if optuna else "none"
 
-        def key(j):
-            return os.path.join(args.cache, f"{ver}-{j[1]}-{j[2]}-{j[5]}-{j[6]}.json")
-        for j in jobs:
-            if j[0] == "optuna" and os.path.exists(key(j)):
-                with open(key(j)) as f:
-                    cached[j] = tuple(json.load(f))
-        todo = [j for j in jobs if j not in cached]
+    def key(j):
+        if not args.cache or j[0] != "optuna":
+            return None
+        return os.path.join(args.cache, f"{ver}-{j[1]}-{j[2]}-{j[5]}-{j[6]}.json")
     started = time.time()
-    with multiprocessing.Pool(args.jobs) as pool:
-        fresh = pool.map(run_one, todo, chunksize=4)
-    if args.cache:
-        for j, r in zip(todo, fresh):
-            if j[0] == "optuna":
-                with open(key(j), "w") as f:
-                    json.dump(r, f)
-    by_job = dict(zip(todo, fresh))
-    by_job.update(cached)
+    by_job, cached = run_cached(jobs, run_one, key, args.jobs, chunksize=4)
     results = [by_job[j] for j in jobs]
 
     # regret needs f*: for problems without one, the best value any run found
