@@ -1,10 +1,12 @@
 /* Test problems shared by the sampler tests: objectives written against the
- * trial API, each returning its value (or NAN when a suggest fails). */
+ * trial API, each returning its value (or NAN when a suggest fails), and the
+ * helpers that run them (include after common.h). */
 #ifndef OTTO_TEST_TPE_PROBLEMS_H
 #define OTTO_TEST_TPE_PROBLEMS_H
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <otto/otto.h>
 
@@ -95,6 +97,53 @@ static inline double conditional(otto_trial *t)
         otto_trial_suggest_float(t, "frac", 0.1, 1, 0, 0, &a))
         return NAN;
     return pow((double)(depth - 7) / 3, 2) + (a - 0.6) * (a - 0.6) + 0.05;
+}
+
+typedef double (*problem_fn)(otto_trial *t);
+
+/* The best value of n trials of f in a seeded study with sampler sm. */
+static inline double best_of(otto_sampler *sm, uint64_t seed, problem_fn f, int n)
+{
+    otto_study *s = make_study(seed, OTTO_MINIMIZE, sm, NULL);
+    double best = INFINITY;
+    for (int i = 0; i < n; i++) {
+        otto_trial *t;
+        assert_ok(otto_study_ask(s, &t));
+        double v = f(t);
+        assert_false(isnan(v));
+        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+        best = fmin(best, v);
+    }
+    otto_study_destroy(s);
+    return best;
+}
+
+static inline int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Over 20 seeds of n trials of f, the samplers make() returns reach a median
+ * best below max_ratio times random search's and beat it on min_wins seeds. */
+static inline void beats_random(otto_sampler *(*make)(void), problem_fn f, int n,
+                                double max_ratio, int min_wins)
+{
+    double r[20], m[20];
+    int wins = 0;
+    for (int seed = 0; seed < 20; seed++) {
+        otto_sampler *rs;
+        assert_ok(otto_sampler_random_create(NULL, &rs));
+        r[seed] = best_of(rs, (uint64_t)seed, f, n);
+        m[seed] = best_of(make(), (uint64_t)seed, f, n);
+        wins += m[seed] < r[seed];
+    }
+    qsort(r, 20, sizeof r[0], cmp_double);
+    qsort(m, 20, sizeof m[0], cmp_double);
+    if (!(m[10] < max_ratio * r[10]) || wins < min_wins) {
+        print_error("median %g vs random %g, wins %d/20\n", m[10], r[10], wins);
+        fail();
+    }
 }
 
 #endif /* OTTO_TEST_TPE_PROBLEMS_H */
