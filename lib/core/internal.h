@@ -189,6 +189,17 @@ struct otto_trial {
  * locked (pass to otto__trial_unlock). */
 int otto__trial_lock(const otto_trial *t);
 void otto__trial_unlock(const otto_trial *t, int locked);
+/* The trial's state (final once it is not RUNNING). */
+static inline int otto__trial_state(const otto_trial *t)
+{
+    return atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
+}
+/* A trial samplers learn from: COMPLETE or PRUNED. */
+static inline int otto__trial_usable(const otto_trial *t)
+{
+    int st = otto__trial_state(t);
+    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
+}
 /* Free everything a trial owns (not the trial itself). */
 void otto__trial_release(const otto_allocator *a, otto_trial *t);
 const otto__param *otto__trial_find(const otto_trial *t, const char *name);

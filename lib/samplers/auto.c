@@ -39,13 +39,6 @@ typedef struct decision {
     const char *why;
 } decision;
 
-static int usable(const otto_trial *t, int *complete)
-{
-    int st = atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
-    *complete = st == OTTO_TRIAL_COMPLETE;
-    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
-}
-
 /* Whether b has exactly a's parameter names. */
 static int same_names(const otto_trial *a, const otto_trial *b)
 {
@@ -64,10 +57,9 @@ static decision decide(const autos *s, const otto_view *v)
     const otto_trial *first = NULL;
     for (size_t i = 0; i < otto_view_count(v); i++) {
         const otto_trial *t = otto_view_trial(v, i);
-        int complete;
-        if (!usable(t, &complete))
+        if (!otto__trial_usable(t))
             continue;
-        n_complete += (size_t)complete;
+        n_complete += otto__trial_state(t) == OTTO_TRIAL_COMPLETE;
         constrained |= t->n_constraints > 0;
         if (!first)
             first = t;

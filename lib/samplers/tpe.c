@@ -137,12 +137,6 @@ static const otto__spec *spec_of(const otto_distribution *d)
     return (const otto__spec *)(const void *)((const char *)d - offsetof(otto__spec, dist));
 }
 
-static int usable(const otto_trial *t)
-{
-    int st = atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
-    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
-}
-
 /* The multivariate switch after OTTO_TPE_AUTO: joint for one objective. */
 static int is_multivariate(const tpe *s, const otto_view *v)
 {
@@ -162,7 +156,7 @@ static int past_startup(const tpe *s, const otto_view *v)
 {
     size_t c = 0;
     for (size_t i = window_start(s, v); i < otto_view_count(v) && c < s->o.n_startup_trials; i++)
-        c += usable(otto_view_trial(v, i));
+        c += otto__trial_usable(otto_view_trial(v, i));
     return c >= s->o.n_startup_trials;
 }
 
@@ -306,7 +300,7 @@ static int scan_groups(const tpe *s, const otto_view *v, const otto_allocator *a
     int rc = OTTO_OK;
     for (; !rc && *from < to; ++*from) {
         const otto_trial *t = otto_view_trial(v, *from);
-        if (!usable(t))
+        if (!otto__trial_usable(t))
             continue;
         rc = s->o.group ? groups_add_trial(a, gs, t) : intersection_add_trial(a, gs, t, !*any);
         if (rc)

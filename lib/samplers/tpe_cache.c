@@ -64,12 +64,6 @@ static void sort_entries(otto__tpe_entry *e, otto__tpe_entry *tmp, size_t n)
         memcpy(e, src, n * sizeof *e);
 }
 
-static int usable(const otto_trial *t)
-{
-    int st = atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
-    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
-}
-
 /* Read view entries [col->seen, n) into the column. */
 static int catch_up(otto__tpe_column *col, const otto_allocator *a, const otto_view *v,
                     size_t n, const otto_allocator *scratch)
@@ -100,7 +94,7 @@ static int catch_up(otto__tpe_column *col, const otto_allocator *a, const otto_v
     int categorical = col->spec->dist.kind == OTTO_DIST_CATEGORICAL;
     for (size_t vi = col->seen; vi < n; vi++) {
         const otto_trial *t = otto_view_trial(v, vi);
-        const otto__param *p = usable(t) ? otto__trial_find_interned(t, nm, 0) : NULL;
+        const otto__param *p = otto__trial_usable(t) ? otto__trial_find_interned(t, nm, 0) : NULL;
         double u = NAN;
         if (p && categorical)
             u = p->value; /* a name keeps its kind and choices across trials */
