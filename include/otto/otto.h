@@ -8,6 +8,7 @@
 #include "cmaes.h"
 #include "export.h"
 #include "gp.h"
+#include "limits.h"
 #include "pruner.h"
 #include "sampler.h"
 #include "space.h"

@@ -54,6 +54,8 @@ typedef struct otto_rng otto_rng;
 /* The trial's stream, for use inside sampler callbacks. NULL for a finished
  * trial or a frozen copy. */
 OTTO_API otto_rng *otto_trial_rng(otto_trial *t);
+/* A NULL stream is not a crash: the draws below return NaN (uniform,
+ * normal) or 0 (below, next) and set otto_last_error_message. */
 /* Uniform double in [0, 1). */
 OTTO_API double otto_rng_uniform(otto_rng *r);
 /* Standard normal double. */

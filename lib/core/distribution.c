@@ -1,11 +1,14 @@
 /* Distributions: argument validation shared by suggest_* and space_add_*, and
  * the one [0,1] working-space transform every sampler goes through. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 
 int otto__name_valid(const char *name) { return name && name[0]; }
+
+#define INT_LIMIT ((int64_t)1 << 53) /* OTTO_INT_LIMIT as an integer */
 
 /* Relative tolerance for "step divides the range" and grid membership. */
 #define GRID_EPS 1e-9
@@ -26,8 +29,9 @@ int otto__dist_make_float(otto_distribution *d, const char *name, double low, do
                           double step, unsigned flags, int *adjusted)
 {
     *adjusted = 0;
-    if (!otto__name_valid(name))
-        return otto__error(OTTO_EINVAL, "suggest_float: name must be a non-empty string");
+    int rc = otto__text_check(name, 0, "suggest_float", "name");
+    if (rc)
+        return rc;
     if (flags & ~OTTO_LOG)
         return otto__error(OTTO_EINVAL, "suggest_float '%s': unknown flags 0x%x", name, flags);
     if (!isfinite(low) || !isfinite(high))
@@ -35,9 +39,19 @@ int otto__dist_make_float(otto_distribution *d, const char *name, double low, do
                            name, low, high);
     if (low > high)
         return otto__error(OTTO_EINVAL, "suggest_float '%s': low %g > high %g", name, low, high);
+    if (!isfinite(high - low))
+        return otto__error(OTTO_EINVAL,
+                           "suggest_float '%s': the range high - low must be finite (at most "
+                           "DBL_MAX; low %g, high %g)",
+                           name, low, high);
     if (!isfinite(step) || step < 0)
         return otto__error(OTTO_EINVAL, "suggest_float '%s': step %g must be finite and >= 0", name,
                            step);
+    if (step > 0 && !((high - low) / step <= OTTO_INT_LIMIT))
+        return otto__error(OTTO_EINVAL,
+                           "suggest_float '%s': step %g leaves more than 2^53 grid cells in "
+                           "[%g, %g]",
+                           name, step, low, high);
     if ((flags & OTTO_LOG) && step > 0)
         return otto__error(OTTO_EINVAL, "suggest_float '%s': step and log cannot be combined", name);
     if ((flags & OTTO_LOG) && low <= 0)
@@ -63,17 +77,21 @@ int otto__dist_make_int(otto_distribution *d, const char *name, int64_t low, int
                         int64_t step, unsigned flags, int *adjusted)
 {
     *adjusted = 0;
-    if (!otto__name_valid(name))
-        return otto__error(OTTO_EINVAL, "suggest_int: name must be a non-empty string");
+    int rc = otto__text_check(name, 0, "suggest_int", "name");
+    if (rc)
+        return rc;
     if (flags & ~OTTO_LOG)
         return otto__error(OTTO_EINVAL, "suggest_int '%s': unknown flags 0x%x", name, flags);
     if (low > high)
         return otto__error(OTTO_EINVAL, "suggest_int '%s': low %lld > high %lld", name,
                            (long long)low, (long long)high);
-    if ((double)low < -OTTO_INT_LIMIT || (double)high > OTTO_INT_LIMIT)
-        return otto__error(OTTO_EINVAL, "suggest_int '%s': bounds must lie within +-2^53", name);
-    if (step < 0)
-        return otto__error(OTTO_EINVAL, "suggest_int '%s': step %lld must be >= 1", name,
+    if (low < -INT_LIMIT || high > INT_LIMIT)
+        return otto__error(OTTO_EINVAL,
+                           "suggest_int '%s': bounds must lie within +-2^53 (OTTO_INT_LIMIT; low "
+                           "%lld, high %lld)",
+                           name, (long long)low, (long long)high);
+    if (step < 0 || step > INT_LIMIT)
+        return otto__error(OTTO_EINVAL, "suggest_int '%s': step %lld must be in 1..2^53", name,
                            (long long)step);
     if (step == 0)
         step = 1;
@@ -100,13 +118,25 @@ int otto__dist_make_int(otto_distribution *d, const char *name, int64_t low, int
 int otto__dist_make_categorical(otto_distribution *d, const char *name,
                                 const char *const *choices, size_t n_choices)
 {
-    if (!otto__name_valid(name))
-        return otto__error(OTTO_EINVAL, "suggest_categorical: name must be a non-empty string");
+    int rc = otto__text_check(name, 0, "suggest_categorical", "name");
+    if (rc)
+        return rc;
     if (n_choices == 0 || !choices)
         return otto__error(OTTO_EINVAL, "suggest_categorical '%s': needs at least one choice", name);
-    for (size_t i = 0; i < n_choices; i++)
-        if (!choices[i])
-            return otto__error(OTTO_EINVAL, "suggest_categorical '%s': choice %zu is NULL", name, i);
+    size_t total = 0;
+    for (size_t i = 0; i < n_choices; i++) {
+        char what[48];
+        snprintf(what, sizeof what, "choice %zu", i);
+        rc = otto__text_check(choices[i], 1, "suggest_categorical", what);
+        if (rc)
+            return rc;
+        total += strlen(choices[i]) + 4;
+        if (total > OTTO_CHOICES_TEXT_MAX)
+            return otto__error(OTTO_EINVAL,
+                               "suggest_categorical '%.64s': the labels take more than "
+                               "OTTO_CHOICES_TEXT_MAX (%u bytes, counting 4 per label)",
+                               name, OTTO_CHOICES_TEXT_MAX);
+    }
     memset(d, 0, sizeof *d);
     d->kind = OTTO_DIST_CATEGORICAL;
     d->low = 0;
@@ -227,6 +257,9 @@ double otto_distribution_from_unit(const otto_distribution *d, double u)
 int otto_distribution_contains(const otto_distribution *d, double v)
 {
     if (!d || !isfinite(v))
+        return 0;
+    if (d->kind != OTTO_DIST_FLOAT && d->kind != OTTO_DIST_INT &&
+        d->kind != OTTO_DIST_CATEGORICAL)
         return 0;
     if (d->kind == OTTO_DIST_CATEGORICAL)
         return v >= 0 && v < (double)d->n_choices && v == floor(v);

@@ -1,6 +1,7 @@
 /* Error reporting: status names, the calling thread's last error message, and
  * the per-study log sink (formatted into a fixed buffer, never allocating). */
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -38,7 +39,13 @@ const char *otto_last_error_message(void) { return last_message; }
 
 int otto__verror(int code, const char *fmt, va_list ap)
 {
-    vsnprintf(last_message, sizeof last_message, fmt, ap);
+    int n = vsnprintf(last_message, sizeof last_message, fmt, ap);
+    if (n >= (int)sizeof last_message) { /* cut: end on a whole UTF-8 character, marked */
+        size_t end = sizeof last_message - 4;
+        while (end && ((unsigned char)last_message[end] & 0xc0) == 0x80)
+            end--;
+        memcpy(last_message + end, "...", 4);
+    }
     return code;
 }
 

@@ -90,6 +90,10 @@ int otto__dist_equal(const otto_distribution *a, const otto_distribution *b);
 /* Same kind, log flag and (categorical) choices: may share a name in a study. */
 int otto__dist_compatible(const otto_distribution *a, const otto_distribution *b);
 int otto__name_valid(const char *name);
+/* text.c: OTTO_OK, or OTTO_EINVAL ("fn: what ...") when s is NULL, empty
+ * (unless may_be_empty), longer than OTTO_TEXT_MAX or not valid UTF-8. */
+int otto__text_check(const char *s, int may_be_empty, const char *fn, const char *what);
+size_t otto__utf8_valid_prefix(const char *s, size_t n);
 /* Number of values of an int or step grid (n_choices for a categorical, 0
  * for a continuous float). */
 double otto__dist_grid_size(const otto_distribution *d);
@@ -222,6 +226,7 @@ struct otto_sampler {
     const otto_sampler_vtable *vt;
     void *state;
     uint64_t seed;
+    _Atomic int adopted; /* a study owns it: a second study may not */
 };
 /* The seed a study's trial streams come from: the sampler's, else the
  * study's. */
@@ -229,6 +234,7 @@ uint64_t otto__sampler_seed(const struct otto_study *s);
 struct otto_pruner {
     const otto_pruner_vtable *vt;
     void *state;
+    _Atomic int adopted; /* a study owns it: a second study may not */
 };
 
 /* ---- views (view.c) ------------------------------------------------------------ */

@@ -12,6 +12,11 @@ int otto__options_copy(void *dst, size_t dst_size, const void *src, const char *
     if (src_size < sizeof(size_t))
         return otto__error(OTTO_EINVAL, "%s: size field %zu is not set (call *_options_init)",
                            what, src_size);
+    if (src_size > OTTO_OPTIONS_SIZE_MAX && src_size > dst_size)
+        return otto__error(OTTO_EINVAL,
+                           "%s: size field %zu is larger than any options struct (at most "
+                           "OTTO_OPTIONS_SIZE_MAX, %u bytes; call *_options_init)",
+                           what, src_size, OTTO_OPTIONS_SIZE_MAX);
     if (src_size > dst_size) {
         const unsigned char *extra = (const unsigned char *)src + dst_size;
         for (size_t i = 0; i < src_size - dst_size; i++)

@@ -15,7 +15,7 @@ size_t otto__options_init_size(size_t caller_size, size_t our_size);
         if (!(o))                                                                   \
             break;                                                                  \
         size_t n_ = otto__options_init_size((caller_size), sizeof(def));             \
-        memset((o), 0, (caller_size));                                              \
+        memset((o), 0, (caller_size) > OTTO_OPTIONS_SIZE_MAX ? n_ : (caller_size)); \
         (def).size = n_;                                                            \
         memcpy((o), &(def), n_);                                                    \
     } while (0)

@@ -34,8 +34,17 @@ void otto__rng_init(otto_rng *r, uint64_t seed, uint64_t stream)
         r->s[0] = 1; /* the all-zero state is a fixed point */
 }
 
+static void null_stream(const char *fn)
+{
+    otto__error(OTTO_EINVAL, "%s: the stream is NULL (otto_trial_rng of a finished trial?)", fn);
+}
+
 uint64_t otto_rng_next(otto_rng *r)
 {
+    if (!r) {
+        null_stream("rng_next");
+        return 0;
+    }
     uint64_t *s = r->s;
     uint64_t result = rotl(s[1] * 5, 7) * 9;
     uint64_t t = s[1] << 17;
@@ -50,11 +59,19 @@ uint64_t otto_rng_next(otto_rng *r)
 
 double otto_rng_uniform(otto_rng *r)
 {
+    if (!r) {
+        null_stream("rng_uniform");
+        return NAN;
+    }
     return (double)(otto_rng_next(r) >> 11) * 0x1.0p-53;
 }
 
 uint64_t otto_rng_below(otto_rng *r, uint64_t n)
 {
+    if (!r) {
+        null_stream("rng_below");
+        return 0;
+    }
     if (n == 0)
         return 0;
 #if defined(__SIZEOF_INT128__)
@@ -81,6 +98,10 @@ uint64_t otto_rng_below(otto_rng *r, uint64_t n)
 
 double otto_rng_normal(otto_rng *r)
 {
+    if (!r) {
+        null_stream("rng_normal");
+        return NAN;
+    }
     double u, v, q;
     do {
         u = 2.0 * otto_rng_uniform(r) - 1.0;

@@ -50,6 +50,14 @@ static int validate_options(const otto_study_options *o)
         return otto__error(OTTO_EINVAL, "study_create: log_level %d is invalid", (int)o->log_level);
     if (o->name && !o->name[0])
         return otto__error(OTTO_EINVAL, "study_create: name must not be empty (NULL for none)");
+    if (o->name) {
+        int rc = otto__text_check(o->name, 0, "study_create", "name");
+        if (rc)
+            return rc;
+    }
+    if (o->open_mode < OTTO_OPEN_CREATE || o->open_mode > OTTO_OPEN_LOAD)
+        return otto__error(OTTO_EINVAL, "study_create: open_mode %d is invalid",
+                           (int)o->open_mode);
     if (o->open_mode == OTTO_OPEN_LOAD && !o->storage)
         return otto__error(OTTO_EINVAL, "study_create: OTTO_OPEN_LOAD needs a storage");
     if (o->open_mode == OTTO_OPEN_LOAD && !o->name)
@@ -68,6 +76,19 @@ int otto_study_create(const otto_study_options *opts, otto_study **out)
     int rc = otto__options_copy(&o, sizeof o, opts, "study_options");
     otto_sampler *sampler = rc ? NULL : o.sampler;
     otto_pruner *pruner = rc ? NULL : o.pruner;
+    /* adopt them; one that another study owns is left alone (it is not ours
+     * to destroy) and refused */
+    if (sampler && atomic_exchange(&sampler->adopted, 1)) {
+        sampler = NULL;
+        rc = otto__error(OTTO_EINVAL, "study_create: the sampler belongs to another study "
+                                      "(create one sampler per study)");
+    }
+    if (pruner && atomic_exchange(&pruner->adopted, 1)) {
+        pruner = NULL;
+        if (!rc)
+            rc = otto__error(OTTO_EINVAL, "study_create: the pruner belongs to another study "
+                                          "(create one pruner per study)");
+    }
     if (!rc && !out)
         rc = otto__error(OTTO_EINVAL, "study_create: out is NULL");
     if (!rc)
@@ -693,8 +714,11 @@ int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params, size
         return otto__error(OTTO_EINVAL, "enqueue_trial: NULL argument");
     for (size_t i = 0; i < n_params; i++) {
         const otto_param_value *p = &params[i];
-        if (!otto__name_valid(p->name))
-            return otto__error(OTTO_EINVAL, "enqueue_trial: param %zu has no name", i);
+        char what[48];
+        snprintf(what, sizeof what, "the name of param %zu", i);
+        int rc = otto__text_check(p->name, 0, "enqueue_trial", what);
+        if (rc)
+            return rc;
         if (p->kind < OTTO_VALUE_NUMBER || p->kind > OTTO_VALUE_ANY)
             return otto__error(OTTO_EINVAL, "enqueue_trial '%s': kind %d is invalid", p->name,
                                (int)p->kind);
@@ -702,6 +726,9 @@ int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params, size
             return otto__error(OTTO_EINVAL, "enqueue_trial '%s': value must be finite", p->name);
         if ((p->kind & OTTO_VALUE_LABEL) && !p->label)
             return otto__error(OTTO_EINVAL, "enqueue_trial '%s': label is NULL", p->name);
+        if ((p->kind & OTTO_VALUE_LABEL) &&
+            (rc = otto__text_check(p->label, 1, "enqueue_trial", "a label")) != OTTO_OK)
+            return rc;
         for (size_t j = 0; j < i; j++)
             if (strcmp(params[j].name, p->name) == 0)
                 return otto__error(OTTO_EINVAL, "enqueue_trial: '%s' is given twice", p->name);

@@ -67,10 +67,13 @@ int otto_study_set_user_attr(otto_study *s, const char *key, const char *value)
 {
     if (!s || !value)
         return otto__error(OTTO_EINVAL, "study_set_user_attr: NULL argument");
-    if (!key || !key[0])
-        return otto__error(OTTO_EINVAL, "study_set_user_attr: key must be a non-empty string");
+    int rc = otto__text_check(key, 0, "study_set_user_attr", "key");
+    if (!rc)
+        rc = otto__text_check(value, 1, "study_set_user_attr", "value");
+    if (rc)
+        return rc;
     pthread_mutex_lock(&s->mu);
-    int rc = s->store ? otto__store_study_attr(s, key, value) : OTTO_OK;
+    rc = s->store ? otto__store_study_attr(s, key, value) : OTTO_OK;
     if (!rc && otto__study_attr_set_locked(s, key, value))
         rc = otto__error(OTTO_ENOMEM, "study_set_user_attr '%s': out of memory", key);
     otto__study_unlock(s);

@@ -437,10 +437,12 @@ static int set_attr(otto_trial *t, int sys, const char *key, const char *value)
     int rc = check_running(t, fn);
     if (rc)
         return rc;
-    if (!key || !key[0])
-        return otto__error(OTTO_EINVAL, "%s: key must be a non-empty string", fn);
+    if ((rc = otto__text_check(key, 0, fn, "key")) != OTTO_OK)
+        return rc;
     if (!value)
-        return otto__error(OTTO_EINVAL, "%s '%s': value is NULL", fn, key);
+        return otto__error(OTTO_EINVAL, "%s '%.64s': value is NULL", fn, key);
+    if ((rc = otto__text_check(value, 1, fn, "value")) != OTTO_OK)
+        return rc;
     otto_study *s = t->study;
     pthread_mutex_lock(&s->mu);
     if (s->store && (rc = otto__store_attr(s, t, sys, key, value)) != OTTO_OK) {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -31,7 +32,8 @@ typedef struct jfile {
     ino_t ino;
     int fd;
     pid_t pid;          /* the process that opened fd (see lock_file) */
-    char *path;
+    char *path;         /* as the caller gave it, for messages */
+    char *abs;          /* resolved at open: where the file must stay (see still_there) */
     otto_allocator alloc;
     pthread_mutex_t mu; /* taken before flock: one process-level writer at a time */
     int refs;           /* under registry_mu */
@@ -57,7 +59,7 @@ static int own_descriptor(jfile *jf)
         return OTTO_OK;
     int fd;
     do
-        fd = open(jf->path, O_RDWR | O_CLOEXEC);
+        fd = open(jf->abs, O_RDWR | O_CLOEXEC);
     while (fd < 0 && errno == EINTR);
     if (fd < 0)
         return otto__error(OTTO_EIO, "journal %s: cannot reopen after fork: %s", jf->path,
@@ -78,6 +80,32 @@ static int own_descriptor(jfile *jf)
     return OTTO_OK;
 }
 
+/* A journal removed (or its directory) or replaced by another file since
+ * it was opened is no longer where any other worker can find it: writing on
+ * would lose every result from then on, silently. One stat of the path per
+ * exchange, under the lock, tells: the path must still lead to our inode,
+ * and the inode must still have a name. */
+static int still_there(jfile *jf)
+{
+    struct stat at_path, ours;
+    if (fstat(jf->fd, &ours) != 0)
+        return otto__error(OTTO_EIO, "journal %s: fstat: %s", jf->path, strerror(errno));
+    int found = stat(jf->abs, &at_path) == 0;
+    int e = errno;
+    if (found && (at_path.st_dev != jf->dev || at_path.st_ino != jf->ino))
+        return otto__error(OTTO_EIO,
+                           "journal %s was replaced by another file since it was opened; "
+                           "nothing more is written to the old one",
+                           jf->path);
+    if (!found || ours.st_nlink == 0)
+        return otto__error(OTTO_EIO,
+                           "journal %s was removed since it was opened (%s); nothing more is "
+                           "written to it: earlier results are gone with it, later ones must "
+                           "go to a new storage",
+                           jf->path, found ? "no name left" : strerror(e));
+    return OTTO_OK;
+}
+
 static int lock_file(jfile *jf, int exclusive)
 {
     pthread_mutex_lock(&jf->mu);
@@ -93,7 +121,12 @@ static int lock_file(jfile *jf, int exclusive)
         pthread_mutex_unlock(&jf->mu);
         return otto__error(OTTO_EIO, "journal %s: cannot lock: %s", jf->path, strerror(e));
     }
-    return OTTO_OK;
+    rc = still_there(jf);
+    if (rc) {
+        flock(jf->fd, LOCK_UN);
+        pthread_mutex_unlock(&jf->mu);
+    }
+    return rc;
 }
 
 static void unlock_file(jfile *jf)
@@ -412,6 +445,7 @@ static void jfile_free(jfile *jf)
     }
     otto__free(&jf->alloc, jf->studies);
     otto__free(&jf->alloc, jf->path);
+    otto__free(&jf->alloc, jf->abs);
     pthread_mutex_destroy(&jf->mu);
     otto_allocator a = jf->alloc;
     otto__free(&a, jf);
@@ -460,13 +494,22 @@ static int jfile_get(const char *path, const otto_allocator *a, jfile **out)
         }
     jfile *jf = otto__calloc(a, 1, sizeof *jf);
     char *p = otto__strdup(a, path);
-    if (!jf || !p || pthread_mutex_init(&jf->mu, NULL) != 0) {
+    char *resolved = realpath(path, NULL); /* libc's malloc: copied, then freed */
+    int e = errno, unresolved = !resolved;
+    char *abs = resolved ? otto__strdup(a, resolved) : NULL;
+    free(resolved);
+    if (!jf || !p || !abs || pthread_mutex_init(&jf->mu, NULL) != 0) {
         pthread_mutex_unlock(&registry_mu);
         otto__free(a, jf);
         otto__free(a, p);
+        otto__free(a, abs);
         close(fd);
+        if (unresolved)
+            return otto__error(OTTO_EIO, "journal_open: cannot resolve %s: %s", path,
+                               strerror(e));
         return otto__error(OTTO_ENOMEM, "journal_open: out of memory");
     }
+    jf->abs = abs;
     jf->dev = sb.st_dev;
     jf->ino = sb.st_ino;
     jf->fd = fd;

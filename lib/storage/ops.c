@@ -108,10 +108,6 @@ static int build_attr(void *ctx, otto__wbuf *b)
 int otto__store_attr(otto_study *s, const otto_trial *t, int sys, const char *key,
                      const char *value)
 {
-    if (strlen(key) > OTTO__STRING_MAX || strlen(value) > OTTO__STRING_MAX)
-        return otto__error(OTTO_EINVAL, "set_attr '%.40s': keys and values stored in a storage "
-                                        "are limited to %u bytes",
-                           key, OTTO__STRING_MAX);
     attr_ctx c = {s, t, sys, key, value};
     return otto__store_commit(s, build_attr, &c, 0, NULL);
 }
@@ -158,10 +154,6 @@ static int build_study_attr(void *ctx, otto__wbuf *b)
 
 int otto__store_study_attr(otto_study *s, const char *key, const char *value)
 {
-    if (strlen(key) > OTTO__STRING_MAX || strlen(value) > OTTO__STRING_MAX)
-        return otto__error(OTTO_EINVAL, "study_set_user_attr '%.40s': keys and values stored in "
-                                        "a storage are limited to %u bytes",
-                           key, OTTO__STRING_MAX);
     study_attr_ctx c = {s, key, value};
     return otto__store_commit(s, build_study_attr, &c, 0, NULL);
 }

@@ -18,7 +18,7 @@
 #define OTTO__FRAME_SIZE 12u
 #define OTTO__FRAME_SEED 0x6f74746fu      /* "otto" */
 #define OTTO__RECORD_MAX (16u << 20)      /* payloads are at most 16 MiB */
-#define OTTO__STRING_MAX (1u << 20)       /* names, labels, attr values */
+#define OTTO__STRING_MAX OTTO_TEXT_MAX     /* names, labels, attr values */
 
 typedef enum otto__op {
     OTTO__OP_STUDY = 1,       /* name, n_objectives, directions */

@@ -878,6 +878,78 @@ static void make_reference_journal(backend *b, otto_study **ref)
 /* Truncated at every byte offset: always a clean load of a prefix of the
  * history (the trials read agree with the original), and the next write
  * works and reloads. */
+/* Tell n trials of study s (random sampler, one param). */
+static void tell_some(otto_study *s, int n)
+{
+    for (int i = 0; i < n; i++) {
+        otto_trial *t;
+        double x;
+        assert_ok(otto_study_ask(s, &t));
+        assert_ok(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x));
+        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &x, 1));
+    }
+}
+
+/* A journal removed (with its directory) or replaced after it was opened:
+ * every later exchange is OTTO_EIO, nothing is written to a file nobody
+ * can reach, and a worker opening the path anew does not see a study that
+ * silently forked. */
+static void test_journal_removed_or_replaced(void **state)
+{
+    backend *b = *state;
+    if (b->kind != JOURNAL)
+        skip();
+    char sub[300], cmd[400];
+    snprintf(sub, sizeof sub, "%.250s/lost%d", b->dir, b->n);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(b->path, sizeof b->path, "%s/j.otto", sub);
+    otto_study *s;
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &s));
+    tell_some(s, 10);
+    otto_trial *t, *t2;
+    double x = 0.5;
+    assert_ok(otto_study_ask(s, &t));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", sub);
+    assert_int_equal(system(cmd), 0);
+    assert_status(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &x, 1), OTTO_EIO);
+    assert_non_null(strstr(otto_last_error_message(), "removed"));
+    assert_int_equal(otto_trial_get_state(t), OTTO_TRIAL_RUNNING); /* not told */
+    assert_status(otto_study_ask(s, &t2), OTTO_EIO);
+    assert_status(otto_study_sync(s), OTTO_EIO);
+    /* the directory comes back empty: still not ours, still refused */
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_status(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &x, 1), OTTO_EIO);
+    otto_study *fresh;
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &fresh));
+    tell_some(fresh, 1);
+    assert_status(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &x, 1), OTTO_EIO);
+    assert_non_null(strstr(otto_last_error_message(), "replaced"));
+    otto_study_destroy(s);
+    assert_int_equal(otto_study_trial_count(fresh), 1);
+    otto_study_destroy(fresh);
+
+    /* replaced by another journal renamed over it */
+    snprintf(b->path, sizeof b->path, "%s/k.otto", sub);
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &s));
+    tell_some(s, 3);
+    char other[320];
+    snprintf(other, sizeof other, "%.290s/other.otto", sub);
+    char keep[320];
+    snprintf(keep, sizeof keep, "%s", b->path);
+    snprintf(b->path, sizeof b->path, "%s", other);
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &fresh));
+    tell_some(fresh, 2);
+    otto_study_destroy(fresh);
+    assert_int_equal(rename(other, keep), 0);
+    assert_status(otto_study_ask(s, &t), OTTO_EIO);
+    assert_non_null(strstr(otto_last_error_message(), "replaced"));
+    otto_study_destroy(s);
+    snprintf(b->path, sizeof b->path, "%s", keep);
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &s));
+    assert_int_equal(otto_study_trial_count(s), 2); /* the other's, untouched */
+    otto_study_destroy(s);
+}
+
 static void test_truncation(void **state)
 {
     backend *b = *state;
@@ -1058,6 +1130,7 @@ static void test_sync_policies(void **state)
         cmocka_unit_test_setup(test_heartbeat, before_each),                           \
         cmocka_unit_test_setup(test_sigkill, before_each),                             \
         cmocka_unit_test_setup(test_truncation, before_each),                          \
+        cmocka_unit_test_setup(test_journal_removed_or_replaced, before_each),         \
         cmocka_unit_test_setup(test_flipped_bytes, before_each),                       \
         cmocka_unit_test_setup(test_bad_input, before_each),                           \
         cmocka_unit_test_setup(test_sync_policies, before_each)
