@@ -42,6 +42,20 @@ typedef struct otto_distribution {
     const char *const *choices;
 } otto_distribution;
 
+/* Categorical labels are text, shared by every program that opens a
+ * stored study. A plain string choice is its own label. A label that starts
+ * with OTTO_LABEL_TYPED (U+FDD0, a Unicode noncharacter that ordinary text
+ * does not use) holds a typed value, so that Python's int, float, bool and
+ * None choices stay what they are when a C program and a Python program
+ * share a study. After the mark come a kind and a colon:
+ *   "i:" decimal integer      "f:" float (Python repr: 0.1, nan, inf, -inf)
+ *   "b:1" true, "b:0" false   "n:" none
+ *   "s:" a string that itself starts with the mark (the rest, verbatim)
+ *   "o:" another value, meaningful only to the process that wrote it
+ * A C program that shares int choices 16 and 32 with Python passes
+ * OTTO_LABEL_TYPED "i:16" and OTTO_LABEL_TYPED "i:32". See otto(7). */
+#define OTTO_LABEL_TYPED "\xef\xb7\x90"
+
 /* 1 if the internal value lies in the distribution (inside the range and, for
  * int and step params, on the grid up to rounding); 0 otherwise. */
 OTTO_API int otto_distribution_contains(const otto_distribution *d, double internal);

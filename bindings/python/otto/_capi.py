@@ -372,7 +372,21 @@ version_string = lib.otto_version_string().decode()
 
 def encode(name):
     """A Python str as a C string (UTF-8); NUL characters cannot cross."""
+    if not isinstance(name, str):
+        raise TypeError(f"otto takes names, keys and labels as str, not "
+                        f"{type(name).__name__} ({name!r})")
     b = name.encode("utf-8")
     if b"\0" in b:
         raise ValueError(f"{name!r}: strings passed to otto cannot contain NUL characters")
     return b
+
+
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def int64(value, what):
+    """value as a C int64_t; ctypes would wrap a larger int without a word."""
+    v = int(value)
+    if not INT64_MIN <= v <= INT64_MAX:
+        raise OverflowError(f"{what} = {value!r} does not fit otto's 64-bit integers")
+    return v

@@ -116,6 +116,13 @@ class CategoricalDistribution(BaseDistribution):
 
 def _label_array(choices):
     labels = [_capi.encode(_labels.encode(c)) for c in choices]
+    if len(set(labels)) != len(labels):
+        seen = set()
+        for c, label in zip(choices, labels):
+            if label in seen:
+                raise ValueError(f"suggest_categorical: the choice {c!r} appears twice in "
+                                 f"{tuple(choices)!r}")
+            seen.add(label)
     return (ctypes.c_char_p * len(labels))(*labels), len(labels)
 
 

@@ -15,6 +15,8 @@ def _make(init, create, struct, **fields):
     opts = struct()
     init(ctypes.byref(opts), ctypes.sizeof(opts))
     for k, v in fields.items():
+        if isinstance(v, int) and not isinstance(v, bool):
+            v = _capi.int64(v, k)
         setattr(opts, k, v)
     out = ctypes.c_void_p()
     create(ctypes.byref(opts), ctypes.byref(out))

@@ -19,6 +19,7 @@ from . import _capi, _labels, distributions as _dists, storages as _storages
 from .exceptions import NotFoundError, StateError, TrialPruned
 from .pruners import NopPruner
 from .samplers import TPESampler
+from . import trial as _trial
 from .trial import FrozenTrial, Trial, TrialState, _values_message
 
 _logger = _logging.getLogger("otto")
@@ -160,20 +161,13 @@ class Study:
     def user_attrs(self):
         if self._storage is not None:  # what other workers set, as Optuna reads it
             _capi.study_sync(self._ptr)
-        out = {}
-        k, v = ctypes.c_char_p(), ctypes.c_char_p()
-        for i in range(_capi.study_user_attr_count(self._ptr)):
-            _capi.study_user_attr_at(self._ptr, i, ctypes.byref(k), ctypes.byref(v))
-            text = v.value.decode("utf-8")
-            try:
-                out[k.value.decode("utf-8")] = json.loads(text)
-            except ValueError:  # set by a C program: the string itself
-                out[k.value.decode("utf-8")] = text
-        return out
+        return _trial.read_attrs(self._ptr, _capi.study_user_attr_count,
+                                 _capi.study_user_attr_at)
 
     def set_user_attr(self, key, value):
         """Stored with the study (JSON), as in Optuna."""
-        _capi.study_set_user_attr(self._ptr, _capi.encode(key), _capi.encode(json.dumps(value)))
+        _capi.study_set_user_attr(self._ptr, _capi.encode(key),
+                                  _capi.encode(_trial.attr_text(self, key, value)))
 
     # ---- ask and tell ---------------------------------------------------------------
 
@@ -277,6 +271,8 @@ class Study:
         keep = []
         arr = (_capi.ParamValue * max(len(params), 1))()
         for i, (name, value) in enumerate(params.items()):
+            if isinstance(value, float) and math.isnan(value):
+                raise ValueError(f"enqueue_trial: the value of {name!r} is NaN")
             p = arr[i]
             p.name = _capi.encode(name)
             keep.append(p.name)

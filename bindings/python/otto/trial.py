@@ -8,7 +8,7 @@ import math
 import warnings
 
 from . import _capi, _labels, distributions as _dists
-from .exceptions import CallbackError
+from .exceptions import CallbackError, StateError
 
 
 class TrialState(enum.IntEnum):
@@ -56,12 +56,35 @@ def _read_params(ptr):
     return params, dists
 
 
-def _read_attrs(ptr, count, at):
+_ATTR_OBJECTS = {}  # attribute values that are not JSON, by their stored text
+
+
+def attr_text(study, key, value):
+    """An attribute value as the JSON text C stores. A value that is not
+    JSON is kept as an object by a study in memory (as Optuna's in-memory
+    storage does); a stored study needs JSON, as Optuna's RDB and journal
+    storages do."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        if study._storage is not None:
+            raise TypeError(f"attribute {key!r}: a {type(value).__name__} is not JSON "
+                            f"serializable, and a study in a storage keeps attributes as "
+                            f"JSON") from None
+    text = json.dumps({_labels.MARK + "object": f"{id(value):x}:{type(value).__qualname__}"})
+    _ATTR_OBJECTS[text] = value
+    return text
+
+
+def read_attrs(ptr, count, at):
     out = {}
     k, v = ctypes.c_char_p(), ctypes.c_char_p()
     for i in range(count(ptr)):
         at(ptr, i, ctypes.byref(k), ctypes.byref(v))
         text = v.value.decode("utf-8")
+        if text in _ATTR_OBJECTS:
+            out[k.value.decode("utf-8")] = _ATTR_OBJECTS[text]
+            continue
         try:
             out[k.value.decode("utf-8")] = json.loads(text)
         except ValueError:
@@ -126,7 +149,8 @@ class Trial:
             raise ValueError(f"The `step` value {step} must be positive.")
         out = self._i
         try:
-            _capi.trial_suggest_int(self._ptr, _cname(name), int(low), int(high), int(step),
+            _capi.trial_suggest_int(self._ptr, _cname(name), _capi.int64(low, "low"),
+                                    _capi.int64(high, "high"), _capi.int64(step, "step"),
                                     _capi.OTTO_LOG if log else 0, ctypes.byref(out))
         except CallbackError as e:
             self._reraise(e)
@@ -163,18 +187,23 @@ class Trial:
         return self.suggest_float(name, low, high, step=q)
 
     def report(self, value, step):
-        _capi.trial_report(self._ptr, int(step), float(value))
+        _capi.trial_report(self._ptr, _capi.int64(step, "step"), float(value))
 
     def should_prune(self):
         out = ctypes.c_int()
-        _capi.trial_should_prune(self._ptr, ctypes.byref(out))
+        try:
+            _capi.trial_should_prune(self._ptr, ctypes.byref(out))
+        except StateError:
+            return False  # told already: nothing left to prune, as in Optuna
         return bool(out.value)
 
     def set_user_attr(self, key, value):
-        _capi.trial_set_user_attr(self._ptr, _capi.encode(key), _capi.encode(json.dumps(value)))
+        _capi.trial_set_user_attr(self._ptr, _capi.encode(key),
+                                  _capi.encode(attr_text(self.study, key, value)))
 
     def set_system_attr(self, key, value):
-        _capi.trial_set_system_attr(self._ptr, _capi.encode(key), _capi.encode(json.dumps(value)))
+        _capi.trial_set_system_attr(self._ptr, _capi.encode(key),
+                                    _capi.encode(attr_text(self.study, key, value)))
 
     def set_constraints(self, values):
         """Constraint values (feasible when all <= 0), as Optuna's
@@ -192,11 +221,11 @@ class Trial:
 
     @property
     def user_attrs(self):
-        return _read_attrs(self._ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at)
+        return read_attrs(self._ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at)
 
     @property
     def system_attrs(self):
-        return _read_attrs(self._ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at)
+        return read_attrs(self._ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at)
 
     @property
     def datetime_start(self):
@@ -254,13 +283,13 @@ class FrozenTrial:
             constraints = list(cbuf[: min(64, n_c.value)])
         except Exception:
             pass
-        system = _read_attrs(ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at)
+        system = read_attrs(ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at)
         if constraints is not None:
             system.setdefault("constraints", constraints)
         return cls(_capi.trial_number(ptr), _capi.trial_get_state(ptr), None,
                    _timestamp(_capi.trial_datetime_start, ptr),
                    _timestamp(_capi.trial_datetime_complete, ptr), params, dists,
-                   _read_attrs(ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at),
+                   read_attrs(ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at),
                    system, inter, values=values, constraints=constraints)
 
     @property
