@@ -39,6 +39,8 @@ typedef struct otto_storage_options {
     int retry_failed_trials;         /* a trial failed for missed heartbeats is enqueued
                                         again with the same params (default 0) */
     const otto_allocator *allocator; /* NULL: libc; copied */
+    double timeout_s;                /* PostgreSQL: how long one call may wait for the server,
+                                        across reconnects, before OTTO_EIO (default 60) */
 } otto_storage_options;
 
 OTTO_API void otto_storage_options_init_sized(otto_storage_options *o, size_t size);

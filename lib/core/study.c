@@ -683,10 +683,16 @@ int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state, const 
                          (long long)t->number);
     if (rc == OTTO_ESTATE && t->live->remote_state &&
         !otto__study_reserve_finish(s, t, (otto_trial_state)t->live->remote_state)) {
-        /* another worker failed it for missed heartbeats: take its verdict */
-        otto__free(a, vals);
-        vals = NULL;
+        /* another worker failed it for missed heartbeats: take its verdict.
+         * A stored COMPLETE or PRUNED is this worker's own earlier tell whose
+         * answer the storage lost (OTTO_EIO): it stands, with the values
+         * replay kept in t->values, and this retry succeeds. */
         final = (otto_trial_state)t->live->remote_state;
+        otto__free(a, vals);
+        vals = t->values;
+        t->values = NULL;
+        if (final != OTTO_TRIAL_FAIL)
+            rc = OTTO_OK;
     } else if (rc) {
         t->live->telling = 0;
         otto__study_unlock(s);

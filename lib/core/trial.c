@@ -201,8 +201,9 @@ static int check_running(const otto_trial *t, const char *fn)
                                : otto_trial_state_name(state_of(t)));
     if (t->live->remote_state)
         return otto__error(OTTO_ESTATE,
-                           "%s: trial %lld was marked FAIL by another worker after its heartbeat "
-                           "stopped for longer than the grace period; tell it to finish it",
+                           "%s: trial %lld is finished in the storage (marked FAIL by another "
+                           "worker after its heartbeat stopped, or told by this worker in a call "
+                           "that returned OTTO_EIO); tell it to finish it here",
                            fn, (long long)t->number);
     return OTTO_OK;
 }

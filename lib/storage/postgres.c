@@ -1,11 +1,25 @@
 /* PostgreSQL backend over libpq (built when meson finds libpq): studies in
  * table otto_studies, each exchange's batch of records (record.h) as one
- * row of otto_log numbered per study. Appends run in a transaction holding
- * a per-study advisory lock, after reading the rows other workers committed,
- * so batch numbers (and with them trial numbers) follow commit order. */
+ * row of otto_log numbered per study and named by a batch id unique to the
+ * writer. Appends run in a transaction holding a per-study advisory lock,
+ * after reading the rows other workers committed, so batch numbers (and
+ * with them trial numbers) follow commit order.
+ *
+ * A server that restarts or stops answering is survived within one call:
+ * every round trip waits at most until the call's deadline (the storage's
+ * timeout_s), a lost connection is made anew with bounded backoff, and a
+ * batch whose COMMIT got no answer is looked up by its id under the study's
+ * lock before anything is written again, so a retried batch is never
+ * applied twice. Every commit is synchronous: what a worker was told is
+ * written (a trial number above all) survives a crash of the server, so a
+ * reconnected worker never sees a number it was given handed to another. */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -17,12 +31,18 @@
 #define LOCK_CLASS 1869903983 /* advisory lock namespace: "otto" as an int */
 #define OTTO__STR_(x) #x
 #define OTTO__STR(x) OTTO__STR_(x)
+#define BATCH_ID_SIZE 16
+#define BACKOFF_FIRST_S 0.05
+#define BACKOFF_MAX_S 2.0
 
 typedef struct pg {
-    PGconn *conn;
+    PGconn *conn;       /* NULL: lost (or not made yet in this process) */
     char *conninfo;
     pid_t pid;          /* the process that made conn (see own_connection) */
     pthread_mutex_t mu; /* one statement at a time on the connection */
+    double timeout_s;   /* one call's budget, across reconnects */
+    uint64_t id_key;    /* batch ids: a random key of this process and handle ... */
+    uint64_t id_count;  /* ... and a counter */
     char **names;       /* study names by creation order, for study_names */
     size_t n_names, cap_names;
 } pg;
@@ -33,10 +53,28 @@ static void quiet_notices(void *arg, const char *message)
     (void)message;
 }
 
+static void sleep_s(double s)
+{
+    if (s <= 0)
+        return;
+    struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* Drop a connection that is broken or that we stopped waiting for; the
+ * next round trip connects anew. */
+static void drop(pg *p)
+{
+    if (p->conn)
+        PQfinish(p->conn);
+    p->conn = NULL;
+}
+
 static int pg_fail(pg *p, const char *what, PGresult *res)
 {
     const char *msg = res ? PQresultErrorMessage(res) : "";
-    if (!msg || !msg[0])
+    if ((!msg || !msg[0]) && p->conn)
         msg = PQerrorMessage(p->conn);
     char clean[300];
     snprintf(clean, sizeof clean, "%s", msg ? msg : "");
@@ -45,30 +83,103 @@ static int pg_fail(pg *p, const char *what, PGresult *res)
         clean[--n] = 0;
     if (res)
         PQclear(res);
+    if (p->conn && PQstatus(p->conn) == CONNECTION_BAD)
+        drop(p);
     return otto__error(OTTO_EIO, "postgres: %s: %s", what, clean);
 }
 
-/* Run a statement with text parameters; *out (if not NULL) gets the result,
- * in binary format when binary is set. */
-static int pg_exec(pg *p, const char *what, const char *sql, int n, const char *const *vals,
-                   const int *lens, const int *formats, int binary, PGresult **out)
+/* Wait until the socket is ready for `events` or the deadline passes. */
+static int wait_socket(pg *p, short events, double deadline, const char *what)
 {
-    PGresult *res = PQexecParams(p->conn, sql, n, NULL, vals, lens, formats, binary);
-    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        return pg_fail(p, what, res);
+    for (;;) {
+        double left = deadline - otto__monotonic_time();
+        if (left <= 0) {
+            drop(p);
+            return otto__error(OTTO_EIO, "postgres: %s: no answer from the server within the "
+                                         "timeout (timeout_s)", what);
+        }
+        struct pollfd pfd = {PQsocket(p->conn), events, 0};
+        int ms = left > 1e6 ? 1000000000 : (int)ceil(left * 1000);
+        int r = poll(&pfd, 1, ms);
+        if (r > 0)
+            return OTTO_OK;
+        if (r < 0 && errno != EINTR) {
+            drop(p);
+            return otto__error(OTTO_EIO, "postgres: %s: poll: %s", what, strerror(errno));
+        }
+    }
+}
+
+/* One round trip: send sql (with text or binary parameters; several
+ * statements when there are none) and wait for all its results until the
+ * deadline. *out (if not NULL) gets the last result, in binary format when
+ * binary is set. A broken connection or a timeout drops the connection
+ * (p->conn NULL): the caller may reconnect and retry. */
+static int pg_exec(pg *p, double deadline, const char *what, const char *sql, int n,
+                   const char *const *vals, const int *lens, const int *formats, int binary,
+                   PGresult **out)
+{
     if (out)
-        *out = res;
-    else
-        PQclear(res);
+        *out = NULL;
+    if (!p->conn)
+        return otto__error(OTTO_EIO, "postgres: %s: no connection", what);
+    int sent = n || binary ? PQsendQueryParams(p->conn, sql, n, NULL, vals, lens, formats, binary)
+                           : PQsendQuery(p->conn, sql);
+    if (!sent)
+        return pg_fail(p, what, NULL);
+    int f;
+    while ((f = PQflush(p->conn)) == 1) {
+        int rc = wait_socket(p, POLLOUT | POLLIN, deadline, what);
+        if (rc)
+            return rc;
+        if (!PQconsumeInput(p->conn))
+            return pg_fail(p, what, NULL);
+    }
+    if (f < 0)
+        return pg_fail(p, what, NULL);
+    if (!PQconsumeInput(p->conn))
+        return pg_fail(p, what, NULL);
+    PGresult *last = NULL, *res;
+    int rc = OTTO_OK;
+    for (;;) {
+        /* PQgetResult would block while the next result is incomplete */
+        int w = OTTO_OK;
+        while (!w && p->conn && PQisBusy(p->conn)) {
+            w = wait_socket(p, POLLIN, deadline, what);
+            if (!w && !PQconsumeInput(p->conn))
+                w = pg_fail(p, what, NULL);
+        }
+        if (w) {
+            rc = rc ? rc : w;
+            drop(p); /* results left unread: the connection cannot be reused */
+            break;
+        }
+        if (!p->conn || (res = PQgetResult(p->conn)) == NULL)
+            break;
+        ExecStatusType st = PQresultStatus(res);
+        if (rc) {
+            PQclear(res);
+        } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            rc = pg_fail(p, what, res); /* clears res; may drop the connection */
+        } else {
+            if (last)
+                PQclear(last);
+            last = res;
+        }
+    }
+    if (rc || !out) {
+        if (last)
+            PQclear(last);
+        return rc;
+    }
+    *out = last;
     return OTTO_OK;
 }
 
-static void pg_rollback(pg *p)
+static void pg_rollback(pg *p, double deadline)
 {
-    PGresult *res = PQexec(p->conn, "ROLLBACK");
-    if (res)
-        PQclear(res);
+    if (p->conn)
+        pg_exec(p, deadline, "ROLLBACK", "ROLLBACK", 0, NULL, NULL, NULL, 0, NULL);
 }
 
 static uint64_t be64(const char *s)
@@ -86,66 +197,138 @@ static uint32_t be32(const char *s)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* ---- connections ------------------------------------------------------------------ */
+
+/* Tables of every version: batch_id came with retries (older tables gain it). */
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS otto_studies ("
     " id serial PRIMARY KEY, name text UNIQUE NOT NULL,"
     " n_objectives integer NOT NULL, directions bytea NOT NULL);"
     "CREATE TABLE IF NOT EXISTS otto_log ("
     " study_id integer NOT NULL REFERENCES otto_studies(id),"
-    " seq bigint NOT NULL, batch bytea NOT NULL, PRIMARY KEY (study_id, seq));";
+    " seq bigint NOT NULL, batch bytea NOT NULL, batch_id bytea,"
+    " PRIMARY KEY (study_id, seq));"
+    "ALTER TABLE otto_log ADD COLUMN IF NOT EXISTS batch_id bytea;"
+    "CREATE UNIQUE INDEX IF NOT EXISTS otto_log_batch_id ON otto_log (batch_id);";
 
-static int pg_schema(pg *p)
+/* One attempt to connect and prepare the session, within the deadline. */
+static int connect_once(pg *p, double deadline, int schema)
 {
-    /* IF NOT EXISTS is not safe against concurrent creators: serialize them */
-    int rc = pg_exec(p, "BEGIN", "BEGIN", 0, NULL, NULL, NULL, 0, NULL);
-    if (!rc)
-        rc = pg_exec(p, "schema lock", "SELECT pg_advisory_xact_lock(" OTTO__STR(LOCK_CLASS) ")",
-                     0, NULL, NULL, NULL, 0, NULL);
-    if (!rc) {
-        PGresult *res = PQexec(p->conn, schema_sql);
-        if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
-            rc = pg_fail(p, "creating tables", res);
-        else
-            PQclear(res);
+    double left = deadline - otto__monotonic_time();
+    char connect_s[24], user_ms[24], session[200];
+    /* libpq's connect_timeout is whole seconds, at least 2 */
+    snprintf(connect_s, sizeof connect_s, "%d", (int)fmax(2, ceil(left)));
+    long long budget_ms = (long long)fmin(p->timeout_s * 1000, 2147483647.0);
+    snprintf(user_ms, sizeof user_ms, "%lld", budget_ms);
+    /* our defaults first: a conninfo that sets any of them wins */
+    const char *keys[] = {"connect_timeout", "keepalives", "keepalives_idle",
+                          "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                          "dbname", NULL};
+    const char *vals[] = {connect_s, "1", "10", "5", "3", user_ms, p->conninfo, NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s", c ? PQerrorMessage(c) : "out of memory");
+        size_t n = strlen(msg);
+        while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+            msg[--n] = 0;
+        if (c)
+            PQfinish(c);
+        return otto__error(OTTO_EIO, "postgres: connecting: %s", msg);
     }
-    if (!rc)
-        rc = pg_exec(p, "COMMIT", "COMMIT", 0, NULL, NULL, NULL, 0, NULL);
-    else
-        pg_rollback(p);
+    PQsetNoticeProcessor(c, quiet_notices, NULL);
+    if (PQsetnonblocking(c, 1) != 0) {
+        PQfinish(c);
+        return otto__error(OTTO_EIO, "postgres: cannot make the connection non-blocking");
+    }
+    p->conn = c;
+    /* the server gives up on what we gave up on, and ends a session left
+     * in a transaction by a worker that stopped (it would hold the lock) */
+    snprintf(session, sizeof session,
+             "SET client_min_messages = warning; SET statement_timeout = %lld; "
+             "SET idle_in_transaction_session_timeout = %lld",
+             budget_ms, budget_ms);
+    int rc = pg_exec(p, deadline, "preparing the session", session, 0, NULL, NULL, NULL, 0, NULL);
+    if (!rc && schema) {
+        /* IF NOT EXISTS is not safe against concurrent creators: serialize them */
+        rc = pg_exec(p, deadline, "creating tables",
+                     "BEGIN; SELECT pg_advisory_xact_lock(" OTTO__STR(LOCK_CLASS) ")", 0, NULL,
+                     NULL, NULL, 0, NULL);
+        if (!rc)
+            rc = pg_exec(p, deadline, "creating tables", schema_sql, 0, NULL, NULL, NULL, 0,
+                         NULL);
+        if (!rc)
+            rc = pg_exec(p, deadline, "creating tables", "COMMIT", 0, NULL, NULL, NULL, 0, NULL);
+        else
+            pg_rollback(p, deadline);
+    }
+    if (rc)
+        drop(p);
     return rc;
 }
 
-static void quiet_notices(void *arg, const char *message);
+/* A connection, made anew (with backoff) until the deadline if lost. */
+static int ensure_connection(pg *p, double deadline, int schema)
+{
+    double backoff = BACKOFF_FIRST_S;
+    for (;;) {
+        if (p->conn)
+            return OTTO_OK;
+        int rc = connect_once(p, deadline, schema);
+        if (!rc)
+            return OTTO_OK;
+        double left = deadline - otto__monotonic_time();
+        if (left <= 0)
+            return rc;
+        sleep_s(fmin(backoff, left));
+        backoff = fmin(2 * backoff, BACKOFF_MAX_S);
+    }
+}
 
 /* A connection is one socket: after fork() the child must not talk over the
  * parent's, nor close it (that would end the parent's session), so it
- * leaves it alone and connects anew on first use. */
-static int own_connection(pg *p)
+ * leaves it alone, takes its own batch id key and connects anew. */
+static void own_connection(pg *p)
 {
     if (p->pid == getpid())
-        return OTTO_OK;
-    PGconn *c = PQconnectdb(p->conninfo);
-    if (!c || PQstatus(c) != CONNECTION_OK) {
-        const char *m = c ? PQerrorMessage(c) : "out of memory";
-        int rc = otto__error(OTTO_EIO, "postgres: reconnecting after fork: %s", m);
-        if (c)
-            PQfinish(c);
-        return rc;
-    }
-    PQsetNoticeProcessor(c, quiet_notices, NULL);
-    p->conn = c; /* the parent's stays open for the parent */
+        return;
+    p->conn = NULL; /* the parent's stays open for the parent */
     p->pid = getpid();
-    return OTTO_OK;
+    p->id_key = otto__entropy64();
+    p->id_count = 0;
+}
+
+/* Run step(p, ctx, deadline) on a live connection, reconnecting and running
+ * it again while the connection is lost and the call's budget lasts. */
+typedef int (*step_fn)(pg *p, void *ctx, double deadline);
+
+static int with_retries(pg *p, step_fn step, void *ctx)
+{
+    double deadline = otto__monotonic_time() + p->timeout_s;
+    double backoff = BACKOFF_FIRST_S;
+    own_connection(p);
+    for (;;) {
+        int rc = ensure_connection(p, deadline, 0);
+        if (!rc)
+            rc = step(p, ctx, deadline);
+        if (!rc || p->conn) /* done, or an error the server gave: no retry */
+            return rc;
+        double left = deadline - otto__monotonic_time();
+        if (left <= 0)
+            return rc;
+        sleep_s(fmin(backoff, left));
+        backoff = fmin(2 * backoff, BACKOFF_MAX_S);
+    }
 }
 
 /* ---- studies ------------------------------------------------------------------------ */
 
-static int find_study(pg *p, const char *name, const otto_allocator *a, uint32_t *id,
-                      size_t *n_obj, otto_direction **dirs, int *found)
+static int find_study(pg *p, double deadline, const char *name, const otto_allocator *a,
+                      uint32_t *id, size_t *n_obj, otto_direction **dirs, int *found)
 {
     PGresult *res = NULL;
     const char *v[1] = {name};
-    int rc = pg_exec(p, "finding the study",
+    int rc = pg_exec(p, deadline, "finding the study",
                      "SELECT id, n_objectives, directions FROM otto_studies WHERE name = $1", 1,
                      v, NULL, NULL, 1, &res);
     if (rc)
@@ -181,6 +364,64 @@ static int find_study(pg *p, const char *name, const otto_allocator *a, uint32_t
     return OTTO_OK;
 }
 
+typedef struct open_ctx {
+    const char *name;
+    size_t n_objectives;
+    const otto_direction *dirs;
+    otto_open_mode mode;
+    const otto_allocator *a;
+    uint32_t id;
+    size_t *n_obj;
+    otto_direction **dirs_out;
+    int *created;
+} open_ctx;
+
+static int open_step(pg *p, void *vctx, double deadline)
+{
+    open_ctx *c = vctx;
+    int found = 0;
+    otto__free(c->a, *c->dirs_out);
+    *c->dirs_out = NULL;
+    int rc = find_study(p, deadline, c->name, c->a, &c->id, c->n_obj, c->dirs_out, &found);
+    if (!rc && !found && c->mode == OTTO_OPEN_LOAD)
+        return otto__error(OTTO_ENOTFOUND, "study_create: postgres has no study named '%s'",
+                           c->name);
+    if (!rc && found && c->mode == OTTO_OPEN_CREATE && !*c->created)
+        return otto__error(OTTO_EEXIST,
+                           "study_create: postgres already has a study named '%s' (open it with "
+                           "OTTO_OPEN_LOAD or OTTO_OPEN_LOAD_IF_EXISTS)",
+                           c->name);
+    if (!rc && !found) {
+        unsigned char d[1024];
+        char nbuf[24];
+        snprintf(nbuf, sizeof nbuf, "%zu", c->n_objectives);
+        for (size_t k = 0; k < c->n_objectives; k++)
+            d[k] = (unsigned char)c->dirs[k];
+        const char *v[3] = {c->name, nbuf, (const char *)d};
+        int lens[3] = {0, 0, (int)c->n_objectives};
+        int fmts[3] = {0, 0, 1};
+        PGresult *res = NULL;
+        rc = pg_exec(p, deadline, "creating the study",
+                     "INSERT INTO otto_studies (name, n_objectives, directions) VALUES ($1, $2, "
+                     "$3) ON CONFLICT (name) DO NOTHING RETURNING id",
+                     3, v, lens, fmts, 1, &res);
+        if (rc)
+            return rc;
+        /* 0 rows: another worker made it just now. An insert whose answer
+         * was lost is found by the retry, and then counts as another's. */
+        *c->created = PQntuples(res) == 1;
+        PQclear(res);
+        if (!*c->created && c->mode == OTTO_OPEN_CREATE)
+            return otto__error(OTTO_EEXIST, "study_create: postgres already has a study named "
+                                            "'%s'",
+                               c->name);
+        rc = find_study(p, deadline, c->name, c->a, &c->id, c->n_obj, c->dirs_out, &found);
+        if (!rc && !found)
+            rc = otto__error(OTTO_EIO, "postgres: study '%s' vanished", c->name);
+    }
+    return rc;
+}
+
 static int p_open_study(otto_storage *st, const char *name, size_t n_objectives,
                         const otto_direction *dirs, otto_open_mode mode, const otto_allocator *a,
                         otto__bstudy *bs, size_t *n_obj, otto_direction **dirs_out, int *created,
@@ -188,57 +429,22 @@ static int p_open_study(otto_storage *st, const char *name, size_t n_objectives,
 {
     (void)note;
     pg *p = st->impl;
-    uint32_t id = 0;
-    int found = 0;
     *created = 0;
+    *dirs_out = NULL;
+    open_ctx c = {name, n_objectives, dirs, mode, a, 0, n_obj, dirs_out, created};
     pthread_mutex_lock(&p->mu);
-    int rc = own_connection(p);
-    if (!rc)
-        rc = find_study(p, name, a, &id, n_obj, dirs_out, &found);
-    if (!rc && !found && mode == OTTO_OPEN_LOAD)
-        rc = otto__error(OTTO_ENOTFOUND, "study_create: postgres has no study named '%s'", name);
-    if (!rc && !found) {
-        unsigned char d[1024];
-        char nbuf[24];
-        snprintf(nbuf, sizeof nbuf, "%zu", n_objectives);
-        for (size_t k = 0; k < n_objectives; k++)
-            d[k] = (unsigned char)dirs[k];
-        const char *v[3] = {name, nbuf, (const char *)d};
-        int lens[3] = {0, 0, (int)n_objectives};
-        int fmts[3] = {0, 0, 1};
-        PGresult *res = NULL;
-        rc = pg_exec(p, "creating the study",
-                     "INSERT INTO otto_studies (name, n_objectives, directions) VALUES ($1, $2, "
-                     "$3) ON CONFLICT (name) DO NOTHING RETURNING id",
-                     3, v, lens, fmts, 1, &res);
-        if (!rc) {
-            *created = PQntuples(res) == 1; /* 0: another worker made it just now */
-            PQclear(res);
-            rc = find_study(p, name, a, &id, n_obj, dirs_out, &found);
-            if (!rc && !found)
-                rc = otto__error(OTTO_EIO, "postgres: study '%s' vanished", name);
-        }
-    } else if (!rc && mode == OTTO_OPEN_CREATE) {
-        otto__free(a, *dirs_out);
-        *dirs_out = NULL;
-        rc = otto__error(OTTO_EEXIST,
-                         "study_create: postgres already has a study named '%s' (open it with "
-                         "OTTO_OPEN_LOAD or OTTO_OPEN_LOAD_IF_EXISTS)",
-                         name);
-    }
-    if (!rc && !*created && mode == OTTO_OPEN_CREATE) {
-        otto__free(a, *dirs_out);
-        *dirs_out = NULL;
-        rc = otto__error(OTTO_EEXIST, "study_create: postgres already has a study named '%s'",
-                         name);
-    }
+    int rc = with_retries(p, open_step, &c);
     pthread_mutex_unlock(&p->mu);
-    if (!rc) {
-        bs->id = id;
-        bs->cursor = 0;
-        bs->sub = 0;
+    if (rc) {
+        otto__free(a, *dirs_out);
+        *dirs_out = NULL;
+        *created = 0;
+        return rc;
     }
-    return rc;
+    bs->id = c.id;
+    bs->cursor = 0;
+    bs->sub = 0;
+    return OTTO_OK;
 }
 
 /* ---- exchanging records -------------------------------------------------------------------- */
@@ -277,16 +483,21 @@ static int apply_batch(otto__bstudy *bs, otto__exchange *x, const unsigned char 
     return OTTO_OK;
 }
 
-static int catch_up(pg *p, otto__bstudy *bs, otto__exchange *x)
+/* Apply the batches after the cursor, up to seq `below` (exclusive; 0:
+ * all of them). */
+static int catch_up(pg *p, double deadline, otto__bstudy *bs, otto__exchange *x, uint64_t below)
 {
-    char idbuf[16], seqbuf[24];
+    char idbuf[16], seqbuf[24], belowbuf[24];
     snprintf(idbuf, sizeof idbuf, "%u", bs->id);
     snprintf(seqbuf, sizeof seqbuf, "%llu", (unsigned long long)bs->cursor);
-    const char *v[2] = {idbuf, seqbuf};
+    snprintf(belowbuf, sizeof belowbuf, "%llu",
+             (unsigned long long)(below ? below : (uint64_t)INT64_MAX));
+    const char *v[3] = {idbuf, seqbuf, belowbuf};
     PGresult *res = NULL;
-    int rc = pg_exec(p, "reading the study",
-                     "SELECT seq, batch FROM otto_log WHERE study_id = $1 AND seq > $2 ORDER BY seq",
-                     2, v, NULL, NULL, 1, &res);
+    int rc = pg_exec(p, deadline, "reading the study",
+                     "SELECT seq, batch FROM otto_log WHERE study_id = $1 AND seq > $2 AND "
+                     "seq < $3 ORDER BY seq",
+                     3, v, NULL, NULL, 1, &res);
     if (rc)
         return rc;
     int rows = PQntuples(res);
@@ -304,74 +515,153 @@ static int catch_up(pg *p, otto__bstudy *bs, otto__exchange *x)
     return rc;
 }
 
-static int p_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
+typedef struct exchange_ctx {
+    otto__bstudy *bs;
+    otto__exchange *x;
+    otto_storage *st;
+    otto__wbuf b;                         /* the batch as last built */
+    unsigned char batch_id[BATCH_ID_SIZE];
+    int in_doubt;                         /* its COMMIT was sent; no answer came */
+    int done;                             /* found committed: nothing more to write */
+} exchange_ctx;
+
+static int read_step(pg *p, void *vctx, double deadline)
 {
-    pg *p = st->impl;
-    x->need_flush = 0; /* a COMMIT is durable (synchronous_commit) */
-    pthread_mutex_lock(&p->mu);
-    int own = own_connection(p);
-    if (own) {
-        pthread_mutex_unlock(&p->mu);
-        return own;
-    }
-    if (!x->build) {
-        int rc = catch_up(p, bs, x);
-        pthread_mutex_unlock(&p->mu);
+    exchange_ctx *c = vctx;
+    return catch_up(p, deadline, c->bs, c->x, 0);
+}
+
+/* A batch whose COMMIT went unanswered, looked up under the study's lock
+ * (which its transaction held until it ended): committed at seq *seq, or
+ * not at all (*seq = 0). */
+static int find_in_doubt(pg *p, double deadline, exchange_ctx *c, const char *idbuf,
+                         uint64_t *seq)
+{
+    const char *v[2] = {idbuf, (const char *)c->batch_id};
+    int lens[2] = {0, BATCH_ID_SIZE};
+    int fmts[2] = {0, 1};
+    PGresult *res = NULL;
+    int rc = pg_exec(p, deadline, "looking up an unanswered commit",
+                     "SELECT seq FROM otto_log WHERE study_id = $1 AND batch_id = $2", 2, v,
+                     lens, fmts, 1, &res);
+    if (rc)
         return rc;
-    }
-    char idbuf[16];
+    *seq = PQntuples(res) == 1 ? be64(PQgetvalue(res, 0, 0)) : 0;
+    PQclear(res);
+    return OTTO_OK;
+}
+
+static int write_step(pg *p, void *vctx, double deadline)
+{
+    exchange_ctx *c = vctx;
+    otto__bstudy *bs = c->bs;
+    otto__exchange *x = c->x;
+    char idbuf[16], begin[96];
     snprintf(idbuf, sizeof idbuf, "%u", bs->id);
-    /* One round trip opens the transaction and takes the study's lock. What
-     * is not a result (params, reports, attrs) commits without waiting for
-     * the WAL flush: the next durable commit (a tell) flushes it too, since
-     * PostgreSQL's WAL is written in order. */
-    char begin[160];
-    snprintf(begin, sizeof begin,
-             "BEGIN;%s SELECT pg_advisory_xact_lock(%d, %d)",
-             x->durable ? "" : " SET LOCAL synchronous_commit TO OFF;", LOCK_CLASS, (int)bs->id);
-    int rc = OTTO_OK;
-    PGresult *res = PQexec(p->conn, begin);
-    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK)
-        rc = pg_fail(p, "locking the study", res);
-    else
-        PQclear(res);
+    /* one round trip opens the transaction and takes the study's lock */
+    snprintf(begin, sizeof begin, "BEGIN; SELECT pg_advisory_xact_lock(%d, %d)", LOCK_CLASS,
+             (int)bs->id);
+    int rc = pg_exec(p, deadline, "locking the study", begin, 0, NULL, NULL, NULL, 0, NULL);
+    if (!rc && c->in_doubt) {
+        uint64_t seq = 0;
+        rc = find_in_doubt(p, deadline, c, idbuf, &seq);
+        if (!rc && seq) { /* it committed: read up to it, then take it as ours */
+            rc = catch_up(p, deadline, bs, x, seq);
+            if (!rc && bs->cursor != seq - 1)
+                rc = otto__error(OTTO_ECORRUPT, "postgres: study %u skips to batch %llu",
+                                 bs->id, (unsigned long long)seq);
+            if (!rc && c->b.apply_upto > c->b.apply_from)
+                rc = apply_batch(bs, x, c->b.p, c->b.n, seq, c->b.apply_from, c->b.apply_upto);
+            if (!rc) {
+                bs->cursor = seq;
+                bs->sub = 0;
+                c->done = 1;
+            }
+            pg_rollback(p, deadline); /* read only */
+            return rc;
+        }
+        if (!rc)
+            c->in_doubt = 0; /* it never committed: build and write it anew */
+    }
     if (!rc)
-        rc = catch_up(p, bs, x);
-    otto__wbuf b;
-    otto__wbuf_init(&b, &st->alloc);
+        rc = catch_up(p, deadline, bs, x, 0);
+    c->b.n = c->b.apply_from = c->b.apply_upto = 0;
+    c->b.failed = 0;
     if (!rc)
-        rc = x->build(x->build_ctx, &b);
-    if (!rc && b.failed)
+        rc = x->build(x->build_ctx, &c->b);
+    if (!rc && c->b.failed)
         rc = otto__error(OTTO_ENOMEM, "postgres: out of memory (or a record over %u bytes)",
                          OTTO__RECORD_MAX);
+    if (!rc && c->b.n > 0x7fffffff)
+        rc = otto__error(OTTO_ERANGE, "postgres: batch too large");
     uint64_t seq = bs->cursor + 1;
-    if (!rc && b.n) {
-        if (b.n > 0x7fffffff)
-            rc = otto__error(OTTO_ERANGE, "postgres: batch too large");
+    if (!rc && c->b.n) {
         char seqbuf[24];
         snprintf(seqbuf, sizeof seqbuf, "%llu", (unsigned long long)seq);
-        const char *v[3] = {idbuf, seqbuf, (const char *)b.p};
-        int lens[3] = {0, 0, (int)b.n};
-        int fmts[3] = {0, 0, 1};
-        if (!rc)
-            rc = pg_exec(p, "appending", "INSERT INTO otto_log (study_id, seq, batch) VALUES ($1, "
-                                         "$2, $3)",
-                         3, v, lens, fmts, 0, NULL);
+        const char *v[4] = {idbuf, seqbuf, (const char *)c->b.p, (const char *)c->batch_id};
+        int lens[4] = {0, 0, (int)c->b.n, BATCH_ID_SIZE};
+        int fmts[4] = {0, 0, 1, 1};
+        rc = pg_exec(p, deadline, "appending",
+                     "INSERT INTO otto_log (study_id, seq, batch, batch_id) VALUES ($1, $2, $3, "
+                     "$4)",
+                     4, v, lens, fmts, 0, NULL);
     }
-    if (!rc)
-        rc = pg_exec(p, "COMMIT", "COMMIT", 0, NULL, NULL, NULL, 0, NULL);
-    else
-        pg_rollback(p);
-    if (!rc && b.n) {
+    if (rc) {
+        pg_rollback(p, deadline);
+        return rc;
+    }
+    c->in_doubt = c->b.n > 0; /* until COMMIT answers */
+    rc = pg_exec(p, deadline, "COMMIT", "COMMIT", 0, NULL, NULL, NULL, 0, NULL);
+    if (rc) {
+        if (p->conn) /* the server answered: it did not commit */
+            c->in_doubt = 0;
+        return rc;
+    }
+    c->in_doubt = 0;
+    if (c->b.n) {
         /* catch_up ended at a batch boundary (bs->sub == 0) */
-        if (b.apply_upto > b.apply_from)
-            rc = apply_batch(bs, x, b.p, b.n, seq, b.apply_from, b.apply_upto);
+        if (c->b.apply_upto > c->b.apply_from)
+            rc = apply_batch(bs, x, c->b.p, c->b.n, seq, c->b.apply_from, c->b.apply_upto);
         if (!rc) {
             bs->cursor = seq;
             bs->sub = 0;
         }
     }
-    otto__wbuf_free(&b);
+    return rc;
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+static int p_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
+{
+    pg *p = st->impl;
+    x->need_flush = 0; /* a COMMIT is durable */
+    exchange_ctx c;
+    memset(&c, 0, sizeof c);
+    c.bs = bs;
+    c.x = x;
+    c.st = st;
+    pthread_mutex_lock(&p->mu);
+    if (!x->build) {
+        int rc = with_retries(p, read_step, &c);
+        pthread_mutex_unlock(&p->mu);
+        return rc;
+    }
+    own_connection(p); /* the id key must be this process's */
+    put64(c.batch_id, p->id_key);
+    put64(c.batch_id + 8, ++p->id_count);
+    otto__wbuf_init(&c.b, &st->alloc);
+    int rc = with_retries(p, write_step, &c);
+    if (rc && c.in_doubt)
+        rc = otto__error(OTTO_EIO,
+                         "postgres: the server did not answer a COMMIT within the timeout "
+                         "(timeout_s); whether it was written is read back by this study's next "
+                         "call");
+    otto__wbuf_free(&c.b);
     pthread_mutex_unlock(&p->mu);
     return rc;
 }
@@ -382,34 +672,32 @@ static int p_flush(otto_storage *st)
     return OTTO_OK;
 }
 
-static int p_study_names(otto_storage *st, const char **out, size_t cap, size_t *n_out)
+typedef struct names_ctx {
+    otto_storage *st;
+} names_ctx;
+
+static int names_step(pg *p, void *vctx, double deadline)
 {
-    pg *p = st->impl;
-    pthread_mutex_lock(&p->mu);
-    int own = own_connection(p);
-    if (own) {
-        pthread_mutex_unlock(&p->mu);
-        return own;
-    }
+    names_ctx *c = vctx;
     PGresult *res = NULL;
     char after[24];
     snprintf(after, sizeof after, "%zu", p->n_names);
     const char *v[1] = {after};
-    int rc = pg_exec(p, "listing studies",
+    int rc = pg_exec(p, deadline, "listing studies",
                      "SELECT name FROM otto_studies ORDER BY id OFFSET $1::bigint", 1, v, NULL,
                      NULL, 0, &res);
     for (int i = 0; !rc && i < PQntuples(res); i++) {
         if (p->n_names == p->cap_names) {
-            size_t c = p->cap_names ? 2 * p->cap_names : 8;
-            char **n = otto__reallocarray(&st->alloc, p->names, c, sizeof *n);
+            size_t cap = p->cap_names ? 2 * p->cap_names : 8;
+            char **n = otto__reallocarray(&c->st->alloc, p->names, cap, sizeof *n);
             if (!n) {
                 rc = otto__error(OTTO_ENOMEM, "postgres: out of memory");
                 break;
             }
             p->names = n;
-            p->cap_names = c;
+            p->cap_names = cap;
         }
-        char *s = otto__strdup(&st->alloc, PQgetvalue(res, i, 0));
+        char *s = otto__strdup(&c->st->alloc, PQgetvalue(res, i, 0));
         if (!s)
             rc = otto__error(OTTO_ENOMEM, "postgres: out of memory");
         else
@@ -417,6 +705,15 @@ static int p_study_names(otto_storage *st, const char **out, size_t cap, size_t 
     }
     if (res)
         PQclear(res);
+    return rc;
+}
+
+static int p_study_names(otto_storage *st, const char **out, size_t cap, size_t *n_out)
+{
+    pg *p = st->impl;
+    pthread_mutex_lock(&p->mu);
+    names_ctx c = {st};
+    int rc = with_retries(p, names_step, &c);
     for (size_t i = 0; !rc && i < p->n_names && i < cap; i++)
         out[i] = p->names[i];
     *n_out = p->n_names;
@@ -462,18 +759,13 @@ int otto_storage_postgres_open(const char *conninfo, const otto_storage_options 
     }
     st->impl = p;
     p->pid = getpid();
+    p->id_key = otto__entropy64();
+    p->timeout_s = st->opts.timeout_s;
     p->conninfo = otto__strdup(&st->alloc, conninfo);
-    p->conn = p->conninfo ? PQconnectdb(conninfo) : NULL;
-    if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
-        rc = p->conn ? pg_fail(p, "connecting", NULL)
-                     : otto__error(OTTO_ENOMEM, "postgres_open: out of memory");
-    } else {
-        PQsetNoticeProcessor(p->conn, quiet_notices, NULL);
-        PGresult *res = PQexec(p->conn, "SET client_min_messages = warning");
-        if (res)
-            PQclear(res);
-        rc = pg_schema(p);
-    }
+    if (!p->conninfo)
+        rc = otto__error(OTTO_ENOMEM, "postgres_open: out of memory");
+    else /* one attempt, bounded by the timeout: a wrong conninfo fails now */
+        rc = connect_once(p, otto__monotonic_time() + p->timeout_s, 1);
     if (rc) {
         p_close(st);
         otto__free(&st->alloc, st);

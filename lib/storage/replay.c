@@ -246,9 +246,18 @@ static int apply_finish(otto_study *s, otto__rbuf *r, otto_trial *t)
         ok = !isnan(vals[k]);
     int rc = ok ? OTTO_OK : corrupt("invalid finish record");
     if (!rc && t && t->live && atomic_load(&t->state) == OTTO_TRIAL_RUNNING) {
-        /* another worker gave up on one of ours (missed heartbeats): its
-         * owner learns at its next call */
-        if (!t->live->remote_state)
+        /* another worker gave up on one of ours (missed heartbeats), or
+         * this worker's own tell was written though its answer was lost:
+         * the owner learns at its next call, and a COMPLETE or PRUNED
+         * verdict keeps its values for it */
+        if (!t->live->remote_state && st != OTTO_TRIAL_FAIL && n && !t->values) {
+            t->values = otto__calloc(&s->alloc, n, sizeof *t->values);
+            if (!t->values)
+                rc = nomem();
+            else
+                memcpy(t->values, vals, n * sizeof *t->values);
+        }
+        if (!rc && !t->live->remote_state)
             t->live->remote_state = (int)st;
     } else if (!rc && t && is_remote_running(t)) {
         double *v = n ? otto__calloc(&s->alloc, n, sizeof *v) : NULL;

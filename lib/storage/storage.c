@@ -13,6 +13,7 @@ void otto_storage_options_init_sized(otto_storage_options *o, size_t size)
     memset(&def, 0, sizeof def);
     def.sync = OTTO_SYNC_EVERY_TELL;
     def.sync_interval_s = 1.0;
+    def.timeout_s = 60.0;
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
@@ -30,6 +31,8 @@ int otto__storage_new(const otto__backend_vt *vt, const otto_storage_options *op
         return otto__error(OTTO_EINVAL, "%s: sync policy %d is invalid", fn, (int)o.sync);
     if (!(o.sync_interval_s >= 0) || !isfinite(o.sync_interval_s))
         return otto__error(OTTO_EINVAL, "%s: sync_interval_s must be finite and >= 0", fn);
+    if (!(o.timeout_s > 0) || !isfinite(o.timeout_s))
+        return otto__error(OTTO_EINVAL, "%s: timeout_s must be finite and > 0", fn);
     if (!(o.heartbeat_interval_s >= 0) || !isfinite(o.heartbeat_interval_s))
         return otto__error(OTTO_EINVAL, "%s: heartbeat_interval_s must be finite and >= 0", fn);
     if (!(o.grace_period_s >= 0) || !isfinite(o.grace_period_s))

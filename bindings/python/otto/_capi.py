@@ -57,6 +57,7 @@ class StorageOptions(ctypes.Structure):
         ("grace_period_s", c_double),
         ("retry_failed_trials", c_int),
         ("allocator", c_void_p),
+        ("timeout_s", c_double),
     ]
 
 
