@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/options.h"
+#include "core/options.h"
 #include "pruning.h"
 #include "step_quantiles.h"
 

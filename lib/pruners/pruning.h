@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-#include "../core/internal.h"
+#include "core/internal.h"
 
 /* The trial's last (largest) reported step, or -1. The trial is the caller's
  * own RUNNING trial, so its values do not change under us. */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/options.h"
+#include "core/options.h"
 #include "pruning.h"
 #include "successive_halving.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/options.h"
+#include "core/options.h"
 #include "pruning.h"
 
 static int threshold_prune(void *state, const otto_view *v, const otto_trial *t, int *out)

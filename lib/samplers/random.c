@@ -3,8 +3,8 @@
  * params uniform on their grid and categorical params a uniform index. */
 #include <string.h>
 
-#include "../core/internal.h"
-#include "../core/options.h"
+#include "core/internal.h"
+#include "core/options.h"
 
 static int random_sample_independent(void *state, const otto_view *view, otto_trial *trial,
                                      const char *name, const otto_distribution *dist,

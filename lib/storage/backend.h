@@ -11,7 +11,7 @@
 #ifndef OTTO_STORAGE_BACKEND_H
 #define OTTO_STORAGE_BACKEND_H
 
-#include "../core/internal.h"
+#include "core/internal.h"
 #include "record.h"
 
 /* A study's place in its backend. */

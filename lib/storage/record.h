@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/internal.h"
+#include "core/internal.h"
 
 #define OTTO__FRAME_SIZE 12u
 #define OTTO__FRAME_SEED 0x6f74746fu      /* "otto" */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "../common.h"
-#include "samplers/truncnorm.h"
+#include "numeric/truncnorm.h"
 
 #define D 10
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 
 #include "../common.h"
-#include "samplers/gp_model.h"
-#include "samplers/log_ei.h"
-#include "samplers/truncnorm.h"
+#include "samplers/gp/gp_model.h"
+#include "samplers/gp/log_ei.h"
+#include "numeric/truncnorm.h"
 #include "tpe_problems.h"
 
 static otto_allocator alloc;

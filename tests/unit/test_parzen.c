@@ -5,10 +5,10 @@
 #include <stdlib.h>
 
 #include "../common.h"
-#include "samplers/fastmath.h"
-#include "samplers/parzen.h"
-#include "samplers/tpe_cache.h"
-#include "samplers/truncnorm.h"
+#include "numeric/fastmath.h"
+#include "samplers/tpe/parzen.h"
+#include "samplers/tpe/tpe_cache.h"
+#include "numeric/truncnorm.h"
 
 static double phi_cdf(double z) { return 0.5 * erfc(-z / M_SQRT2); }
 

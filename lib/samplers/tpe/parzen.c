@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fastmath.h"
+#include "numeric/fastmath.h"
 #include "parzen.h"
-#include "truncnorm.h"
+#include "numeric/truncnorm.h"
 
 #define LOG_SQRT_2PI 0.91893853320467274178
 #define SIGMA0_MAGNITUDE 0.2

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/options.h"
+#include "core/options.h"
 #include "cma_core.h"
 
 typedef struct pending {

@@ -7,7 +7,7 @@
 
 #include <pthread.h>
 
-#include "../core/internal.h"
+#include "core/internal.h"
 
 typedef struct otto__tpe_entry {
     double u;        /* unit coordinate */

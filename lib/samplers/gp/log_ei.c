@@ -7,7 +7,7 @@
 #include <math.h>
 
 #include "log_ei.h"
-#include "truncnorm.h"
+#include "numeric/truncnorm.h"
 
 #define LOG_SQRT_2PI 0.91893853320467274178
 #define SQRT_PI_OVER_2 1.25331413731550025121

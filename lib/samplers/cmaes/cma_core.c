@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../linalg/linalg.h"
+#include "linalg/linalg.h"
 #include "cma_core.h"
-#include "truncnorm.h"
+#include "numeric/truncnorm.h"
 
 #define HIST_WINDOW(c) (10 + (size_t)ceil(30.0 * (double)(c)->n / (double)(c)->lambda))
 

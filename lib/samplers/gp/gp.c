@@ -20,12 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/options.h"
-#include "../linalg/linalg.h"
+#include "core/options.h"
+#include "linalg/linalg.h"
 #include "gp_model.h"
 #include "log_ei.h"
-#include "qmc.h"
-#include "truncnorm.h"
+#include "numeric/qmc.h"
+#include "numeric/truncnorm.h"
 
 /* Kernel parameters of the last fit of one model (objective or constraint k),
  * the warm start of the next. */

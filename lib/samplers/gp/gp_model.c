@@ -13,8 +13,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "../linalg/linalg.h"
-#include "fastmath.h"
+#include "linalg/linalg.h"
+#include "numeric/fastmath.h"
 #include "gp_model.h"
 
 #define SQRT5 2.23606797749978969641

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/options.h"
+#include "core/options.h"
 #include "arena.h"
 #include "parzen.h"
 #include "tpe_cache.h"
