@@ -1,80 +1,13 @@
-/* Private structures and helpers of the otto core, shared by lib/core and the
- * built-in samplers and pruners. Never installed. Internal non-static symbols
- * are named otto__*. */
+/* Private structures of the otto core: studies, trials, interned names,
+ * views, spaces. Never installed. Internal non-static symbols are named
+ * otto__*; what every layer shares is in common/common.h. */
 #ifndef OTTO_INTERNAL_H
 #define OTTO_INTERNAL_H
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include "otto/otto.h"
-
-/* ---- allocator (alloc.c) ---------------------------------------------------- */
-void otto__alloc_default(otto_allocator *a);
-void *otto__malloc(const otto_allocator *a, size_t n);
-void *otto__calloc(const otto_allocator *a, size_t count, size_t size);
-void *otto__realloc(const otto_allocator *a, void *p, size_t n);
-/* realloc of count * size bytes that reports overflow as failure */
-void *otto__reallocarray(const otto_allocator *a, void *p, size_t count, size_t size);
-void otto__free(const otto_allocator *a, void *p);
-char *otto__strdup(const otto_allocator *a, const char *s);
-
-/* ---- errors and logging (error.c) ------------------------------------------------ */
-/* Set the calling thread's last error message; returns code. */
-int otto__error(int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-int otto__verror(int code, const char *fmt, va_list ap);
-
-typedef struct otto__logger {
-    otto_log_fn fn;
-    void *user_data;
-    otto_log_level level;
-} otto__logger;
-
-/* Format into a fixed stack buffer and hand to the logger (never allocates). */
-void otto__log(const otto__logger *lg, otto_log_level level, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-/* ---- time (clock.c) -------------------------------------------------------- */
-double otto__wall_time(void);      /* seconds since the epoch */
-double otto__monotonic_time(void); /* seconds, arbitrary origin */
-
-/* ---- random numbers (rng.c) ------------------------------------------------- */
-struct otto_rng {
-    uint64_t s[4];
-};
-/* The stream of (seed, stream): independent streams for different numbers. */
-void otto__rng_init(otto_rng *r, uint64_t seed, uint64_t stream);
-/* 64 bits of OS entropy (getrandom, else time and address mixing). */
-uint64_t otto__entropy64(void);
-uint64_t otto__hash_bytes(const void *p, size_t n);
-
-/* ---- segmented, never-moving arrays of pointers (segvec.c) --------------------
- * Entry i lives in segment k at a fixed address once written; the published
- * count is atomic, so readers that load it (acquire) may read entries below
- * it without a lock while a writer (holding the owner's lock) appends. */
-#define OTTO__SEG_BASE 64u
-#define OTTO__SEG_MAX 48
-typedef struct otto__segvec {
-    void **seg[OTTO__SEG_MAX];
-    _Atomic size_t count;
-} otto__segvec;
-
-/* Make sure the next push cannot fail (allocates its segment). */
-int otto__segvec_reserve(otto__segvec *v, const otto_allocator *a);
-int otto__segvec_push(otto__segvec *v, const otto_allocator *a, void *item);
-void *otto__segvec_get(const otto__segvec *v, size_t i);
-size_t otto__segvec_count(const otto__segvec *v);
-void otto__segvec_free(otto__segvec *v, const otto_allocator *a);
+#include "common/common.h"
 
 /* ---- distributions (distribution.c) ---------------------------------------------- */
 /* Validate suggest arguments and normalize them into *d (step grid adjusted:
@@ -90,10 +23,6 @@ int otto__dist_equal(const otto_distribution *a, const otto_distribution *b);
 /* Same kind, log flag and (categorical) choices: may share a name in a study. */
 int otto__dist_compatible(const otto_distribution *a, const otto_distribution *b);
 int otto__name_valid(const char *name);
-/* text.c: OTTO_OK, or OTTO_EINVAL ("fn: what ...") when s is NULL, empty
- * (unless may_be_empty), longer than OTTO_TEXT_MAX or not valid UTF-8. */
-int otto__text_check(const char *s, int may_be_empty, const char *fn, const char *what);
-size_t otto__utf8_valid_prefix(const char *s, size_t n);
 /* Number of values of an int or step grid (n_choices for a categorical, 0
  * for a continuous float). */
 double otto__dist_grid_size(const otto_distribution *d);

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "options.h"
+#include "common/options.h"
+#include "internal.h"
 
 void otto_optimize_options_init_sized(otto_optimize_options *o, size_t size)
 {

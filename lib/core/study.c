@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "storage/backend.h"
-#include "options.h"
+#include "common/options.h"
 
 #define MAX_OBJECTIVES 1024
 

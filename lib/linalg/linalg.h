@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "core/internal.h"
+#include "common/common.h"
 
 /* 1 when all n entries of x are finite. */
 int otto__la_all_finite(const double *x, size_t n);

@@ -5,7 +5,7 @@
  * runs with different seeds independent. */
 #include <math.h>
 
-#include "core/internal.h"
+#include "common/common.h"
 #include "qmc.h"
 
 static double golden_root(size_t d)

@@ -4,7 +4,7 @@
 #ifndef OTTO_TRUNCNORM_H
 #define OTTO_TRUNCNORM_H
 
-#include "core/internal.h"
+#include "common/common.h"
 
 /* log Phi(z), accurate for z down to about -1e150. */
 double otto__log_ndtr(double z);

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/options.h"
+#include "common/options.h"
+#include "core/internal.h"
 #include "pruning.h"
 #include "successive_halving.h"
 

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/options.h"
+#include "common/options.h"
+#include "core/internal.h"
 #include "pruning.h"
 
 static int threshold_prune(void *state, const otto_view *v, const otto_trial *t, int *out)

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/options.h"
+#include "common/options.h"
+#include "core/internal.h"
 
 /* The default length of the GP phase, in finished trials: OptunaHub's
  * AutoSampler's. In 10-D the GP's ask costs about 30 ms there, and it grows

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "core/options.h"
+#include "common/options.h"
 
 static int random_sample_independent(void *state, const otto_view *view, otto_trial *trial,
                                      const char *name, const otto_distribution *dist,

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/options.h"
+#include "common/options.h"
 #include "backend.h"
 
 void otto_storage_options_init_sized(otto_storage_options *o, size_t size)

@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/options.h"
+#include "common/options.h"
+#include "core/internal.h"
 #include "cma_core.h"
 
 typedef struct pending {

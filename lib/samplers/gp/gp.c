@@ -20,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/options.h"
+#include "common/options.h"
+#include "core/internal.h"
 #include "linalg/linalg.h"
 #include "gp_model.h"
 #include "log_ei.h"

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/options.h"
+#include "common/options.h"
+#include "core/internal.h"
 #include "arena.h"
 #include "parzen.h"
 #include "tpe_cache.h"

@@ -1,7 +1,7 @@
 /* Wall-clock timestamps for trials and a monotonic clock for timeouts. */
 #include <time.h>
 
-#include "internal.h"
+#include "common.h"
 
 double otto__wall_time(void)
 {

@@ -1,7 +1,7 @@
 /* Segmented pointer arrays that never move: segment k holds BASE << k entries,
  * so a handle taken from one stays valid while the array grows, and readers
  * may index published entries without a lock. */
-#include "internal.h"
+#include "common.h"
 
 static void locate(size_t i, unsigned *seg, size_t *off)
 {

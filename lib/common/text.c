@@ -4,7 +4,7 @@
  * the way in, the same with and without a storage. */
 #include <string.h>
 
-#include "internal.h"
+#include "common.h"
 
 /* Length of the valid UTF-8 prefix of s[0..n): n when all of it is valid.
  * Overlong forms, surrogates and code points above U+10FFFF are invalid. */

@@ -2,7 +2,7 @@
 #ifndef OTTO_OPTIONS_H
 #define OTTO_OPTIONS_H
 
-#include "internal.h"
+#include "common.h"
 
 /* dst was filled with defaults; overlay what src->size covers. */
 int otto__options_copy(void *dst, size_t dst_size, const void *src, const char *what);

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "common.h"
 
 static void *libc_malloc(void *ud, size_t n) { (void)ud; return malloc(n); }
 static void *libc_realloc(void *ud, void *p, size_t n) { (void)ud; return realloc(p, n); }

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "common.h"
 
 static uint64_t splitmix64(uint64_t *x)
 {
