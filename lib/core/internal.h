@@ -249,7 +249,7 @@ struct otto_study {
     otto__queued *queue_head, *queue_tail;
 
     _Atomic int stop;
-    struct otto__store *store; /* NULL: in memory (see lib/storage/backend.h) */
+    struct otto__store *store; /* NULL: in memory (see store.h) */
 
     otto__attr *user;     /* study user attributes (study_attrs.c) */
     size_t n_user, cap_user;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "storage/backend.h"
+#include "store.h"
 #include "common/options.h"
 
 #define MAX_OBJECTIVES 1024

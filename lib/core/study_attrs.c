@@ -4,7 +4,7 @@
  * the attribute again. */
 #include <string.h>
 
-#include "storage/backend.h"
+#include "store.h"
 #include "internal.h"
 
 int otto__study_attr_set_locked(otto_study *s, const char *key, const char *value)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "storage/backend.h"
+#include "store.h"
 #include "internal.h"
 
 const char *otto_trial_state_name(otto_trial_state st)

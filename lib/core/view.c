@@ -4,7 +4,7 @@
  * frozen copies of the running trials. */
 #include <string.h>
 
-#include "storage/backend.h"
+#include "store.h"
 #include "internal.h"
 
 int otto__view_make(otto_study *s, const otto_trial *asking, int with_isect, otto_view **out)

@@ -6,6 +6,7 @@
  * tail left by a crashed writer is truncated away before the next append. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,7 +326,7 @@ static int dir_record(void *ctx, uint64_t off, const unsigned char *p, size_t le
     if (!r.bad && !owned)
         return otto__error(OTTO_ENOMEM, "journal %s: out of memory", jf->path);
     int ok = !r.bad && id == jf->n_studies && n_obj >= 1 && n_obj <= r.n - r.off &&
-             otto__name_valid(name);
+             name && name[0];
     otto_direction *dirs = ok ? otto__calloc(&jf->alloc, n_obj, sizeof *dirs) : NULL;
     if (ok && !dirs) {
         otto__free(&jf->alloc, owned);

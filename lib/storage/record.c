@@ -1,5 +1,6 @@
 /* Encoding and decoding of storage records: CRC-32C, the growable batch
  * writer with record frames, the bounds-checked reader, and frame checks. */
+#include <pthread.h>
 #include <string.h>
 
 #include "record.h"
@@ -161,63 +162,6 @@ void otto__rec_end(otto__wbuf *b)
     put32(f, (uint32_t)len);
     put32(f + 4, otto__crc32c(0, f + OTTO__FRAME_SIZE, len));
     put32(f + 8, otto__crc32c(0, f, 8) ^ OTTO__FRAME_SEED);
-}
-
-void otto__rec_param(otto__wbuf *b, uint32_t study, int64_t number, const char *name,
-                     const otto_distribution *d, double value)
-{
-    otto__rec_begin(b, OTTO__OP_PARAM, study);
-    otto__rec_u64(b, (uint64_t)number);
-    otto__rec_str(b, name);
-    otto__rec_u8(b, (unsigned)d->kind);
-    otto__rec_u8(b, d->flags);
-    otto__rec_f64(b, d->low);
-    otto__rec_f64(b, d->high);
-    otto__rec_f64(b, d->step);
-    otto__rec_u32(b, d->kind == OTTO_DIST_CATEGORICAL ? (uint32_t)d->n_choices : 0);
-    for (size_t c = 0; d->kind == OTTO_DIST_CATEGORICAL && c < d->n_choices; c++)
-        otto__rec_str(b, d->choices[c]);
-    otto__rec_f64(b, value);
-    otto__rec_end(b);
-}
-
-void otto__rec_finish(otto__wbuf *b, uint32_t study, int64_t number, otto_trial_state st,
-                      const double *values, size_t n_values, double t_complete)
-{
-    otto__rec_begin(b, OTTO__OP_FINISH, study);
-    otto__rec_u64(b, (uint64_t)number);
-    otto__rec_u8(b, (unsigned)st);
-    otto__rec_u32(b, values ? (uint32_t)n_values : 0);
-    for (size_t k = 0; values && k < n_values; k++)
-        otto__rec_f64(b, values[k]);
-    otto__rec_f64(b, t_complete);
-    otto__rec_end(b);
-}
-
-void otto__rec_attr(otto__wbuf *b, uint32_t study, int64_t number, int sys, const char *key,
-                    const char *value)
-{
-    otto__rec_begin(b, OTTO__OP_ATTR, study);
-    otto__rec_u64(b, (uint64_t)number);
-    otto__rec_u8(b, sys ? 1u : 0u);
-    otto__rec_str(b, key);
-    otto__rec_str(b, value);
-    otto__rec_end(b);
-}
-
-void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__fixed *fixed, size_t n,
-                       int64_t retry_of)
-{
-    otto__rec_begin(b, OTTO__OP_ENQUEUE, study);
-    otto__rec_u32(b, (uint32_t)n);
-    for (size_t i = 0; i < n; i++) {
-        otto__rec_str(b, fixed[i].name);
-        otto__rec_u8(b, (unsigned)fixed[i].kind);
-        otto__rec_f64(b, fixed[i].number);
-        otto__rec_str(b, fixed[i].label ? fixed[i].label : "");
-    }
-    otto__rec_u64(b, (uint64_t)(retry_of + 1));
-    otto__rec_end(b);
 }
 
 /* ---- reading ------------------------------------------------------------------------ */

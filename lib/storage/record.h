@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/internal.h"
+#include "common/common.h"
 
 #define OTTO__FRAME_SIZE 12u
 #define OTTO__FRAME_SEED 0x6f74746fu      /* "otto" */
@@ -66,17 +66,6 @@ void otto__rec_f64(otto__wbuf *b, double v);
 void otto__rec_str(otto__wbuf *b, const char *s);
 /* Close the open record: fill its frame (length and both CRCs). */
 void otto__rec_end(otto__wbuf *b);
-
-/* Encoders of the ops (study is the backend's id of the study). */
-void otto__rec_param(otto__wbuf *b, uint32_t study, int64_t number, const char *name,
-                     const otto_distribution *d, double value);
-void otto__rec_finish(otto__wbuf *b, uint32_t study, int64_t number, otto_trial_state st,
-                      const double *values, size_t n_values, double t_complete);
-void otto__rec_attr(otto__wbuf *b, uint32_t study, int64_t number, int sys, const char *key,
-                    const char *value);
-/* retry_of: the trial this entry retries, or -1. */
-void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__fixed *fixed, size_t n,
-                       int64_t retry_of);
 
 /* ---- reading ---- */
 typedef struct otto__rbuf {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "backend.h"
+#include "store.h"
 
 /* ---- reaping stale trials ---------------------------------------------------------------- */
 

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "backend.h"
+#include "store.h"
 
 #define MAX_CHOICES (1u << 20)
 
