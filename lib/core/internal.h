@@ -166,6 +166,11 @@ struct otto_pruner {
     _Atomic int adopted; /* a study owns it: a second study may not */
 };
 
+/* A study's sampler and pruner when its options give none (defined above
+ * core, in lib/defaults.c). */
+int otto__default_sampler(otto_sampler **out);
+int otto__default_pruner(otto_pruner **out);
+
 /* ---- views (view.c) ------------------------------------------------------------ */
 struct otto_view {
     struct otto_study *study;

@@ -136,9 +136,9 @@ int otto_study_create(const otto_study_options *opts, otto_study **out)
     for (size_t k = 0; !rc && k < s->n_objectives; k++)
         s->dirs[k] = o.directions ? o.directions[k] : o.direction;
     if (!rc && !s->sampler)
-        rc = otto_sampler_auto_create(NULL, &s->sampler); /* Python's stays TPE */
+        rc = otto__default_sampler(&s->sampler);
     if (!rc && !s->pruner)
-        rc = otto_pruner_nop_create(&s->pruner);
+        rc = otto__default_pruner(&s->pruner);
     if (!rc && o.storage)
         rc = otto__store_attach(s, &o);
     if (rc) {
