@@ -38,6 +38,9 @@ OTTO_API const otto_trial *otto_view_trial(const otto_view *v, size_t i);
 OTTO_API size_t otto_view_n_objectives(const otto_view *v);
 /* 1 when objective k is maximized, 0 when minimized. */
 OTTO_API int otto_view_maximize(const otto_view *v, size_t k);
+/* 1 when objective values a Pareto-dominate b in the view's study (no worse
+ * in every objective, strictly better in one); 0 otherwise or for NULL. */
+OTTO_API int otto_view_dominates(const otto_view *v, const double *a, const double *b);
 /* Snapshot of the trials RUNNING when called, other than the one being
  * sampled (for constant liar / pending points). The array and its trials are
  * frozen copies owned by the view; they hold number, params and intermediate

@@ -288,6 +288,9 @@ void otto__queued_free(const otto_allocator *a, otto__queued *q);
 void otto__queue_push_locked(otto_study *s, otto__queued *q);
 /* Remove and return the queue entry with this id, or NULL (lock held). */
 otto__queued *otto__queue_take_locked(otto_study *s, uint64_t id);
+/* 1 when values a Pareto-dominate b under the directions (no worse in every
+ * objective, better in one); the one dominance test of otto. */
+int otto__dominates(const otto_direction *dirs, size_t n, const double *a, const double *b);
 /* Finishing a trial in two steps, lock held: reserve everything (ENOMEM,
  * nothing changed), then publish it in its final state (cannot fail). */
 int otto__study_reserve_finish(otto_study *s, const otto_trial *t, otto_trial_state st);

@@ -468,19 +468,15 @@ static int better(const otto_study *s, double a, double b)
     return s->dirs[0] == OTTO_MAXIMIZE ? a > b : a < b;
 }
 
-static int dominates(const otto_study *s, const double *a, const double *b)
+int otto__dominates(const otto_direction *dirs, size_t n, const double *a, const double *b)
 {
     int strictly = 0;
-    for (size_t k = 0; k < s->n_objectives; k++) {
-        double x = a[k], y = b[k];
-        if (s->dirs[k] == OTTO_MAXIMIZE) {
-            x = -x;
-            y = -y;
-        }
+    for (size_t k = 0; k < n; k++) {
+        double x = dirs[k] == OTTO_MAXIMIZE ? -a[k] : a[k];
+        double y = dirs[k] == OTTO_MAXIMIZE ? -b[k] : b[k];
         if (x > y)
             return 0;
-        if (x < y)
-            strictly = 1;
+        strictly |= x < y;
     }
     return strictly;
 }
@@ -528,11 +524,11 @@ static void front_add(otto_study *s, const otto_trial *t)
         return;
     }
     for (size_t i = 0; i < s->n_front; i++)
-        if (dominates(s, s->front[i]->values, t->values))
+        if (otto__dominates(s->dirs, s->n_objectives, s->front[i]->values, t->values))
             return;
     size_t kept = 0;
     for (size_t i = 0; i < s->n_front; i++)
-        if (!dominates(s, t->values, s->front[i]->values))
+        if (!otto__dominates(s->dirs, s->n_objectives, t->values, s->front[i]->values))
             s->front[kept++] = s->front[i];
     /* keep the front ordered by trial number */
     size_t i = kept;

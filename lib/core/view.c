@@ -160,6 +160,11 @@ int otto_view_maximize(const otto_view *v, size_t k)
     return v && k < v->study->n_objectives && v->study->dirs[k] == OTTO_MAXIMIZE;
 }
 
+int otto_view_dominates(const otto_view *v, const double *a, const double *b)
+{
+    return v && a && b && otto__dominates(v->study->dirs, v->study->n_objectives, a, b);
+}
+
 int otto_view_running(const otto_view *cv, const otto_trial *const **out, size_t *n_out)
 {
     if (!cv || !out || !n_out)

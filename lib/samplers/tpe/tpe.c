@@ -440,19 +440,6 @@ static void rank_single(const otto_view *v, const otto_trial *t, ranked *r)
     }
 }
 
-static int dominates(const otto_view *v, const double *a, const double *b)
-{
-    int strictly = 0;
-    for (size_t k = 0; k < otto_view_n_objectives(v); k++) {
-        double x = otto_view_maximize(v, k) ? -a[k] : a[k];
-        double y = otto_view_maximize(v, k) ? -b[k] : b[k];
-        if (x > y)
-            return 0;
-        strictly |= x < y;
-    }
-    return strictly;
-}
-
 /* Multi-objective: non-dominated rank, then (negated) crowding distance. */
 static int rank_multi(const otto_view *v, const otto_allocator *a, gathered *g)
 {
@@ -479,7 +466,7 @@ static int rank_multi(const otto_view *v, const otto_allocator *a, gathered *g)
         for (size_t i = 0; i < m; i++) {
             dom_count[i] = 0;
             for (size_t j = 0; !done[i] && j < m; j++)
-                if (!done[j] && dominates(v, c[j]->trial->values, c[i]->trial->values))
+                if (!done[j] && otto_view_dominates(v, c[j]->trial->values, c[i]->trial->values))
                     dom_count[i]++;
         }
         size_t front = 0;
