@@ -252,6 +252,8 @@ struct otto_study {
     otto_trial *running; /* doubly linked through live->prev/next */
     size_t n_running;
     otto__queued *queue_head, *queue_tail;
+    uint64_t n_enqueued; /* queue entries made (or, with a storage, seen in its
+                            log): the next entry's id */
 
     _Atomic int stop;
     struct otto__store *store; /* NULL: in memory (see store.h) */

@@ -14,7 +14,6 @@ typedef struct otto__store {
     otto__bstudy bs;
     otto_trial **remote; /* RUNNING trials of other workers */
     size_t n_remote, cap_remote;
-    uint64_t n_enqueued; /* queue entries seen (the next entry's id) */
     otto__wbuf pending;  /* param records not written yet: they go out with the
                             next write (the trial's report, attr or tell, any
                             ask or heartbeat), one write instead of one each */

@@ -31,7 +31,7 @@ static int build_ask(void *ctx, otto__wbuf *b)
     if (s->queue_head)
         c->taken = s->queue_head->id + 1;
     else if (retries)
-        c->taken = s->store->n_enqueued + 1;
+        c->taken = s->n_enqueued + 1;
     otto__rec_begin(b, OTTO__OP_TRIAL, sid(s));
     otto__rec_f64(b, c->t->t_start);
     otto__rec_u8(b, s->store->st->opts.heartbeat_interval_s > 0 ? OTTO__TRIAL_HEARTBEAT : 0);
@@ -204,7 +204,7 @@ typedef struct enqueue_ctx {
 static int build_enqueue(void *ctx, otto__wbuf *b)
 {
     enqueue_ctx *c = ctx;
-    c->q->id = c->s->store->n_enqueued; /* its order among all workers' entries */
+    c->q->id = c->s->n_enqueued; /* its order among all workers' entries */
     otto__rec_enqueue(b, sid(c->s), c->q->fixed, c->q->n, c->q->retry_of);
     return OTTO_OK;
 }
@@ -214,7 +214,7 @@ int otto__store_enqueue(otto_study *s, otto__queued *q, int *need_flush)
     enqueue_ctx c = {s, q};
     int rc = otto__store_commit(s, build_enqueue, &c, 1, need_flush);
     if (!rc)
-        s->store->n_enqueued++;
+        s->n_enqueued++;
     return rc;
 }
 

@@ -332,7 +332,7 @@ static int apply_enqueue(otto_study *s, otto__rbuf *r)
         otto__queued_free(&s->alloc, q);
         return rc;
     }
-    q->id = s->store->n_enqueued++;
+    q->id = s->n_enqueued++;
     otto__queue_push_locked(s, q);
     return OTTO_OK;
 }

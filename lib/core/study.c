@@ -365,13 +365,14 @@ int otto_study_ask(otto_study *s, otto_trial **out)
         rc = otto__segvec_reserve(&s->trials, a);
     if (rc)
         rc = otto__error(OTTO_ENOMEM, "study_ask: out of memory");
-    otto__queued *q = s->queue_head;
+    otto__queued *q = NULL;
     if (!rc && s->store) { /* read other workers' trials, then number ours after them */
-        rc = otto__store_ask(s, t, &q, NULL);
+        rc = otto__store_ask(s, t, &q, NULL); /* takes the queue entry it recorded */
         if (!rc)
             otto__view_refresh(s, live->view);
-    } else {
+    } else if (!rc) {
         t->number = (int64_t)otto__segvec_count(&s->trials);
+        q = s->queue_head ? otto__queue_take_locked(s, s->queue_head->id) : NULL;
     }
     if (rc) {
         otto__study_unlock(s);
@@ -380,11 +381,6 @@ int otto_study_ask(otto_study *s, otto_trial **out)
         return rc;
     }
     otto__segvec_push(&s->trials, a, t); /* reserved: cannot fail */
-    if (q && !s->store) { /* (otto__store_ask took its entry out itself) */
-        s->queue_head = q->next;
-        if (!s->queue_head)
-            s->queue_tail = NULL;
-    }
     live->next = s->running;
     if (s->running)
         s->running->live->prev = t;
@@ -760,7 +756,11 @@ int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params, size
         return otto__error(OTTO_ENOMEM, "enqueue_trial: out of memory");
     }
     pthread_mutex_lock(&s->mu);
-    int need_flush = 0, rc = s->store ? otto__store_enqueue(s, q, &need_flush) : OTTO_OK;
+    int need_flush = 0, rc = OTTO_OK;
+    if (s->store)
+        rc = otto__store_enqueue(s, q, &need_flush); /* numbers it among all workers' */
+    else
+        q->id = s->n_enqueued++;
     if (!rc)
         otto__queue_push_locked(s, q);
     otto__study_unlock(s);
