@@ -4,7 +4,7 @@
 #ifndef OTTO_STEP_QUANTILES_H
 #define OTTO_STEP_QUANTILES_H
 
-#include "core/internal.h"
+#include "common/common.h"
 
 typedef struct otto__heap {
     double *v;

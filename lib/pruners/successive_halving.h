@@ -4,7 +4,7 @@
 #ifndef OTTO_SUCCESSIVE_HALVING_H
 #define OTTO_SUCCESSIVE_HALVING_H
 
-#include "core/internal.h"
+#include "common/common.h"
 
 typedef struct otto__rung {
     double *v; /* sorted ascending */

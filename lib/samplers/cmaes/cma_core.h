@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "core/internal.h"
+#include "common/common.h"
 
 typedef struct otto__cma_ranked {
     double f;

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "core/internal.h"
+#include "common/common.h"
 
 /* Kernel parameters in their natural scale. */
 typedef struct otto__gp_params {

@@ -7,7 +7,7 @@
 
 #include <pthread.h>
 
-#include "core/internal.h"
+#include "common/common.h"
 
 typedef struct otto__arena otto__arena;
 

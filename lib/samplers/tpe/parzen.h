@@ -6,7 +6,7 @@
 #ifndef OTTO_PARZEN_H
 #define OTTO_PARZEN_H
 
-#include "core/internal.h"
+#include "common/common.h"
 
 typedef enum otto__pz_kind {
     OTTO__PZ_CONTINUOUS = 0,
