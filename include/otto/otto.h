@@ -10,6 +10,7 @@
 #include "gp.h"
 #include "limits.h"
 #include "pruner.h"
+#include "random.h"
 #include "sampler.h"
 #include "space.h"
 #include "status.h"
@@ -17,6 +18,8 @@
 #include "study.h"
 #include "tpe.h"
 #include "trial.h"
+#include "sys/pruner.h"
+#include "sys/sampler.h"
 #include <otto/version.h>
 
 #endif /* OTTO_OTTO_H */

@@ -33,15 +33,16 @@ int otto__dist_unit_inside(const otto_distribution *d, double value, double *u);
 
 /* ---- interned names and distributions (names.c) -------------------------------
  * Every distinct (name, distribution) pair a study sees becomes one immutable
- * spec; trial params point at specs, so equal pointers mean equal pairs. */
-typedef struct otto__spec otto__spec;
+ * spec; trial params point at specs, so equal pointers mean equal pairs.
+ * Plug-ins see specs as otto_param_key (otto/sys/sampler.h). */
+typedef struct otto_param_key otto__spec;
 typedef struct otto__name {
     char *str;
     uint64_t hash;
     otto__spec *specs; /* the first one fixes kind, log flag and choices */
 } otto__name;
 
-struct otto__spec {
+struct otto_param_key {
     const otto__name *name;
     otto_distribution dist; /* choices point at spec-owned copies */
     otto__spec *next;

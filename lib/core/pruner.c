@@ -48,3 +48,22 @@ const char *otto_pruner_name(const otto_pruner *p)
 {
     return p && p->vt->name ? p->vt->name : "";
 }
+
+int otto_pruner_prune(const otto_pruner *p, const otto_view *view, const otto_trial *trial,
+                      int *out)
+{
+    if (!p || !view || !trial || !out)
+        return otto__error(OTTO_EINVAL, "pruner_prune: NULL argument");
+    *out = 0;
+    return p->vt->prune(p->state, view, trial, out);
+}
+
+int otto_pruner_filter(const otto_pruner *p, const otto_trial *trial,
+                       const otto_trial *candidate)
+{
+    const otto_pruner_vtable *vt = p ? p->vt : NULL;
+    if (!vt || vt->size < offsetof(otto_pruner_vtable, filter) + sizeof vt->filter ||
+        !vt->filter)
+        return 1;
+    return vt->filter(p->state, trial, candidate);
+}

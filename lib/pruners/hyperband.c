@@ -5,11 +5,11 @@
  * by a hash of the trial number (deterministic, independent of ask order).
  * The sampler sees only the trials of the asking trial's bracket. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/options.h"
-#include "core/internal.h"
 #include "pruning.h"
 #include "successive_halving.h"
 
@@ -85,7 +85,7 @@ static int hyperband_prune(void *state, const otto_view *v, const otto_trial *t,
     pthread_mutex_lock(&h->mu);
     int rc = atomic_load(&h->ready) ? OTTO_OK : initialize(h, v);
     if (!rc && atomic_load(&h->ready))
-        rc = otto__asha_prune(&h->brackets[bracket_of(h, t->number)], otto_view_maximize(v, 0),
+        rc = otto__asha_prune(&h->brackets[bracket_of(h, otto_trial_number(t))], otto_view_maximize(v, 0),
                               (otto_trial *)t, out);
     pthread_mutex_unlock(&h->mu);
     return rc;
@@ -96,7 +96,7 @@ static int hyperband_filter(void *state, const otto_trial *trial, const otto_tri
     const hyperband *h = state;
     if (!atomic_load_explicit(&((hyperband *)h)->ready, memory_order_acquire))
         return 1;
-    return bracket_of(h, trial->number) == bracket_of(h, candidate->number);
+    return bracket_of(h, otto_trial_number(trial)) == bracket_of(h, otto_trial_number(candidate));
 }
 
 static void hyperband_destroy(void *state)

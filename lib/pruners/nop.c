@@ -1,5 +1,5 @@
 /* The no-op pruner: never prunes. The default when a study gets none. */
-#include "core/internal.h"
+#include "common/common.h"
 
 static int nop_prune(void *state, const otto_view *view, const otto_trial *trial, int *out)
 {

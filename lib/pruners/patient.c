@@ -16,7 +16,8 @@ static double best_of(const otto_trial *t, size_t from, size_t to, int maximize)
 {
     double best = NAN;
     for (size_t i = from; i < to; i++) {
-        double v = t->inter[i].value;
+        double v;
+        otto__report_at(t, i, NULL, &v);
         if (!isnan(v) && (isnan(best) || (maximize ? v > best : v < best)))
             best = v;
     }
@@ -27,7 +28,7 @@ static int patient_prune(void *state, const otto_view *v, const otto_trial *t, i
 {
     const patient *p = state;
     *out = 0;
-    size_t n = t->n_inter;
+    size_t n = otto_trial_intermediate_count(t);
     if (n == 0 || n <= (size_t)p->patience + 1)
         return OTTO_OK;
     size_t split = n - (size_t)p->patience - 1;
@@ -40,16 +41,13 @@ static int patient_prune(void *state, const otto_view *v, const otto_trial *t, i
         *out = 1;
         return OTTO_OK;
     }
-    return p->wrapped->vt->prune(p->wrapped->state, v, t, out);
+    return otto_pruner_prune(p->wrapped, v, t, out);
 }
 
 static int patient_filter(void *state, const otto_trial *trial, const otto_trial *candidate)
 {
     const patient *p = state;
-    const otto_pruner_vtable *vt = p->wrapped ? p->wrapped->vt : NULL;
-    if (!vt || vt->size < offsetof(otto_pruner_vtable, filter) + sizeof vt->filter || !vt->filter)
-        return 1;
-    return vt->filter(p->wrapped->state, trial, candidate);
+    return otto_pruner_filter(p->wrapped, trial, candidate);
 }
 
 static void patient_destroy(void *state)

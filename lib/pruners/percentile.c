@@ -4,11 +4,11 @@
  * trials are folded into per-step quantiles as they appear in the view, so a
  * check never rescans the history. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/options.h"
-#include "core/internal.h"
 #include "pruning.h"
 #include "step_quantiles.h"
 
@@ -50,9 +50,13 @@ static int catch_up(percentile *p, const otto_view *v)
         if (!otto__is_complete(t))
             continue;
         p->n_complete++;
-        for (size_t i = 0; i < t->n_inter; i++)
-            if (otto__sq_add(&p->sq, t->inter[i].step, t->inter[i].value))
+        for (size_t i = 0, n_inter = otto_trial_intermediate_count(t); i < n_inter; i++) {
+            int64_t step;
+            double value;
+            otto__report_at(t, i, &step, &value);
+            if (otto__sq_add(&p->sq, step, value))
                 return otto__error(OTTO_ENOMEM, "percentile pruner: out of memory");
+        }
     }
     return OTTO_OK;
 }

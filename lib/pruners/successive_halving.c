@@ -4,12 +4,12 @@
  * at that rung and continues only if the value is among the best
  * floor(n / eta) recorded there (the best one while fewer than eta are). */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/options.h"
-#include "core/internal.h"
 #include "pruning.h"
 #include "successive_halving.h"
 
@@ -72,8 +72,10 @@ static int rung_insert(otto__asha *a, size_t rung, double x)
 static size_t current_rung(const otto_trial *t)
 {
     size_t rung = 0;
-    for (size_t i = 0; i < t->n_sys; i++)
-        if (strncmp(t->sys[i].key, "completed_rung_", 15) == 0)
+    const char *key, *value;
+    for (size_t i = 0, n = otto_trial_system_attr_count(t); i < n; i++)
+        if (otto_trial_system_attr_at(t, i, &key, &value) == OTTO_OK &&
+            strncmp(key, "completed_rung_", 15) == 0)
             rung++;
     return rung;
 }

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "common/options.h"
-#include "core/internal.h"
 #include "pruning.h"
 
 static int threshold_prune(void *state, const otto_view *v, const otto_trial *t, int *out)

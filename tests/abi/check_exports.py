@@ -15,7 +15,7 @@ out = subprocess.run(["nm", "-D", "--defined-only", lib], check=True,
                      capture_output=True, text=True).stdout
 exported = {line.split()[-1] for line in out.splitlines() if line.strip()}
 declared = set()
-for header in include_dir.glob("*.h*"):
+for header in include_dir.rglob("*.h*"):
     text = header.read_text()
     declared |= set(re.findall(r"OTTO_API\s[^;(]*?\b(otto_\w+)\s*\(", text))
 errors = []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 include_dir, man_dir = Path(sys.argv[1]), Path(sys.argv[2])
 declared = set()
-for header in include_dir.glob("*.h*"):
+for header in include_dir.rglob("*.h*"):
     declared |= set(re.findall(r"OTTO_API\s[^;(]*?\b(otto_\w+)\s*\(", header.read_text()))
 errors = []
 for fn in sorted(declared):

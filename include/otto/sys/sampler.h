@@ -1,0 +1,160 @@
+/* otto/sys/sampler.h: the plug-in kit for samplers (in the way libgit2
+ * keeps include/git2/sys/): the vtable, the read-only history view, per-trial
+ * random streams, parameter keys, and the study's allocator and log. otto's
+ * own samplers are written with this header and nothing else of the
+ * library's insides, so a sampler written outside the library can do
+ * everything a built-in one does.
+ *
+ * A sampler proposes internal values. Relative sampling draws the params of
+ * the relative search space jointly when a trial is asked; every param outside
+ * it is drawn one at a time by sample_independent when suggested. otto calls
+ * sampler functions without holding any lock, possibly from several threads
+ * at once (one per asking thread): a sampler with mutable state locks it. */
+#ifndef OTTO_SYS_SAMPLER_H
+#define OTTO_SYS_SAMPLER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../alloc.h"
+#include "../export.h"
+#include "../sampler.h"
+#include "../space.h"
+#include "../status.h"
+#include "../trial.h"
+
+OTTO_BEGIN_DECLS
+
+/* --- the history view ----------------------------------------------------------
+ * A consistent snapshot of the study's finished trials (COMPLETE, PRUNED and
+ * FAIL, in the order they finished) taken when the view was made. Its trials
+ * are immutable, so a sampler may read them without locks. A pruner may filter
+ * a sampler's view (for example to one Hyperband bracket). Views are valid only
+ * during the callback they are passed to. */
+typedef struct otto_view otto_view;
+
+OTTO_API size_t otto_view_count(const otto_view *v);
+/* The i-th finished trial (0 <= i < count), or NULL when i is out of range. */
+OTTO_API const otto_trial *otto_view_trial(const otto_view *v, size_t i);
+OTTO_API size_t otto_view_n_objectives(const otto_view *v);
+/* 1 when objective k is maximized, 0 when minimized. */
+OTTO_API int otto_view_maximize(const otto_view *v, size_t k);
+/* 1 when objective values a Pareto-dominate b in the view's study (no worse
+ * in every objective, strictly better in one); 0 otherwise or for NULL. */
+OTTO_API int otto_view_dominates(const otto_view *v, const double *a, const double *b);
+/* Snapshot of the trials RUNNING when called, other than the one being
+ * sampled (for constant liar / pending points). The array and its trials are
+ * frozen copies owned by the view; they hold number, params and intermediate
+ * values. */
+OTTO_API int otto_view_running(const otto_view *v, const otto_trial *const **out,
+                               size_t *n_out);
+
+/* --- per-trial random streams -------------------------------------------------
+ * Each trial owns a stream derived from (seed, trial number): the sampler's
+ * seed if set, else the study's. Only the trial's owner thread draws from it,
+ * so seeded serial runs are reproducible draw for draw. */
+typedef struct otto_rng otto_rng;
+
+/* The trial's stream, for use inside sampler callbacks. NULL for a finished
+ * trial or a frozen copy. */
+OTTO_API otto_rng *otto_trial_rng(otto_trial *t);
+/* A NULL stream is not a crash: the draws below return NaN (uniform,
+ * normal) or 0 (below, next) and set otto_last_error_message. */
+/* Uniform double in [0, 1). */
+OTTO_API double otto_rng_uniform(otto_rng *r);
+/* Standard normal double. */
+OTTO_API double otto_rng_normal(otto_rng *r);
+/* Uniform integer in [0, n); 0 when n == 0. */
+OTTO_API uint64_t otto_rng_below(otto_rng *r, uint64_t n);
+/* Raw 64 random bits. */
+OTTO_API uint64_t otto_rng_next(otto_rng *r);
+
+/* --- what a plug-in reads of the study ---------------------------------------
+ * A study interns every (name, distribution) pair it sees: a parameter key.
+ * Keys stay valid, at the same address, for the life of the study, so a
+ * sampler may cache by key pointer; two keys of one name (ranges that
+ * changed between trials) share a name id. */
+typedef struct otto_param_key otto_param_key;
+
+/* The i-th parameter of a trial (in suggestion order) and its internal
+ * value (*value may be NULL); NULL when i is out of range. */
+OTTO_API const otto_param_key *otto_trial_param_key(const otto_trial *t, size_t i,
+                                                    double *value);
+/* The parameter of t with the name of `like` (any distribution), trying
+ * index `hint` first (trials of one space list params in one order); its key
+ * and internal value, or NULL when t has no such parameter. */
+OTTO_API const otto_param_key *otto_trial_param_like(const otto_trial *t,
+                                                     const otto_param_key *like, size_t hint,
+                                                     double *value);
+OTTO_API const char *otto_param_key_name(const otto_param_key *k);
+OTTO_API const otto_distribution *otto_param_key_distribution(const otto_param_key *k);
+/* Equal for keys of the same name in one study. */
+OTTO_API const void *otto_param_key_name_id(const otto_param_key *k);
+/* The key of param i of a space the study built (the relative search space
+ * handed to sample_relative); NULL for a space built by otto_space_create. */
+OTTO_API const otto_param_key *otto_space_param_key(const otto_space *sp, size_t i);
+/* Objective value k of a finished trial (no copy); NaN when it has none. */
+OTTO_API double otto_trial_objective(const otto_trial *t, size_t k);
+
+/* The study's allocator: plug-in state that lives as long as the study
+ * belongs there (see otto_study_options.allocator). */
+OTTO_API const otto_allocator *otto_view_allocator(const otto_view *v);
+/* The seed the study's trial streams come from (the sampler's, else the
+ * study's): for plug-ins that draw outside a trial's stream. */
+OTTO_API uint64_t otto_view_seed(const otto_view *v);
+/* Log through the study's log function (never while an otto lock is held:
+ * plug-in callbacks run without one). */
+OTTO_API void otto_view_log(const otto_view *v, otto_log_level level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* --- plug-in vtable ------------------------------------------------------------
+ * Grows only at the end; set size = sizeof(otto_sampler_vtable). Callbacks
+ * return OTTO_OK or a negative otto status; an error fails the ask or suggest
+ * that triggered it with that code (the sampler should set a message through
+ * otto_set_error_message). */
+typedef struct otto_sampler_vtable {
+    size_t size;
+    const char *name;
+    /* Optional. Fill `space` (empty on entry) with the relative search space
+     * for `trial`. Without it otto uses the intersection of the params of all
+     * COMPLETE trials in the view (Optuna's IntersectionSearchSpace). */
+    int (*infer_relative_space)(void *state, const otto_view *view,
+                                const otto_trial *trial, otto_space *space);
+    /* Optional. Write one internal value per param of `space` (in order) to
+     * `out`. Called when a trial is asked, only with a non-empty space. */
+    int (*sample_relative)(void *state, const otto_view *view, otto_trial *trial,
+                           const otto_space *space, double *out);
+    /* Required. Write an internal value inside `dist` to *out. */
+    int (*sample_independent)(void *state, const otto_view *view, otto_trial *trial,
+                              const char *name, const otto_distribution *dist,
+                              double *out);
+    /* Optional. Called once when a trial is told, before it is finished, with
+     * the state it will get (values NULL unless COMPLETE). */
+    void (*after_trial)(void *state, const otto_view *view, otto_trial *trial,
+                        otto_trial_state final_state, const double *values,
+                        size_t n_values);
+    /* Optional. Free `state`. */
+    void (*destroy)(void *state);
+} otto_sampler_vtable;
+
+/* Wrap a vtable and its state into a sampler. The vtable must outlive the
+ * sampler. The sampler takes ownership of `state` (vtable->destroy frees it),
+ * also when this call fails. seed: OTTO_SEED_NONE to use the study's. */
+OTTO_API int otto_sampler_create(const otto_sampler_vtable *vtable, void *state,
+                                 uint64_t seed, otto_sampler **out);
+
+/* Set the calling thread's error message (otto_last_error_message) from a
+ * sampler or pruner callback, printf-style. Returns code, for
+ * `return otto_set_error_message(OTTO_ENUMERIC, "...")`. */
+OTTO_API int otto_set_error_message(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+OTTO_END_DECLS
+
+#endif /* OTTO_SYS_SAMPLER_H */

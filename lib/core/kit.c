@@ -1,0 +1,65 @@
+/* The plug-in kit's accessors (include/otto/sys/sampler.h) over the core's
+ * structures: parameter keys (interned specs), objective values, and the
+ * study's allocator, seed and log as a plug-in reaches them through a view.
+ * Built-in samplers and pruners read the study through these alone. */
+#include <math.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+const otto_param_key *otto_trial_param_key(const otto_trial *t, size_t i, double *value)
+{
+    if (!t || i >= t->n_params)
+        return NULL;
+    if (value)
+        *value = t->params[i].value;
+    return t->params[i].spec;
+}
+
+const otto_param_key *otto_trial_param_like(const otto_trial *t, const otto_param_key *like,
+                                            size_t hint, double *value)
+{
+    if (!t || !like)
+        return NULL;
+    const otto__param *p = otto__trial_find_interned(t, like->name, hint);
+    if (p && value)
+        *value = p->value;
+    return p ? p->spec : NULL;
+}
+
+const char *otto_param_key_name(const otto_param_key *k) { return k ? k->name->str : ""; }
+
+const otto_distribution *otto_param_key_distribution(const otto_param_key *k)
+{
+    return k ? &k->dist : NULL;
+}
+
+const void *otto_param_key_name_id(const otto_param_key *k) { return k ? k->name : NULL; }
+
+const otto_param_key *otto_space_param_key(const otto_space *sp, size_t i)
+{
+    return sp && i < sp->n ? sp->params[i].spec : NULL;
+}
+
+double otto_trial_objective(const otto_trial *t, size_t k)
+{
+    if (!t || !t->values || k >= t->study->n_objectives)
+        return NAN;
+    return t->values[k];
+}
+
+const otto_allocator *otto_view_allocator(const otto_view *v) { return v ? &v->study->alloc : NULL; }
+
+uint64_t otto_view_seed(const otto_view *v) { return v ? otto__sampler_seed(v->study) : 0; }
+
+void otto_view_log(const otto_view *v, otto_log_level level, const char *fmt, ...)
+{
+    if (!v || !fmt || !v->study->log.fn || level < v->study->log.level)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    otto__log(&v->study->log, level, "%s", msg);
+}
