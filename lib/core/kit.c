@@ -63,3 +63,27 @@ void otto_view_log(const otto_view *v, otto_log_level level, const char *fmt, ..
     va_end(ap);
     otto__log(&v->study->log, level, "%s", msg);
 }
+
+size_t otto_trial_constraint_count(const otto_trial *t)
+{
+    if (!t)
+        return 0;
+    int locked = otto__trial_lock(t);
+    size_t n = t->n_constraints;
+    otto__trial_unlock(t, locked);
+    return n;
+}
+
+size_t otto_view_intersection(const otto_view *v, const otto_param_key *const **keys)
+{
+    if (keys)
+        *keys = v ? (const otto_param_key *const *)v->isect : NULL;
+    return v ? v->n_isect : 0;
+}
+
+int otto_space_add_key(otto_space *sp, const otto_param_key *key)
+{
+    if (!sp || !key)
+        return otto__error(OTTO_EINVAL, "space_add_key: NULL argument");
+    return otto__space_append_spec(sp, key);
+}

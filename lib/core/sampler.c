@@ -58,3 +58,50 @@ const char *otto_sampler_name(const otto_sampler *s)
 {
     return s && s->vt->name ? s->vt->name : "";
 }
+
+/* ---- consulting a sampler (for composite samplers; see otto/sys/sampler.h) ---- */
+
+#define HAS(vt, field) \
+    ((vt)->size >= offsetof(otto_sampler_vtable, field) + sizeof(vt)->field && (vt)->field)
+
+int otto_sampler_infer_relative_space(const otto_sampler *s, const otto_view *v,
+                                      const otto_trial *t, otto_space *space)
+{
+    if (!s || !v || !space)
+        return otto__error(OTTO_EINVAL, "sampler_infer_relative_space: NULL argument");
+    if (HAS(s->vt, infer_relative_space))
+        return s->vt->infer_relative_space(s->state, v, t, space);
+    const otto_param_key *const *keys;
+    size_t n = otto_view_intersection(v, &keys);
+    int rc = OTTO_OK;
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = otto_space_add_key(space, keys[i]);
+    return rc;
+}
+
+int otto_sampler_sample_relative(const otto_sampler *s, const otto_view *v, otto_trial *t,
+                                 const otto_space *space, double *out)
+{
+    if (!s || !v || !t || !space || (!out && otto_space_size(space)))
+        return otto__error(OTTO_EINVAL, "sampler_sample_relative: NULL argument");
+    if (!HAS(s->vt, sample_relative))
+        return otto__error(OTTO_ENOTSUP, "sampler '%s' has no relative sampling",
+                           otto_sampler_name(s));
+    return s->vt->sample_relative(s->state, v, t, space, out);
+}
+
+int otto_sampler_sample_independent(const otto_sampler *s, const otto_view *v, otto_trial *t,
+                                    const char *name, const otto_distribution *dist,
+                                    double *out)
+{
+    if (!s || !v || !t || !name || !dist || !out)
+        return otto__error(OTTO_EINVAL, "sampler_sample_independent: NULL argument");
+    return s->vt->sample_independent(s->state, v, t, name, dist, out);
+}
+
+void otto_sampler_after_trial(const otto_sampler *s, const otto_view *v, otto_trial *t,
+                              otto_trial_state state, const double *values, size_t n_values)
+{
+    if (s && v && t && HAS(s->vt, after_trial))
+        s->vt->after_trial(s->state, v, t, state, values, n_values);
+}

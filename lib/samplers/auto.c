@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "common/options.h"
-#include "core/internal.h"
 
 /* The default length of the GP phase, in finished trials: OptunaHub's
  * AutoSampler's. In 10-D the GP's ask costs about 30 ms there, and it grows
@@ -43,12 +42,20 @@ typedef struct decision {
 /* Whether b has exactly a's parameter names. */
 static int same_names(const otto_trial *a, const otto_trial *b)
 {
-    if (a->n_params != b->n_params)
+    size_t n = otto_trial_param_count(b);
+    if (otto_trial_param_count(a) != n)
         return 0;
-    for (size_t i = 0; i < b->n_params; i++)
-        if (!otto__trial_find_interned(a, b->params[i].spec->name, i))
+    for (size_t i = 0; i < n; i++)
+        if (!otto_trial_param_like(a, otto_trial_param_key(b, i, NULL), i, NULL))
             return 0;
     return 1;
+}
+
+/* A trial samplers learn from: COMPLETE or PRUNED. */
+static int usable(const otto_trial *t)
+{
+    otto_trial_state st = otto_trial_get_state(t);
+    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
 }
 
 static decision decide(const autos *s, const otto_view *v)
@@ -58,17 +65,19 @@ static decision decide(const autos *s, const otto_view *v)
     const otto_trial *first = NULL;
     for (size_t i = 0; i < otto_view_count(v); i++) {
         const otto_trial *t = otto_view_trial(v, i);
-        if (!otto__trial_usable(t))
+        if (!usable(t))
             continue;
-        n_complete += otto__trial_state(t) == OTTO_TRIAL_COMPLETE;
-        constrained |= t->n_constraints > 0;
+        n_complete += otto_trial_get_state(t) == OTTO_TRIAL_COMPLETE;
+        constrained |= otto_trial_constraint_count(t) > 0;
         if (!first)
             first = t;
         else if (!conditional)
             conditional = !same_names(first, t);
     }
-    for (size_t i = 0; i < v->n_isect; i++) {
-        const otto_distribution *d = &v->isect[i]->dist;
+    const otto_param_key *const *keys;
+    size_t n_keys = otto_view_intersection(v, &keys);
+    for (size_t i = 0; i < n_keys; i++) {
+        const otto_distribution *d = otto_param_key_distribution(keys[i]);
         if (d->kind == OTTO_DIST_CATEGORICAL)
             categorical |= d->n_choices > 1;
         else
@@ -95,14 +104,15 @@ static otto_sampler *pick_for(autos *s, const otto_view *v, otto_trial *trial)
 {
     decision d = decide(s, v);
     if (trial) {
-        /* the asking thread owns the trial: its attributes are read directly
-         * (the public reader would leave a "not found" message behind a
-         * call that succeeds) */
+        /* by index: the reader by key would leave a "not found" message
+         * behind a call that succeeds */
         int had = 0;
-        for (size_t i = 0; i < trial->n_sys && !had; i++)
-            had = !strcmp(trial->sys[i].key, SAMPLER_KEY);
+        const char *key, *value;
+        for (size_t i = 0, n = otto_trial_system_attr_count(trial); i < n && !had; i++)
+            had = otto_trial_system_attr_at(trial, i, &key, &value) == OTTO_OK &&
+                  !strcmp(key, SAMPLER_KEY);
         if (!had && otto_trial_set_system_attr(trial, SAMPLER_KEY, pick_names[d.p]) != OTTO_OK)
-            otto__log(&v->study->log, OTTO_LEVEL_WARNING,
+            otto_view_log(v, OTTO_LEVEL_WARNING,
                       "auto: trial %lld: cannot record the sampler used (%s)",
                       (long long)otto_trial_number(trial), otto_last_error_message());
         pthread_mutex_lock(&s->mu);
@@ -110,7 +120,7 @@ static otto_sampler *pick_for(autos *s, const otto_view *v, otto_trial *trial)
         s->last = (int)d.p;
         pthread_mutex_unlock(&s->mu);
         if (last != (int)d.p)
-            otto__log(&v->study->log, OTTO_LEVEL_INFO, "auto: trial %lld: %s%s for %s",
+            otto_view_log(v, OTTO_LEVEL_INFO, "auto: trial %lld: %s%s for %s",
                       (long long)otto_trial_number(trial),
                       last < 0 ? "starting with " : "switching to ", pick_names[d.p], d.why);
     }
@@ -119,28 +129,20 @@ static otto_sampler *pick_for(autos *s, const otto_view *v, otto_trial *trial)
 
 static int auto_infer(void *state, const otto_view *v, const otto_trial *trial, otto_space *sp)
 {
-    autos *s = state;
-    otto_sampler *c = pick_for(s, v, NULL);
-    if (c->vt->infer_relative_space) /* the children are built-ins: full vtables */
-        return c->vt->infer_relative_space(c->state, v, trial, sp);
-    int rc = OTTO_OK; /* the core's default: the intersection space */
-    for (size_t i = 0; !rc && i < v->n_isect; i++)
-        rc = otto__space_append_spec(sp, v->isect[i]);
-    return rc;
+    return otto_sampler_infer_relative_space(pick_for(state, v, NULL), v, trial, sp);
 }
 
 static int auto_relative(void *state, const otto_view *v, otto_trial *trial,
                          const otto_space *space, double *out)
 {
-    otto_sampler *c = pick_for(state, v, trial); /* every built-in samples relatively */
-    return c->vt->sample_relative(c->state, v, trial, space, out);
+    return otto_sampler_sample_relative(pick_for(state, v, trial), v, trial, space, out);
 }
 
 static int auto_independent(void *state, const otto_view *v, otto_trial *trial, const char *name,
                             const otto_distribution *dist, double *out)
 {
-    otto_sampler *c = pick_for(state, v, trial);
-    return c->vt->sample_independent(c->state, v, trial, name, dist, out);
+    return otto_sampler_sample_independent(pick_for(state, v, trial), v, trial, name, dist,
+                                           out);
 }
 
 /* Every sampler hears every tell, so the one picked next knows the study. */
@@ -148,11 +150,8 @@ static void auto_after(void *state, const otto_view *v, otto_trial *trial,
                        otto_trial_state final_state, const double *values, size_t n_values)
 {
     autos *s = state;
-    for (int p = 0; p < N_PICKS; p++) {
-        const otto_sampler *c = s->child[p];
-        if (c->vt->after_trial)
-            c->vt->after_trial(c->state, v, trial, final_state, values, n_values);
-    }
+    for (int p = 0; p < N_PICKS; p++)
+        otto_sampler_after_trial(s->child[p], v, trial, final_state, values, n_values);
 }
 
 static void auto_destroy(void *state)

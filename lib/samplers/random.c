@@ -3,7 +3,6 @@
  * params uniform on their grid and categorical params a uniform index. */
 #include <string.h>
 
-#include "core/internal.h"
 #include "common/options.h"
 
 static int random_sample_independent(void *state, const otto_view *view, otto_trial *trial,

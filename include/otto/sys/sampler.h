@@ -95,6 +95,16 @@ OTTO_API const void *otto_param_key_name_id(const otto_param_key *k);
 OTTO_API const otto_param_key *otto_space_param_key(const otto_space *sp, size_t i);
 /* Objective value k of a finished trial (no copy); NaN when it has none. */
 OTTO_API double otto_trial_objective(const otto_trial *t, size_t k);
+/* How many constraint values the trial has (0: none set). */
+OTTO_API size_t otto_trial_constraint_count(const otto_trial *t);
+/* The intersection of the params of the view's COMPLETE trials (Optuna's
+ * IntersectionSearchSpace, the default relative search space), in the order
+ * of the first: writes the keys to *keys (valid during the callback) and
+ * returns how many. */
+OTTO_API size_t otto_view_intersection(const otto_view *v, const otto_param_key *const **keys);
+/* Append a study's key to a relative search space (in infer_relative_space);
+ * it is passed through as is, without copying. */
+OTTO_API int otto_space_add_key(otto_space *sp, const otto_param_key *key);
 
 /* The study's allocator: plug-in state that lives as long as the study
  * belongs there (see otto_study_options.allocator). */
@@ -145,6 +155,22 @@ typedef struct otto_sampler_vtable {
  * also when this call fails. seed: OTTO_SEED_NONE to use the study's. */
 OTTO_API int otto_sampler_create(const otto_sampler_vtable *vtable, void *state,
                                  uint64_t seed, otto_sampler **out);
+
+/* Consult another sampler, as the study would call it: for composite
+ * samplers (like the auto sampler) that hand an ask to samplers they own.
+ * Without an infer_relative_space callback the space is the view's
+ * intersection; without sample_relative that call is OTTO_ENOTSUP; without
+ * after_trial that call does nothing. */
+OTTO_API int otto_sampler_infer_relative_space(const otto_sampler *s, const otto_view *v,
+                                               const otto_trial *t, otto_space *space);
+OTTO_API int otto_sampler_sample_relative(const otto_sampler *s, const otto_view *v,
+                                          otto_trial *t, const otto_space *space, double *out);
+OTTO_API int otto_sampler_sample_independent(const otto_sampler *s, const otto_view *v,
+                                             otto_trial *t, const char *name,
+                                             const otto_distribution *dist, double *out);
+OTTO_API void otto_sampler_after_trial(const otto_sampler *s, const otto_view *v,
+                                       otto_trial *t, otto_trial_state state,
+                                       const double *values, size_t n_values);
 
 /* Set the calling thread's error message (otto_last_error_message) from a
  * sampler or pruner callback, printf-style. Returns code, for
