@@ -70,6 +70,16 @@ OTTO_API double otto_distribution_to_unit(const otto_distribution *d, double int
  * into the range (u outside [0,1] is clamped first). */
 OTTO_API double otto_distribution_from_unit(const otto_distribution *d, double u);
 
+/* The internal value's working-space coordinate in *u, clamped into [0,1]
+ * when within rounding of it; 0 (and *u untouched) when the value lies
+ * outside d, as a trial evaluated under an older range may. */
+OTTO_API int otto_distribution_unit_inside(const otto_distribution *d, double internal,
+                                           double *u);
+
+/* The number of values of an int or step grid, n_choices for a categorical,
+ * 0 for a continuous float. */
+OTTO_API double otto_distribution_grid_size(const otto_distribution *d);
+
 /* A declared search space: an ordered list of named distributions, used by
  * otto_study_ask_with and handed to samplers as the relative search space.
  * A space is not thread-safe; share it read-only between threads. */

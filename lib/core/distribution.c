@@ -190,8 +190,10 @@ static void unit_bounds(const otto_distribution *d, double *lo, double *hi)
     *hi = h;
 }
 
-double otto__dist_grid_size(const otto_distribution *d)
+double otto_distribution_grid_size(const otto_distribution *d)
 {
+    if (!d)
+        return 0.0;
     if (d->kind == OTTO_DIST_CATEGORICAL)
         return (double)d->n_choices;
     if (d->kind == OTTO_DIST_INT || d->step > 0)
@@ -199,10 +201,10 @@ double otto__dist_grid_size(const otto_distribution *d)
     return 0.0;
 }
 
-int otto__dist_unit_inside(const otto_distribution *d, double value, double *u)
+int otto_distribution_unit_inside(const otto_distribution *d, double value, double *u)
 {
     double x = otto_distribution_to_unit(d, value);
-    if (!(x >= -1e-9 && x <= 1.0 + 1e-9))
+    if (!u || !(x >= -1e-9 && x <= 1.0 + 1e-9))
         return 0;
     *u = x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
     return 1;

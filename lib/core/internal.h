@@ -23,13 +23,6 @@ int otto__dist_equal(const otto_distribution *a, const otto_distribution *b);
 /* Same kind, log flag and (categorical) choices: may share a name in a study. */
 int otto__dist_compatible(const otto_distribution *a, const otto_distribution *b);
 int otto__name_valid(const char *name);
-/* Number of values of an int or step grid (n_choices for a categorical, 0
- * for a continuous float). */
-double otto__dist_grid_size(const otto_distribution *d);
-/* *u = d's working-space coordinate of an internal value, clamped into [0,1]
- * when within rounding of it; 0 when the value lies outside d (a trial
- * evaluated under an older range). */
-int otto__dist_unit_inside(const otto_distribution *d, double value, double *u);
 
 /* ---- interned names and distributions (names.c) -------------------------------
  * Every distinct (name, distribution) pair a study sees becomes one immutable

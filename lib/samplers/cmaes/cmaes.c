@@ -14,12 +14,12 @@
  * time. Termination criteria restart the search (IPOP or BIPOP) from a
  * random mean. */
 #include <math.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/options.h"
-#include "core/internal.h"
 #include "cma_core.h"
 
 typedef struct pending {
@@ -35,7 +35,7 @@ typedef struct cmaes {
     otto_sampler *fallback;
     pthread_mutex_t mu;
     /* the current search space (interned specs of the study) */
-    const otto__spec **specs;
+    const otto_param_key **specs;
     size_t n;
     int active;
     otto__cma cma;
@@ -49,16 +49,15 @@ typedef struct cmaes {
     size_t lambda0, lambda_large, evals_run, evals_large, evals_small;
 } cmaes;
 
-static const otto_allocator *alloc_of(const otto_view *v) { return &v->study->alloc; }
-
 /* The numeric, non-degenerate params of the intersection space. */
-static size_t relative_specs(const otto_view *v, const otto__spec **out)
+static size_t relative_keys(const otto_view *v, const otto_param_key **out)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < v->n_isect; i++) {
-        const otto_distribution *d = &v->isect[i]->dist;
+    const otto_param_key *const *keys;
+    size_t n = 0, n_isect = otto_view_intersection(v, &keys);
+    for (size_t i = 0; i < n_isect; i++) {
+        const otto_distribution *d = otto_param_key_distribution(keys[i]);
         if (d->kind != OTTO_DIST_CATEGORICAL && d->low < d->high)
-            out[n++] = v->isect[i];
+            out[n++] = keys[i];
     }
     return n;
 }
@@ -67,16 +66,17 @@ static int cmaes_infer(void *state, const otto_view *v, const otto_trial *trial,
 {
     (void)state;
     (void)trial;
-    if (!v->n_isect)
+    size_t n_isect = otto_view_intersection(v, NULL);
+    if (!n_isect)
         return OTTO_OK;
-    const otto__spec **specs = otto__calloc(alloc_of(v), v->n_isect, sizeof *specs);
-    if (!specs)
+    const otto_param_key **keys = otto__calloc(otto_view_allocator(v), n_isect, sizeof *keys);
+    if (!keys)
         return otto__error(OTTO_ENOMEM, "cmaes: out of memory");
-    size_t n = relative_specs(v, specs);
+    size_t n = relative_keys(v, keys);
     int rc = OTTO_OK;
     for (size_t i = 0; !rc && i < n; i++)
-        rc = otto__space_append_spec(sp, specs[i]);
-    otto__free(alloc_of(v), specs);
+        rc = otto_space_add_key(sp, keys[i]);
+    otto__free(otto_view_allocator(v), keys);
     return rc;
 }
 
@@ -101,7 +101,7 @@ static int search_start(cmaes *s, const otto_allocator *a, const double *m0, dou
     if (!grid)
         return otto__error(OTTO_ENOMEM, "cmaes: out of memory");
     for (size_t i = 0; i < n; i++)
-        grid[i] = s->o.with_margin ? otto__dist_grid_size(&s->specs[i]->dist) : 0.0;
+        grid[i] = s->o.with_margin ? otto_distribution_grid_size(otto_param_key_distribution(s->specs[i])) : 0.0;
     int rc = otto__cma_init(&s->cma, a, n, lambda, m0, sigma0, s->o.separable, grid);
     free(grid);
     if (rc)
@@ -127,7 +127,7 @@ static int restart(cmaes *s, const otto_view *v, const char *why)
     size_t lambda;
     double sigma0 = s->o.sigma0, u = 0.0;
     otto_rng r;
-    otto__rng_init(&r, otto__sampler_seed(v->study), 0xc3a5c85c97cb3127ull + s->run);
+    otto__rng_init(&r, otto_view_seed(v), 0xc3a5c85c97cb3127ull + s->run);
     if (s->o.restart_strategy == OTTO_CMAES_BIPOP) {
         /* the regime with fewer evaluations so far runs next (Hansen 2009);
          * the first run counts as large */
@@ -160,12 +160,12 @@ static int restart(cmaes *s, const otto_view *v, const char *why)
     for (size_t i = 0; i < s->n; i++)
         m0[i] = otto_rng_uniform(&r);
     s->run++;
-    otto__log(&v->study->log, OTTO_LEVEL_INFO,
+    otto_view_log(v, OTTO_LEVEL_INFO,
               "cmaes: restart %llu after %zu evaluations (%s; sigma %g, condition %g): %s run, "
               "population %zu, sigma %g",
               (unsigned long long)s->run, s->evals_run, why, s->cma.sigma, s->cma.cond,
               large ? "large" : "small", lambda, sigma0);
-    int rc = search_start(s, alloc_of(v), m0, sigma0, lambda);
+    int rc = search_start(s, otto_view_allocator(v), m0, sigma0, lambda);
     free(m0);
     return rc;
 }
@@ -198,15 +198,16 @@ static double oriented(const otto_view *v, double value)
 static int trial_point(const cmaes *s, const otto_trial *t, double *x)
 {
     for (size_t i = 0; i < s->n; i++) {
-        const otto__param *p = otto__trial_find_interned(t, s->specs[i]->name, i);
-        if (!p || !otto__dist_unit_inside(&s->specs[i]->dist, p->value, &x[i]))
+        double value;
+        if (!otto_trial_param_like(t, s->specs[i], i, &value) ||
+            !otto_distribution_unit_inside(otto_param_key_distribution(s->specs[i]), value, &x[i]))
             return 0;
     }
     return 1;
 }
 
 /* A new search space: start over and replay the history. */
-static int search_reset(cmaes *s, const otto_view *v, const otto__spec **specs, size_t n)
+static int search_reset(cmaes *s, const otto_view *v, const otto_param_key **specs, size_t n)
 {
     search_free(s);
     free(s->specs);
@@ -231,20 +232,20 @@ static int search_reset(cmaes *s, const otto_view *v, const otto__spec **specs, 
     for (size_t i = 0; i < n; i++) {
         m0[i] = 0.5;
         for (size_t k = 0; k < s->o.n_x0; k++)
-            if (!strcmp(s->x0_names[k], specs[i]->name->str)) {
-                double u = otto_distribution_to_unit(&specs[i]->dist, s->x0_values[k]);
+            if (!strcmp(s->x0_names[k], otto_param_key_name(specs[i]))) {
+                double u = otto_distribution_to_unit(otto_param_key_distribution(specs[i]),
+                                                     s->x0_values[k]);
                 m0[i] = isfinite(u) ? (u < 0 ? 0 : u > 1 ? 1 : u) : 0.5;
             }
     }
     s->lambda0 = s->o.popsize ? s->o.popsize : otto__cma_default_lambda(n);
     s->lambda_large = s->lambda0;
-    int rc = search_start(s, alloc_of(v), m0, s->o.sigma0, s->lambda0);
+    int rc = search_start(s, otto_view_allocator(v), m0, s->o.sigma0, s->lambda0);
     for (size_t i = 0; !rc && i < otto_view_count(v); i++) {
         const otto_trial *t = otto_view_trial(v, i);
-        if (atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire) ==
-                OTTO_TRIAL_COMPLETE &&
-            t->values && trial_point(s, t, x))
-            rc = generation_add(s, v, x, oriented(v, t->values[0]));
+        double f = otto_trial_objective(t, 0);
+        if (otto_trial_get_state(t) == OTTO_TRIAL_COMPLETE && !isnan(f) && trial_point(s, t, x))
+            rc = generation_add(s, v, x, oriented(v, f));
     }
     free(m0);
     return rc;
@@ -281,14 +282,15 @@ static int cmaes_relative(void *state, const otto_view *v, otto_trial *trial,
     cmaes *s = state;
     if (otto_view_n_objectives(v) != 1)
         return otto__error(OTTO_EINVAL, "cmaes: multi-objective studies are not supported");
-    const otto__spec **specs = otto__calloc(alloc_of(v), v->n_isect ? v->n_isect : 1,
-                                            sizeof *specs);
+    size_t n_isect = otto_view_intersection(v, NULL);
+    const otto_param_key **specs = otto__calloc(otto_view_allocator(v), n_isect ? n_isect : 1,
+                                                sizeof *specs);
     if (!specs)
         return otto__error(OTTO_ENOMEM, "cmaes: out of memory");
-    size_t n = relative_specs(v, specs);
-    int rc = n == space->n ? OTTO_OK
+    size_t n = relative_keys(v, specs);
+    int rc = n == otto_space_size(space) ? OTTO_OK
                            : otto__error(OTTO_ECALLBACK, "cmaes: relative space changed");
-    double *x = otto__calloc(alloc_of(v), n ? n : 1, sizeof *x);
+    double *x = otto__calloc(otto_view_allocator(v), n ? n : 1, sizeof *x);
     if (!rc && !x)
         rc = otto__error(OTTO_ENOMEM, "cmaes: out of memory");
     pthread_mutex_lock(&s->mu);
@@ -296,14 +298,14 @@ static int cmaes_relative(void *state, const otto_view *v, otto_trial *trial,
         rc = search_reset(s, v, specs, n);
     double *draw = NULL;
     if (!rc)
-        rc = pending_push(s, trial->number, &draw);
+        rc = pending_push(s, otto_trial_number(trial), &draw);
     if (!rc)
         otto__cma_sample(&s->cma, otto_trial_rng(trial), draw, x);
     pthread_mutex_unlock(&s->mu);
     for (size_t i = 0; !rc && i < n; i++)
-        out[i] = otto_distribution_from_unit(&specs[i]->dist, x[i]);
-    otto__free(alloc_of(v), x);
-    otto__free(alloc_of(v), specs);
+        out[i] = otto_distribution_from_unit(otto_param_key_distribution(specs[i]), x[i]);
+    otto__free(otto_view_allocator(v), x);
+    otto__free(otto_view_allocator(v), specs);
     return rc;
 }
 
@@ -313,7 +315,7 @@ static void cmaes_after(void *state, const otto_view *v, otto_trial *trial,
     cmaes *s = state;
     pthread_mutex_lock(&s->mu);
     for (size_t k = 0; k < s->n_pend; k++) {
-        if (s->pend[k].number != trial->number)
+        if (s->pend[k].number != otto_trial_number(trial))
             continue;
         pending p = s->pend[k];
         double *draw = s->pend_v + k * s->n;
@@ -322,9 +324,9 @@ static void cmaes_after(void *state, const otto_view *v, otto_trial *trial,
             p.gen == s->cma.gen)
             rc = generation_add(s, v, draw, oriented(v, values[0]));
         if (rc)
-            otto__log(&v->study->log, OTTO_LEVEL_WARNING,
+            otto_view_log(v, OTTO_LEVEL_WARNING,
                       "cmaes: trial %lld not used for the update: %s",
-                      (long long)trial->number, otto_last_error_message());
+                      (long long)otto_trial_number(trial), otto_last_error_message());
         /* generation_add may have restarted (and reset the pending list) */
         for (size_t j = 0; j < s->n_pend; j++)
             if (s->pend[j].number == p.number) {
@@ -344,10 +346,10 @@ static int cmaes_independent(void *state, const otto_view *v, otto_trial *trial,
 {
     cmaes *s = state;
     if (s->o.warn_independent_sampling && otto_view_count(v) > 0)
-        otto__log(&v->study->log, OTTO_LEVEL_WARNING,
+        otto_view_log(v, OTTO_LEVEL_WARNING,
                   "cmaes: '%s' is outside the CMA-ES search space; sampled by the %s sampler",
-                  name, s->fallback->vt->name);
-    return s->fallback->vt->sample_independent(s->fallback->state, v, trial, name, dist, out);
+                  name, otto_sampler_name(s->fallback));
+    return otto_sampler_sample_independent(s->fallback, v, trial, name, dist, out);
 }
 
 static void cmaes_destroy(void *state)
@@ -414,8 +416,11 @@ static int check_options(const otto_cmaes_options *o)
     if (o->n_x0 && !o->x0)
         return otto__error(OTTO_EINVAL, "cmaes_options: x0 is NULL with n_x0 %zu", o->n_x0);
     for (size_t i = 0; i < o->n_x0; i++) {
-        if (!o->x0[i].name || !otto__name_valid(o->x0[i].name))
-            return otto__error(OTTO_EINVAL, "cmaes_options: x0[%zu] has no valid name", i);
+        char what[48];
+        snprintf(what, sizeof what, "the name of x0[%zu]", i);
+        int rc = otto__text_check(o->x0[i].name, 0, "cmaes_options", what);
+        if (rc)
+            return rc;
         if (o->x0[i].kind == OTTO_VALUE_LABEL || !isfinite(o->x0[i].number))
             return otto__error(OTTO_EINVAL, "cmaes_options: x0 '%s' needs a finite number",
                                o->x0[i].name);

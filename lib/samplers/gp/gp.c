@@ -136,7 +136,7 @@ static int trial_row(const problem *pb, const otto_space *sp, const otto_trial *
             row[j] = p->value;
             continue;
         }
-        if (!otto__dist_unit_inside(d, p->value, &row[j]))
+        if (!otto_distribution_unit_inside(d, p->value, &row[j]))
             return 0;
     }
     return 1;
@@ -155,7 +155,7 @@ static int problem_init(problem *pb, const otto_allocator *a, const otto_space *
         return otto__error(OTTO_ENOMEM, "gp: out of memory");
     for (size_t j = 0; j < d; j++) {
         const otto_distribution *dj = pb->dist[j] = &sp->params[j].dist;
-        double g = otto__dist_grid_size(dj);
+        double g = otto_distribution_grid_size(dj);
         pb->cat[j] = dj->kind == OTTO_DIST_CATEGORICAL;
         pb->swept[j] = pb->cat[j] ? g <= MAX_SWEEP_CHOICES : g > 0 && g <= MAX_SWEEP_GRID;
         pb->relaxed[j] = !pb->cat[j] && !pb->swept[j];
@@ -506,7 +506,7 @@ static int acq_objective(void *ctx, const double *xf, double *f, double *grad)
 static int sweep_dim(acq *q, size_t j, double *x, double *val, double *buf, double *vals)
 {
     const otto_distribution *dist = q->pb->dist[j];
-    size_t d = q->pb->d, g = (size_t)otto__dist_grid_size(dist);
+    size_t d = q->pb->d, g = (size_t)otto_distribution_grid_size(dist);
     int rc = OTTO_OK;
     for (size_t start = 0; !rc && start < g; start += CHUNK) {
         size_t m = g - start < CHUNK ? g - start : CHUNK;
@@ -641,7 +641,7 @@ static int maximize(acq *q, const gp_sampler *s, otto_rng *rng, double *x)
             const double *from = pb->x + top[c % k] * d;
             double sg = sigmas[(c / k) % 3];
             for (size_t j = 0; j < d; j++) {
-                if (pb->cat[j] || (pb->swept[j] && otto__dist_grid_size(pb->dist[j]) < 8))
+                if (pb->cat[j] || (pb->swept[j] && otto_distribution_grid_size(pb->dist[j]) < 8))
                     row[j] = otto_rng_uniform(rng) * (double)d < 1.0
                                  ? draw_coordinate(pb->dist[j], otto_rng_uniform(rng))
                                  : from[j];

@@ -400,7 +400,7 @@ static int trial_row(const otto_trial *t, const column *cols, size_t n_cols, dou
             row[c] = p->value;
             continue;
         }
-        if (!otto__dist_unit_inside(d, p->value, &row[c]))
+        if (!otto_distribution_unit_inside(d, p->value, &row[c]))
             return 0;
     }
     return 1;

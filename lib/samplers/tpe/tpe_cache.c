@@ -98,7 +98,7 @@ static int catch_up(otto__tpe_column *col, const otto_allocator *a, const otto_v
         double u = NAN;
         if (p && categorical)
             u = p->value; /* a name keeps its kind and choices across trials */
-        else if (p && !otto__dist_unit_inside(&col->spec->dist, p->value, &u))
+        else if (p && !otto_distribution_unit_inside(&col->spec->dist, p->value, &u))
             u = NAN;
         col->u_of[vi] = u;
         if (!isnan(u) && !categorical) {
