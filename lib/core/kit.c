@@ -27,6 +27,15 @@ const otto_param_key *otto_trial_param_like(const otto_trial *t, const otto_para
     return p ? p->spec : NULL;
 }
 
+const otto_param_key *otto_trial_param_find(const otto_trial *t, const char *name,
+                                            double *value)
+{
+    const otto__param *p = t && name ? otto__trial_find(t, name) : NULL;
+    if (p && value)
+        *value = p->value;
+    return p ? p->spec : NULL;
+}
+
 const char *otto_param_key_name(const otto_param_key *k) { return k ? k->name->str : ""; }
 
 const otto_distribution *otto_param_key_distribution(const otto_param_key *k)

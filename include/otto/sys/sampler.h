@@ -86,6 +86,9 @@ OTTO_API const otto_param_key *otto_trial_param_key(const otto_trial *t, size_t 
 OTTO_API const otto_param_key *otto_trial_param_like(const otto_trial *t,
                                                      const otto_param_key *like, size_t hint,
                                                      double *value);
+/* The parameter of t named `name`: its key and internal value, or NULL. */
+OTTO_API const otto_param_key *otto_trial_param_find(const otto_trial *t, const char *name,
+                                                     double *value);
 OTTO_API const char *otto_param_key_name(const otto_param_key *k);
 OTTO_API const otto_distribution *otto_param_key_distribution(const otto_param_key *k);
 /* Equal for keys of the same name in one study. */

@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include "common/options.h"
-#include "core/internal.h"
 #include "linalg/linalg.h"
 #include "gp_model.h"
 #include "log_ei.h"
@@ -47,7 +46,8 @@ typedef struct gp_sampler {
 typedef struct problem {
     const otto_allocator *a;
     size_t d;
-    const otto_distribution **dist; /* per dim */
+    const otto_distribution **dist; /* per dim (into dist_copy) */
+    otto_distribution *dist_copy;   /* the space's, valid during the ask */
     unsigned char *cat;             /* Hamming kernel dims */
     unsigned char *swept;           /* dims optimized by trying every value */
     unsigned char *relaxed;         /* dims optimized by gradient (then snapped) */
@@ -58,6 +58,7 @@ typedef struct problem {
     size_t n_con;
     double *con;                    /* n_con columns of n standardized constraint values */
     double *con_zero;               /* n_con: where 0 (the feasibility bound) went */
+    double *con_row;                /* n_con: one trial's constraints (after con_zero) */
 } problem;
 
 /* The acquisition function of one ask. */
@@ -80,7 +81,7 @@ typedef struct acq {
 #define MAX_SWEEP_GRID 64
 #define MAX_SWEEP_CHOICES 4096
 
-static const otto_allocator *alloc_of(const otto_view *v) { return &v->study->alloc; }
+static const otto_allocator *alloc_of(const otto_view *v) { return otto_view_allocator(v); }
 
 /* A unit coordinate moved onto the grid of its distribution. */
 static double snap_unit(const otto_distribution *d, double u)
@@ -108,6 +109,7 @@ static void problem_free(problem *pb)
 {
     const otto_allocator *a = pb->a;
     otto__free(a, pb->dist);
+    otto__free(a, pb->dist_copy);
     otto__free(a, pb->cat);
     otto__free(a, pb->swept);
     otto__free(a, pb->relaxed);
@@ -124,19 +126,21 @@ static void problem_free(problem *pb)
 static int trial_row(const problem *pb, const otto_space *sp, const otto_trial *t, double *row)
 {
     for (size_t j = 0; j < pb->d; j++) {
-        const otto__spec *spec = sp->params[j].spec; /* set for the study's own spaces */
-        const otto__param *p = spec ? otto__trial_find_interned(t, spec->name, j)
-                                    : otto__trial_find(t, sp->params[j].name);
-        if (!p)
+        const otto_param_key *key = otto_space_param_key(sp, j); /* the study's spaces */
+        double value;
+        const char *name;
+        if (key ? !otto_trial_param_like(t, key, j, &value)
+                : otto_space_param(sp, j, &name, NULL) != OTTO_OK ||
+                      !otto_trial_param_find(t, name, &value))
             return 0;
         const otto_distribution *d = pb->dist[j];
         if (d->kind == OTTO_DIST_CATEGORICAL) {
-            if (!otto_distribution_contains(d, p->value))
+            if (!otto_distribution_contains(d, value))
                 return 0;
-            row[j] = p->value;
+            row[j] = value;
             continue;
         }
-        if (!otto_distribution_unit_inside(d, p->value, &row[j]))
+        if (!otto_distribution_unit_inside(d, value, &row[j]))
             return 0;
     }
     return 1;
@@ -146,15 +150,17 @@ static int problem_init(problem *pb, const otto_allocator *a, const otto_space *
 {
     memset(pb, 0, sizeof *pb);
     pb->a = a;
-    size_t d = pb->d = sp->n;
+    size_t d = pb->d = otto_space_size(sp);
     pb->dist = otto__calloc(a, d, sizeof *pb->dist);
+    pb->dist_copy = otto__calloc(a, d, sizeof *pb->dist_copy);
     pb->cat = otto__calloc(a, d, 1);
     pb->swept = otto__calloc(a, d, 1);
     pb->relaxed = otto__calloc(a, d, 1);
-    if (!pb->dist || !pb->cat || !pb->swept || !pb->relaxed)
+    if (!pb->dist || !pb->dist_copy || !pb->cat || !pb->swept || !pb->relaxed)
         return otto__error(OTTO_ENOMEM, "gp: out of memory");
     for (size_t j = 0; j < d; j++) {
-        const otto_distribution *dj = pb->dist[j] = &sp->params[j].dist;
+        otto_space_param(sp, j, NULL, &pb->dist_copy[j]); /* j < size: cannot fail */
+        const otto_distribution *dj = pb->dist[j] = &pb->dist_copy[j];
         double g = otto_distribution_grid_size(dj);
         pb->cat[j] = dj->kind == OTTO_DIST_CATEGORICAL;
         pb->swept[j] = pb->cat[j] ? g <= MAX_SWEEP_CHOICES : g > 0 && g <= MAX_SWEEP_GRID;
@@ -194,7 +200,7 @@ static int objective_targets(problem *pb, const otto_view *v, const otto_trial *
     if (m == 1) {
         double sign = otto_view_maximize(v, 0) ? -1.0 : 1.0;
         for (size_t i = 0; i < n; i++)
-            pb->y[i] = sign * rows[i]->values[0];
+            pb->y[i] = sign * otto_trial_objective(rows[i], 0);
         return OTTO_OK;
     }
     double *w = otto__calloc(pb->a, 3 * m, sizeof *w), *lo = w + m, *hi = w + 2 * m;
@@ -209,7 +215,7 @@ static int objective_targets(problem *pb, const otto_view *v, const otto_trial *
     }
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < m; k++) {
-            double f = rows[i]->values[k] * (otto_view_maximize(v, k) ? -1.0 : 1.0);
+            double f = otto_trial_objective(rows[i], k) * (otto_view_maximize(v, k) ? -1.0 : 1.0);
             if (isfinite(f)) {
                 lo[k] = fmin(lo[k], f);
                 hi[k] = fmax(hi[k], f);
@@ -218,7 +224,7 @@ static int objective_targets(problem *pb, const otto_view *v, const otto_trial *
     for (size_t i = 0; i < n; i++) {
         double mx = -INFINITY, sum = 0.0;
         for (size_t k = 0; k < m; k++) {
-            double f = rows[i]->values[k] * (otto_view_maximize(v, k) ? -1.0 : 1.0);
+            double f = otto_trial_objective(rows[i], k) * (otto_view_maximize(v, k) ? -1.0 : 1.0);
             double range = hi[k] > lo[k] ? hi[k] - lo[k] : 1.0;
             double u = isfinite(lo[k]) ? (f - lo[k]) / range : 0.0;
             u = isnan(u) ? 0.0 : u > 1.0 ? 1.0 : u < 0.0 ? 0.0 : u;
@@ -276,14 +282,13 @@ static int gather(problem *pb, const otto_view *v, const otto_space *sp, otto_rn
     size_t n_con = SIZE_MAX;
     for (size_t i = 0; i < count && !rc; i++) {
         const otto_trial *t = otto_view_trial(v, i);
-        int st = atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
-        if (st != OTTO_TRIAL_COMPLETE || !t->values)
+        if (otto_trial_get_state(t) != OTTO_TRIAL_COMPLETE || isnan(otto_trial_objective(t, 0)))
             continue;
         rc = grow_rows(pb, pb->n + 1);
         if (!rc && trial_row(pb, sp, t, pb->x + pb->n * pb->d)) {
             rows[pb->n++] = t;
-            n_con = n_con == SIZE_MAX ? t->n_constraints
-                                      : n_con == t->n_constraints ? n_con : 0;
+            size_t c = otto_trial_constraint_count(t);
+            n_con = n_con == SIZE_MAX ? c : n_con == c ? n_con : 0;
         }
     }
     if (!rc)
@@ -291,13 +296,16 @@ static int gather(problem *pb, const otto_view *v, const otto_space *sp, otto_rn
     pb->n_con = n_con == SIZE_MAX ? 0 : n_con;
     if (!rc && pb->n_con) {
         pb->con = otto__calloc(pb->a, pb->n * pb->n_con, sizeof *pb->con);
-        pb->con_zero = otto__calloc(pb->a, pb->n_con, sizeof *pb->con_zero);
+        pb->con_zero = otto__calloc(pb->a, 2 * pb->n_con, sizeof *pb->con_zero);
+        pb->con_row = pb->con_zero ? pb->con_zero + pb->n_con : NULL;
         rc = pb->con && pb->con_zero ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
     }
     for (size_t i = 0; !rc && i < pb->n; i++) {
         int feas = 1;
-        for (size_t c = 0; c < pb->n_con; c++) {
-            double g = rows[i]->constraints[c];
+        if (pb->n_con)
+            rc = otto_trial_constraints(rows[i], pb->con_row, pb->n_con, NULL);
+        for (size_t c = 0; !rc && c < pb->n_con; c++) {
+            double g = pb->con_row[c];
             pb->con[i + c * pb->n] = g;
             feas &= g <= 0;
         }
@@ -690,7 +698,7 @@ static void random_point(const problem *pb, otto_rng *rng, double *out)
 
 static void startup_point(const problem *pb, const otto_view *v, int64_t number, double *out)
 {
-    otto__qmc_point(pb->d, otto__sampler_seed(v->study), (uint64_t)number, out);
+    otto__qmc_point(pb->d, otto_view_seed(v), (uint64_t)number, out);
     for (size_t j = 0; j < pb->d; j++)
         out[j] = otto_distribution_from_unit(pb->dist[j], out[j]);
 }
@@ -761,13 +769,13 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
         rc = gather(&pb, v, space, rng, s->o.use_running_trials);
     size_t need = s->o.n_startup_trials > 1 ? s->o.n_startup_trials : 1;
     if (!rc && pb.n < need) {
-        startup_point(&pb, v, trial->number, out);
+        startup_point(&pb, v, otto_trial_number(trial), out);
     } else if (!rc) {
         double *x = otto__calloc(pb.a, pb.d, sizeof *x);
         rc = x ? bayes_step(s, &pb, rng, x) : otto__error(OTTO_ENOMEM, "gp: out of memory");
         if (rc == OTTO_ENUMERIC || rc == OTTO_ERANGE) {
-            otto__log(&v->study->log, OTTO_LEVEL_WARNING,
-                      "gp: trial %lld sampled at random: %s", (long long)trial->number,
+            otto_view_log(v, OTTO_LEVEL_WARNING,
+                      "gp: trial %lld sampled at random: %s", (long long)otto_trial_number(trial),
                       otto_last_error_message());
             random_point(&pb, rng, out);
             rc = OTTO_OK;
@@ -787,7 +795,7 @@ static int gp_independent(void *state, const otto_view *v, otto_trial *trial, co
     const gp_sampler *s = state;
     if (s->o.warn_independent_sampling && otto_view_count(v) >= s->o.n_startup_trials &&
         otto_view_count(v) > 0)
-        otto__log(&v->study->log, OTTO_LEVEL_WARNING,
+        otto_view_log(v, OTTO_LEVEL_WARNING,
                   "gp: '%s' is outside the relative search space; sampled at random", name);
     *out = otto_distribution_from_unit(dist, otto_rng_uniform(otto_trial_rng(trial)));
     return OTTO_OK;
