@@ -36,6 +36,19 @@ const otto_param_key *otto_trial_param_find(const otto_trial *t, const char *nam
     return p ? p->spec : NULL;
 }
 
+const otto_param_key *otto_view_param_key(const otto_view *v, const char *name,
+                                          const otto_distribution *dist)
+{
+    if (!v || !name || !dist)
+        return NULL;
+    otto_study *s = v->study;
+    const otto__spec *spec = NULL;
+    pthread_mutex_lock(&s->mu); /* other threads may be interning names */
+    int rc = otto__names_spec(&s->names, &s->alloc, name, dist, &spec);
+    pthread_mutex_unlock(&s->mu);
+    return rc ? NULL : spec;
+}
+
 const char *otto_param_key_name(const otto_param_key *k) { return k ? k->name->str : ""; }
 
 const otto_distribution *otto_param_key_distribution(const otto_param_key *k)
@@ -71,6 +84,16 @@ void otto_view_log(const otto_view *v, otto_log_level level, const char *fmt, ..
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     otto__log(&v->study->log, level, "%s", msg);
+}
+
+double otto_trial_constraint(const otto_trial *t, size_t i)
+{
+    if (!t)
+        return NAN;
+    int locked = otto__trial_lock(t);
+    double c = i < t->n_constraints ? t->constraints[i] : NAN;
+    otto__trial_unlock(t, locked);
+    return c;
 }
 
 size_t otto_trial_constraint_count(const otto_trial *t)

@@ -86,6 +86,11 @@ OTTO_API const otto_param_key *otto_trial_param_key(const otto_trial *t, size_t 
 OTTO_API const otto_param_key *otto_trial_param_like(const otto_trial *t,
                                                      const otto_param_key *like, size_t hint,
                                                      double *value);
+/* The study's key of (name, dist), as sample_independent receives them;
+ * NULL when the study knows the name with an incompatible distribution (or
+ * out of memory). */
+OTTO_API const otto_param_key *otto_view_param_key(const otto_view *v, const char *name,
+                                                   const otto_distribution *dist);
 /* The parameter of t named `name`: its key and internal value, or NULL. */
 OTTO_API const otto_param_key *otto_trial_param_find(const otto_trial *t, const char *name,
                                                      double *value);
@@ -98,8 +103,10 @@ OTTO_API const void *otto_param_key_name_id(const otto_param_key *k);
 OTTO_API const otto_param_key *otto_space_param_key(const otto_space *sp, size_t i);
 /* Objective value k of a finished trial (no copy); NaN when it has none. */
 OTTO_API double otto_trial_objective(const otto_trial *t, size_t k);
-/* How many constraint values the trial has (0: none set). */
+/* How many constraint values the trial has (0: none set), and value i (NaN
+ * out of range), without copying. */
 OTTO_API size_t otto_trial_constraint_count(const otto_trial *t);
+OTTO_API double otto_trial_constraint(const otto_trial *t, size_t i);
 /* The intersection of the params of the view's COMPLETE trials (Optuna's
  * IntersectionSearchSpace, the default relative search space), in the order
  * of the first: writes the keys to *keys (valid during the callback) and

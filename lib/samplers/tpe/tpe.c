@@ -18,17 +18,39 @@
 #include <string.h>
 
 #include "common/options.h"
-#include "core/internal.h"
 #include "arena.h"
 #include "parzen.h"
 #include "tpe_cache.h"
 
-/* One parameter of a sampling problem: its interned name and the
+/* One parameter of a sampling problem: its name (id) and the key of the
  * distribution it is sampled with now. */
 typedef struct column {
-    const otto__name *name;
-    const otto__spec *spec;
+    const void *name;
+    const otto_param_key *spec;
 } column;
+
+/* Trial j's param key and name id (finished trials and the asking one). */
+static const otto_param_key *key_at(const otto_trial *t, size_t j)
+{
+    return otto_trial_param_key(t, j, NULL);
+}
+
+static const void *name_at(const otto_trial *t, size_t j)
+{
+    return otto_param_key_name_id(otto_trial_param_key(t, j, NULL));
+}
+
+static const otto_distribution *dist_of(const column *c)
+{
+    return otto_param_key_distribution(c->spec);
+}
+
+/* A trial samplers learn from: COMPLETE or PRUNED. */
+static int usable(const otto_trial *t)
+{
+    otto_trial_state st = otto_trial_get_state(t);
+    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
+}
 
 typedef struct group {
     column *cols;
@@ -132,12 +154,6 @@ static size_t n_candidates(const tpe *s, size_t n_above, int multivariate)
 /* ---- helpers over the view ----------------------------------------------------------- */
 
 
-static const otto__spec *spec_of(const otto_distribution *d)
-{
-    /* the core passes the interned spec's own distribution */
-    return (const otto__spec *)(const void *)((const char *)d - offsetof(otto__spec, dist));
-}
-
 /* The multivariate switch after OTTO_TPE_AUTO: joint for one objective. */
 static int is_multivariate(const tpe *s, const otto_view *v)
 {
@@ -157,7 +173,7 @@ static int past_startup(const tpe *s, const otto_view *v)
 {
     size_t c = 0;
     for (size_t i = window_start(s, v); i < otto_view_count(v) && c < s->o.n_startup_trials; i++)
-        c += otto__trial_usable(otto_view_trial(v, i));
+        c += usable(otto_view_trial(v, i));
     return c >= s->o.n_startup_trials;
 }
 
@@ -203,17 +219,18 @@ static int groups_push(const otto_allocator *a, groups *gs, column *cols, size_t
 static int groups_add_trial(const otto_allocator *a, groups *gs, const otto_trial *t)
 {
     /* fast path: the trial has exactly the one group's names, in order */
-    if (gs->n == 1 && gs->g[0].n == t->n_params) {
+    size_t np = otto_trial_param_count(t);
+    if (gs->n == 1 && gs->g[0].n == np) {
         size_t j = 0;
-        while (j < t->n_params && gs->g[0].cols[j].name == t->params[j].spec->name)
+        while (j < np && gs->g[0].cols[j].name == name_at(t, j))
             j++;
-        if (j == t->n_params) {
-            for (j = 0; j < t->n_params; j++)
-                gs->g[0].cols[j].spec = t->params[j].spec;
+        if (j == np) {
+            for (j = 0; j < np; j++)
+                gs->g[0].cols[j].spec = key_at(t, j);
             return OTTO_OK;
         }
     }
-    unsigned char *used = otto__calloc(a, t->n_params + 1, 1);
+    unsigned char *used = otto__calloc(a, np + 1, 1);
     groups next = {0};
     int rc = used ? OTTO_OK : OTTO_ENOMEM;
     for (size_t i = 0; !rc && i < gs->n; i++) {
@@ -228,11 +245,11 @@ static int groups_add_trial(const otto_allocator *a, groups *gs, const otto_tria
         size_t n_in = 0, n_out = 0;
         for (size_t c = 0; c < g->n; c++) {
             size_t j = 0;
-            while (j < t->n_params && t->params[j].spec->name != g->cols[c].name)
+            while (j < np && name_at(t, j) != g->cols[c].name)
                 j++;
-            if (j < t->n_params) {
+            if (j < np) {
                 in[n_in].name = g->cols[c].name;
-                in[n_in++].spec = t->params[j].spec;
+                in[n_in++].spec = key_at(t, j);
                 used[j] = 1;
             } else {
                 out[n_out++] = g->cols[c];
@@ -245,13 +262,13 @@ static int groups_add_trial(const otto_allocator *a, groups *gs, const otto_tria
             otto__free(a, out);
     }
     if (!rc) {
-        column *fresh = otto__calloc(a, t->n_params + 1, sizeof *fresh);
+        column *fresh = otto__calloc(a, np + 1, sizeof *fresh);
         size_t n = 0;
         rc = fresh ? OTTO_OK : OTTO_ENOMEM;
-        for (size_t j = 0; !rc && j < t->n_params; j++)
+        for (size_t j = 0; !rc && j < np; j++)
             if (!used[j]) {
-                fresh[n].name = t->params[j].spec->name;
-                fresh[n++].spec = t->params[j].spec;
+                fresh[n].name = name_at(t, j);
+                fresh[n++].spec = key_at(t, j);
             }
         if (!rc)
             rc = groups_push(a, &next, fresh, n);
@@ -271,22 +288,22 @@ static int intersection_add_trial(const otto_allocator *a, groups *gs, const ott
                                   int first)
 {
     if (first) {
-        column *cols = otto__calloc(a, t->n_params + 1, sizeof *cols);
+        size_t np = otto_trial_param_count(t);
+        column *cols = otto__calloc(a, np + 1, sizeof *cols);
         if (!cols)
             return OTTO_ENOMEM;
-        for (size_t j = 0; j < t->n_params; j++) {
-            cols[j].name = t->params[j].spec->name;
-            cols[j].spec = t->params[j].spec;
+        for (size_t j = 0; j < np; j++) {
+            cols[j].name = name_at(t, j);
+            cols[j].spec = key_at(t, j);
         }
-        return groups_push(a, gs, cols, t->n_params);
+        return groups_push(a, gs, cols, np);
     }
     if (gs->n == 0)
         return OTTO_OK;
     group *g = &gs->g[0];
     size_t kept = 0;
     for (size_t c = 0; c < g->n; c++) {
-        const otto__param *p = otto__trial_find_interned(t, g->cols[c].name, c);
-        if (p && p->spec == g->cols[c].spec)
+        if (otto_trial_param_like(t, g->cols[c].spec, c, NULL) == g->cols[c].spec)
             g->cols[kept++] = g->cols[c];
     }
     g->n = kept;
@@ -301,7 +318,7 @@ static int scan_groups(const tpe *s, const otto_view *v, const otto_allocator *a
     int rc = OTTO_OK;
     for (; !rc && *from < to; ++*from) {
         const otto_trial *t = otto_view_trial(v, *from);
-        if (!otto__trial_usable(t))
+        if (!usable(t))
             continue;
         rc = s->o.group ? groups_add_trial(a, gs, t) : intersection_add_trial(a, gs, t, !*any);
         if (rc)
@@ -341,8 +358,8 @@ static int compute_groups(tpe *s, const otto_view *v, const otto_allocator *a, g
     if (!s->o.n_history) {
         pthread_mutex_lock(&s->cache.mu);
         if (s->kept_seen <= n) {
-            rc = scan_groups(s, v, &v->study->alloc, &s->kept, &s->kept_seen, n, &s->kept_any);
-            s->kept_alloc = &v->study->alloc;
+            rc = scan_groups(s, v, otto_view_allocator(v), &s->kept, &s->kept_seen, n, &s->kept_any);
+            s->kept_alloc = otto_view_allocator(v);
             if (!rc)
                 rc = groups_copy(a, &s->kept, gs);
             done = 1;
@@ -358,7 +375,7 @@ static int compute_groups(tpe *s, const otto_view *v, const otto_allocator *a, g
     for (size_t i = 0; !rc && i < gs->n; i++) {
         size_t kept = 0;
         for (size_t c = 0; c < gs->g[i].n; c++)
-            if (!single_valued(&gs->g[i].cols[c].spec->dist))
+            if (!single_valued(dist_of(&gs->g[i].cols[c])))
                 gs->g[i].cols[kept++] = gs->g[i].cols[c];
         gs->g[i].n = kept;
     }
@@ -392,15 +409,15 @@ static void gathered_free(const otto_allocator *a, gathered *g)
 static int trial_row(const otto_trial *t, const column *cols, size_t n_cols, double *row)
 {
     for (size_t c = 0; c < n_cols; c++) {
-        const otto__param *p = otto__trial_find_interned(t, cols[c].name, c);
-        if (!p)
+        double value;
+        if (!otto_trial_param_like(t, cols[c].spec, c, &value))
             return 0;
-        const otto_distribution *d = &cols[c].spec->dist;
+        const otto_distribution *d = dist_of(&cols[c]);
         if (d->kind == OTTO_DIST_CATEGORICAL) {
-            row[c] = p->value;
+            row[c] = value;
             continue;
         }
-        if (!otto_distribution_unit_inside(d, p->value, &row[c]))
+        if (!otto_distribution_unit_inside(d, value, &row[c]))
             return 0;
     }
     return 1;
@@ -409,15 +426,15 @@ static int trial_row(const otto_trial *t, const column *cols, size_t n_cols, dou
 static double violation(const otto_trial *t)
 {
     double v = 0;
-    for (size_t i = 0; i < t->n_constraints; i++)
-        v += fmax(t->constraints[i], 0.0);
+    for (size_t i = 0, n = otto_trial_constraint_count(t); i < n; i++)
+        v += fmax(otto_trial_constraint(t, i), 0.0);
     return v;
 }
 
 static void rank_single(const otto_view *v, const otto_trial *t, ranked *r)
 {
     double sign = otto_view_maximize(v, 0) ? -1.0 : 1.0;
-    int st = atomic_load(&((otto_trial *)t)->state);
+    otto_trial_state st = otto_trial_get_state(t);
     double viol = violation(t);
     if (viol > 0) {
         r->cls = CLS_INFEASIBLE;
@@ -425,14 +442,16 @@ static void rank_single(const otto_view *v, const otto_trial *t, ranked *r)
         r->k2 = 0;
     } else if (st == OTTO_TRIAL_COMPLETE) {
         r->cls = CLS_COMPLETE;
-        r->k1 = sign * t->values[0];
+        r->k1 = sign * otto_trial_objective(t, 0);
         r->k2 = 0;
     } else { /* pruned: further is better, then the value there */
         r->cls = CLS_PRUNED;
-        if (t->n_inter) {
-            const otto__step_value *last = &t->inter[t->n_inter - 1];
-            r->k1 = -(double)last->step;
-            r->k2 = isnan(last->value) ? INFINITY : sign * last->value;
+        size_t n_inter = otto_trial_intermediate_count(t);
+        int64_t step;
+        double value;
+        if (n_inter && otto_trial_intermediate_at(t, n_inter - 1, &step, &value) == OTTO_OK) {
+            r->k1 = -(double)step;
+            r->k2 = isnan(value) ? INFINITY : sign * value;
         } else {
             r->k1 = 1.0;
             r->k2 = 0.0;
@@ -448,25 +467,30 @@ static int rank_multi(const otto_view *v, const otto_allocator *a, gathered *g)
         m += g->r[i].cls == CLS_COMPLETE;
     if (m == 0)
         return OTTO_OK;
+    size_t n_obj = otto_view_n_objectives(v), left = m;
     ranked **c = otto__calloc(a, m, sizeof *c);
     size_t *dom_count = otto__calloc(a, m, sizeof *dom_count);
     unsigned char *done = otto__calloc(a, m, 1);
-    if (!c || !dom_count || !done) {
+    double *f = otto__calloc(a, m * n_obj, sizeof *f); /* objective values, row per trial */
+    if (!c || !dom_count || !done || !f) {
         otto__free(a, c);
         otto__free(a, dom_count);
         otto__free(a, done);
+        otto__free(a, f);
         return OTTO_ENOMEM;
     }
     m = 0;
     for (size_t i = 0; i < g->n; i++)
-        if (g->r[i].cls == CLS_COMPLETE)
+        if (g->r[i].cls == CLS_COMPLETE) {
+            for (size_t k = 0; k < n_obj; k++)
+                f[m * n_obj + k] = otto_trial_objective(g->r[i].trial, k);
             c[m++] = &g->r[i];
-    size_t n_obj = otto_view_n_objectives(v), left = m;
+        }
     for (int rank = 0; left; rank++) {
         for (size_t i = 0; i < m; i++) {
             dom_count[i] = 0;
             for (size_t j = 0; !done[i] && j < m; j++)
-                if (!done[j] && otto_view_dominates(v, c[j]->trial->values, c[i]->trial->values))
+                if (!done[j] && otto_view_dominates(v, f + j * n_obj, f + i * n_obj))
                     dom_count[i]++;
         }
         size_t front = 0;
@@ -481,12 +505,12 @@ static int rank_multi(const otto_view *v, const otto_allocator *a, gathered *g)
             double lo = INFINITY, hi = -INFINITY;
             for (size_t i = 0; i < m; i++)
                 if (!done[i] && dom_count[i] == 0) {
-                    lo = fmin(lo, c[i]->trial->values[k]);
-                    hi = fmax(hi, c[i]->trial->values[k]);
+                    lo = fmin(lo, f[i * n_obj + k]);
+                    hi = fmax(hi, f[i * n_obj + k]);
                 }
             for (size_t i = 0; i < m; i++)
                 if (!done[i] && dom_count[i] == 0) {
-                    double x = c[i]->trial->values[k];
+                    double x = f[i * n_obj + k];
                     if (x == lo || x == hi || !(hi > lo))
                         c[i]->k2 = -INFINITY;
                     else
@@ -503,16 +527,17 @@ static int rank_multi(const otto_view *v, const otto_allocator *a, gathered *g)
     otto__free(a, c);
     otto__free(a, dom_count);
     otto__free(a, done);
+    otto__free(a, f);
     return OTTO_OK;
 }
 
 /* How a finished trial ranks (fixed once it is finished). */
 static void rank_finished(const otto_view *v, const otto_trial *t, ranked *r)
 {
-    r->number = t->number;
+    r->number = otto_trial_number(t);
     r->trial = t;
     if (otto_view_n_objectives(v) > 1) {
-        int st = atomic_load(&((otto_trial *)t)->state);
+        otto_trial_state st = otto_trial_get_state(t);
         double viol = violation(t);
         r->cls = viol > 0 ? CLS_INFEASIBLE : st == OTTO_TRIAL_COMPLETE ? CLS_COMPLETE
                                                                        : CLS_PRUNED;
@@ -531,12 +556,12 @@ static int rank_cache(tpe *s, const otto_view *v, size_t n)
         return OTTO_OK;
     if (n > s->ranks_cap) {
         size_t cap = 2 * s->ranks_cap > n ? 2 * s->ranks_cap : n;
-        ranked *r = otto__reallocarray(&v->study->alloc, s->ranks, cap, sizeof *r);
+        ranked *r = otto__reallocarray(otto_view_allocator(v), s->ranks, cap, sizeof *r);
         if (!r)
             return OTTO_ENOMEM;
         s->ranks = r;
         s->ranks_cap = cap;
-        s->ranks_alloc = &v->study->alloc;
+        s->ranks_alloc = otto_view_allocator(v);
     }
     for (size_t i = s->ranks_seen; i < n; i++)
         rank_finished(v, otto_view_trial(v, i), &s->ranks[i]);
@@ -571,7 +596,7 @@ static int gather(tpe *s, const otto_view *v, const otto_allocator *a, const col
                 continue;
             memset(r, 0, sizeof *r);
             r->cls = CLS_RUNNING;
-            r->number = t->number;
+            r->number = otto_trial_number(t);
             r->trial = t;
             r->vi = SIZE_MAX;
         } else {
@@ -748,7 +773,7 @@ static int neighbour_gaps(tpe *s, const otto_view *v, const otto_allocator *a,
         if (g->r[k].vi != SIZE_MAX)
             slot_of[g->r[k].vi] = (int32_t)k;
     for (size_t c = 0; !rc && c < n_cols; c++) {
-        if (cols[c].spec->dist.kind == OTTO_DIST_CATEGORICAL)
+        if (dist_of(&cols[c])->kind == OTTO_DIST_CATEGORICAL)
             continue;
         size_t n_loose = 0;
         for (size_t k = 0; k < g->n; k++)
@@ -791,7 +816,7 @@ static int prepare(tpe *s, const otto_view *v, const otto_allocator *a, const co
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     if (multivariate && s->o.scott_bandwidth)
         return OTTO_OK;
-    int one_numeric = n_cols == 1 && cols[0].spec->dist.kind != OTTO_DIST_CATEGORICAL;
+    int one_numeric = n_cols == 1 && dist_of(&cols[0])->kind != OTTO_DIST_CATEGORICAL;
     g->gaps = otto__malloc(a, (n_cols * g->n + 1) * sizeof *g->gaps);
     g->order = one_numeric ? otto__malloc(a, (g->n + 1) * sizeof *g->order) : NULL;
     if (!g->gaps || (one_numeric && !g->order) ||
@@ -819,7 +844,7 @@ static int tpe_draw(const tpe *s, const otto_view *v, const otto_allocator *a, o
     otto__parzen l = {0}, gz = {0};
     int rc = dims && w && rows && cand && internal && ll ? OTTO_OK : OTTO_ENOMEM;
     for (size_t c = 0; !rc && c < n_cols; c++)
-        pz_dim_of(&cols[c].spec->dist, &dims[c]);
+        pz_dim_of(dist_of(&cols[c]), &dims[c]);
     for (size_t i = 0; !rc && i < g->n; i++)
         rows[i] = g->r[i].row; /* below first, then above */
     otto__pz_params pp = {s->o.consider_prior, s->o.prior_weight, s->o.consider_magic_clip,
@@ -857,7 +882,7 @@ static int tpe_draw(const tpe *s, const otto_view *v, const otto_allocator *a, o
          * value will actually be */
         for (size_t i = 0; i < n_ei; i++)
             for (size_t c = 0; c < n_cols; c++) {
-                const otto_distribution *d = &cols[c].spec->dist;
+                const otto_distribution *d = dist_of(&cols[c]);
                 double *u = &cand[i * n_cols + c];
                 if (d->kind == OTTO_DIST_CATEGORICAL) {
                     internal[i * n_cols + c] = *u;
@@ -903,7 +928,7 @@ static double random_value(otto_rng *rng, const otto_distribution *d)
 /* Every call works in a scratch arena lent by the sampler's pool. */
 static const otto_allocator *borrow(tpe *s, const otto_view *v, otto__arena **arena)
 {
-    *arena = otto__arena_take(&s->pool, &v->study->alloc);
+    *arena = otto__arena_take(&s->pool, otto_view_allocator(v));
     return *arena ? otto__arena_allocator(*arena) : NULL;
 }
 
@@ -921,7 +946,7 @@ static int tpe_infer(void *state, const otto_view *v, const otto_trial *trial, o
     int rc = compute_groups(s, v, a, &gs);
     for (size_t i = 0; !rc && i < gs.n; i++)
         for (size_t c = 0; !rc && c < gs.g[i].n; c++)
-            rc = otto__space_append_spec(space, gs.g[i].cols[c].spec);
+            rc = otto_space_add_key(space, gs.g[i].cols[c].spec);
     otto__arena_give(&s->pool, arena);
     return rc;
 }
@@ -946,15 +971,15 @@ static int tpe_relative(void *state, const otto_view *v, otto_trial *trial,
         gathered g = {0};
         rc = vals && pos ? OTTO_OK : otto__error(OTTO_ENOMEM, "tpe: out of memory");
         for (size_t c = 0; !rc && c < gr->n; c++)
-            if (otto_space_find(space, gr->cols[c].name->str, &pos[c]))
+            if (otto_space_find(space, otto_param_key_name(gr->cols[c].spec), &pos[c]))
                 rc = otto__error(OTTO_ECALLBACK, "tpe: relative space lost '%s'",
-                                 gr->cols[c].name->str);
+                                 otto_param_key_name(gr->cols[c].spec));
         if (!rc)
             rc = prepare(s, v, a, gr->cols, gr->n, 1, &g);
         if (!rc && g.n_usable < s->o.n_startup_trials) {
             /* a rarely used branch: random until it has enough trials */
             for (size_t c = 0; c < gr->n; c++)
-                vals[c] = random_value(rng, &gr->cols[c].spec->dist);
+                vals[c] = random_value(rng, dist_of(&gr->cols[c]));
         } else if (!rc) {
             rc = tpe_draw(s, v, a, rng, gr->cols, gr->n, &g, 1, vals);
         }
@@ -973,8 +998,10 @@ static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, c
 {
     tpe *s = state;
     otto_rng *rng = otto_trial_rng(trial);
-    const otto__spec *spec = spec_of(dist);
-    column col = {spec->name, spec};
+    const otto_param_key *key = otto_view_param_key(v, name, dist);
+    if (!key)
+        return otto__error(OTTO_EDIST, "tpe: '%s' has no key in the study", name);
+    column col = {otto_param_key_name_id(key), key};
     if (single_valued(dist) || !past_startup(s, v)) {
         *out = random_value(rng, dist);
         return OTTO_OK;
@@ -989,7 +1016,7 @@ static int tpe_independent(void *state, const otto_view *v, otto_trial *trial, c
         *out = random_value(rng, dist);
     } else if (!rc) {
         if (is_multivariate(s, v) && s->o.warn_independent_sampling)
-            otto__log(&v->study->log, OTTO_LEVEL_WARNING,
+            otto_view_log(v, OTTO_LEVEL_WARNING,
                       "tpe: '%s' is outside the relative search space; sampled "
                       "independently (univariate TPE)",
                       name);

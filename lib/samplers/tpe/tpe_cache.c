@@ -90,20 +90,22 @@ static int catch_up(otto__tpe_column *col, const otto_allocator *a, const otto_v
     if (!fresh)
         return OTTO_ENOMEM;
     size_t n_fresh = 0;
-    const otto__name *nm = col->spec->name;
-    int categorical = col->spec->dist.kind == OTTO_DIST_CATEGORICAL;
+    const otto_distribution *dist = otto_param_key_distribution(col->spec);
+    int categorical = dist->kind == OTTO_DIST_CATEGORICAL;
     for (size_t vi = col->seen; vi < n; vi++) {
         const otto_trial *t = otto_view_trial(v, vi);
-        const otto__param *p = otto__trial_usable(t) ? otto__trial_find_interned(t, nm, 0) : NULL;
-        double u = NAN;
-        if (p && categorical)
-            u = p->value; /* a name keeps its kind and choices across trials */
-        else if (p && !otto_distribution_unit_inside(&col->spec->dist, p->value, &u))
+        otto_trial_state st = otto_trial_get_state(t);
+        double value, u = NAN;
+        int has = (st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED) &&
+                  otto_trial_param_like(t, col->spec, 0, &value);
+        if (has && categorical)
+            u = value; /* a name keeps its kind and choices across trials */
+        else if (has && !otto_distribution_unit_inside(dist, value, &u))
             u = NAN;
         col->u_of[vi] = u;
         if (!isnan(u) && !categorical) {
             fresh[n_fresh].u = u;
-            fresh[n_fresh].number = t->number;
+            fresh[n_fresh].number = otto_trial_number(t);
             fresh[n_fresh++].vi = vi;
         }
     }
@@ -124,10 +126,10 @@ static int catch_up(otto__tpe_column *col, const otto_allocator *a, const otto_v
 }
 
 const otto__tpe_column *otto__tpe_cache_column(otto__tpe_cache *c, const otto_view *v,
-                                               const otto__spec *spec,
+                                               const otto_param_key *spec,
                                                const otto_allocator *scratch)
 {
-    const otto_allocator *a = &v->study->alloc;
+    const otto_allocator *a = otto_view_allocator(v);
     if (!c->alloc)
         c->alloc = a;
     otto__tpe_column *col = NULL;

@@ -7,7 +7,7 @@
 
 #include <pthread.h>
 
-#include "core/internal.h"
+#include "common/common.h"
 
 typedef struct otto__tpe_entry {
     double u;        /* unit coordinate */
@@ -18,7 +18,7 @@ typedef struct otto__tpe_entry {
 /* One parameter, under the distribution it is sampled with now (its
  * interned spec): trials whose value lies outside it have no coordinate. */
 typedef struct otto__tpe_column {
-    const otto__spec *spec;
+    const otto_param_key *spec;
     size_t seen;               /* view entries read so far */
     double *u_of;              /* [vi] coordinate, NaN: none (unusable trial, absent, outside) */
     otto__tpe_entry *sorted;   /* the coordinates present, by (u, number) */
@@ -37,7 +37,7 @@ void otto__tpe_cache_destroy(otto__tpe_cache *c);
 /* The column of spec, brought up to date with view v (caller holds c->mu);
  * NULL when out of memory. scratch serves temporary memory. */
 const otto__tpe_column *otto__tpe_cache_column(otto__tpe_cache *c, const otto_view *v,
-                                               const otto__spec *spec,
+                                               const otto_param_key *spec,
                                                const otto_allocator *scratch);
 
 /* Neighbour gaps of the kernels of one dim on two sides at once. The
