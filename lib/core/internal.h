@@ -64,10 +64,7 @@ typedef struct otto__attr {
     char *value;
 } otto__attr;
 
-typedef struct otto__step_value {
-    int64_t step;
-    double value;
-} otto__step_value;
+typedef otto_report otto__step_value; /* (step, value), public in otto/sys/sampler.h */
 
 typedef struct otto__fixed {
     char *name;

@@ -86,6 +86,13 @@ void otto_view_log(const otto_view *v, otto_log_level level, const char *fmt, ..
     otto__log(&v->study->log, level, "%s", msg);
 }
 
+const otto_report *otto_trial_reports(const otto_trial *t, size_t *n)
+{
+    if (n)
+        *n = t ? t->n_inter : 0;
+    return t ? t->inter : NULL;
+}
+
 double otto_trial_constraint(const otto_trial *t, size_t i)
 {
     if (!t)

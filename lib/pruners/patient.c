@@ -12,28 +12,18 @@ typedef struct patient {
     double min_delta;
 } patient;
 
-static double best_of(const otto_trial *t, size_t from, size_t to, int maximize)
-{
-    double best = NAN;
-    for (size_t i = from; i < to; i++) {
-        double v;
-        otto__report_at(t, i, NULL, &v);
-        if (!isnan(v) && (isnan(best) || (maximize ? v > best : v < best)))
-            best = v;
-    }
-    return best;
-}
-
 static int patient_prune(void *state, const otto_view *v, const otto_trial *t, int *out)
 {
     const patient *p = state;
     *out = 0;
-    size_t n = otto_trial_intermediate_count(t);
+    size_t n;
+    const otto_report *r = otto_trial_reports(t, &n);
     if (n == 0 || n <= (size_t)p->patience + 1)
         return OTTO_OK;
     size_t split = n - (size_t)p->patience - 1;
     int maximize = otto_view_maximize(v, 0);
-    double before = best_of(t, 0, split, maximize), after = best_of(t, split, n, maximize);
+    double before = otto__best_report(r, 0, split, maximize);
+    double after = otto__best_report(r, split, n, maximize);
     int stalled = maximize ? before - p->min_delta > after : before + p->min_delta < after;
     if (!stalled)
         return OTTO_OK;

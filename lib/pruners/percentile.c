@@ -50,13 +50,11 @@ static int catch_up(percentile *p, const otto_view *v)
         if (!otto__is_complete(t))
             continue;
         p->n_complete++;
-        for (size_t i = 0, n_inter = otto_trial_intermediate_count(t); i < n_inter; i++) {
-            int64_t step;
-            double value;
-            otto__report_at(t, i, &step, &value);
-            if (otto__sq_add(&p->sq, step, value))
+        size_t n_inter;
+        const otto_report *r = otto_trial_reports(t, &n_inter);
+        for (size_t i = 0; i < n_inter; i++)
+            if (otto__sq_add(&p->sq, r[i].step, r[i].value))
                 return otto__error(OTTO_ENOMEM, "percentile pruner: out of memory");
-        }
     }
     return OTTO_OK;
 }

@@ -103,6 +103,15 @@ OTTO_API const void *otto_param_key_name_id(const otto_param_key *k);
 OTTO_API const otto_param_key *otto_space_param_key(const otto_space *sp, size_t i);
 /* Objective value k of a finished trial (no copy); NaN when it has none. */
 OTTO_API double otto_trial_objective(const otto_trial *t, size_t k);
+/* A trial's intermediate values in step order, without copying or
+ * locking: for a finished trial, or for the trial a callback was called
+ * with (its owner's thread is the one running the callback, so it cannot
+ * report meanwhile). *n receives the count. */
+typedef struct otto_report {
+    int64_t step;
+    double value;
+} otto_report;
+OTTO_API const otto_report *otto_trial_reports(const otto_trial *t, size_t *n);
 /* How many constraint values the trial has (0: none set), and value i (NaN
  * out of range), without copying. */
 OTTO_API size_t otto_trial_constraint_count(const otto_trial *t);

@@ -446,12 +446,12 @@ static void rank_single(const otto_view *v, const otto_trial *t, ranked *r)
         r->k2 = 0;
     } else { /* pruned: further is better, then the value there */
         r->cls = CLS_PRUNED;
-        size_t n_inter = otto_trial_intermediate_count(t);
-        int64_t step;
-        double value;
-        if (n_inter && otto_trial_intermediate_at(t, n_inter - 1, &step, &value) == OTTO_OK) {
-            r->k1 = -(double)step;
-            r->k2 = isnan(value) ? INFINITY : sign * value;
+        size_t n_inter;
+        const otto_report *last = otto_trial_reports(t, &n_inter);
+        if (n_inter) {
+            last += n_inter - 1;
+            r->k1 = -(double)last->step;
+            r->k2 = isnan(last->value) ? INFINITY : sign * last->value;
         } else {
             r->k1 = 1.0;
             r->k2 = 0.0;
