@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Layer check: every #include "..." under lib/ points one way,
+    common <- (linalg, numeric, storage) <- core <- (samplers, pruners) <- lib/*.c
+with core reaching storage only through its interface (storage/backend.h,
+storage/record.h), samplers and pruners reaching the study only through
+the public headers and the plug-in kit (otto/sys/*.h), and a sampler folder
+never reaching into another's. Prints the folder graph; fails on any edge
+against the order and on any cycle between folders.
+    check_layers.py LIB_DIR"""
+import re
+import sys
+from pathlib import Path
+
+lib = Path(sys.argv[1])
+ALLOWED = {  # folder -> folders it may include from (besides itself and <otto/...>)
+    "common": set(),
+    "linalg": {"common"},
+    "numeric": {"common"},
+    "storage": {"common"},
+    "core": {"common", "storage"},
+    "samplers": {"common", "linalg", "numeric"},
+    "pruners": {"common"},
+    ".": {"common", "linalg", "numeric", "storage", "core", "samplers", "pruners"},
+}
+STORAGE_INTERFACE = {"storage/backend.h", "storage/record.h"}
+
+def folder_of(rel):
+    parts = rel.parts
+    return parts[0] if len(parts) > 1 else "."
+
+errors, edges = [], {}
+for f in sorted(lib.rglob("*.[ch]")):
+    rel = f.relative_to(lib)
+    src = folder_of(rel)
+    for m in re.finditer(r'^\s*#\s*include\s+"([^"]+)"', f.read_text(), re.M):
+        inc = m.group(1)
+        if inc.startswith("otto/"):  # the public headers: every layer may
+            continue
+        target = (f.parent / inc).resolve()
+        if not target.exists():
+            target = (lib / inc).resolve()
+        if not target.exists():
+            errors.append(f"{rel}: includes {inc}, which is not under lib/")
+            continue
+        trel = target.relative_to(lib.resolve())
+        dst = folder_of(trel)
+        if dst == src:
+            if src == "samplers" and len(rel.parts) > 2 and rel.parts[1] != trel.parts[1]:
+                errors.append(f"{rel}: reaches into another sampler's folder ({trel})")
+            continue
+        edges.setdefault(src, set()).add(dst)
+        if dst not in ALLOWED.get(src, set()):
+            errors.append(f"{rel}: includes {trel} ({src} -> {dst} is against the layers)")
+        elif src == "core" and dst == "storage" and str(trel) not in STORAGE_INTERFACE:
+            errors.append(f"{rel}: includes {trel}; core reaches storage only through "
+                          f"{sorted(STORAGE_INTERFACE)}")
+
+# no cycle between folders
+state = {}
+def visit(n, path):
+    state[n] = 1
+    for m in sorted(edges.get(n, ())):
+        if state.get(m) == 1:
+            errors.append("cycle: " + " -> ".join(path + [m]))
+        elif not state.get(m):
+            visit(m, path + [m])
+    state[n] = 2
+for n in sorted(edges):
+    if not state.get(n):
+        visit(n, [n])
+
+for src in sorted(edges):
+    print(f"{src:9s} -> {', '.join(sorted(edges[src]))}")
+for e in errors:
+    print(e)
+sys.exit(1 if errors else 0)
