@@ -18,6 +18,7 @@ typedef struct hyperband {
     pthread_mutex_t mu;
     _Atomic int ready; /* set (release) once the fields below are final */
     size_t n_brackets;
+    const otto_allocator *alloc; /* the study's, for the brackets */
     otto__asha *brackets;
     uint64_t *budget;
     uint64_t total;
@@ -54,11 +55,12 @@ static int initialize(hyperband *h, const otto_view *v)
     double ratio = (double)max_resource / (double)h->o.min_resource;
     size_t n = ratio >= 1 ? (size_t)floor(log(ratio) / log((double)h->o.reduction_factor) + 1e-9) + 1
                           : 1;
-    h->brackets = calloc(n, sizeof *h->brackets);
-    h->budget = calloc(n, sizeof *h->budget);
+    h->alloc = otto_view_allocator(v);
+    h->brackets = otto__calloc(h->alloc, n, sizeof *h->brackets);
+    h->budget = otto__calloc(h->alloc, n, sizeof *h->budget);
     if (!h->brackets || !h->budget) {
-        free(h->brackets);
-        free(h->budget);
+        otto__free(h->alloc, h->brackets);
+        otto__free(h->alloc, h->budget);
         h->brackets = NULL;
         h->budget = NULL;
         return otto__error(OTTO_ENOMEM, "hyperband: out of memory");
@@ -85,7 +87,7 @@ static int hyperband_prune(void *state, const otto_view *v, const otto_trial *t,
     pthread_mutex_lock(&h->mu);
     int rc = atomic_load(&h->ready) ? OTTO_OK : initialize(h, v);
     if (!rc && atomic_load(&h->ready))
-        rc = otto__asha_prune(&h->brackets[bracket_of(h, otto_trial_number(t))], otto_view_maximize(v, 0),
+        rc = otto__asha_prune(&h->brackets[bracket_of(h, otto_trial_number(t))], v,
                               (otto_trial *)t, out);
     pthread_mutex_unlock(&h->mu);
     return rc;
@@ -104,8 +106,10 @@ static void hyperband_destroy(void *state)
     hyperband *h = state;
     for (size_t i = 0; i < h->n_brackets; i++)
         otto__asha_free(&h->brackets[i]);
-    free(h->brackets);
-    free(h->budget);
+    if (h->alloc) {
+        otto__free(h->alloc, h->brackets);
+        otto__free(h->alloc, h->budget);
+    }
     pthread_mutex_destroy(&h->mu);
     free(h);
 }

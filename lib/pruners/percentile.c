@@ -41,7 +41,7 @@ static int catch_up(percentile *p, const otto_view *v)
         p->maximize = otto_view_maximize(v, 0);
         /* maximizing keeps the top percentile: the (100 - p)th percentile */
         double q = p->maximize ? 100.0 - p->o.percentile : p->o.percentile;
-        otto__sq_init(&p->sq, q / 100.0);
+        otto__sq_init(&p->sq, q / 100.0, otto_view_allocator(v));
         p->ready = 1;
     }
     size_t n = otto_view_count(v);

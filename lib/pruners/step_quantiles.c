@@ -9,11 +9,11 @@
 
 #define EMPTY INT64_MIN
 
-static int heap_push(otto__heap *h, double x, int max_heap)
+static int heap_push(const otto_allocator *a, otto__heap *h, double x, int max_heap)
 {
     if (h->n == h->cap) {
         size_t cap = h->cap ? 2 * h->cap : 8;
-        double *v = realloc(h->v, cap * sizeof *v);
+        double *v = otto__reallocarray(a, h->v, cap, sizeof *v);
         if (!v)
             return OTTO_ENOMEM;
         h->v = v;
@@ -52,22 +52,25 @@ static double heap_pop(otto__heap *h, int max_heap)
     return top;
 }
 
-void otto__sq_init(otto__step_quantiles *s, double q)
+void otto__sq_init(otto__step_quantiles *s, double q, const otto_allocator *a)
 {
     memset(s, 0, sizeof *s);
     s->q = q;
+    s->a = a;
 }
 
 void otto__sq_free(otto__step_quantiles *s)
 {
     for (size_t i = 0; i < s->cap; i++)
         if (s->keys[i] != EMPTY) {
-            free(s->vals[i].lower.v);
-            free(s->vals[i].upper.v);
+            otto__free(s->a, s->vals[i].lower.v);
+            otto__free(s->a, s->vals[i].upper.v);
         }
-    free(s->keys);
-    free(s->vals);
+    otto__free(s->a, s->keys);
+    otto__free(s->a, s->vals);
+    const otto_allocator *a = s->a;
     memset(s, 0, sizeof *s);
+    s->a = a;
 }
 
 static size_t slot(const otto__step_quantiles *s, int64_t step)
@@ -82,11 +85,11 @@ static size_t slot(const otto__step_quantiles *s, int64_t step)
 static int grow(otto__step_quantiles *s)
 {
     size_t cap = s->cap ? 2 * s->cap : 64;
-    int64_t *keys = malloc(cap * sizeof *keys);
-    otto__quantile *vals = calloc(cap, sizeof *vals);
+    int64_t *keys = otto__calloc(s->a, cap, sizeof *keys);
+    otto__quantile *vals = otto__calloc(s->a, cap, sizeof *vals);
     if (!keys || !vals) {
-        free(keys);
-        free(vals);
+        otto__free(s->a, keys);
+        otto__free(s->a, vals);
         return OTTO_ENOMEM;
     }
     for (size_t i = 0; i < cap; i++)
@@ -101,8 +104,8 @@ static int grow(otto__step_quantiles *s)
             s->keys[j] = old.keys[i];
             s->vals[j] = old.vals[i];
         }
-    free(old.keys);
-    free(old.vals);
+    otto__free(s->a, old.keys);
+    otto__free(s->a, old.vals);
     return OTTO_OK;
 }
 
@@ -119,18 +122,18 @@ int otto__sq_add(otto__step_quantiles *s, int64_t step, double value)
     qt->n_reported++;
     if (isnan(value))
         return OTTO_OK;
-    int rc = (qt->lower.n == 0 || value <= qt->lower.v[0]) ? heap_push(&qt->lower, value, 1)
-                                                            : heap_push(&qt->upper, value, 0);
+    int rc = (qt->lower.n == 0 || value <= qt->lower.v[0]) ? heap_push(s->a, &qt->lower, value, 1)
+                                                            : heap_push(s->a, &qt->upper, value, 0);
     if (rc)
         return rc;
     /* rebalance: the lower heap holds the order statistics 0 .. floor(rank) */
     size_t n = qt->lower.n + qt->upper.n;
     size_t want = (size_t)floor(s->q * (double)(n - 1)) + 1;
     while (qt->lower.n > want)
-        if (heap_push(&qt->upper, heap_pop(&qt->lower, 1), 0))
+        if (heap_push(s->a, &qt->upper, heap_pop(&qt->lower, 1), 0))
             return OTTO_ENOMEM;
     while (qt->lower.n < want)
-        if (heap_push(&qt->lower, heap_pop(&qt->upper, 0), 1))
+        if (heap_push(s->a, &qt->lower, heap_pop(&qt->upper, 0), 1))
             return OTTO_ENOMEM;
     return OTTO_OK;
 }

@@ -18,13 +18,15 @@ typedef struct otto__quantile {
 } otto__quantile;
 
 typedef struct otto__step_quantiles {
+    const otto_allocator *a; /* the study's */
     double q;           /* quantile in [0, 1] */
     int64_t *keys;      /* open addressing: step -> summary */
     otto__quantile *vals;
     size_t cap, n;
 } otto__step_quantiles;
 
-void otto__sq_init(otto__step_quantiles *s, double q);
+/* a: the study's allocator (otto_view_allocator), for everything it grows. */
+void otto__sq_init(otto__step_quantiles *s, double q, const otto_allocator *a);
 void otto__sq_free(otto__step_quantiles *s);
 int otto__sq_add(otto__step_quantiles *s, int64_t step, double value);
 /* The quantile of the values at step (NaN when none), and how many were

@@ -16,8 +16,8 @@
 void otto__asha_free(otto__asha *a)
 {
     for (size_t i = 0; i < a->n_rungs; i++)
-        free(a->rungs[i].v);
-    free(a->rungs);
+        otto__free(a->alloc, a->rungs[i].v);
+    otto__free(a->alloc, a->rungs);
     a->rungs = NULL;
     a->n_rungs = 0;
 }
@@ -38,7 +38,7 @@ int64_t otto__asha_auto_min_resource(const otto_view *v)
 static int rung_insert(otto__asha *a, size_t rung, double x)
 {
     if (rung >= a->n_rungs) {
-        otto__rung *r = realloc(a->rungs, (rung + 1) * sizeof *r);
+        otto__rung *r = otto__reallocarray(a->alloc, a->rungs, rung + 1, sizeof *r);
         if (!r)
             return OTTO_ENOMEM;
         memset(r + a->n_rungs, 0, (rung + 1 - a->n_rungs) * sizeof *r);
@@ -48,7 +48,7 @@ static int rung_insert(otto__asha *a, size_t rung, double x)
     otto__rung *r = &a->rungs[rung];
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 16;
-        double *v = realloc(r->v, cap * sizeof *v);
+        double *v = otto__reallocarray(a->alloc, r->v, cap, sizeof *v);
         if (!v)
             return OTTO_ENOMEM;
         r->v = v;
@@ -80,8 +80,10 @@ static size_t current_rung(const otto_trial *t)
     return rung;
 }
 
-int otto__asha_prune(otto__asha *a, int maximize, otto_trial *t, int *out)
+int otto__asha_prune(otto__asha *a, const otto_view *v, otto_trial *t, int *out)
 {
+    a->alloc = otto_view_allocator(v);
+    int maximize = otto_view_maximize(v, 0);
     *out = 0;
     int64_t step = otto__last_step(t);
     if (step < 0 || a->min_resource <= 0)
@@ -135,7 +137,7 @@ static int sha_prune(void *state, const otto_view *v, const otto_trial *t, int *
     if (s->asha.min_resource == 0)
         s->asha.min_resource = otto__asha_auto_min_resource(v);
     /* the pruner is called by the trial's owner: it may record rung attrs */
-    int rc = otto__asha_prune(&s->asha, otto_view_maximize(v, 0), (otto_trial *)t, out);
+    int rc = otto__asha_prune(&s->asha, v, (otto_trial *)t, out);
     pthread_mutex_unlock(&s->mu);
     return rc;
 }

@@ -12,6 +12,7 @@ typedef struct otto__rung {
 } otto__rung;
 
 typedef struct otto__asha {
+    const otto_allocator *alloc; /* the study's; NULL until the first decision */
     int64_t min_resource; /* 0 until known ("auto") */
     int64_t reduction_factor;
     int64_t min_early_stopping_rate;
@@ -24,7 +25,7 @@ void otto__asha_free(otto__asha *a);
 /* Decide for `t` (the caller's RUNNING trial), recording its value at every
  * rung it passes (system attrs "completed_rung_<i>", as Optuna names them).
  * Caller holds the pruner's lock. */
-int otto__asha_prune(otto__asha *a, int maximize, otto_trial *t, int *out);
+int otto__asha_prune(otto__asha *a, const otto_view *v, otto_trial *t, int *out);
 /* "auto" min_resource: max last step of the view's COMPLETE trials / 100. */
 int64_t otto__asha_auto_min_resource(const otto_view *v);
 

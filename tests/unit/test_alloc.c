@@ -1,6 +1,8 @@
 /* Allocation failure: a study whose allocator fails the n-th allocation, for
  * every n a scenario makes, returns OTTO_ENOMEM (never crashes) and leaks
- * nothing (LeakSanitizer in the ASan CI run checks the second half). */
+ * nothing (LeakSanitizer in the ASan CI run checks the second half). The
+ * scenarios cover the core, the journal, TPE, the GP, CMA-ES and every
+ * pruner: what a sampler or pruner grows comes from the study's allocator. */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -50,7 +52,96 @@ static void f_free(void *ud, void *p)
     free(p);
 }
 
-enum { RANDOM = 0, TPE = 1, GP = 2, JOURNAL = 3 };
+enum { RANDOM = 0, TPE = 1, GP = 2, JOURNAL = 3, CMAES = 4, PRUNERS = 5 };
+
+/* The pruner of scenario PRUNERS + k. */
+static int make_pruner(int k, otto_pruner **out)
+{
+    otto_percentile_options po;
+    otto_percentile_options_init(&po);
+    po.n_startup_trials = 2;
+    otto_successive_halving_options so;
+    otto_successive_halving_options_init(&so);
+    otto_hyperband_options ho;
+    otto_hyperband_options_init(&ho);
+    ho.max_resource = 10;
+    otto_threshold_options to;
+    otto_threshold_options_init(&to);
+    to.upper = 0.9;
+    otto_pruner *inner;
+    switch (k) {
+    case 0:
+        return otto_pruner_median_create(&po, out);
+    case 1:
+        return otto_pruner_percentile_create(&po, out);
+    case 2:
+        return otto_pruner_successive_halving_create(&so, out);
+    case 3:
+        return otto_pruner_hyperband_create(&ho, out);
+    case 4:
+        return otto_pruner_threshold_create(&to, out);
+    default: {
+        int rc = otto_pruner_median_create(&po, &inner);
+        return rc ? rc : otto_pruner_patient_create(inner, 2, 0.0, out);
+    }
+    }
+}
+
+#define N_PRUNERS 6
+
+/* CMA-ES on numeric params (a few generations, a restart-sized budget), or
+ * the random sampler under pruner PRUNERS + k with reports every step. */
+static int numeric_scenario(failing *f, int which)
+{
+    otto_allocator a = {f_malloc, f_realloc, f_free, f};
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.seed = 3;
+    so.allocator = &a;
+    int rc;
+    if (which == CMAES) {
+        otto_cmaes_options co;
+        otto_cmaes_options_init(&co);
+        co.popsize = 4;
+        rc = otto_sampler_cmaes_create(&co, &so.sampler);
+    } else {
+        rc = otto_sampler_random_create(NULL, &so.sampler);
+        if (!rc)
+            rc = make_pruner(which - PRUNERS, &so.pruner);
+    }
+    if (rc) {
+        otto_sampler_destroy(so.sampler);
+        return rc;
+    }
+    otto_study *s;
+    rc = otto_study_create(&so, &s);
+    if (rc)
+        return rc;
+    for (int i = 0; !rc && i < 14; i++) {
+        otto_trial *t;
+        rc = otto_study_ask(s, &t);
+        if (rc)
+            break;
+        double x = 0, y = 0, v;
+        rc = otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
+        if (!rc)
+            rc = otto_trial_suggest_float(t, "y", 0, 1, 0, 0, &y);
+        int pruned = 0;
+        for (int step = 0; !rc && !pruned && which != CMAES && step < 12; step++) {
+            rc = otto_trial_report(t, step, x + y / (step + 1));
+            if (!rc)
+                rc = otto_trial_should_prune(t, &pruned);
+        }
+        v = x * x + y * y;
+        if (!rc)
+            rc = otto_study_tell(s, t, pruned ? OTTO_TRIAL_PRUNED : OTTO_TRIAL_COMPLETE,
+                                 pruned ? NULL : &v, pruned ? 0 : 1);
+        if (rc)
+            otto_study_tell(s, t, OTTO_TRIAL_FAIL, NULL, 0);
+    }
+    otto_study_destroy(s);
+    return rc;
+}
 
 /* A scenario touching every allocating path of the core (random sampler,
  * many trials) or of TPE or the GP sampler (few trials past their startup,
@@ -58,6 +149,8 @@ enum { RANDOM = 0, TPE = 1, GP = 2, JOURNAL = 3 };
 static int scenario(failing *f, int sampler)
 {
     int tpe = sampler == TPE || sampler == GP;
+    if (sampler == CMAES || sampler >= PRUNERS)
+        return numeric_scenario(f, sampler);
     otto_allocator a = {f_malloc, f_realloc, f_free, f};
     otto_storage *st = NULL;
     if (sampler == JOURNAL) { /* a fresh journal, through the failing allocator */
@@ -211,6 +304,19 @@ static void gp_allocation_failures(void **state)
     every_allocation_failure_is_handled(GP);
 }
 
+static void cmaes_allocation_failures(void **state)
+{
+    (void)state;
+    every_allocation_failure_is_handled(CMAES);
+}
+
+static void pruner_allocation_failures(void **state)
+{
+    (void)state;
+    for (int k = 0; k < N_PRUNERS; k++)
+        every_allocation_failure_is_handled(PRUNERS + k);
+}
+
 static void journal_allocation_failures(void **state)
 {
     (void)state;
@@ -228,6 +334,8 @@ int main(void)
         cmocka_unit_test(core_allocation_failures),
         cmocka_unit_test(tpe_allocation_failures),
         cmocka_unit_test(gp_allocation_failures),
+        cmocka_unit_test(cmaes_allocation_failures),
+        cmocka_unit_test(pruner_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,6 +45,7 @@ typedef struct cmaes {
     pending *pend;           /* asked, not yet told */
     double *pend_v;          /* their draws, cap_pend x n */
     size_t n_pend, cap_pend;
+    const otto_allocator *alloc; /* the study's (set on first use): what grows */
     /* restart bookkeeping */
     size_t lambda0, lambda_large, evals_run, evals_large, evals_small;
 } cmaes;
@@ -85,7 +86,8 @@ static int cmaes_infer(void *state, const otto_view *v, const otto_trial *trial,
 static void search_free(cmaes *s)
 {
     otto__cma_free(&s->cma);
-    free(s->gen_v);
+    if (s->alloc)
+        otto__free(s->alloc, s->gen_v);
     s->gen_v = s->gen_f = NULL;
     s->gen_count = 0;
     s->active = 0;
@@ -97,16 +99,16 @@ static int search_start(cmaes *s, const otto_allocator *a, const double *m0, dou
 {
     search_free(s);
     size_t n = s->n;
-    double *grid = calloc(n ? n : 1, sizeof *grid);
+    double *grid = otto__calloc(a, n ? n : 1, sizeof *grid);
     if (!grid)
         return otto__error(OTTO_ENOMEM, "cmaes: out of memory");
     for (size_t i = 0; i < n; i++)
         grid[i] = s->o.with_margin ? otto_distribution_grid_size(otto_param_key_distribution(s->specs[i])) : 0.0;
     int rc = otto__cma_init(&s->cma, a, n, lambda, m0, sigma0, s->o.separable, grid);
-    free(grid);
+    otto__free(a, grid);
     if (rc)
         return rc;
-    s->gen_v = malloc((s->cma.lambda * n + s->cma.lambda) * sizeof(double));
+    s->gen_v = otto__calloc(a, s->cma.lambda * n + s->cma.lambda, sizeof(double));
     if (!s->gen_v) {
         otto__cma_free(&s->cma);
         return otto__error(OTTO_ENOMEM, "cmaes: out of memory");
@@ -154,7 +156,7 @@ static int restart(cmaes *s, const otto_view *v, const char *why)
     }
     if (lambda > 1000000)
         lambda = 1000000;
-    double *m0 = malloc((s->n ? s->n : 1) * sizeof *m0);
+    double *m0 = otto__calloc(s->alloc, s->n ? s->n : 1, sizeof *m0);
     if (!m0)
         return otto__error(OTTO_ENOMEM, "cmaes: out of memory");
     for (size_t i = 0; i < s->n; i++)
@@ -165,8 +167,8 @@ static int restart(cmaes *s, const otto_view *v, const char *why)
               "population %zu, sigma %g",
               (unsigned long long)s->run, s->evals_run, why, s->cma.sigma, s->cma.cond,
               large ? "large" : "small", lambda, sigma0);
-    int rc = search_start(s, otto_view_allocator(v), m0, sigma0, lambda);
-    free(m0);
+    int rc = search_start(s, s->alloc, m0, sigma0, lambda);
+    otto__free(s->alloc, m0);
     return rc;
 }
 
@@ -209,21 +211,22 @@ static int trial_point(const cmaes *s, const otto_trial *t, double *x)
 /* A new search space: start over and replay the history. */
 static int search_reset(cmaes *s, const otto_view *v, const otto_param_key **specs, size_t n)
 {
+    const otto_allocator *a = s->alloc;
     search_free(s);
-    free(s->specs);
-    s->specs = malloc((n ? n : 1) * sizeof *specs);
-    double *m0 = malloc(2 * (n ? n : 1) * sizeof *m0), *x = m0 + (n ? n : 1);
+    otto__free(a, s->specs);
+    s->specs = otto__calloc(a, n ? n : 1, sizeof *specs);
+    double *m0 = otto__calloc(a, 2 * (n ? n : 1), sizeof *m0), *x = m0 + (n ? n : 1);
     if (!s->specs || !m0) {
-        free(m0);
-        free(s->specs);
+        otto__free(a, m0);
+        otto__free(a, s->specs);
         s->specs = NULL;
         s->n = 0;
         return otto__error(OTTO_ENOMEM, "cmaes: out of memory");
     }
     memcpy(s->specs, specs, n * sizeof *specs);
     s->n = n;
-    free(s->pend); /* draws of the old space are never told to the new one */
-    free(s->pend_v);
+    otto__free(a, s->pend); /* draws of the old space are never told to the new one */
+    otto__free(a, s->pend_v);
     s->pend = NULL;
     s->pend_v = NULL;
     s->n_pend = s->cap_pend = 0;
@@ -240,14 +243,14 @@ static int search_reset(cmaes *s, const otto_view *v, const otto_param_key **spe
     }
     s->lambda0 = s->o.popsize ? s->o.popsize : otto__cma_default_lambda(n);
     s->lambda_large = s->lambda0;
-    int rc = search_start(s, otto_view_allocator(v), m0, s->o.sigma0, s->lambda0);
+    int rc = search_start(s, a, m0, s->o.sigma0, s->lambda0);
     for (size_t i = 0; !rc && i < otto_view_count(v); i++) {
         const otto_trial *t = otto_view_trial(v, i);
         double f = otto_trial_objective(t, 0);
         if (otto_trial_get_state(t) == OTTO_TRIAL_COMPLETE && !isnan(f) && trial_point(s, t, x))
             rc = generation_add(s, v, x, oriented(v, f));
     }
-    free(m0);
+    otto__free(a, m0);
     return rc;
 }
 
@@ -257,10 +260,10 @@ static int pending_push(cmaes *s, int64_t number, double **draw)
 {
     if (s->n_pend == s->cap_pend) {
         size_t cap = s->cap_pend ? 2 * s->cap_pend : 16;
-        pending *p = realloc(s->pend, cap * sizeof *p);
+        pending *p = otto__reallocarray(s->alloc, s->pend, cap, sizeof *p);
         if (p)
             s->pend = p;
-        double *pv = realloc(s->pend_v, cap * (s->n ? s->n : 1) * sizeof *pv);
+        double *pv = otto__reallocarray(s->alloc, s->pend_v, cap * (s->n ? s->n : 1), sizeof *pv);
         if (pv)
             s->pend_v = pv;
         if (!p || !pv)
@@ -294,6 +297,7 @@ static int cmaes_relative(void *state, const otto_view *v, otto_trial *trial,
     if (!rc && !x)
         rc = otto__error(OTTO_ENOMEM, "cmaes: out of memory");
     pthread_mutex_lock(&s->mu);
+    s->alloc = otto_view_allocator(v); /* one study's: a sampler belongs to one study */
     if (!rc && (n != s->n || !s->active || memcmp(specs, s->specs, n * sizeof *specs)))
         rc = search_reset(s, v, specs, n);
     double *draw = NULL;
@@ -356,9 +360,11 @@ static void cmaes_destroy(void *state)
 {
     cmaes *s = state;
     search_free(s);
-    free(s->specs);
-    free(s->pend);
-    free(s->pend_v);
+    if (s->alloc) {
+        otto__free(s->alloc, s->specs);
+        otto__free(s->alloc, s->pend);
+        otto__free(s->alloc, s->pend_v);
+    }
     for (size_t i = 0; i < s->o.n_x0; i++)
         free(s->x0_names[i]);
     free(s->x0_names);

@@ -38,8 +38,9 @@ typedef struct warm {
 typedef struct gp_sampler {
     otto_gp_options o;
     pthread_mutex_t mu;
-    warm *warm;
+    warm *warm;           /* from alloc, the study's (set on first store) */
     size_t n_warm;
+    const otto_allocator *alloc;
 } gp_sampler;
 
 /* The points of one ask. */
@@ -347,11 +348,12 @@ static void warm_load(gp_sampler *s, size_t slot, otto__gp *gp, int *have)
 
 /* Keep the fitted parameters for the next ask (best effort: a failed
  * allocation only costs the next fit its warm start). */
-static void warm_store(gp_sampler *s, size_t slot, const otto__gp *gp)
+static void warm_store(gp_sampler *s, const otto_allocator *a, size_t slot, const otto__gp *gp)
 {
     pthread_mutex_lock(&s->mu);
+    s->alloc = a; /* one study's allocator: a sampler belongs to one study */
     if (slot >= s->n_warm) {
-        warm *w = realloc(s->warm, (slot + 1) * sizeof *w);
+        warm *w = otto__reallocarray(a, s->warm, slot + 1, sizeof *w);
         if (w) {
             memset(w + s->n_warm, 0, (slot + 1 - s->n_warm) * sizeof *w);
             s->warm = w;
@@ -361,8 +363,8 @@ static void warm_store(gp_sampler *s, size_t slot, const otto__gp *gp)
     if (slot < s->n_warm) {
         warm *w = &s->warm[slot];
         if (w->d != gp->d) {
-            free(w->inv_ls2);
-            w->inv_ls2 = malloc((gp->d ? gp->d : 1) * sizeof(double));
+            otto__free(a, w->inv_ls2);
+            w->inv_ls2 = otto__malloc(a, (gp->d ? gp->d : 1) * sizeof(double));
             w->d = w->inv_ls2 ? gp->d : 0;
         }
         if (w->inv_ls2) {
@@ -405,7 +407,7 @@ static int fit_model(gp_sampler *s, const problem *pb, otto__gp *gp, size_t slot
      * in a poor local optimum while fits are cheap */
     rc = otto__gp_fit(gp, fit_budget(s, pb->n), !have || (pb->n <= 150 && pb->n % 8 == 0));
     if (!rc)
-        warm_store(s, slot, gp);
+        warm_store(s, pb->a, slot, gp);
     return rc;
 }
 
@@ -805,8 +807,9 @@ static void gp_destroy(void *state)
 {
     gp_sampler *s = state;
     for (size_t i = 0; i < s->n_warm; i++)
-        free(s->warm[i].inv_ls2);
-    free(s->warm);
+        otto__free(s->alloc, s->warm[i].inv_ls2);
+    if (s->alloc)
+        otto__free(s->alloc, s->warm);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
