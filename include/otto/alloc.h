@@ -1,5 +1,8 @@
 /* otto/alloc.h: per-study allocator hooks (default: the C library's malloc,
- * realloc and free). A study allocates everything it owns through them. */
+ * realloc and free). A study allocates everything it owns through them,
+ * including all that its sampler and pruner grow while it runs. Only what
+ * exists before the study does comes from the C library: a sampler's or
+ * pruner's handle and fixed-size options, made by its *_create function. */
 #ifndef OTTO_ALLOC_H
 #define OTTO_ALLOC_H
 
