@@ -219,7 +219,8 @@ const char *otto__get_str(otto__rbuf *r, char *tmp, size_t tmp_cap, const otto_a
     if (n > OTTO__STRING_MAX)
         r->bad = 1;
     const unsigned char *p = take(r, n);
-    if (!p || memchr(p, 0, n)) {
+    /* otto writes only UTF-8 (limits.h): anything else is a damaged record */
+    if (!p || memchr(p, 0, n) || otto__utf8_valid_prefix((const char *)p, n) != n) {
         r->bad = 1;
         return NULL;
     }

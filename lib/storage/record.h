@@ -79,7 +79,7 @@ unsigned otto__get_u8(otto__rbuf *r);
 uint32_t otto__get_u32(otto__rbuf *r);
 uint64_t otto__get_u64(otto__rbuf *r);
 double otto__get_f64(otto__rbuf *r);
-/* A string of at most OTTO__STRING_MAX bytes without NULs, copied NUL
+/* A string of at most OTTO__STRING_MAX bytes of UTF-8 without NULs, copied NUL
  * terminated into tmp (tmp_cap bytes) or, when longer, into a fresh
  * allocation that *owned receives (free it). NULL when bad. */
 const char *otto__get_str(otto__rbuf *r, char *tmp, size_t tmp_cap, const otto_allocator *a,
