@@ -58,7 +58,7 @@ static void sleep_s(double s)
     if (s <= 0)
         return;
     struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0)
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
 }
 
@@ -518,11 +518,9 @@ static int catch_up(pg *p, double deadline, otto__bstudy *bs, otto__exchange *x,
 typedef struct exchange_ctx {
     otto__bstudy *bs;
     otto__exchange *x;
-    otto_storage *st;
     otto__wbuf b;                         /* the batch as last built */
     unsigned char batch_id[BATCH_ID_SIZE];
     int in_doubt;                         /* its COMMIT was sent; no answer came */
-    int done;                             /* found committed: nothing more to write */
 } exchange_ctx;
 
 static int read_step(pg *p, void *vctx, double deadline)
@@ -575,7 +573,6 @@ static int write_step(pg *p, void *vctx, double deadline)
             if (!rc) {
                 bs->cursor = seq;
                 bs->sub = 0;
-                c->done = 1;
             }
             pg_rollback(p, deadline); /* read only */
             return rc;
@@ -644,7 +641,6 @@ static int p_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
     memset(&c, 0, sizeof c);
     c.bs = bs;
     c.x = x;
-    c.st = st;
     pthread_mutex_lock(&p->mu);
     if (!x->build) {
         int rc = with_retries(p, read_step, &c);
