@@ -318,7 +318,7 @@ static void sample_relative(otto_study *s, otto_trial *t)
         specs[kept] = specs[i];
         vals[kept++] = vals[i];
     }
-    if (rc) {
+    if (rc && rc != OTTO_ENOTSUP) { /* ENOTSUP: the sampler declines, quietly */
         otto__log(&s->log, OTTO_LEVEL_WARNING,
                   "trial %lld: relative sampling by '%s' failed (%s: %s); sampling independently",
                   (long long)t->number, otto_sampler_name(sm), otto_status_name(rc),

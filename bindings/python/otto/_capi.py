@@ -88,6 +88,39 @@ class Distribution(ctypes.Structure):
     ]
 
 
+# The plug-in kit's vtables (otto/sys/sampler.h, otto/sys/pruner.h).
+INFER_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p, c_void_p)
+RELATIVE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p, c_void_p, P(c_double))
+INDEPENDENT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p, c_char_p, c_void_p,
+                                  P(c_double))
+AFTER_FN = ctypes.CFUNCTYPE(None, c_void_p, c_void_p, c_void_p, c_int, P(c_double), c_size_t)
+DESTROY_FN = ctypes.CFUNCTYPE(None, c_void_p)
+PRUNE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p, P(c_int))
+FILTER_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p)
+
+
+class SamplerVtable(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("name", c_char_p),
+        ("infer_relative_space", INFER_FN),
+        ("sample_relative", RELATIVE_FN),
+        ("sample_independent", INDEPENDENT_FN),
+        ("after_trial", AFTER_FN),
+        ("destroy", DESTROY_FN),
+    ]
+
+
+class PrunerVtable(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("name", c_char_p),
+        ("prune", PRUNE_FN),
+        ("filter", FILTER_FN),
+        ("destroy", DESTROY_FN),
+    ]
+
+
 GAMMA_FN = ctypes.CFUNCTYPE(c_size_t, c_size_t, c_void_p)
 WEIGHTS_FN = ctypes.CFUNCTYPE(c_int, c_size_t, P(c_double), c_void_p)
 
@@ -274,6 +307,14 @@ _FUNCTIONS = [
     ("otto_sampler_auto_create", [P(AutoOptions), P(sampler_p)], S),
     # pruner.h
     ("otto_pruner_create", [c_void_p, c_void_p, P(pruner_p)], S),
+    ("otto_pruner_prune", [pruner_p, c_void_p, c_void_p, P(c_int)], S),
+    ("otto_pruner_filter", [pruner_p, c_void_p, c_void_p], c_int),
+    ("otto_sampler_infer_relative_space", [sampler_p, c_void_p, c_void_p, space_p], S),
+    ("otto_sampler_sample_relative", [sampler_p, c_void_p, c_void_p, space_p, P(c_double)], S),
+    ("otto_sampler_sample_independent",
+     [sampler_p, c_void_p, c_void_p, c_char_p, P(Distribution), P(c_double)], S),
+    ("otto_sampler_after_trial", [sampler_p, c_void_p, c_void_p, c_int, P(c_double), c_size_t],
+     None),
     ("otto_pruner_destroy", [pruner_p], None),
     ("otto_pruner_name", [pruner_p], c_char_p),
     ("otto_pruner_nop_create", [P(pruner_p)], S),

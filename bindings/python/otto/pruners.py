@@ -7,8 +7,13 @@ from . import _capi
 
 
 class BasePruner:
-    def _create(self):
-        raise NotImplementedError
+    """Optuna's pruner interface: subclass it and define prune(study, trial),
+    which gets the study and a FrozenTrial of the running trial and returns
+    whether to stop it. The study calls it from C through the plug-in kit; an
+    exception in it is raised again by should_prune."""
+
+    def prune(self, study, trial):
+        raise NotImplementedError(f"{type(self).__name__}.prune")
 
 
 def _make(init, create, struct, **fields):
@@ -34,6 +39,8 @@ def _auto(value, name):
 class NopPruner(BasePruner):
     """Never prunes."""
 
+    _builtin = True  # a C pruner (see _plugins.make_pruner)
+
     def _create(self):
         out = ctypes.c_void_p()
         _capi.pruner_nop_create(ctypes.byref(out))
@@ -43,6 +50,8 @@ class NopPruner(BasePruner):
 class PercentilePruner(BasePruner):
     """Prune when the trial's best value is worse than the given percentile of
     the completed trials' values at the same step."""
+
+    _builtin = True  # a C pruner (see _plugins.make_pruner)
 
     def __init__(self, percentile, n_startup_trials=5, n_warmup_steps=0, interval_steps=1, *,
                  n_min_trials=1):
@@ -67,6 +76,8 @@ class MedianPruner(PercentilePruner):
     """Prune when the trial's best value is worse than the median of the
     completed trials' values at the same step."""
 
+    _builtin = True  # a C pruner (see _plugins.make_pruner)
+
     _c_create = "pruner_median_create"
 
     def __init__(self, n_startup_trials=5, n_warmup_steps=0, interval_steps=1, *,
@@ -77,6 +88,8 @@ class MedianPruner(PercentilePruner):
 
 class SuccessiveHalvingPruner(BasePruner):
     """Asynchronous successive halving (ASHA)."""
+
+    _builtin = True  # a C pruner (see _plugins.make_pruner)
 
     def __init__(self, min_resource="auto", reduction_factor=4, min_early_stopping_rate=0,
                  bootstrap_count=0):
@@ -98,6 +111,8 @@ class HyperbandPruner(BasePruner):
     """Hyperband over successive-halving brackets; the sampler sees only the
     trials of a trial's own bracket."""
 
+    _builtin = True  # a C pruner (see _plugins.make_pruner)
+
     def __init__(self, min_resource=1, max_resource="auto", reduction_factor=3,
                  bootstrap_count=0):
         if bootstrap_count > 0 and max_resource == "auto":
@@ -115,6 +130,8 @@ class HyperbandPruner(BasePruner):
 class ThresholdPruner(BasePruner):
     """Prune when a reported value leaves [lower, upper] or is NaN."""
 
+    _builtin = True  # a C pruner (see _plugins.make_pruner)
+
     def __init__(self, lower=None, upper=None, n_warmup_steps=0, interval_steps=1):
         if lower is None and upper is None:
             raise TypeError("Either lower or upper must be specified.")
@@ -131,6 +148,8 @@ class PatientPruner(BasePruner):
     """Let wrapped_pruner (None: prune) judge a trial only once its best value
     over the last patience + 1 steps is worse than before by more than
     min_delta."""
+
+    _builtin = True  # a C pruner (see _plugins.make_pruner)
 
     def __init__(self, wrapped_pruner, patience, min_delta=0.0):
         if patience < 0:

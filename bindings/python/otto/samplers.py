@@ -8,8 +8,35 @@ from . import _capi
 
 
 class BaseSampler:
-    def _create(self):
-        raise NotImplementedError
+    """Optuna's sampler interface. Subclass it and define sample_independent
+    (and, for joint sampling, infer_relative_search_space and
+    sample_relative) to write a sampler in Python: the study calls these
+    methods from C through the plug-in kit, with itself and a FrozenTrial, as
+    Optuna does. Subclasses of the built-in samplers may override any of them;
+    the methods they leave alone stay the C sampler's. An exception in a
+    method is raised again by the call that triggered it (ask, suggest_* or
+    tell). See otto_sampler_create(3)."""
+
+    def infer_relative_search_space(self, study, trial):
+        """{name: distribution} to sample jointly in sample_relative."""
+        return {}
+
+    def sample_relative(self, study, trial, search_space):
+        """{name: value} for the params of search_space (internal values are
+        derived from each distribution); a param left out is sampled
+        independently."""
+        return {}
+
+    def sample_independent(self, study, trial, param_name, param_distribution):
+        """The value of one param outside the relative search space."""
+        raise NotImplementedError(f"{type(self).__name__}.sample_independent")
+
+    def before_trial(self, study, trial):
+        """Called when a trial is asked, before its relative sampling."""
+
+    def after_trial(self, study, trial, state, values):
+        """Called when a trial is told, before it is finished (values are
+        None unless it is COMPLETE)."""
 
     def reseed_rng(self):
         """Optuna API; otto derives every trial's stream from the seed and the
@@ -28,6 +55,8 @@ def _seed(seed):
 class RandomSampler(BaseSampler):
     """Independent uniform sampling in the working space (log-uniform for log
     params, uniform on the grid for int and step params)."""
+
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
 
     def __init__(self, seed=None):
         self._seed = _seed(seed)
@@ -61,6 +90,8 @@ class TPESampler(BaseSampler):
     before telling each COMPLETE or PRUNED trial. unnormalized_kernels=True
     reproduces Optuna before 3.5, whose continuous kernels were not divided by
     their bandwidth (optuna#5109)."""
+
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
 
     def __init__(self, consider_prior=True, prior_weight=1.0, consider_magic_clip=True,
                  consider_endpoints=False, n_startup_trials=10, n_ei_candidates=24,
@@ -167,6 +198,8 @@ class AutoSampler(BaseSampler):
     budget, if known) and gp_trials (the GP phase's length, 0: 250); see
     otto_sampler_auto_create(3)."""
 
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
+
     def __init__(self, *, seed=None, constraints_func=None, n_trials=0, gp_trials=0):
         if n_trials < 0 or gp_trials < 0:
             raise ValueError("n_trials and gp_trials must be >= 0")
@@ -197,6 +230,8 @@ class GPSampler(BaseSampler):
     Multi-objective studies are scalarized per trial (ParEGO). otto-only
     options: n_candidates, n_local_search, max_fit_evals, dim_scaled_prior,
     use_running_trials."""
+
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
 
     def __init__(self, *, seed=None, independent_sampler=None, n_startup_trials=10,
                  deterministic_objective=False, constraints_func=None,
@@ -243,6 +278,8 @@ class CmaEsSampler(BaseSampler):
     state from the trials it finds). n_startup_trials is accepted for
     compatibility; otto's CMA-ES starts from the first trial whose search
     space is known."""
+
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
 
     def __init__(self, x0=None, sigma0=None, n_startup_trials=1, independent_sampler=None,
                  warn_independent_sampling=True, seed=None, *, consider_pruned_trials=False,

@@ -15,7 +15,7 @@ import time
 import warnings
 from collections.abc import Sequence
 
-from . import _capi, _labels, distributions as _dists, storages as _storages
+from . import _capi, _labels, _plugins, distributions as _dists, storages as _storages
 from .exceptions import NotFoundError, StateError, TrialPruned
 from .pruners import NopPruner
 from .samplers import TPESampler
@@ -72,6 +72,8 @@ class Study:
         self._lock = threading.Lock()
         self._frozen = {}  # number -> FrozenTrial of finished (immutable) trials
         self._stop_flag = False
+        self._plugin_ctx = _plugins.Context()
+        self._plugins = (None, None)
 
     def __del__(self):
         ptr = getattr(self, "_ptr", None)
@@ -175,7 +177,7 @@ class Study:
         out = ctypes.c_void_p()
         if not fixed_distributions:
             _capi.study_ask(self._ptr, ctypes.byref(out))
-            return Trial(self, out)
+            return self._asked(out)
         space = ctypes.c_void_p()
         _capi.space_create(ctypes.byref(space))
         try:
@@ -184,7 +186,15 @@ class Study:
             _capi.study_ask_with(self._ptr, space, ctypes.byref(out))
         finally:
             _capi.space_destroy(space)
-        return Trial(self, out)
+        return self._asked(out)
+
+    def _asked(self, ptr):
+        """The asked trial, unless a Python sampler's hook raised during the
+        ask: then the trial fails and the hook's exception is raised."""
+        if self._plugin_ctx.errors:
+            _capi.study_tell(self._ptr, ptr, int(TrialState.FAIL), None, 0)
+            self._plugin_ctx.raise_pending()
+        return Trial(self, ptr)
 
     def tell(self, trial, values=None, state=None, skip_if_finished=False):
         ptr = self._tell(trial, values, state, skip_if_finished, stacklevel=3)
@@ -254,6 +264,7 @@ class Study:
             _capi.study_tell(self._ptr, ptr, int(state), arr, len(vals))
         else:
             _capi.study_tell(self._ptr, ptr, int(state), None, 0)
+        self._plugin_ctx.raise_pending()  # a Python sampler's after_trial raised
         return ptr
 
     # ---- queue and warm start ---------------------------------------------------------
@@ -453,9 +464,10 @@ def _make_study(storage, sampler, pruner, study_name, dirs, open_mode):
     if storage is not None:
         opts.storage = storage._handle()
         opts.open_mode = open_mode
-    c_sampler = sampler._create()
+    ctx = _plugins.Context()  # Python samplers and pruners reach the study through it
+    c_sampler, s_plugin = _plugins.make_sampler(sampler, ctx)
     try:
-        c_pruner = pruner._create()
+        c_pruner, p_plugin = _plugins.make_pruner(pruner, ctx)
     except BaseException:
         _capi.sampler_destroy(c_sampler)
         raise
@@ -464,7 +476,11 @@ def _make_study(storage, sampler, pruner, study_name, dirs, open_mode):
     out = ctypes.c_void_p()
     _capi.study_create(ctypes.byref(opts), ctypes.byref(out))  # owns sampler and pruner
     name = _capi.study_name(out).decode("utf-8")
-    return Study(out, name, sampler, pruner, storage)
+    study = Study(out, name, sampler, pruner, storage)
+    study._plugin_ctx = ctx
+    study._plugins = (s_plugin, p_plugin)  # their callbacks live as long as the C study
+    ctx.study = study
+    return study
 
 
 def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, direction=None,

@@ -126,11 +126,12 @@ class Trial:
 
     def _reraise(self, error):
         """A C error caused by a Python callback re-raises that callback's exception."""
-        pending = getattr(self.study.sampler, "_errors", None)
-        if pending:
-            first = pending[0]
-            pending.clear()
-            raise first from error
+        for pending in (getattr(self.study.sampler, "_errors", None),
+                        self.study._plugin_ctx.errors):
+            if pending:
+                first = pending[0]
+                pending.clear()
+                raise first from error
         raise error
 
     def suggest_float(self, name, low, high, *, step=None, log=False):
@@ -195,6 +196,8 @@ class Trial:
             _capi.trial_should_prune(self._ptr, ctypes.byref(out))
         except StateError:
             return False  # told already: nothing left to prune, as in Optuna
+        except CallbackError as e:
+            self._reraise(e)  # a Python pruner raised
         return bool(out.value)
 
     def set_user_attr(self, key, value):

@@ -153,7 +153,9 @@ typedef struct otto_sampler_vtable {
     int (*infer_relative_space)(void *state, const otto_view *view,
                                 const otto_trial *trial, otto_space *space);
     /* Optional. Write one internal value per param of `space` (in order) to
-     * `out`. Called when a trial is asked, only with a non-empty space. */
+     * `out`. Called when a trial is asked, only with a non-empty space.
+     * OTTO_ENOTSUP declines quietly; any other error is logged; either way
+     * the params are then sampled independently. */
     int (*sample_relative)(void *state, const otto_view *view, otto_trial *trial,
                            const otto_space *space, double *out);
     /* Required. Write an internal value inside `dist` to *out. */

@@ -1,0 +1,227 @@
+"""Python samplers and pruners in the C study, on the plug-in kit
+(otto/sys/sampler.h, otto/sys/pruner.h): a BaseSampler or BasePruner
+subclass becomes a C vtable whose callbacks call its Optuna-style methods.
+For a subclass of a built-in sampler, the hooks it does not override go to
+the built-in C sampler it wraps (through the kit's otto_sampler_* calls), so
+an overridden after_trial of a RandomSampler subclass is heard while the
+sampling stays the C sampler's. An exception in a hook is kept and raised
+again by the call that triggered it (ask, suggest_*, tell, should_prune)."""
+import ctypes
+import weakref
+
+from . import _capi, distributions as _dists
+from .exceptions import OttoError
+
+ECALLBACK = -9
+NOTSUP = -13
+HOOKS = ("infer_relative_search_space", "sample_relative", "sample_independent",
+         "before_trial", "after_trial")
+
+
+def overridden(obj, base_cls, names):
+    """The methods of names that obj's class defines below base_cls."""
+    out = set()
+    for name in names:
+        impl = getattr(type(obj), name, None)
+        if impl is not None and impl is not getattr(base_cls, name, None):
+            out.add(name)
+    return out
+
+
+class Context:
+    """What the callbacks of one study's C sampler and pruner need: the Python
+    Study (set once it exists; held weakly, the study holds this) and where
+    errors go until the call that triggered them raises them."""
+
+    def __init__(self):
+        self._study = lambda: None
+        self.errors = []
+
+    @property
+    def study(self):
+        return self._study()
+
+    @study.setter
+    def study(self, study):
+        self._study = weakref.ref(study)
+
+    def raise_pending(self):
+        if self.errors:
+            first = self.errors[0]
+            self.errors.clear()
+            raise first
+
+    def fail(self, e):
+        self.errors.append(e)
+        text = f"a Python hook raised {type(e).__name__}: {e}".replace("%", "%%")
+        return _capi.set_error_message(ECALLBACK, text.encode("utf-8", "replace"))
+
+    def frozen(self, trial_ptr):
+        return self.study._freeze(ctypes.c_void_p(trial_ptr))
+
+
+def _space_dict(space):
+    """The C space of a relative ask as {name: Python distribution}."""
+    out = {}
+    name = ctypes.c_char_p()
+    d = _capi.Distribution()
+    for i in range(_capi.space_size(space)):
+        _capi.space_param(space, i, ctypes.byref(name), ctypes.byref(d))
+        out[name.value.decode("utf-8")] = _dists.from_c(d)
+    return out
+
+
+def _code(e):
+    return e.code if isinstance(e, OttoError) and e.code else ECALLBACK
+
+
+class SamplerPlugin:
+    """A C sampler whose callbacks run the Python sampler's hooks; `base` (a C
+    sampler made by a built-in's _create, or None) serves the others."""
+
+    def __init__(self, sampler, base, hooks, ctx):
+        self.py, self.base, self.hooks, self.ctx = sampler, base, hooks, ctx
+        vt = _capi.SamplerVtable()
+        vt.size = ctypes.sizeof(vt)
+        vt.name = type(sampler).__name__.encode()
+        vt.infer_relative_space = _capi.INFER_FN(self._infer)
+        vt.sample_relative = _capi.RELATIVE_FN(self._relative)
+        vt.sample_independent = _capi.INDEPENDENT_FN(self._independent)
+        vt.after_trial = _capi.AFTER_FN(self._after)
+        vt.destroy = _capi.DESTROY_FN(self._destroy)
+        self.vt = vt  # the C sampler keeps pointers into it: alive as long as the study
+
+    def create(self):
+        out = ctypes.c_void_p()
+        # a built-in's seed stays the study's stream seed, so a wrapped
+        # sampler draws exactly what it draws alone
+        seed = getattr(self.py, "_seed", _capi.SEED_NONE) if self.base is not None \
+            else _capi.SEED_NONE
+        _capi.sampler_create(ctypes.byref(self.vt), None, seed, ctypes.byref(out))
+        return out
+
+    def _infer(self, state, view, trial, space):
+        try:
+            if "before_trial" in self.hooks:  # the first hook of every ask
+                self.py.before_trial(self.ctx.study, self.ctx.frozen(trial))
+            if "infer_relative_search_space" not in self.hooks:
+                if self.base is None:
+                    return 0
+                _capi.sampler_infer_relative_space(self.base, view, trial, space)
+                return 0
+            found = self.py.infer_relative_search_space(self.ctx.study, self.ctx.frozen(trial))
+            for name, dist in (found or {}).items():
+                if dist.single():
+                    continue  # nothing to sample, as Optuna leaves them out
+                _dists.add_to_space(space, name, dist)
+            return 0
+        except OttoError as e:  # the wrapped C sampler's own error
+            return _code(e)
+        except BaseException as e:  # noqa: B036 - nothing may escape into C
+            return self.ctx.fail(e)
+
+    def _relative(self, state, view, trial, space, out):
+        try:
+            if "sample_relative" not in self.hooks:
+                if self.base is None:
+                    return NOTSUP
+                _capi.sampler_sample_relative(self.base, view, trial, space, out)
+                return 0
+            search_space = _space_dict(space)
+            values = self.py.sample_relative(self.ctx.study, self.ctx.frozen(trial),
+                                             search_space) or {}
+            for i, (name, dist) in enumerate(search_space.items()):
+                # a param left out is sampled independently (the core warns)
+                out[i] = dist.to_internal_repr(values[name]) if name in values else float("nan")
+            return 0
+        except OttoError as e:
+            return _code(e)
+        except BaseException as e:  # noqa: B036
+            return self.ctx.fail(e)
+
+    def _independent(self, state, view, trial, name, dist, out):
+        try:
+            if "sample_independent" not in self.hooks:
+                if self.base is None:
+                    raise NotImplementedError(f"{type(self.py).__name__}.sample_independent")
+                _capi.sampler_sample_independent(self.base, view, trial, name,
+                                                 ctypes.cast(dist, ctypes.POINTER(
+                                                     _capi.Distribution)), out)
+                return 0
+            pdist = _dists.from_c(ctypes.cast(dist, ctypes.POINTER(_capi.Distribution))[0])
+            value = self.py.sample_independent(self.ctx.study, self.ctx.frozen(trial),
+                                               name.decode("utf-8"), pdist)
+            out[0] = pdist.to_internal_repr(value)
+            return 0
+        except OttoError as e:
+            return _code(e)
+        except BaseException as e:  # noqa: B036
+            return self.ctx.fail(e)
+
+    def _after(self, state, view, trial, final, values, n_values):
+        try:
+            if self.base is not None:
+                _capi.sampler_after_trial(self.base, view, trial, final, values, n_values)
+            if "after_trial" in self.hooks:
+                from .trial import TrialState
+                vals = [values[k] for k in range(n_values)] if values and n_values else None
+                self.py.after_trial(self.ctx.study, self.ctx.frozen(trial), TrialState(final),
+                                    vals)
+        except BaseException as e:  # noqa: B036
+            self.ctx.fail(e)
+
+    def _destroy(self, state):
+        if self.base is not None:
+            _capi.sampler_destroy(self.base)
+            self.base = None
+
+
+class PrunerPlugin:
+    """A C pruner whose prune callback runs BasePruner.prune(study, trial)."""
+
+    def __init__(self, pruner, ctx):
+        self.py, self.ctx = pruner, ctx
+        vt = _capi.PrunerVtable()
+        vt.size = ctypes.sizeof(vt)
+        vt.name = type(pruner).__name__.encode()
+        vt.prune = _capi.PRUNE_FN(self._prune)
+        self.vt = vt
+
+    def create(self):
+        out = ctypes.c_void_p()
+        _capi.pruner_create(ctypes.byref(self.vt), None, ctypes.byref(out))
+        return out
+
+    def _prune(self, state, view, trial, out):
+        try:
+            out[0] = 1 if self.py.prune(self.ctx.study, self.ctx.frozen(trial)) else 0
+            return 0
+        except BaseException as e:  # noqa: B036
+            return self.ctx.fail(e)
+
+
+
+def make_sampler(sampler, ctx):
+    """(C sampler, plugin or None) for a Python sampler object: a built-in
+    without overridden hooks is its C sampler alone."""
+    builtin = next((c for c in type(sampler).__mro__ if c.__dict__.get("_builtin")), None)
+    hooks = overridden(sampler, builtin, HOOKS) if builtin else set(HOOKS)
+    if builtin and not hooks:
+        return sampler._create(), None
+    base = sampler._create() if builtin else None
+    try:
+        plugin = SamplerPlugin(sampler, base, hooks, ctx)
+        return plugin.create(), plugin
+    except BaseException:
+        if base is not None:
+            _capi.sampler_destroy(base)
+        raise
+
+
+def make_pruner(pruner, ctx):
+    """(C pruner, plugin or None) for a Python pruner object."""
+    builtin = next((c for c in type(pruner).__mro__ if c.__dict__.get("_builtin")), None)
+    if builtin and not overridden(pruner, builtin, ("prune",)):
+        return pruner._create(), None
+    plugin = PrunerPlugin(pruner, ctx)
+    return plugin.create(), plugin
