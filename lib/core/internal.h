@@ -118,12 +118,6 @@ static inline int otto__trial_state(const otto_trial *t)
 {
     return atomic_load_explicit(&((otto_trial *)t)->state, memory_order_acquire);
 }
-/* A trial samplers learn from: COMPLETE or PRUNED. */
-static inline int otto__trial_usable(const otto_trial *t)
-{
-    int st = otto__trial_state(t);
-    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
-}
 /* Free everything a trial owns (not the trial itself). */
 void otto__trial_release(const otto_allocator *a, otto_trial *t);
 const otto__param *otto__trial_find(const otto_trial *t, const char *name);
@@ -142,6 +136,9 @@ int otto__attr_set(const otto_allocator *a, otto__attr **arr, size_t *n, const c
 int otto__trial_clone(const otto_allocator *a, const otto_trial *src, otto_trial **out);
 
 /* ---- samplers and pruners (sampler.c, pruner.c) --------------------------------- */
+/* A plug-in vtable (sized for growth) that has callback `field`. */
+#define OTTO__VT_HAS(vt, type, field) \
+    ((vt)->size >= offsetof(type, field) + sizeof(vt)->field && (vt)->field)
 struct otto_sampler {
     const otto_sampler_vtable *vt;
     void *state;

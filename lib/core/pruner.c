@@ -5,8 +5,7 @@
 
 static void destroy_state(const otto_pruner_vtable *vt, void *state)
 {
-    if (vt && vt->size >= offsetof(otto_pruner_vtable, destroy) + sizeof vt->destroy &&
-        vt->destroy)
+    if (vt && OTTO__VT_HAS(vt, otto_pruner_vtable, destroy))
         vt->destroy(state);
 }
 
@@ -17,7 +16,7 @@ int otto_pruner_create(const otto_pruner_vtable *vt, void *state, otto_pruner **
         rc = otto__error(OTTO_EINVAL, "pruner_create: out is NULL");
     else if (!vt)
         rc = otto__error(OTTO_EINVAL, "pruner_create: vtable is NULL");
-    else if (vt->size < offsetof(otto_pruner_vtable, prune) + sizeof vt->prune || !vt->prune)
+    else if (!OTTO__VT_HAS(vt, otto_pruner_vtable, prune))
         rc = otto__error(OTTO_EINVAL, "pruner_create: vtable needs size and prune");
     if (out)
         *out = NULL;
@@ -62,8 +61,7 @@ int otto_pruner_filter(const otto_pruner *p, const otto_trial *trial,
                        const otto_trial *candidate)
 {
     const otto_pruner_vtable *vt = p ? p->vt : NULL;
-    if (!vt || vt->size < offsetof(otto_pruner_vtable, filter) + sizeof vt->filter ||
-        !vt->filter)
+    if (!vt || !OTTO__VT_HAS(vt, otto_pruner_vtable, filter))
         return 1;
     return vt->filter(p->state, trial, candidate);
 }

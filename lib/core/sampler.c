@@ -6,8 +6,7 @@
 
 static void destroy_state(const otto_sampler_vtable *vt, void *state)
 {
-    if (vt && vt->size >= offsetof(otto_sampler_vtable, destroy) + sizeof vt->destroy &&
-        vt->destroy)
+    if (vt && OTTO__VT_HAS(vt, otto_sampler_vtable, destroy))
         vt->destroy(state);
 }
 
@@ -24,9 +23,7 @@ int otto_sampler_create(const otto_sampler_vtable *vt, void *state, uint64_t see
         rc = otto__error(OTTO_EINVAL, "sampler_create: out is NULL");
     else if (!vt)
         rc = otto__error(OTTO_EINVAL, "sampler_create: vtable is NULL");
-    else if (vt->size < offsetof(otto_sampler_vtable, sample_independent) +
-                            sizeof vt->sample_independent ||
-             !vt->sample_independent)
+    else if (!OTTO__VT_HAS(vt, otto_sampler_vtable, sample_independent))
         rc = otto__error(OTTO_EINVAL, "sampler_create: vtable needs size and sample_independent");
     if (out)
         *out = NULL;
@@ -61,15 +58,12 @@ const char *otto_sampler_name(const otto_sampler *s)
 
 /* ---- consulting a sampler (for composite samplers; see otto/sys/sampler.h) ---- */
 
-#define HAS(vt, field) \
-    ((vt)->size >= offsetof(otto_sampler_vtable, field) + sizeof(vt)->field && (vt)->field)
-
 int otto_sampler_infer_relative_space(const otto_sampler *s, const otto_view *v,
                                       const otto_trial *t, otto_space *space)
 {
     if (!s || !v || !space)
         return otto__error(OTTO_EINVAL, "sampler_infer_relative_space: NULL argument");
-    if (HAS(s->vt, infer_relative_space))
+    if (OTTO__VT_HAS(s->vt, otto_sampler_vtable, infer_relative_space))
         return s->vt->infer_relative_space(s->state, v, t, space);
     const otto_param_key *const *keys;
     size_t n = otto_view_intersection(v, &keys);
@@ -84,7 +78,7 @@ int otto_sampler_sample_relative(const otto_sampler *s, const otto_view *v, otto
 {
     if (!s || !v || !t || !space || (!out && otto_space_size(space)))
         return otto__error(OTTO_EINVAL, "sampler_sample_relative: NULL argument");
-    if (!HAS(s->vt, sample_relative))
+    if (!OTTO__VT_HAS(s->vt, otto_sampler_vtable, sample_relative))
         return otto__error(OTTO_ENOTSUP, "sampler '%s' has no relative sampling",
                            otto_sampler_name(s));
     return s->vt->sample_relative(s->state, v, t, space, out);
@@ -102,6 +96,6 @@ int otto_sampler_sample_independent(const otto_sampler *s, const otto_view *v, o
 void otto_sampler_after_trial(const otto_sampler *s, const otto_view *v, otto_trial *t,
                               otto_trial_state state, const double *values, size_t n_values)
 {
-    if (s && v && t && HAS(s->vt, after_trial))
+    if (s && v && t && OTTO__VT_HAS(s->vt, otto_sampler_vtable, after_trial))
         s->vt->after_trial(s->state, v, t, state, values, n_values);
 }

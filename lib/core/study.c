@@ -11,8 +11,6 @@
 
 #define MAX_OBJECTIVES 1024
 
-#define VT_HAS(vt, type, field) \
-    ((vt)->size >= offsetof(type, field) + sizeof(vt)->field && (vt)->field)
 
 void otto_study_options_init_sized(otto_study_options *o, size_t size)
 {
@@ -275,14 +273,9 @@ static void sample_relative(otto_study *s, otto_trial *t)
     otto_space *space = NULL;
     double *vals = NULL;
     const otto__spec **specs = NULL;
-    int custom = VT_HAS(sm->vt, otto_sampler_vtable, infer_relative_space);
     int rc = otto__space_create(a, &space);
-    if (!rc && custom) {
-        rc = sm->vt->infer_relative_space(sm->state, v, t, space);
-    } else {
-        for (size_t i = 0; !rc && i < v->n_isect; i++)
-            rc = otto__space_append_spec(space, v->isect[i]);
-    }
+    if (!rc) /* the sampler's own, or the intersection */
+        rc = otto_sampler_infer_relative_space(sm, v, t, space);
     size_t n = rc ? 0 : otto_space_size(space);
     if (n) {
         vals = otto__calloc(a, n, sizeof *vals);
@@ -292,10 +285,6 @@ static void sample_relative(otto_study *s, otto_trial *t)
     if (n && !rc)
         rc = sm->vt->sample_relative(sm->state, v, t, space, vals);
     for (size_t i = 0; n && !rc && i < n; i++) {
-        if (!custom) {
-            specs[i] = v->isect[i];
-            continue;
-        }
         if (space->params[i].spec) { /* the sampler passed an interned spec through */
             specs[i] = space->params[i].spec;
             continue;
@@ -357,7 +346,7 @@ int otto_study_ask(otto_study *s, otto_trial **out)
     t->live = live;
     atomic_init(&t->state, OTTO_TRIAL_RUNNING);
     t->t_start = otto__wall_time();
-    int relative = VT_HAS(s->sampler->vt, otto_sampler_vtable, sample_relative);
+    int relative = OTTO__VT_HAS(s->sampler->vt, otto_sampler_vtable, sample_relative);
 
     pthread_mutex_lock(&s->mu);
     int rc = otto__view_make(s, t, relative, &live->view);
@@ -408,7 +397,7 @@ int otto_study_ask(otto_study *s, otto_trial **out)
                   "trial %lld: out of memory filtering the sampler's view; using all trials",
                   (long long)t->number);
     if (relative && (live->view->n_isect ||
-                     VT_HAS(s->sampler->vt, otto_sampler_vtable, infer_relative_space)))
+                     OTTO__VT_HAS(s->sampler->vt, otto_sampler_vtable, infer_relative_space)))
         sample_relative(s, t);
     *out = t;
     return OTTO_OK;
@@ -661,7 +650,7 @@ int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state, const 
         memcpy(vals, src, n_src * sizeof *vals);
 
     const otto_sampler *sm = s->sampler;
-    if (VT_HAS(sm->vt, otto_sampler_vtable, after_trial))
+    if (OTTO__VT_HAS(sm->vt, otto_sampler_vtable, after_trial))
         sm->vt->after_trial(sm->state, t->live->view, t, final,
                             final == OTTO_TRIAL_COMPLETE ? vals : NULL,
                             final == OTTO_TRIAL_COMPLETE ? n_values : 0);

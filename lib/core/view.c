@@ -65,8 +65,7 @@ int otto__view_filter(otto_view *v)
 {
     otto_study *s = v->study;
     const otto_pruner *p = s->pruner;
-    if (!(p->vt->size >= offsetof(otto_pruner_vtable, filter) + sizeof p->vt->filter) ||
-        !p->vt->filter)
+    if (!OTTO__VT_HAS(p->vt, otto_pruner_vtable, filter))
         return OTTO_OK;
     const otto_allocator *a = &s->alloc;
     const otto_trial **kept = otto__calloc(a, v->n ? v->n : 1, sizeof *kept);

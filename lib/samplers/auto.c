@@ -51,13 +51,6 @@ static int same_names(const otto_trial *a, const otto_trial *b)
     return 1;
 }
 
-/* A trial samplers learn from: COMPLETE or PRUNED. */
-static int usable(const otto_trial *t)
-{
-    otto_trial_state st = otto_trial_get_state(t);
-    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
-}
-
 static decision decide(const autos *s, const otto_view *v)
 {
     size_t n_complete = 0, n_numeric = 0;
@@ -65,7 +58,7 @@ static decision decide(const autos *s, const otto_view *v)
     const otto_trial *first = NULL;
     for (size_t i = 0; i < otto_view_count(v); i++) {
         const otto_trial *t = otto_view_trial(v, i);
-        if (!usable(t))
+        if (!otto__trial_usable(t))
             continue;
         n_complete += otto_trial_get_state(t) == OTTO_TRIAL_COMPLETE;
         constrained |= otto_trial_constraint_count(t) > 0;

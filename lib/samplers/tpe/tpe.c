@@ -45,13 +45,6 @@ static const otto_distribution *dist_of(const column *c)
     return otto_param_key_distribution(c->spec);
 }
 
-/* A trial samplers learn from: COMPLETE or PRUNED. */
-static int usable(const otto_trial *t)
-{
-    otto_trial_state st = otto_trial_get_state(t);
-    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
-}
-
 typedef struct group {
     column *cols;
     size_t n;
@@ -173,7 +166,7 @@ static int past_startup(const tpe *s, const otto_view *v)
 {
     size_t c = 0;
     for (size_t i = window_start(s, v); i < otto_view_count(v) && c < s->o.n_startup_trials; i++)
-        c += usable(otto_view_trial(v, i));
+        c += otto__trial_usable(otto_view_trial(v, i));
     return c >= s->o.n_startup_trials;
 }
 
@@ -318,7 +311,7 @@ static int scan_groups(const tpe *s, const otto_view *v, const otto_allocator *a
     int rc = OTTO_OK;
     for (; !rc && *from < to; ++*from) {
         const otto_trial *t = otto_view_trial(v, *from);
-        if (!usable(t))
+        if (!otto__trial_usable(t))
             continue;
         rc = s->o.group ? groups_add_trial(a, gs, t) : intersection_add_trial(a, gs, t, !*any);
         if (rc)

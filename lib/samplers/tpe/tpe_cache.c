@@ -94,10 +94,8 @@ static int catch_up(otto__tpe_column *col, const otto_allocator *a, const otto_v
     int categorical = dist->kind == OTTO_DIST_CATEGORICAL;
     for (size_t vi = col->seen; vi < n; vi++) {
         const otto_trial *t = otto_view_trial(v, vi);
-        otto_trial_state st = otto_trial_get_state(t);
         double value, u = NAN;
-        int has = (st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED) &&
-                  otto_trial_param_like(t, col->spec, 0, &value);
+        int has = otto__trial_usable(t) && otto_trial_param_like(t, col->spec, 0, &value);
         if (has && categorical)
             u = value; /* a name keeps its kind and choices across trials */
         else if (has && !otto_distribution_unit_inside(dist, value, &u))
