@@ -154,6 +154,8 @@ static int apply_param(otto_study *s, otto__rbuf *r, otto_trial *t)
                       "definition of it; not loaded",
                       (long long)t->number, name);
             rc = OTTO_OK;
+        } else if (rc && rc != OTTO_ENOMEM) { /* e.g. a choice twice: no writer does that */
+            rc = corrupt("param record with an invalid distribution");
         } else if (!rc && otto__trial_add_param(t, spec, v)) {
             rc = nomem();
         }
