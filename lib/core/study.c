@@ -296,6 +296,8 @@ static void sample_relative(otto_study *s, otto_trial *t)
     }
     size_t kept = 0;
     for (size_t i = 0; n && !rc && i < n; i++) {
+        if (isnan(vals[i])) /* the sampler leaves this one to sample_independent */
+            continue;
         if (!otto_distribution_contains(&specs[i]->dist, vals[i])) {
             otto__log(&s->log, OTTO_LEVEL_WARNING,
                       "trial %lld: sampler '%s' proposed %g for '%s', outside its distribution; "

@@ -74,6 +74,22 @@ class PythonSampler(unittest.TestCase):
         self.assertTrue(all(a[1] == TrialState.COMPLETE for a in sampler.calls["after"]))
         self.assertEqual(sampler.calls["after"][2][2], [t[2].value])
 
+    def test_params_left_out_of_sample_relative_go_independent_quietly(self):
+        class Half(GridWalk):
+            def sample_relative(self, study, trial, search_space):
+                return {"x": 0.75}  # y left to sample_independent
+
+        sampler = Half()
+        otto.logging.set_verbosity(otto.logging.WARNING)  # read when the study is made
+        study = otto.create_study(sampler=sampler)
+        try:
+            with self.assertNoLogs("otto", level="WARNING"):
+                study.optimize(objective, n_trials=3)
+        finally:
+            otto.logging.set_verbosity(otto.logging.ERROR)
+        self.assertEqual([t.params["x"] for t in study.trials[1:]], [0.75, 0.75])
+        self.assertEqual([t.params["y"] for t in study.trials[1:]], [0.5, 0.5])
+
     def test_one_sampler_object_serves_several_studies(self):
         sampler = GridWalk()
         a = otto.create_study(sampler=sampler)

@@ -131,7 +131,7 @@ class SamplerPlugin:
             values = self.py.sample_relative(self.ctx.study, self.ctx.frozen(trial),
                                              search_space) or {}
             for i, (name, dist) in enumerate(search_space.items()):
-                # a param left out is sampled independently (the core warns)
+                # a param left out (NaN) is sampled independently
                 out[i] = dist.to_internal_repr(values[name]) if name in values else float("nan")
             return 0
         except OttoError as e:

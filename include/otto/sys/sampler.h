@@ -154,8 +154,9 @@ typedef struct otto_sampler_vtable {
                                 const otto_trial *trial, otto_space *space);
     /* Optional. Write one internal value per param of `space` (in order) to
      * `out`. Called when a trial is asked, only with a non-empty space.
-     * OTTO_ENOTSUP declines quietly; any other error is logged; either way
-     * the params are then sampled independently. */
+     * NaN for a param leaves it to sample_independent; OTTO_ENOTSUP declines
+     * them all quietly; any other error is logged and they are all sampled
+     * independently. */
     int (*sample_relative)(void *state, const otto_view *view, otto_trial *trial,
                            const otto_space *space, double *out);
     /* Required. Write an internal value inside `dist` to *out. */
