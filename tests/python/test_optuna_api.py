@@ -372,6 +372,88 @@ class DataFrameTest(unittest.TestCase):
         self.assertIn("params_x", df.columns)
 
 
+class OptunaBehaviourTest(unittest.TestCase):
+    """Behaviour Optuna's own tests check (issue 17's list), each as Optuna
+    does it."""
+
+    def setUp(self):
+        self._verbosity = otto.logging.get_verbosity()
+        otto.logging.set_verbosity(otto.logging.ERROR)
+
+    def tearDown(self):
+        otto.logging.set_verbosity(self._verbosity)
+
+    def test_stop_outside_optimize_and_nested_optimize_raise(self):
+        study = otto.create_study()
+        with self.assertRaises(RuntimeError):
+            study.stop()
+
+        def nested(trial):
+            study.optimize(lambda t: 0.0, n_trials=1)
+            return 0.0
+
+        with self.assertRaises(RuntimeError):
+            study.optimize(nested, n_trials=1)
+
+        def stopping(trial):
+            if trial.number == 2:
+                trial.study.stop()
+            return trial.suggest_float("x", 0, 1)
+
+        study = otto.create_study()
+        study.optimize(stopping, n_trials=10)
+        self.assertEqual(len(study.trials), 3)
+        study.optimize(lambda t: 1.0, n_trials=2, n_jobs=2,
+                       callbacks=[lambda s, ft: s.stop()])  # from a callback, in threads
+        self.assertLessEqual(len(study.trials), 5)
+
+    def test_report_and_should_prune_in_multi_objective_studies(self):
+        study = otto.create_study(directions=["minimize", "maximize"])
+        t = study.ask()
+        with self.assertRaises(NotImplementedError):
+            t.report(1.0, 0)
+        with self.assertRaises(NotImplementedError):
+            t.should_prune()
+
+    def test_report_type_errors(self):
+        t = otto.create_study().ask()
+        with self.assertRaises(TypeError):
+            t.report("abc", 0)
+        with self.assertRaises(TypeError):
+            t.report(1.0, "one")
+        with self.assertRaises(ValueError):
+            t.report(1.0, -1)
+
+    def test_create_trial_validates_values(self):
+        with self.assertRaises(ValueError):
+            otto.trial.create_trial(state=otto.trial.TrialState.COMPLETE, value=None)
+        with self.assertRaises(ValueError):
+            otto.trial.create_trial(state=otto.trial.TrialState.COMPLETE, value=math.nan)
+        with self.assertRaises(ValueError):
+            otto.trial.create_trial(state=otto.trial.TrialState.FAIL, value=1.0)
+        ft = otto.trial.create_trial(state=otto.trial.TrialState.FAIL)
+        self.assertEqual(ft.state, otto.trial.TrialState.FAIL)
+
+    def test_successive_halving_bootstrap_needs_a_min_resource(self):
+        with self.assertRaises(ValueError):
+            otto.pruners.SuccessiveHalvingPruner(bootstrap_count=1)
+        otto.pruners.SuccessiveHalvingPruner(min_resource=1, bootstrap_count=1)
+
+    def test_callbacks_do_not_hear_a_trial_whose_exception_propagates(self):
+        heard = []
+        study = otto.create_study()
+
+        def boom(trial):
+            raise KeyError("boom")
+
+        with self.assertRaises(KeyError):
+            study.optimize(boom, n_trials=1, callbacks=[lambda s, ft: heard.append(ft.number)])
+        self.assertEqual(heard, [])
+        study.optimize(boom, n_trials=1, catch=(KeyError,),
+                       callbacks=[lambda s, ft: heard.append(ft.number)])
+        self.assertEqual(heard, [1])  # a caught failure is heard
+
+
 class LibraryTest(unittest.TestCase):
     def test_version_and_errors(self):
         self.assertRegex(otto.__version__, r"^\d+\.\d+\.\d+$")

@@ -12,8 +12,17 @@ from otto.samplers import BaseSampler, RandomSampler, TPESampler
 from otto.trial import FrozenTrial, TrialState
 
 
+_verbosity = None
+
+
 def setUpModule():
+    global _verbosity
+    _verbosity = otto.logging.get_verbosity()
     otto.logging.set_verbosity(otto.logging.ERROR)  # the core logs failed hooks too
+
+
+def tearDownModule():
+    otto.logging.set_verbosity(_verbosity)
 
 
 class GridWalk(BaseSampler):
@@ -86,7 +95,7 @@ class PythonSampler(unittest.TestCase):
             with self.assertNoLogs("otto", level="WARNING"):
                 study.optimize(objective, n_trials=3)
         finally:
-            otto.logging.set_verbosity(otto.logging.ERROR)
+            otto.logging.set_verbosity(otto.logging.ERROR)  # the module's level
         self.assertEqual([t.params["x"] for t in study.trials[1:]], [0.75, 0.75])
         self.assertEqual([t.params["y"] for t in study.trials[1:]], [0.5, 0.5])
 

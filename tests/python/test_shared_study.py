@@ -68,8 +68,12 @@ class SharedStudy(unittest.TestCase):
 
 class PythonBadInput(unittest.TestCase):
     def setUp(self):
+        self._verbosity = otto.logging.get_verbosity()
         otto.logging.set_verbosity(otto.logging.ERROR)
         self.study = otto.create_study(sampler=otto.samplers.RandomSampler(seed=0))
+
+    def tearDown(self):
+        otto.logging.set_verbosity(self._verbosity)
 
     def test_ints_beyond_64_bits_raise(self):
         t = self.study.ask()

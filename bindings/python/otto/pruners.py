@@ -96,6 +96,9 @@ class SuccessiveHalvingPruner(BasePruner):
         if reduction_factor < 2 or min_early_stopping_rate < 0 or bootstrap_count < 0:
             raise ValueError("reduction_factor must be >= 2, min_early_stopping_rate and "
                              "bootstrap_count >= 0")
+        if bootstrap_count > 0 and min_resource == "auto":  # as Optuna
+            raise ValueError("bootstrap_count > 0 and min_resource == 'auto' are mutually "
+                             f"incompatible, bootstrap_count is {bootstrap_count}")
         self._fields = dict(min_resource=_auto(min_resource, "min_resource"),
                             reduction_factor=reduction_factor,
                             min_early_stopping_rate=min_early_stopping_rate,

@@ -74,6 +74,7 @@ class Study:
         self._stop_flag = False
         self._plugin_ctx = _plugins.Context()
         self._plugins = (None, None)
+        self._thread_local = threading.local()  # in_optimize_loop, as Optuna tracks it
 
     def __del__(self):
         ptr = getattr(self, "_ptr", None)
@@ -325,7 +326,11 @@ class Study:
     # ---- optimize ---------------------------------------------------------------------
 
     def stop(self):
-        """Stop optimize() after the running trials: no new trial starts."""
+        """Stop optimize() after the running trials: no new trial starts. Only
+        from an objective or a callback, as in Optuna."""
+        if not getattr(self._thread_local, "in_optimize_loop", False):
+            raise RuntimeError("`Study.stop` is supposed to be invoked inside an objective "
+                               "function or a callback.")
         self._stop_flag = True
 
     def _run_trial(self, func, catch, callbacks):
@@ -349,6 +354,8 @@ class Study:
             # whatever interrupted us, leave no RUNNING trial behind
             if _capi.trial_get_state(trial._ptr) == TrialState.RUNNING:
                 self._tell(trial, None, TrialState.FAIL, False, stacklevel=4)
+        if error is not None and not (isinstance(error, Exception) and isinstance(error, catch)):
+            raise error  # as Optuna: no callback hears a trial whose exception propagates
         # the FrozenTrial is built only for those who look at it
         if callbacks or _logger.isEnabledFor(_logging.INFO):
             frozen = self._freeze(trial._ptr)
@@ -359,8 +366,6 @@ class Study:
                              frozen.params)
             for cb in callbacks or ():
                 cb(self, copy.deepcopy(frozen))
-        if error is not None and not (isinstance(error, Exception) and isinstance(error, catch)):
-            raise error
 
     def optimize(self, func, n_trials=None, timeout=None, n_jobs=1, catch=(), callbacks=None,
                  gc_after_trial=False, show_progress_bar=False):
@@ -372,6 +377,8 @@ class Study:
             raise ValueError(f"n_jobs must be -1 or positive, not {n_jobs}")
         if n_trials is not None and n_trials < 0:
             raise ValueError(f"n_trials must be >= 0, not {n_trials}")
+        if getattr(self._thread_local, "in_optimize_loop", False):
+            raise RuntimeError("Nested invocation of `Study.optimize` method isn't allowed.")
         deadline = None if timeout is None else time.monotonic() + timeout
         self._stop_flag = False
         lock = threading.Lock()
@@ -390,6 +397,13 @@ class Study:
                 return True
 
         def loop():
+            self._thread_local.in_optimize_loop = True
+            try:
+                work()
+            finally:
+                self._thread_local.in_optimize_loop = False
+
+        def work():
             while claim():
                 try:
                     self._run_trial(func, catch, callbacks)

@@ -188,9 +188,25 @@ class Trial:
         return self.suggest_float(name, low, high, step=q)
 
     def report(self, value, step):
-        _capi.trial_report(self._ptr, _capi.int64(step, "step"), float(value))
+        if self.study._n_objectives > 1:
+            raise NotImplementedError(
+                "Trial.report is not supported for multi-objective optimization.")
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"The `value` argument is of type '{type(value)}' but supposed to "
+                            "be a float.") from None
+        try:
+            step = int(step)
+        except (TypeError, ValueError):
+            raise TypeError(f"The `step` argument is of type '{type(step)}' but supposed to "
+                            "be an int.") from None
+        _capi.trial_report(self._ptr, _capi.int64(step, "step"), value)
 
     def should_prune(self):
+        if self.study._n_objectives > 1:
+            raise NotImplementedError(
+                "Trial.should_prune is not supported for multi-objective optimization.")
         out = ctypes.c_int()
         try:
             _capi.trial_should_prune(self._ptr, ctypes.byref(out))
@@ -360,6 +376,14 @@ def create_trial(*, state=TrialState.COMPLETE, value=None, values=None, params=N
         internal = d.to_internal_repr(v)
         if not d._contains(internal if isinstance(d, _dists.CategoricalDistribution) else v):
             raise ValueError(f"The value {v} of {name} is out of range {d}")
+    vals = values if values is not None else None if value is None else [value]
+    if TrialState(state) == TrialState.COMPLETE:  # Optuna's FrozenTrial._validate
+        if vals is None:
+            raise ValueError("values should be set for a complete trial.")
+        if any(math.isnan(float(v)) for v in vals):
+            raise ValueError("values should not contain NaN.")
+    if TrialState(state) == TrialState.FAIL and vals is not None:
+        raise ValueError(f"values should be None for a failed trial, but got {vals}.")
     now = datetime.datetime.now()
     return FrozenTrial(-1, state, value, now, now if TrialState(state).is_finished() else None,
                        params, distributions, user_attrs or {}, system_attrs or {},
