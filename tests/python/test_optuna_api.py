@@ -434,6 +434,34 @@ class OptunaBehaviourTest(unittest.TestCase):
         ft = otto.trial.create_trial(state=otto.trial.TrialState.FAIL)
         self.assertEqual(ft.state, otto.trial.TrialState.FAIL)
 
+    def test_frozen_trial_setters_repr_and_order(self):
+        import datetime
+        from otto.trial import FrozenTrial
+        now = datetime.datetime.now()
+        ft = FrozenTrial(number=3, trial_id=3, state=TrialState.COMPLETE, value=0.5,
+                         datetime_start=now, datetime_complete=now, params={"x": 10.0},
+                         distributions={"x": FloatDistribution(5, 12)}, user_attrs={"a": 1},
+                         system_attrs={}, intermediate_values={0: 1.5})
+        scope = {"datetime": datetime, "FrozenTrial": FrozenTrial, "TrialState": TrialState,
+                 "FloatDistribution": FloatDistribution}
+        self.assertEqual(eval(repr(ft), scope), ft)
+        ft.value = 0.25
+        self.assertEqual(ft.values, [0.25])
+        ft.values = [0.75]
+        self.assertEqual(ft.value, 0.75)
+        ft.value = None
+        self.assertIsNone(ft.values)
+        other = eval(repr(ft), scope)
+        other.number = 4
+        self.assertTrue(ft < other and ft <= other and not other <= ft)
+        self.assertNotEqual(ft, other)
+        self.assertFalse(ft == "a trial")
+        two = FrozenTrial(number=0, state=TrialState.COMPLETE, value=None, datetime_start=now,
+                          datetime_complete=now, params={}, distributions={}, user_attrs={},
+                          system_attrs={}, intermediate_values={}, values=[1.0, 2.0])
+        with self.assertRaises(RuntimeError):
+            two.value = 3.0
+
     def test_successive_halving_bootstrap_needs_a_min_resource(self):
         with self.assertRaises(ValueError):
             otto.pruners.SuccessiveHalvingPruner(bootstrap_count=1)

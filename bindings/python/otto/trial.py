@@ -320,9 +320,20 @@ class FrozenTrial:
                                "optimization.")
         return self._values[0]
 
+    @value.setter
+    def value(self, v):
+        if self._values is not None and len(self._values) > 1:
+            raise RuntimeError("This attribute is not available during multi-objective "
+                               "optimization.")
+        self._values = None if v is None else [v]
+
     @property
     def values(self):
         return None if self._values is None else list(self._values)
+
+    @values.setter
+    def values(self, v):
+        self._values = None if v is None else list(v)
 
     @property
     def duration(self):
@@ -350,17 +361,29 @@ class FrozenTrial:
         return False
 
     def __eq__(self, other):
-        return isinstance(other, FrozenTrial) and self.__dict__ == other.__dict__
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
 
     def __lt__(self, other):
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
         return self.number < other.number
 
     def __hash__(self):
         return hash((self.number, self.state))
 
+    def __le__(self, other):
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return self.number <= other.number
+
     def __repr__(self):
-        return (f"FrozenTrial(number={self.number}, state={self.state!r}, "
-                f"values={self._values}, params={self.params})")
+        """Every field as a constructor argument, so that eval() gives an equal
+        FrozenTrial back (with datetime, TrialState and the distributions in
+        scope), as Optuna's repr does."""
+        fields = ", ".join(f"{k.lstrip('_')}={v!r}" for k, v in self.__dict__.items())
+        return f"FrozenTrial({fields}, value=None)"
 
 
 def create_trial(*, state=TrialState.COMPLETE, value=None, values=None, params=None,
