@@ -462,6 +462,19 @@ class OptunaBehaviourTest(unittest.TestCase):
         with self.assertRaises(RuntimeError):
             two.value = 3.0
 
+    def test_skip_if_exists_needs_every_param_to_match(self):
+        study = otto.create_study()
+        study.enqueue_trial({"x": 1.0, "y": 2})
+        study.enqueue_trial({"x": 1.0, "y": 2}, skip_if_exists=True)  # queued already
+        study.enqueue_trial({"x": 1.0}, skip_if_exists=True)  # other names: enqueued
+        study.optimize(lambda t: t.suggest_float("x", 0, 2) + t.suggest_int("y", 0, 3, )
+                       if t.number == 0 else t.suggest_float("x", 0, 2), n_trials=2)
+        self.assertEqual([t.params.get("x") for t in study.trials], [1.0, 1.0])
+        study.enqueue_trial({"x": 1.000001}, skip_if_exists=True)  # within 1e-5: skipped
+        study.enqueue_trial({"x": 1.5}, skip_if_exists=True)
+        study.optimize(lambda t: t.suggest_float("x", 0, 2), n_trials=1)
+        self.assertEqual(study.trials[-1].params["x"], 1.5)
+
     def test_successive_halving_bootstrap_needs_a_min_resource(self):
         with self.assertRaises(ValueError):
             otto.pruners.SuccessiveHalvingPruner(bootstrap_count=1)

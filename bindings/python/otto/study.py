@@ -75,6 +75,7 @@ class Study:
         self._plugin_ctx = _plugins.Context()
         self._plugins = (None, None)
         self._thread_local = threading.local()  # in_optimize_loop, as Optuna tracks it
+        self._enqueued = []  # params this process enqueued (skip_if_exists looks here too)
 
     def __del__(self):
         ptr = getattr(self, "_ptr", None)
@@ -276,10 +277,12 @@ class Study:
                              "in the objective with trial.set_user_attr")
         if skip_if_exists:
             for ft in self.get_trials(deepcopy=False):
-                if all(k in ft.params and _labels.same(ft.params[k], v) or
-                       (k in ft.params and ft.params[k] == v) for k, v in params.items()):
+                if _same_params(ft.params, params):
                     _logger.info("Trial %d has the same params; not enqueued.", ft.number)
                     return
+            if any(_same_params(q, params) for q in self._enqueued):
+                _logger.info("The same params are already enqueued; not enqueued.")
+                return
         keep = []
         arr = (_capi.ParamValue * max(len(params), 1))()
         for i, (name, value) in enumerate(params.items()):
@@ -294,6 +297,7 @@ class Study:
             else:
                 p.kind, p.label = _capi.VALUE_LABEL, label
         _capi.study_enqueue_trial(self._ptr, arr, len(params))
+        self._enqueued.append(dict(params))
 
     def add_trial(self, trial):
         if not trial.state.is_finished():
@@ -459,6 +463,26 @@ class Study:
                     row[a] = getattr(ft, a)
             rows.append(row)
         return pd.DataFrame(rows)
+
+
+def _same_params(existing, given):
+    """Optuna's skip_if_exists test: the same names, and every value of the
+    same type and equal (numbers within numpy.isclose's relative 1e-5, NaN
+    equal to NaN)."""
+    if existing.keys() != given.keys():
+        return False
+    for name, value in given.items():
+        have = existing[name]
+        if not isinstance(value, type(have)):
+            return False
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            a, b = float(value), float(have)
+            if not (a == b or (math.isnan(a) and math.isnan(b)) or
+                    abs(a - b) <= 1e-5 * abs(b)):
+                return False
+        elif value != have:
+            return False
+    return True
 
 
 def _make_study(storage, sampler, pruner, study_name, dirs, open_mode):
