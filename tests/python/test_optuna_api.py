@@ -1,6 +1,7 @@
 """The Optuna-shaped Python API of otto: studies, trials, semantics, errors,
 optimize with threads, enqueue and warm starts. Stdlib unittest only; run by
 meson test against the build tree's libotto (OTTO_LIB)."""
+import json
 import math
 import threading
 import time
@@ -474,6 +475,49 @@ class OptunaBehaviourTest(unittest.TestCase):
         study.enqueue_trial({"x": 1.5}, skip_if_exists=True)
         study.optimize(lambda t: t.suggest_float("x", 0, 2), n_trials=1)
         self.assertEqual(study.trials[-1].params["x"], 1.5)
+
+    def test_distribution_json_and_deprecated_names(self):
+        from otto import distributions as D
+        with self.assertWarns(FutureWarning):
+            old = D.DiscreteUniformDistribution(0, 1, 0.25)
+        self.assertEqual((old.step, old.q, old.log), (0.25, 0.25, False))
+        self.assertIsInstance(old, D.FloatDistribution)
+        self.assertNotEqual(old, D.FloatDistribution(0, 1, step=0.25))  # as Optuna: by class
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            cases = [D.FloatDistribution(0, 1, step=0.25), D.IntDistribution(1, 9, log=True),
+                     D.CategoricalDistribution(["a", 1, None]), old,
+                     D.UniformDistribution(-1, 1), D.LogUniformDistribution(1e-3, 1),
+                     D.IntUniformDistribution(0, 10, 2), D.IntLogUniformDistribution(1, 8)]
+            for d in cases:
+                self.assertEqual(D.json_to_distribution(D.distribution_to_json(d)), d)
+        self.assertEqual(json.loads(D.distribution_to_json(old)),
+                         {"name": "DiscreteUniformDistribution",
+                          "attributes": {"low": 0.0, "high": 1.0, "q": 0.25}})
+        self.assertEqual(D.json_to_distribution('{"type": "int", "low": 1, "high": 5}'),
+                         D.IntDistribution(1, 5))
+        with self.assertRaises(ValueError):
+            D.json_to_distribution('{"name": "NoSuchDistribution", "attributes": {}}')
+        D.check_distribution_compatibility(D.FloatDistribution(0, 1), D.FloatDistribution(2, 3))
+        for a, b in [(D.FloatDistribution(0, 1), D.IntDistribution(0, 1)),
+                     (D.FloatDistribution(1, 2), D.FloatDistribution(1, 2, log=True)),
+                     (D.CategoricalDistribution("ab"), D.CategoricalDistribution("abc"))]:
+            with self.assertRaises(ValueError):
+                D.check_distribution_compatibility(a, b)
+        self.assertTrue(issubclass(otto.exceptions.ExperimentalWarning, Warning))
+
+    def test_optuna_4_journal_names(self):
+        import tempfile
+        from otto.storages.journal import JournalFileBackend, JournalFileOpenLock
+        with tempfile.TemporaryDirectory() as d:
+            path = f"{d}/journal.log"
+            storage = optuna.storages.JournalStorage(
+                JournalFileBackend(path, lock_obj=JournalFileOpenLock(path)))
+            study = optuna.create_study(storage=storage, study_name="s")
+            study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+            again = optuna.load_study(study_name="s", storage=optuna.storages.JournalStorage(
+                optuna.storages.journal.JournalFileBackend(path)))
+            self.assertEqual(len(again.trials), 2)
 
     def test_successive_halving_bootstrap_needs_a_min_resource(self):
         with self.assertRaises(ValueError):

@@ -1,7 +1,9 @@
 """Parameter distributions with Optuna's names and fields, and their mapping
 to and from otto's C distributions."""
 import ctypes
+import json
 import math
+import warnings
 
 from . import _capi, _labels
 
@@ -112,6 +114,122 @@ class CategoricalDistribution(BaseDistribution):
 
     def to_external_repr(self, index):
         return self.choices[int(index)]
+
+
+# ---- Optuna's deprecated (v3.0) distributions: the new ones under old names ----
+
+def _deprecated(cls, use):
+    warnings.warn(f"{cls.__name__} has been deprecated in v3.0.0. This feature will be "
+                  f"removed in v6.0.0. Use {use} instead.", FutureWarning, stacklevel=3)
+
+
+class UniformDistribution(FloatDistribution):
+    def __init__(self, low, high):
+        _deprecated(type(self), "FloatDistribution")
+        super().__init__(low, high, log=False, step=None)
+
+    def _asdict(self):
+        d = dict(self.__dict__)
+        d.pop("log")
+        d.pop("step")
+        return d
+
+
+class LogUniformDistribution(FloatDistribution):
+    def __init__(self, low, high):
+        _deprecated(type(self), "FloatDistribution(..., log=True)")
+        super().__init__(low, high, log=True, step=None)
+
+    def _asdict(self):
+        d = dict(self.__dict__)
+        d.pop("log")
+        d.pop("step")
+        return d
+
+
+class DiscreteUniformDistribution(FloatDistribution):
+    def __init__(self, low, high, q):
+        _deprecated(type(self), "FloatDistribution(..., step=...)")
+        super().__init__(low, high, step=q)
+
+    @property
+    def q(self):
+        return self.step
+
+    @q.setter
+    def q(self, v):
+        self.step = v
+
+    def _asdict(self):
+        d = dict(self.__dict__)
+        d.pop("log")
+        d["q"] = d.pop("step")
+        return d
+
+
+class IntUniformDistribution(IntDistribution):
+    def __init__(self, low, high, step=1):
+        _deprecated(type(self), "IntDistribution")
+        super().__init__(low, high, log=False, step=step)
+
+    def _asdict(self):
+        d = dict(self.__dict__)
+        d.pop("log")
+        return d
+
+
+class IntLogUniformDistribution(IntDistribution):
+    def __init__(self, low, high, step=1):
+        _deprecated(type(self), "IntDistribution(..., log=True)")
+        super().__init__(low, high, log=True, step=step)
+
+    def _asdict(self):
+        d = dict(self.__dict__)
+        d.pop("log")
+        return d
+
+
+DISTRIBUTION_CLASSES = (IntDistribution, IntLogUniformDistribution, IntUniformDistribution,
+                        FloatDistribution, UniformDistribution, LogUniformDistribution,
+                        DiscreteUniformDistribution, CategoricalDistribution)
+
+
+def json_to_distribution(json_str):
+    """A distribution from Optuna's JSON: {"name": class, "attributes": {...}},
+    or the abbreviated {"type": "float" | "int" | "categorical", ...}."""
+    d = json.loads(json_str)
+    if "name" in d:
+        attrs = dict(d["attributes"])
+        if d["name"] == CategoricalDistribution.__name__:
+            attrs["choices"] = tuple(attrs["choices"])
+        for cls in DISTRIBUTION_CLASSES:
+            if d["name"] == cls.__name__:
+                return cls(**attrs)
+        raise ValueError(f"Unknown distribution class: {d['name']}")
+    if d["type"] == "categorical":
+        return CategoricalDistribution(d["choices"])
+    if d["type"] in ("float", "int"):
+        step, log = d.get("step"), d.get("log", False)
+        if d["type"] == "float":
+            return FloatDistribution(d["low"], d["high"], log=log, step=step)
+        return IntDistribution(d["low"], d["high"], log=log, step=1 if step is None else step)
+    raise ValueError(f"Unknown distribution type: {d['type']}")
+
+
+def distribution_to_json(dist):
+    """Optuna's JSON of a distribution: {"name": class, "attributes": {...}}."""
+    return json.dumps({"name": type(dist).__name__, "attributes": dist._asdict()})
+
+
+def check_distribution_compatibility(dist_old, dist_new):
+    """ValueError unless dist_new may follow dist_old under one name: the same
+    class, log flag and (categorical) choices, as Optuna checks."""
+    if type(dist_old) is not type(dist_new):
+        raise ValueError("Cannot set different distribution kind to the same parameter name.")
+    if isinstance(dist_old, (FloatDistribution, IntDistribution)) and dist_old.log != dist_new.log:
+        raise ValueError("Cannot set different log configuration to the same parameter name.")
+    if isinstance(dist_old, CategoricalDistribution) and dist_old != dist_new:
+        raise ValueError("CategoricalDistribution does not support dynamic value space.")
 
 
 def _label_array(choices):

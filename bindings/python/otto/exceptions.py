@@ -13,6 +13,11 @@ class OttoError(Exception):
         self.status = status
 
 
+class ExperimentalWarning(Warning):
+    """Optuna's warning for experimental features (otto emits it where Optuna
+    does)."""
+
+
 class TrialPruned(OttoError):
     """Raise from an objective to tell the study the trial was pruned."""
 

@@ -1,10 +1,11 @@
 """Persistent storages with Optuna's names: JournalStorage over a
-JournalFileStorage file, RDBStorage for PostgreSQL URLs, and the strings
-create_study(storage=...) accepts ("journal:PATH", "postgresql://...")."""
+JournalFileStorage file (Optuna 4: journal.JournalFileBackend), RDBStorage
+for PostgreSQL URLs, and the strings create_study(storage=...) accepts
+("journal:PATH", "postgresql://...")."""
 import ctypes
 import threading
 
-from . import _capi
+from .. import _capi
 
 _SYNC = {"every_tell": 1, "batch": 2, "none": 3}
 
@@ -87,7 +88,9 @@ class JournalFileStorage:
     """The file behind a JournalStorage (Optuna's name for it)."""
 
     def __init__(self, file_path, lock_obj=None):
-        if lock_obj is not None:
+        from .journal import JournalFileOpenLock, JournalFileSymlinkLock
+        if lock_obj is not None and not isinstance(lock_obj, (JournalFileOpenLock,
+                                                              JournalFileSymlinkLock)):
             raise NotImplementedError("otto locks journal files itself (flock plus an "
                                       "in-process registry); lock_obj is not used")
         self._file_path = str(file_path)
@@ -141,3 +144,6 @@ def get_storage(storage):
         return RDBStorage(storage)
     raise TypeError(f"storage must be None, a URL string or an otto storage, not "
                     f"{type(storage).__name__}")
+
+
+from . import journal  # noqa: E402 - Optuna 4's optuna.storages.journal names
