@@ -7,6 +7,7 @@ an overridden after_trial of a RandomSampler subclass is heard while the
 sampling stays the C sampler's. An exception in a hook is kept and raised
 again by the call that triggered it (ask, suggest_*, tell, should_prune)."""
 import ctypes
+import functools
 import weakref
 
 from . import _capi, distributions as _dists
@@ -71,8 +72,27 @@ def _space_dict(space):
     return out
 
 
-def _code(e):
-    return e.code if isinstance(e, OttoError) and e.code else ECALLBACK
+def _base_call(fn, *args):
+    """Call the wrapped C sampler through the kit; its error code (with its
+    message already set) goes back to the study as it is."""
+    try:
+        fn(*args)
+        return 0
+    except OttoError as e:
+        return e.code or ECALLBACK
+
+
+def _guarded(callback):
+    """A ctypes callback that never lets an exception into C: it is kept for
+    the call that triggered the callback to raise, and the callback returns
+    OTTO_ECALLBACK."""
+    @functools.wraps(callback)
+    def guarded(self, *args):
+        try:
+            return callback(self, *args)
+        except BaseException as e:  # noqa: B036 - nothing may escape into C
+            return self.ctx.fail(e)
+    return guarded
 
 
 class SamplerPlugin:
@@ -100,75 +120,54 @@ class SamplerPlugin:
         _capi.sampler_create(ctypes.byref(self.vt), None, seed, ctypes.byref(out))
         return out
 
+    @_guarded
     def _infer(self, state, view, trial, space):
-        try:
-            if "before_trial" in self.hooks:  # the first hook of every ask
-                self.py.before_trial(self.ctx.study, self.ctx.frozen(trial))
-            if "infer_relative_search_space" not in self.hooks:
-                if self.base is None:
-                    return 0
-                _capi.sampler_infer_relative_space(self.base, view, trial, space)
-                return 0
-            found = self.py.infer_relative_search_space(self.ctx.study, self.ctx.frozen(trial))
-            for name, dist in (found or {}).items():
-                if dist.single():
-                    continue  # nothing to sample, as Optuna leaves them out
+        if "before_trial" in self.hooks:  # the first hook of every ask
+            self.py.before_trial(self.ctx.study, self.ctx.frozen(trial))
+        if "infer_relative_search_space" not in self.hooks:
+            return 0 if self.base is None else _base_call(
+                _capi.sampler_infer_relative_space, self.base, view, trial, space)
+        found = self.py.infer_relative_search_space(self.ctx.study, self.ctx.frozen(trial))
+        for name, dist in (found or {}).items():
+            if not dist.single():  # nothing to sample otherwise, as Optuna leaves them out
                 _dists.add_to_space(space, name, dist)
-            return 0
-        except OttoError as e:  # the wrapped C sampler's own error
-            return _code(e)
-        except BaseException as e:  # noqa: B036 - nothing may escape into C
-            return self.ctx.fail(e)
+        return 0
 
+    @_guarded
     def _relative(self, state, view, trial, space, out):
-        try:
-            if "sample_relative" not in self.hooks:
-                if self.base is None:
-                    return NOTSUP
-                _capi.sampler_sample_relative(self.base, view, trial, space, out)
-                return 0
-            search_space = _space_dict(space)
-            values = self.py.sample_relative(self.ctx.study, self.ctx.frozen(trial),
-                                             search_space) or {}
-            for i, (name, dist) in enumerate(search_space.items()):
-                # a param left out (NaN) is sampled independently
-                out[i] = dist.to_internal_repr(values[name]) if name in values else float("nan")
-            return 0
-        except OttoError as e:
-            return _code(e)
-        except BaseException as e:  # noqa: B036
-            return self.ctx.fail(e)
+        if "sample_relative" not in self.hooks:
+            return NOTSUP if self.base is None else _base_call(
+                _capi.sampler_sample_relative, self.base, view, trial, space, out)
+        search_space = _space_dict(space)
+        values = self.py.sample_relative(self.ctx.study, self.ctx.frozen(trial),
+                                         search_space) or {}
+        for i, (name, dist) in enumerate(search_space.items()):
+            # a param left out (NaN) is sampled independently
+            out[i] = dist.to_internal_repr(values[name]) if name in values else float("nan")
+        return 0
 
+    @_guarded
     def _independent(self, state, view, trial, name, dist, out):
-        try:
-            if "sample_independent" not in self.hooks:
-                if self.base is None:
-                    raise NotImplementedError(f"{type(self.py).__name__}.sample_independent")
-                _capi.sampler_sample_independent(self.base, view, trial, name,
-                                                 ctypes.cast(dist, ctypes.POINTER(
-                                                     _capi.Distribution)), out)
-                return 0
-            pdist = _dists.from_c(ctypes.cast(dist, ctypes.POINTER(_capi.Distribution))[0])
-            value = self.py.sample_independent(self.ctx.study, self.ctx.frozen(trial),
-                                               name.decode("utf-8"), pdist)
-            out[0] = pdist.to_internal_repr(value)
-            return 0
-        except OttoError as e:
-            return _code(e)
-        except BaseException as e:  # noqa: B036
-            return self.ctx.fail(e)
+        cdist = ctypes.cast(dist, ctypes.POINTER(_capi.Distribution))
+        if "sample_independent" not in self.hooks:
+            if self.base is None:
+                raise NotImplementedError(f"{type(self.py).__name__}.sample_independent")
+            return _base_call(_capi.sampler_sample_independent, self.base, view, trial, name,
+                              cdist, out)
+        pdist = _dists.from_c(cdist[0])
+        value = self.py.sample_independent(self.ctx.study, self.ctx.frozen(trial),
+                                           name.decode("utf-8"), pdist)
+        out[0] = pdist.to_internal_repr(value)
+        return 0
 
+    @_guarded
     def _after(self, state, view, trial, final, values, n_values):
-        try:
-            if self.base is not None:
-                _capi.sampler_after_trial(self.base, view, trial, final, values, n_values)
-            if "after_trial" in self.hooks:
-                from .trial import TrialState
-                vals = [values[k] for k in range(n_values)] if values and n_values else None
-                self.py.after_trial(self.ctx.study, self.ctx.frozen(trial), TrialState(final),
-                                    vals)
-        except BaseException as e:  # noqa: B036
-            self.ctx.fail(e)
+        if self.base is not None:
+            _capi.sampler_after_trial(self.base, view, trial, final, values, n_values)
+        if "after_trial" in self.hooks:
+            from .trial import TrialState
+            vals = [values[k] for k in range(n_values)] if values and n_values else None
+            self.py.after_trial(self.ctx.study, self.ctx.frozen(trial), TrialState(final), vals)
 
     def _destroy(self, state):
         if self.base is not None:
@@ -192,12 +191,10 @@ class PrunerPlugin:
         _capi.pruner_create(ctypes.byref(self.vt), None, ctypes.byref(out))
         return out
 
+    @_guarded
     def _prune(self, state, view, trial, out):
-        try:
-            out[0] = 1 if self.py.prune(self.ctx.study, self.ctx.frozen(trial)) else 0
-            return 0
-        except BaseException as e:  # noqa: B036
-            return self.ctx.fail(e)
+        out[0] = 1 if self.py.prune(self.ctx.study, self.ctx.frozen(trial)) else 0
+        return 0
 
 
 
