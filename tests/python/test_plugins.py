@@ -181,6 +181,41 @@ class PythonSampler(unittest.TestCase):
         self.assertEqual(study.trials[-1].state, TrialState.COMPLETE)
 
 
+class ThreadedErrors(unittest.TestCase):
+    def test_an_error_comes_out_in_the_thread_that_caused_it(self):
+        import threading
+
+        class OddFails(BaseSampler):
+            def sample_independent(self, study, trial, name, dist):
+                if trial.number % 2:
+                    raise ArithmeticError(f"trial {trial.number}")
+                return 0.5
+
+        study = otto.create_study(sampler=OddFails())
+        outcomes = {}
+
+        def work(k):
+            got = []
+            for _ in range(20):
+                t = study.ask()
+                try:
+                    t.suggest_float("x", 0, 1)
+                    got.append((t.number, None))
+                except ArithmeticError as e:
+                    got.append((t.number, str(e)))
+                study.tell(t, 1.0) if got[-1][1] is None else study.tell(t, state=TrialState.FAIL)
+            outcomes[k] = got
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        for got in outcomes.values():  # each error names its own thread's trial
+            for number, err in got:
+                self.assertEqual(err, f"trial {number}" if number % 2 else None)
+
+
 class StopAbove(BasePruner):
     def __init__(self, limit):
         self.limit = limit

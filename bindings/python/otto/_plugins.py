@@ -8,6 +8,7 @@ sampling stays the C sampler's. An exception in a hook is kept and raised
 again by the call that triggered it (ask, suggest_*, tell, should_prune)."""
 import ctypes
 import functools
+import threading
 import weakref
 
 from . import _capi, distributions as _dists
@@ -32,11 +33,18 @@ def overridden(obj, base_cls, names):
 class Context:
     """What the callbacks of one study's C sampler and pruner need: the Python
     Study (set once it exists; held weakly, the study holds this) and where
-    errors go until the call that triggered them raises them."""
+    errors go, per thread, until the call that triggered them raises them."""
 
     def __init__(self):
         self._study = lambda: None
-        self.errors = []
+        self._local = threading.local()  # hooks run in the thread whose call they serve
+
+    @property
+    def errors(self):
+        """This thread's hook exceptions not raised yet."""
+        if not hasattr(self._local, "errors"):
+            self._local.errors = []
+        return self._local.errors
 
     @property
     def study(self):
