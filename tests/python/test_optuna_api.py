@@ -519,6 +519,32 @@ class OptunaBehaviourTest(unittest.TestCase):
                 optuna.storages.journal.JournalFileBackend(path)))
             self.assertEqual(len(again.trials), 2)
 
+    def test_get_all_study_summaries(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            storage = f"journal:{d}/s.journal"
+            a = optuna.create_study(storage=storage, study_name="a", direction="maximize")
+            a.set_user_attr("tag", "first")
+            a.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4)
+            b = optuna.create_study(storage=storage, study_name="b",
+                                    directions=["minimize", "minimize"])
+            b.optimize(lambda t: (t.suggest_float("x", 0, 1), 1.0), n_trials=2)
+            optuna.create_study(storage=storage, study_name="empty")
+            sa, sb, se = optuna.study.get_all_study_summaries(storage)
+            self.assertEqual([x.study_name for x in (sa, sb, se)], ["a", "b", "empty"])
+            self.assertEqual(sa.direction, optuna.study.StudyDirection.MAXIMIZE)
+            self.assertEqual(sa.best_trial.value, a.best_value)
+            self.assertEqual((sa.n_trials, sa.user_attrs), (4, {"tag": "first"}))
+            self.assertEqual(sa.datetime_start, min(t.datetime_start for t in a.trials))
+            self.assertIsNone(sb.best_trial)
+            with self.assertRaises(RuntimeError):
+                sb.direction
+            self.assertEqual(len(sb.directions), 2)
+            self.assertEqual((se.n_trials, se.best_trial, se.datetime_start), (0, None, None))
+            self.assertTrue(sa < sb <= se)
+            no_best = optuna.get_all_study_summaries(storage, include_best_trial=False)
+            self.assertIsNone(no_best[0].best_trial)
+
     def test_successive_halving_bootstrap_needs_a_min_resource(self):
         with self.assertRaises(ValueError):
             otto.pruners.SuccessiveHalvingPruner(bootstrap_count=1)

@@ -561,3 +561,74 @@ def get_all_study_names(storage):
     if storage is None:
         raise ValueError("get_all_study_names needs a storage")
     return storage.get_all_study_names()
+
+
+class StudySummary:
+    """What get_all_study_summaries reports of one study, as Optuna's
+    StudySummary: name, directions, best trial (single objective), user
+    attributes, number of trials, first start time, and its index in the
+    storage (ordering)."""
+
+    def __init__(self, study_name, direction, best_trial, user_attrs, n_trials, datetime_start,
+                 study_id, *, directions=None):
+        if direction is None and directions is None:
+            raise ValueError("Specify one of `direction` and `directions`.")
+        if direction is not None and directions is not None:
+            raise ValueError("Specify only one of `direction` and `directions`.")
+        self.study_name = study_name
+        self._directions = list(directions) if directions is not None else [direction]
+        self.best_trial = best_trial
+        self.user_attrs = user_attrs
+        self.n_trials = n_trials
+        self.datetime_start = datetime_start
+        self._study_id = study_id
+
+    @property
+    def direction(self):
+        if len(self._directions) > 1:
+            raise RuntimeError("This attribute is not available during multi-objective "
+                               "optimization.")
+        return self._directions[0]
+
+    @property
+    def directions(self):
+        return self._directions
+
+    def __eq__(self, other):
+        if not isinstance(other, StudySummary):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __lt__(self, other):
+        if not isinstance(other, StudySummary):
+            return NotImplemented
+        return self._study_id < other._study_id
+
+    def __le__(self, other):
+        if not isinstance(other, StudySummary):
+            return NotImplemented
+        return self._study_id <= other._study_id
+
+
+def get_all_study_summaries(storage, include_best_trial=True):
+    """A StudySummary of every study in a storage, in creation order."""
+    from .samplers import RandomSampler  # reading needs no model
+    storage = _storages.get_storage(storage)
+    if storage is None:
+        raise ValueError("get_all_study_summaries needs a storage")
+    out = []
+    for i, name in enumerate(storage.get_all_study_names()):
+        study = load_study(study_name=name, storage=storage, sampler=RandomSampler())
+        trials = study.get_trials(deepcopy=False)
+        best = None
+        if include_best_trial and study._n_objectives == 1:
+            try:
+                best = study.best_trial
+            except ValueError:  # nothing COMPLETE yet
+                best = None
+        starts = [t.datetime_start for t in trials if t.datetime_start is not None]
+        out.append(StudySummary(name, None, best, study.user_attrs, len(trials),
+                                min(starts) if starts else None, i,
+                                directions=study.directions))
+    return out
+
