@@ -1,6 +1,7 @@
 /* otto/storage.h: where a study keeps its trials. In memory by default (no
- * storage handle); a journal file for resumable studies shared by processes
- * on one machine; PostgreSQL (optional build feature) for many machines. */
+ * storage handle); a journal file or an SQLite database (optional build
+ * feature) for resumable studies shared by processes on one machine;
+ * PostgreSQL (optional build feature) for many machines. */
 #ifndef OTTO_STORAGE_H
 #define OTTO_STORAGE_H
 
@@ -32,7 +33,7 @@ typedef enum otto_sync_policy {
  * then edit; size-versioned like every otto options struct. */
 typedef struct otto_storage_options {
     size_t size;
-    otto_sync_policy sync;           /* journal only; default OTTO_SYNC_EVERY_TELL */
+    otto_sync_policy sync;           /* journal and SQLite; default OTTO_SYNC_EVERY_TELL */
     double sync_interval_s;          /* OTTO_SYNC_BATCH: default 1.0 */
     double heartbeat_interval_s;     /* > 0: running trials heartbeat this often (default 0: off) */
     double grace_period_s;           /* a trial silent this long is FAIL; 0: 2 x interval */
@@ -40,7 +41,8 @@ typedef struct otto_storage_options {
                                         again with the same params (default 0) */
     const otto_allocator *allocator; /* NULL: libc; copied */
     double timeout_s;                /* PostgreSQL: how long one call may wait for the server,
-                                        across reconnects, before OTTO_EIO (default 60) */
+                                        across reconnects, before OTTO_EIO; SQLite: how long
+                                        to wait for another writer (default 60) */
 } otto_storage_options;
 
 OTTO_API void otto_storage_options_init_sized(otto_storage_options *o, size_t size);
@@ -52,6 +54,15 @@ OTTO_API void otto_storage_options_init_sized(otto_storage_options *o, size_t si
  * is not an otto journal. */
 OTTO_API int otto_storage_journal_open(const char *path, const otto_storage_options *o,
                                        otto_storage **out);
+
+/* Open (creating if absent) an SQLite database file in WAL mode. Several
+ * handles, in one process or in many on one machine, may share one file
+ * (not over a network file system: SQLite's locking needs a local one).
+ * The sync policy applies as for a journal. OTTO_ENOTSUP when otto was built
+ * without libsqlite3; OTTO_EIO when the file cannot be opened; OTTO_ECORRUPT
+ * when it is not a database, or holds another program's tables. */
+OTTO_API int otto_storage_sqlite_open(const char *path, const otto_storage_options *o,
+                                      otto_storage **out);
 
 /* Connect to PostgreSQL (a libpq conninfo string or postgresql:// URI) and
  * create otto's tables if absent. OTTO_ENOTSUP when otto was built without

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "batch.h"
 
 #if defined(OTTO_HAVE_LIBPQ)
 
@@ -449,38 +450,10 @@ static int p_open_study(otto_storage *st, const char *name, size_t n_objectives,
 
 /* ---- exchanging records -------------------------------------------------------------------- */
 
-/* Apply the records of one batch from record index bs->sub on. */
 static int apply_batch(otto__bstudy *bs, otto__exchange *x, const unsigned char *b, size_t n,
                        uint64_t seq, size_t from, size_t upto)
 {
-    size_t off = 0, idx = 0;
-    size_t end = upto ? upto : n;
-    while (off < end) {
-        uint32_t len;
-        if (otto__frame_check_at(b + off, n - off, &len) != OTTO__FRAME_OK)
-            return otto__error(OTTO_ECORRUPT, "postgres: batch %llu of study %u is corrupt",
-                               (unsigned long long)seq, bs->id);
-        const unsigned char *pl = b + off + OTTO__FRAME_SIZE;
-        if (idx >= bs->sub && off >= from && len >= 1 && pl[0] != OTTO__OP_STUDY) {
-            int rc = x->apply(x->apply_ctx, pl, len);
-            if (rc) {
-                if (rc == OTTO_ECORRUPT) {
-                    char msg[300];
-                    snprintf(msg, sizeof msg, "%s", otto_last_error_message());
-                    otto__error(rc, "postgres: batch %llu record %zu: %s",
-                                (unsigned long long)seq, idx, msg);
-                }
-                bs->cursor = seq - 1;
-                bs->sub = idx;
-                return rc;
-            }
-        }
-        off += OTTO__FRAME_SIZE + len;
-        idx++;
-    }
-    bs->cursor = seq;
-    bs->sub = 0;
-    return OTTO_OK;
+    return otto__apply_batch("postgres", bs, x, b, n, seq, from, upto);
 }
 
 /* Apply the batches after the cursor, up to seq `below` (exclusive; 0:

@@ -45,7 +45,7 @@ class StudyCreationTest(unittest.TestCase):
 
     def test_storage_is_not_silently_ignored(self):
         with self.assertRaises(NotImplementedError):
-            otto.create_study(storage="sqlite:///x.db")
+            otto.create_study(storage="mysql+pymysql://localhost/x")
 
     def test_study_name(self):
         self.assertEqual(otto.create_study(study_name="tune").study_name, "tune")

@@ -1,5 +1,6 @@
 """Persistent studies through the Python API, as Optuna spells them:
-storage="journal:PATH" or a JournalStorage, RDBStorage / "postgresql://..."
+storage="journal:PATH" or a JournalStorage, "sqlite:///PATH", RDBStorage /
+"postgresql://..."
 (when OTTO_TEST_POSTGRES names a server), load_study, load_if_exists,
 get_all_study_names, and worker processes sharing one study."""
 import os
@@ -139,13 +140,66 @@ class JournalTest(StorageCases, unittest.TestCase):
         with self.assertRaises(NotImplementedError):
             otto.storages.RetryFailedTrialCallback(max_retry=3)
         with self.assertRaises(NotImplementedError):
-            otto.create_study(storage="sqlite:///example.db")
+            otto.create_study(storage="mysql://localhost/example")
         with self.assertRaises(TypeError):
             otto.create_study(storage=42)
         with open(os.path.join(self._dir.name, "bad.log"), "w") as f:
             f.write("this is not a journal")
         with self.assertRaises(otto.exceptions.StorageError):
             otto.create_study(storage="journal:" + os.path.join(self._dir.name, "bad.log"))
+
+
+class SqliteTest(StorageCases, unittest.TestCase):
+    def setUp(self):
+        super().setUp()
+        self._dir = tempfile.TemporaryDirectory()
+        self._n = 0
+
+    def tearDown(self):
+        self._dir.cleanup()
+        super().tearDown()
+
+    def storage(self):
+        self._n += 1
+        return f"sqlite:///{self._dir.name}/s{self._n}.db"  # an absolute path: four slashes
+
+    def name(self, base):
+        return base
+
+    def test_urls(self):
+        cwd = os.getcwd()
+        os.chdir(self._dir.name)
+        try:  # three slashes: relative to the working directory, as in SQLAlchemy
+            s = otto.create_study(storage="sqlite:///rel.db?timeout=3", study_name="r")
+            s.optimize(objective, n_trials=2)
+        finally:
+            os.chdir(cwd)
+        self.assertTrue(os.path.exists(os.path.join(self._dir.name, "rel.db")))
+        st = RDBStorage(f"sqlite+pysqlite:///{self._dir.name}/rel.db",
+                        engine_kwargs={"connect_args": {"timeout": 5}})
+        self.assertEqual(len(otto.load_study(study_name="r", storage=st).trials), 2)
+        mem = RDBStorage("sqlite:///:memory:")
+        a = otto.create_study(storage=mem, study_name="m")
+        a.optimize(objective, n_trials=2)
+        self.assertEqual(len(otto.load_study(study_name="m", storage=mem).trials), 2)
+        path = mem._sqlite_path
+        self.assertTrue(os.path.exists(path))
+        del a, mem
+        import gc
+        gc.collect()
+        self.assertFalse(os.path.exists(path))  # the private file went with the storage
+        with self.assertRaises(ValueError):
+            otto.create_study(storage="sqlite://rel.db")
+        with self.assertRaises(NotImplementedError):
+            RDBStorage(self.storage(), engine_kwargs={"pool_size": 3})
+
+    def test_foreign_database_is_refused(self):
+        import sqlite3
+        path = os.path.join(self._dir.name, "optuna.db")
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE studies (study_id INTEGER PRIMARY KEY)")
+        with self.assertRaisesRegex(otto.exceptions.StorageError, "not an otto database"):
+            otto.create_study(storage=f"sqlite:///{path}")
 
 
 @unittest.skipUnless(pg_url(), "set OTTO_TEST_POSTGRES to a conninfo to run")

@@ -339,6 +339,7 @@ _FUNCTIONS = [
     ("otto_storage_options_init_sized", [P(StorageOptions), c_size_t], None),
     ("otto_storage_journal_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
     ("otto_storage_postgres_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
+    ("otto_storage_sqlite_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
     ("otto_storage_close", [c_void_p], None),
     ("otto_storage_study_names", [c_void_p, P(c_char_p), c_size_t, P(c_size_t)], S),
     ("otto_study_create", [P(StudyOptions), P(study_p)], S),

@@ -1,9 +1,12 @@
 """Persistent storages with Optuna's names: JournalStorage over a
 JournalFileStorage file (Optuna 4: journal.JournalFileBackend), RDBStorage
-for PostgreSQL URLs, and the strings create_study(storage=...) accepts
-("journal:PATH", "postgresql://...")."""
+for SQLite and PostgreSQL URLs, and the strings create_study(storage=...)
+accepts ("sqlite:///PATH", "postgresql://...", "journal:PATH")."""
 import ctypes
+import os
+import tempfile
 import threading
+import weakref
 
 from .. import _capi
 
@@ -112,26 +115,75 @@ class JournalStorage(BaseStorage):
         _capi.storage_journal_open(_capi.encode(self._path), ctypes.byref(opts), ctypes.byref(out))
 
 
+def _remove_files(*paths):
+    for p in paths:
+        try:
+            os.unlink(p)
+        except OSError:
+            pass
+
+
 class RDBStorage(BaseStorage):
-    """PostgreSQL through libpq: "postgresql://user:password@host:port/dbname"
-    (a "+driver" suffix on the scheme is ignored). Other databases are not
-    supported: use PostgreSQL, or a journal file on one machine."""
+    """An SQLite file or a PostgreSQL database, by SQLAlchemy-style URL:
+
+    - "sqlite:///relative/path.db", "sqlite:////absolute/path.db": otto's
+      SQLite backend (WAL mode; the processes of one machine may share it).
+      "sqlite:///:memory:" (or "sqlite://") is a private temporary file,
+      removed with this object. The file holds otto's tables: an Optuna RDB
+      file is refused, not converted.
+    - "postgresql://user:password@host:port/dbname": PostgreSQL through libpq.
+
+    A "+driver" suffix on the scheme and a "?query" are ignored; of
+    engine_kwargs only connect_args={"timeout": seconds} is used (how long to
+    wait for another writer, or for the server)."""
 
     def __init__(self, url, engine_kwargs=None, skip_compatibility_check=False,
                  heartbeat_interval=None, grace_period=None, failed_trial_callback=None,
                  skip_table_creation=False):
         scheme, sep, rest = str(url).partition("://")
-        if not sep or scheme.split("+")[0] not in ("postgresql", "postgres"):
-            raise NotImplementedError(f"otto stores studies in PostgreSQL or in a journal file; "
-                                      f"{scheme or url!r} is not supported (use 'journal:PATH' "
-                                      f"for one machine)")
-        if engine_kwargs:
-            raise NotImplementedError("engine_kwargs are SQLAlchemy's; otto uses libpq")
+        kind = scheme.split("+")[0]
+        if not sep or kind not in ("postgresql", "postgres", "sqlite"):
+            raise NotImplementedError(f"otto stores studies in SQLite, PostgreSQL or a journal "
+                                      f"file; {scheme or url!r} is not supported")
+        self._timeout = None
+        for key, value in (engine_kwargs or {}).items():
+            args = value if key == "connect_args" and isinstance(value, dict) else None
+            if args is None or set(args) - {"timeout"}:
+                raise NotImplementedError("of engine_kwargs (SQLAlchemy's), otto uses only "
+                                          "connect_args={'timeout': seconds}")
+            if "timeout" in args:
+                self._timeout = float(args["timeout"])
         super().__init__(heartbeat_interval, grace_period, failed_trial_callback)
-        self.url = "postgresql://" + rest
+        self.url = str(url)
+        if kind == "sqlite":
+            path = rest.split("?", 1)[0]
+            if not path.startswith("/") and path:
+                raise ValueError(f"invalid SQLite URL {url!r}: use sqlite:///relative.db or "
+                                 f"sqlite:////absolute/path.db")
+            path = path[1:]
+            if path in ("", ":memory:"):
+                fd, path = tempfile.mkstemp(prefix="otto-", suffix=".db")
+                os.close(fd)
+                os.unlink(path)
+                weakref.finalize(self, _remove_files, path, path + "-wal", path + "-shm")
+            self._sqlite_path = path
+        else:
+            self._sqlite_path = None
+            self.url = "postgresql://" + rest
+
+    def _options(self):
+        o = super()._options()
+        if self._timeout is not None:
+            o.timeout_s = self._timeout
+        return o
 
     def _open(self, opts, out):
-        _capi.storage_postgres_open(_capi.encode(self.url), ctypes.byref(opts), ctypes.byref(out))
+        if self._sqlite_path is not None:
+            _capi.storage_sqlite_open(_capi.encode(self._sqlite_path), ctypes.byref(opts),
+                                      ctypes.byref(out))
+        else:
+            _capi.storage_postgres_open(_capi.encode(self.url), ctypes.byref(opts),
+                                        ctypes.byref(out))
 
 
 def get_storage(storage):

@@ -1,0 +1,569 @@
+/* SQLite backend over libsqlite3 (built when meson finds it): one database
+ * file in WAL mode shared by the threads and processes of one machine
+ * through SQLite's own locking. Studies are rows of otto_studies, each
+ * exchange's batch of records (record.h) one row of otto_log numbered per
+ * study, as in the PostgreSQL backend. An append runs in a BEGIN IMMEDIATE
+ * transaction (the database's one writer) after reading the rows others
+ * committed, so batch numbers (and with them trial numbers) follow commit
+ * order. A committed row is in the WAL before COMMIT returns, so a told
+ * trial survives the writer's SIGKILL whatever the sync policy; the policy
+ * decides when SQLite fsyncs (synchronous=FULL for results under
+ * OTTO_SYNC_EVERY_TELL), which matters for crashes of the machine. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "batch.h"
+
+#if defined(OTTO_HAVE_SQLITE)
+
+#include <sqlite3.h>
+
+#define APPLICATION_ID 0x6f74746f /* "otto": marks a database otto made */
+
+typedef struct lite {
+    sqlite3 *db;        /* NULL: not opened in this process yet */
+    char *path;
+    pid_t pid;          /* the process that opened db (see own_connection) */
+    pthread_mutex_t mu; /* one statement at a time on the connection */
+    int busy_ms;        /* how long to wait for another writer (timeout_s) */
+    int synchronous;    /* the connection's PRAGMA synchronous now (-1: unknown) */
+    double last_sync;   /* OTTO_SYNC_BATCH: time of the last FULL commit */
+    sqlite3_stmt *read, *append, *find, *insert_study;
+    char **names;       /* study names by creation order, for study_names */
+    size_t n_names, cap_names;
+} lite;
+
+/* An otto status for an SQLite result code, with SQLite's message. */
+static int lite_fail(lite *l, const char *what, int src)
+{
+    int code = src & 0xff;
+    const char *msg = l->db ? sqlite3_errmsg(l->db) : sqlite3_errstr(src);
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        return otto__error(OTTO_ECORRUPT, "sqlite %s: %s: %s", l->path, what, msg);
+    if (code == SQLITE_NOMEM)
+        return otto__error(OTTO_ENOMEM, "sqlite %s: %s: out of memory", l->path, what);
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return otto__error(OTTO_EIO, "sqlite %s: %s: another writer held the database longer "
+                                     "than the timeout (timeout_s): %s",
+                           l->path, what, msg);
+    return otto__error(OTTO_EIO, "sqlite %s: %s: %s", l->path, what, msg);
+}
+
+static int exec_sql(lite *l, const char *what, const char *sql)
+{
+    int rc = sqlite3_exec(l->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? OTTO_OK : lite_fail(l, what, rc);
+}
+
+static void rollback(lite *l)
+{
+    if (!sqlite3_get_autocommit(l->db))
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* One integer of a one-row query (a pragma). */
+static int query_int(lite *l, const char *what, const char *sql, long long *out)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(l->db, sql, -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int64(s, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    int r = rc == SQLITE_OK || rc == SQLITE_DONE ? OTTO_OK : lite_fail(l, what, rc);
+    sqlite3_finalize(s);
+    return r;
+}
+
+/* ---- connections ---------------------------------------------------------------------- */
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS otto_studies ("
+    " id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+    " n_objectives INTEGER NOT NULL, directions BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS otto_log ("
+    " study_id INTEGER NOT NULL REFERENCES otto_studies(id),"
+    " seq INTEGER NOT NULL, batch BLOB NOT NULL,"
+    " PRIMARY KEY (study_id, seq)) WITHOUT ROWID;";
+
+/* Make otto's tables, or check that a database made by another program is
+ * not mistaken for one (an Optuna RDB file, say): refused unless it is
+ * empty or marked with otto's application id. */
+static int ensure_schema(lite *l)
+{
+    int rc = exec_sql(l, "creating tables", "BEGIN IMMEDIATE");
+    if (rc)
+        return rc;
+    long long app = 0, foreign = 0;
+    rc = query_int(l, "reading the database", "PRAGMA application_id", &app);
+    if (!rc)
+        rc = query_int(l, "reading the database",
+                       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                       "name NOT IN ('otto_studies', 'otto_log') AND name NOT LIKE 'sqlite!_%' "
+                       "ESCAPE '!'",
+                       &foreign);
+    if (!rc && app != APPLICATION_ID && (app != 0 || foreign > 0))
+        rc = otto__error(OTTO_ECORRUPT,
+                         "sqlite %s: not an otto database (it holds tables another program "
+                         "made, e.g. an Optuna RDB storage); give otto a file of its own",
+                         l->path);
+    if (!rc && app != APPLICATION_ID) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA application_id = %d", APPLICATION_ID);
+        rc = exec_sql(l, "creating tables", sql);
+        if (!rc)
+            rc = exec_sql(l, "creating tables", schema_sql);
+    }
+    if (!rc)
+        rc = exec_sql(l, "creating tables", "COMMIT");
+    if (rc)
+        rollback(l);
+    return rc;
+}
+
+static void disconnect(lite *l)
+{
+    sqlite3_finalize(l->read);
+    sqlite3_finalize(l->append);
+    sqlite3_finalize(l->find);
+    sqlite3_finalize(l->insert_study);
+    l->read = l->append = l->find = l->insert_study = NULL;
+    if (l->db)
+        sqlite3_close(l->db);
+    l->db = NULL;
+}
+
+static int prepare(lite *l, const char *sql, sqlite3_stmt **out)
+{
+    int rc = sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+    return rc == SQLITE_OK ? OTTO_OK : lite_fail(l, "preparing statements", rc);
+}
+
+/* Open the database in this process, in WAL mode, with otto's tables. */
+static int connect_db(lite *l)
+{
+    int rc = sqlite3_open_v2(l->path, &l->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        int r = lite_fail(l, "opening", rc);
+        disconnect(l);
+        return r;
+    }
+    sqlite3_extended_result_codes(l->db, 1);
+    sqlite3_busy_timeout(l->db, l->busy_ms);
+    l->synchronous = -1;
+    /* Switching a new file to WAL upgrades a shared lock, which SQLite
+     * refuses at once (no busy handler: it could deadlock) while another
+     * process is doing the same: retry within the timeout. */
+    sqlite3_stmt *s = NULL;
+    rc = sqlite3_prepare_v2(l->db, "PRAGMA journal_mode = WAL", -1, &s, NULL);
+    double deadline = otto__monotonic_time() + l->busy_ms / 1000.0, pause = 0.001;
+    while (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY) {
+        rc = sqlite3_step(s);
+        if ((rc & 0xff) != SQLITE_BUSY || otto__monotonic_time() + pause > deadline)
+            break;
+        sqlite3_reset(s);
+        sqlite3_sleep((int)(pause * 1000));
+        pause = fmin(2 * pause, 0.1);
+    }
+    int r = OTTO_OK;
+    if (rc != SQLITE_ROW)
+        r = lite_fail(l, "switching to WAL mode", rc);
+    else if (strcmp((const char *)sqlite3_column_text(s, 0), "wal") != 0)
+        r = otto__error(OTTO_EIO, "sqlite %s: the database cannot use WAL mode (journal mode "
+                                  "stays '%s')",
+                        l->path, (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    if (!r)
+        r = ensure_schema(l);
+    if (!r)
+        r = prepare(l, "SELECT seq, batch FROM otto_log WHERE study_id = ?1 AND seq > ?2 "
+                       "ORDER BY seq",
+                    &l->read);
+    if (!r)
+        r = prepare(l, "INSERT INTO otto_log (study_id, seq, batch) VALUES (?1, ?2, ?3)",
+                    &l->append);
+    if (!r)
+        r = prepare(l, "SELECT id, n_objectives, directions FROM otto_studies WHERE name = ?1",
+                    &l->find);
+    if (!r)
+        r = prepare(l, "INSERT INTO otto_studies (name, n_objectives, directions) "
+                       "VALUES (?1, ?2, ?3)",
+                    &l->insert_study);
+    if (r)
+        disconnect(l);
+    return r;
+}
+
+/* SQLite connections must not cross fork(): a child leaves the parent's
+ * alone (closing it could drop the parent's POSIX locks on the file) and
+ * opens its own. */
+static int own_connection(lite *l)
+{
+    if (l->pid != getpid()) {
+        l->db = NULL;
+        l->read = l->append = l->find = l->insert_study = NULL;
+        l->pid = getpid();
+    }
+    return l->db ? OTTO_OK : connect_db(l);
+}
+
+/* Set PRAGMA synchronous for the next commit (outside a transaction). */
+static int set_synchronous(lite *l, int level)
+{
+    if (l->synchronous == level)
+        return OTTO_OK;
+    char sql[40];
+    snprintf(sql, sizeof sql, "PRAGMA synchronous = %d", level);
+    int rc = exec_sql(l, "setting the sync policy", sql);
+    l->synchronous = rc ? -1 : level;
+    return rc;
+}
+
+/* 2 (FULL) forces this commit to disk, 1 (NORMAL) leaves it to checkpoints,
+ * 0 (OFF) never syncs: the storage's sync policy for one commit. */
+static int sync_level(otto_storage *st, lite *l, int durable)
+{
+    if (st->opts.sync == OTTO_SYNC_NONE)
+        return 0;
+    if (st->opts.sync == OTTO_SYNC_EVERY_TELL)
+        return durable ? 2 : 1;
+    if (!durable)
+        return 1;
+    double now = otto__monotonic_time();
+    if (now - l->last_sync < st->opts.sync_interval_s)
+        return 1;
+    l->last_sync = now;
+    return 2;
+}
+
+/* ---- studies ------------------------------------------------------------------------- */
+
+static int find_study(lite *l, const char *name, const otto_allocator *a, uint32_t *id,
+                      size_t *n_obj, otto_direction **dirs, int *found)
+{
+    sqlite3_stmt *s = l->find;
+    sqlite3_reset(s);
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW;
+    int r = OTTO_OK;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        r = lite_fail(l, "finding the study", rc);
+    } else if (*found) {
+        long long sid = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 1);
+        const unsigned char *d = sqlite3_column_blob(s, 2);
+        int len = sqlite3_column_bytes(s, 2);
+        if (sid < 1 || sid > UINT32_MAX || n < 1 || n != len || !d) {
+            r = otto__error(OTTO_ECORRUPT, "sqlite %s: study '%s' has invalid directions",
+                            l->path, name);
+        } else if (!(*dirs = otto__calloc(a, (size_t)n, sizeof **dirs))) {
+            r = otto__error(OTTO_ENOMEM, "sqlite: out of memory");
+        } else {
+            for (long long k = 0; k < n && !r; k++) {
+                (*dirs)[k] = (otto_direction)d[k];
+                if ((*dirs)[k] != OTTO_MINIMIZE && (*dirs)[k] != OTTO_MAXIMIZE)
+                    r = otto__error(OTTO_ECORRUPT, "sqlite %s: study '%s' has invalid "
+                                                   "directions",
+                                    l->path, name);
+            }
+            if (r) {
+                otto__free(a, *dirs);
+                *dirs = NULL;
+            }
+            *id = (uint32_t)sid;
+            *n_obj = (size_t)n;
+        }
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return r;
+}
+
+static int create_study(lite *l, const char *name, size_t n_objectives, const otto_direction *dirs)
+{
+    unsigned char d[1024];
+    if (n_objectives > sizeof d)
+        return otto__error(OTTO_ERANGE, "sqlite: too many objectives");
+    for (size_t k = 0; k < n_objectives; k++)
+        d[k] = (unsigned char)dirs[k];
+    sqlite3_stmt *s = l->insert_study;
+    sqlite3_reset(s);
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)n_objectives);
+    sqlite3_bind_blob(s, 3, d, (int)n_objectives, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE ? OTTO_OK : lite_fail(l, "creating the study", rc);
+}
+
+static int l_open_study(otto_storage *st, const char *name, size_t n_objectives,
+                        const otto_direction *dirs, otto_open_mode mode, const otto_allocator *a,
+                        otto__bstudy *bs, size_t *n_obj, otto_direction **dirs_out, int *created,
+                        char note[256])
+{
+    (void)note;
+    lite *l = st->impl;
+    *created = 0;
+    *dirs_out = NULL;
+    uint32_t id = 0;
+    int found = 0;
+    pthread_mutex_lock(&l->mu);
+    int rc = own_connection(l);
+    if (!rc)
+        rc = set_synchronous(l, sync_level(st, l, 1));
+    if (!rc)
+        rc = exec_sql(l, "opening the study", "BEGIN IMMEDIATE");
+    if (!rc)
+        rc = find_study(l, name, a, &id, n_obj, dirs_out, &found);
+    if (!rc && !found && mode == OTTO_OPEN_LOAD)
+        rc = otto__error(OTTO_ENOTFOUND, "study_create: sqlite %s has no study named '%s'",
+                         l->path, name);
+    if (!rc && found && mode == OTTO_OPEN_CREATE)
+        rc = otto__error(OTTO_EEXIST,
+                         "study_create: sqlite %s already has a study named '%s' (open it with "
+                         "OTTO_OPEN_LOAD or OTTO_OPEN_LOAD_IF_EXISTS)",
+                         l->path, name);
+    if (!rc && !found) {
+        rc = create_study(l, name, n_objectives, dirs);
+        if (!rc)
+            rc = find_study(l, name, a, &id, n_obj, dirs_out, &found);
+        if (!rc && !found)
+            rc = otto__error(OTTO_EIO, "sqlite %s: study '%s' vanished", l->path, name);
+        *created = !rc;
+    }
+    if (!rc)
+        rc = exec_sql(l, "opening the study", "COMMIT");
+    if (rc && l->db)
+        rollback(l);
+    pthread_mutex_unlock(&l->mu);
+    if (rc) {
+        otto__free(a, *dirs_out);
+        *dirs_out = NULL;
+        *created = 0;
+        return rc;
+    }
+    bs->id = id;
+    bs->cursor = 0;
+    bs->sub = 0;
+    return OTTO_OK;
+}
+
+/* ---- exchanging records ----------------------------------------------------------------- */
+
+/* Apply the batches after the cursor. */
+static int catch_up(lite *l, otto__bstudy *bs, otto__exchange *x)
+{
+    sqlite3_stmt *s = l->read;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, bs->id);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)bs->cursor);
+    int rc = OTTO_OK, step;
+    while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        uint64_t seq = (uint64_t)sqlite3_column_int64(s, 0);
+        const unsigned char *b = sqlite3_column_blob(s, 1);
+        size_t n = (size_t)sqlite3_column_bytes(s, 1);
+        if (seq != bs->cursor + 1 || sqlite3_column_type(s, 1) != SQLITE_BLOB)
+            rc = otto__error(OTTO_ECORRUPT, "sqlite %s: study %u skips from batch %llu to %llu",
+                             l->path, bs->id, (unsigned long long)bs->cursor,
+                             (unsigned long long)seq);
+        else
+            rc = otto__apply_batch("sqlite", bs, x, b, n, seq, 0, 0);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = lite_fail(l, "reading the study", step);
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int append(lite *l, otto__bstudy *bs, const otto__wbuf *b, uint64_t seq)
+{
+    sqlite3_stmt *s = l->append;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, bs->id);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)seq);
+    sqlite3_bind_blob(s, 3, b->p, (int)b->n, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE ? OTTO_OK : lite_fail(l, "appending", rc);
+}
+
+static int write_batch(otto_storage *st, lite *l, otto__bstudy *bs, otto__exchange *x)
+{
+    int rc = set_synchronous(l, sync_level(st, l, x->durable));
+    if (!rc)
+        rc = exec_sql(l, "locking the database", "BEGIN IMMEDIATE");
+    if (rc)
+        return rc;
+    otto__wbuf b;
+    otto__wbuf_init(&b, &st->alloc);
+    rc = catch_up(l, bs, x);
+    if (!rc)
+        rc = x->build(x->build_ctx, &b);
+    if (!rc && b.failed)
+        rc = otto__error(OTTO_ENOMEM, "sqlite: out of memory (or a record over %u bytes)",
+                         OTTO__RECORD_MAX);
+    if (!rc && b.n > 0x7fffffff)
+        rc = otto__error(OTTO_ERANGE, "sqlite: batch too large");
+    uint64_t seq = bs->cursor + 1;
+    if (!rc && b.n)
+        rc = append(l, bs, &b, seq);
+    if (!rc)
+        rc = exec_sql(l, "COMMIT", "COMMIT");
+    if (rc) {
+        rollback(l);
+    } else if (b.n) {
+        /* catch_up ended at a batch boundary (bs->sub == 0) */
+        if (b.apply_upto > b.apply_from)
+            rc = otto__apply_batch("sqlite", bs, x, b.p, b.n, seq, b.apply_from, b.apply_upto);
+        if (!rc) {
+            bs->cursor = seq;
+            bs->sub = 0;
+        }
+    }
+    otto__wbuf_free(&b);
+    return rc;
+}
+
+static int l_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
+{
+    lite *l = st->impl;
+    x->need_flush = 0; /* a commit is as durable as its synchronous level */
+    pthread_mutex_lock(&l->mu);
+    int rc = own_connection(l);
+    if (!rc)
+        rc = x->build ? write_batch(st, l, bs, x) : catch_up(l, bs, x);
+    pthread_mutex_unlock(&l->mu);
+    return rc;
+}
+
+static int l_flush(otto_storage *st)
+{
+    (void)st;
+    return OTTO_OK;
+}
+
+static int l_study_names(otto_storage *st, const char **out, size_t cap, size_t *n_out)
+{
+    lite *l = st->impl;
+    pthread_mutex_lock(&l->mu);
+    int rc = own_connection(l);
+    sqlite3_stmt *s = NULL;
+    if (!rc) {
+        int r = sqlite3_prepare_v2(l->db, "SELECT name FROM otto_studies ORDER BY id "
+                                          "LIMIT -1 OFFSET ?1",
+                                   -1, &s, NULL);
+        if (r != SQLITE_OK)
+            rc = lite_fail(l, "listing studies", r);
+    }
+    if (!rc) {
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)l->n_names);
+        int r;
+        while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+            if (l->n_names == l->cap_names) {
+                size_t c = l->cap_names ? 2 * l->cap_names : 8;
+                char **n = otto__reallocarray(&st->alloc, l->names, c, sizeof *n);
+                if (!n) {
+                    rc = otto__error(OTTO_ENOMEM, "sqlite: out of memory");
+                    break;
+                }
+                l->names = n;
+                l->cap_names = c;
+            }
+            const char *name = (const char *)sqlite3_column_text(s, 0);
+            char *copy = name ? otto__strdup(&st->alloc, name) : NULL;
+            if (!copy)
+                rc = otto__error(name ? OTTO_ENOMEM : OTTO_ECORRUPT,
+                                 name ? "sqlite: out of memory" : "sqlite: a study has no name");
+            else
+                l->names[l->n_names++] = copy;
+        }
+        if (!rc && r != SQLITE_DONE)
+            rc = lite_fail(l, "listing studies", r);
+    }
+    sqlite3_finalize(s);
+    for (size_t i = 0; !rc && i < l->n_names && i < cap; i++)
+        out[i] = l->names[i];
+    *n_out = l->n_names;
+    pthread_mutex_unlock(&l->mu);
+    return rc;
+}
+
+static void l_close(otto_storage *st)
+{
+    lite *l = st->impl;
+    if (!l)
+        return;
+    if (l->pid == getpid())
+        disconnect(l);
+    otto__free(&st->alloc, l->path);
+    for (size_t i = 0; i < l->n_names; i++)
+        otto__free(&st->alloc, l->names[i]);
+    otto__free(&st->alloc, l->names);
+    pthread_mutex_destroy(&l->mu);
+    otto__free(&st->alloc, l);
+}
+
+static const otto__backend_vt sqlite_vt = {
+    "sqlite", l_open_study, l_exchange, l_flush, l_study_names, l_close,
+};
+
+int otto_storage_sqlite_open(const char *path, const otto_storage_options *o, otto_storage **out)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return otto__error(OTTO_EINVAL, "sqlite_open: NULL argument");
+    if (!path[0] || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+        return otto__error(OTTO_EINVAL, "sqlite_open: give the path of a database file (not "
+                                        "'%s'); a study without storage lives in memory",
+                           path);
+    otto_storage *st;
+    int rc = otto__storage_new(&sqlite_vt, o, "sqlite_open", &st);
+    if (rc)
+        return rc;
+    lite *l = otto__calloc(&st->alloc, 1, sizeof *l);
+    if (!l || pthread_mutex_init(&l->mu, NULL) != 0) {
+        otto__free(&st->alloc, l);
+        otto__free(&st->alloc, st);
+        return otto__error(OTTO_ENOMEM, "sqlite_open: out of memory");
+    }
+    st->impl = l;
+    l->pid = getpid();
+    l->busy_ms = (int)fmin(st->opts.timeout_s * 1000, 2147483647.0);
+    l->last_sync = otto__monotonic_time();
+    l->path = otto__strdup(&st->alloc, path);
+    rc = l->path ? connect_db(l) : otto__error(OTTO_ENOMEM, "sqlite_open: out of memory");
+    if (rc) {
+        l_close(st);
+        otto__free(&st->alloc, st);
+        return rc;
+    }
+    *out = st;
+    return OTTO_OK;
+}
+
+#else /* built without libsqlite3 */
+
+int otto_storage_sqlite_open(const char *path, const otto_storage_options *o, otto_storage **out)
+{
+    (void)path;
+    (void)o;
+    if (out)
+        *out = NULL;
+    return otto__error(OTTO_ENOTSUP, "sqlite_open: this otto was built without libsqlite3 "
+                                     "(install libsqlite3-dev and rebuild; meson "
+                                     "-Dsqlite=enabled)");
+}
+
+#endif
