@@ -384,6 +384,81 @@ class OptunaBehaviourTest(unittest.TestCase):
     def tearDown(self):
         otto.logging.set_verbosity(self._verbosity)
 
+    def test_in_memory_storage_object_is_shared(self):
+        storage = optuna.storages.InMemoryStorage()
+        a = optuna.create_study(storage=storage, study_name="shared")
+        a.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+        b = optuna.load_study(study_name="shared", storage=storage)
+        self.assertEqual([t.number for t in b.trials], [0, 1, 2])
+        self.assertEqual(storage.get_all_study_names(), ["shared"])
+        other = optuna.storages.InMemoryStorage()  # another object: other studies
+        with self.assertRaises(KeyError):
+            optuna.load_study(study_name="shared", storage=other)
+
+    def test_partial_fixed_sampler(self):
+        with self.assertWarns(optuna.exceptions.ExperimentalWarning):
+            sampler = optuna.samplers.PartialFixedSampler(
+                {"y": 0.5, "c": "b"}, optuna.samplers.TPESampler(seed=1, n_startup_trials=3))
+        study = optuna.create_study(sampler=sampler)
+        study.optimize(lambda t: (t.suggest_float("x", -1, 1) ** 2 + t.suggest_float("y", -1, 1)
+                                  + (t.suggest_categorical("c", ["a", "b"]) == "a")),
+                       n_trials=20)
+        self.assertEqual({t.params["y"] for t in study.trials}, {0.5})
+        self.assertEqual({t.params["c"] for t in study.trials}, {"b"})
+        self.assertGreater(len({t.params["x"] for t in study.trials}), 15)  # x still sampled
+        with self.assertRaises(TypeError):
+            optuna.samplers.PartialFixedSampler({"x": 1}, "random")
+
+    def test_reseed_rng_changes_what_is_sampled(self):
+        def params(sampler):
+            study = optuna.create_study(sampler=sampler)
+            study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("k", 0, 99),
+                           n_trials=5)
+            return [t.params for t in study.trials]
+        for make in (lambda: optuna.samplers.RandomSampler(seed=1),
+                     lambda: optuna.samplers.TPESampler(seed=1, n_startup_trials=2)):
+            self.assertEqual(params(make()), params(make()))
+            reseeded = make()
+            reseeded.reseed_rng()
+            self.assertNotEqual(params(make()), params(reseeded))
+
+    def test_experimental_warnings(self):
+        E = optuna.exceptions.ExperimentalWarning
+        with self.assertWarns(E):
+            optuna.samplers.TPESampler(multivariate=True)
+        with self.assertWarns(E):
+            optuna.samplers.TPESampler(constraints_func=lambda t: [0.0])
+        with self.assertWarns(E):
+            optuna.pruners.PatientPruner(None, patience=1)
+        with self.assertWarns(E):
+            optuna.samplers.CmaEsSampler(use_separable_cma=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            optuna.samplers.TPESampler()  # the defaults warn about nothing
+            optuna.samplers.RandomSampler()
+
+    def test_metric_names(self):
+        study = optuna.create_study(directions=["minimize", "maximize"])
+        self.assertIsNone(study.metric_names)
+        with self.assertWarns(optuna.exceptions.ExperimentalWarning):
+            study.set_metric_names(["loss", "accuracy"])
+        self.assertEqual(study.metric_names, ["loss", "accuracy"])
+        self.assertEqual(study.user_attrs, {})  # kept apart from the user's attrs
+        with self.assertRaises(ValueError), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            study.set_metric_names(["loss"])
+
+    def test_numeric_internal_repr_errors(self):
+        for dist in (IntDistribution(1, 10), FloatDistribution(2.0, 7.0)):
+            for bad in ("foo", (), [], {}, set(), float("nan")):
+                with self.assertRaises(ValueError):
+                    dist.to_internal_repr(bad)
+            self.assertEqual(dist.to_internal_repr("3"), 3.0)
+        for dist in (IntDistribution(1, 10, log=True), FloatDistribution(2.0, 7.0, log=True)):
+            for bad in (0, -1):
+                with self.assertRaises(ValueError):
+                    dist.to_internal_repr(bad)
+
     def test_stop_outside_optimize_and_nested_optimize_raise(self):
         study = otto.create_study()
         with self.assertRaises(RuntimeError):

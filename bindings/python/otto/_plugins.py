@@ -183,6 +183,51 @@ class SamplerPlugin:
             self.base = None
 
 
+class FixedParamsPlugin(SamplerPlugin):
+    """PartialFixedSampler: the base sampler's C sampler (a built-in, or a
+    Python sampler's plugin) with some params fixed: their relative values
+    are replaced and their independent draws answered with the fixed value."""
+
+    def __init__(self, sampler, base, base_plugin, ctx):
+        super().__init__(sampler, base, set(), ctx)
+        self.base_plugin = base_plugin  # its callbacks must outlive the study too
+        self.fixed = sampler._fixed_params
+
+    def create(self):
+        out = ctypes.c_void_p()
+        _capi.sampler_create(ctypes.byref(self.vt), None, _capi.SEED_NONE, ctypes.byref(out))
+        return out
+
+    def _internal(self, name, dist):
+        value = self.fixed[name]
+        if not dist._contains(dist.to_internal_repr(value)):
+            import warnings
+            warnings.warn(f"Fixed parameter '{name}' with value {value} is out of range for "
+                          f"distribution {dist}.", UserWarning)
+        return dist.to_internal_repr(value)
+
+    @_guarded
+    def _relative(self, state, view, trial, space, out):
+        rc = _base_call(_capi.sampler_sample_relative, self.base, view, trial, space, out)
+        if rc == NOTSUP:  # the base declined: sample all independently
+            return NOTSUP
+        if rc == 0:
+            for i, (name, dist) in enumerate(_space_dict(space).items()):
+                if name in self.fixed:
+                    out[i] = self._internal(name, dist)
+        return rc
+
+    @_guarded
+    def _independent(self, state, view, trial, name, dist, out):
+        key = name.decode("utf-8")
+        cdist = ctypes.cast(dist, ctypes.POINTER(_capi.Distribution))
+        if key not in self.fixed:
+            return _base_call(_capi.sampler_sample_independent, self.base, view, trial, name,
+                              cdist, out)
+        out[0] = self._internal(key, _dists.from_c(cdist[0]))
+        return 0
+
+
 class PrunerPlugin:
     """A C pruner whose prune callback runs BasePruner.prune(study, trial)."""
 
@@ -209,6 +254,14 @@ class PrunerPlugin:
 def make_sampler(sampler, ctx):
     """(C sampler, plugin or None) for a Python sampler object: a built-in
     without overridden hooks is its C sampler alone."""
+    if hasattr(sampler, "_fixed_params"):  # PartialFixedSampler over its base sampler
+        base, base_plugin = make_sampler(sampler._base_sampler, ctx)
+        try:
+            plugin = FixedParamsPlugin(sampler, base, base_plugin, ctx)
+            return plugin.create(), plugin
+        except BaseException:
+            _capi.sampler_destroy(base)
+            raise
     builtin = next((c for c in type(sampler).__mro__ if c.__dict__.get("_builtin")), None)
     hooks = overridden(sampler, builtin, HOOKS) if builtin else set(HOOKS)
     if builtin and not hooks:

@@ -8,6 +8,20 @@ import warnings
 from . import _capi, _labels
 
 
+
+def _numeric_internal(value, log):
+    """A float or int param's internal value, refused as Optuna refuses it."""
+    try:
+        x = float(value)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"'{value}' is not a valid type. float castable value is "
+                         f"expected.") from e
+    if math.isnan(x):
+        raise ValueError(f"`{value}` is invalid value.")
+    if log and x <= 0.0:
+        raise ValueError(f"`{value}` is invalid value for the case log=True.")
+    return x
+
 class BaseDistribution:
     def _asdict(self):
         return dict(self.__dict__)
@@ -55,7 +69,7 @@ class FloatDistribution(BaseDistribution):
         return abs(k - round(k)) < 1e-8
 
     def to_internal_repr(self, value):
-        return float(value)
+        return _numeric_internal(value, self.log)
 
     def to_external_repr(self, value):
         return float(value)
@@ -86,7 +100,7 @@ class IntDistribution(BaseDistribution):
         return self.low <= value <= self.high and (value - self.low) % self.step == 0
 
     def to_internal_repr(self, value):
-        return float(value)
+        return _numeric_internal(value, self.log)
 
     def to_external_repr(self, value):
         return int(value)

@@ -18,6 +18,13 @@ class ExperimentalWarning(Warning):
     does)."""
 
 
+def _warn_experimental(what, stacklevel=3):
+    """Warn as Optuna does for an experimental argument or class."""
+    import warnings
+    warnings.warn(f"{what} is an experimental feature. The interface can change in the "
+                  f"future.", ExperimentalWarning, stacklevel=stacklevel)
+
+
 class TrialPruned(OttoError):
     """Raise from an objective to tell the study the trial was pruned."""
 

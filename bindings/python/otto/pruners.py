@@ -3,6 +3,7 @@ only its configuration: each study gets a fresh C pruner made from it."""
 import ctypes
 import math
 
+from .exceptions import _warn_experimental
 from . import _capi
 
 
@@ -155,6 +156,7 @@ class PatientPruner(BasePruner):
     _builtin = True  # a C pruner (see _plugins.make_pruner)
 
     def __init__(self, wrapped_pruner, patience, min_delta=0.0):
+        _warn_experimental("PatientPruner")
         if patience < 0:
             raise ValueError(f"patience cannot be negative but got {patience}.")
         if min_delta < 0:

@@ -4,7 +4,11 @@ may be passed to several studies. Samplers whose C side does not exist yet
 are absent, not stubbed."""
 import ctypes
 
+import os
+import warnings
+
 from . import _capi
+from .exceptions import ExperimentalWarning, _warn_experimental
 
 
 class BaseSampler:
@@ -39,8 +43,12 @@ class BaseSampler:
         None unless it is COMPLETE)."""
 
     def reseed_rng(self):
-        """Optuna API; otto derives every trial's stream from the seed and the
-        trial number, so there is nothing to reseed."""
+        """Draw a fresh seed from the OS. A built-in sampler's seed is what
+        every trial's random stream derives from (with the trial number), so
+        the studies created with this object afterwards sample differently;
+        a study already running keeps the seed it was made with."""
+        if hasattr(self, "_seed"):
+            self._seed = int.from_bytes(os.urandom(8), "little") % _capi.SEED_NONE
 
 
 def _seed(seed):
@@ -99,6 +107,10 @@ class TPESampler(BaseSampler):
                  warn_independent_sampling=False, constant_liar=True, constraints_func=None,
                  n_history=0, unnormalized_kernels=False, scott_bandwidth=False,
                  gamma_fraction=0.1):
+        for arg, used in (("multivariate", multivariate is True), ("group", group is True),
+                          ("constraints_func", constraints_func is not None)):
+            if used:  # as Optuna (otto's default constant_liar=True is not experimental)
+                _warn_experimental(f"``{arg}`` option")
         if group and multivariate is False:
             raise ValueError("group=True can only be used with multivariate=True")
         if group and multivariate is None:
@@ -134,7 +146,9 @@ class TPESampler(BaseSampler):
         kwargs.setdefault("n_ei_candidates", 0)
         kwargs.setdefault("gamma_fraction", 0.0)
         kwargs.setdefault("group", True)
-        return cls(**kwargs)
+        with warnings.catch_warnings():  # otto's own defaults are not experimental
+            warnings.simplefilter("ignore", ExperimentalWarning)
+            return cls(**kwargs)
 
     def _gamma_trampoline(self):
         func = self._gamma
@@ -237,9 +251,12 @@ class GPSampler(BaseSampler):
                  deterministic_objective=False, constraints_func=None,
                  warn_independent_sampling=True, n_candidates=1024, n_local_search=8,
                  max_fit_evals=100, dim_scaled_prior=False, use_running_trials=True):
+        _warn_experimental("GPSampler")
         if independent_sampler is not None and not isinstance(independent_sampler,
                                                               RandomSampler):
             raise ValueError("GPSampler: independent_sampler must be None or a RandomSampler")
+        if constraints_func is not None:
+            _warn_experimental("``constraints_func`` option")
         if n_startup_trials < 0:
             raise ValueError("n_startup_trials must be >= 0")
         self._seed = _seed(seed)
@@ -285,6 +302,10 @@ class CmaEsSampler(BaseSampler):
                  warn_independent_sampling=True, seed=None, *, consider_pruned_trials=False,
                  restart_strategy=None, popsize=None, inc_popsize=2, use_separable_cma=False,
                  with_margin=True, source_trials=None):
+        for arg, used in (("use_separable_cma", use_separable_cma),
+                          ("source_trials", source_trials is not None)):
+            if used:
+                _warn_experimental(f"``{arg}`` option")
         if consider_pruned_trials:
             raise ValueError("CmaEsSampler: consider_pruned_trials is not supported by otto")
         if source_trials is not None:
@@ -331,3 +352,23 @@ class CmaEsSampler(BaseSampler):
 
     def __repr__(self):
         return "CmaEsSampler()"
+
+
+class PartialFixedSampler(BaseSampler):
+    """Optuna's PartialFixedSampler: the params named in fixed_params always
+    take their given value; base_sampler (built-in or a Python sampler)
+    samples the others, jointly where it samples jointly. A fixed value
+    outside the param's range is used with a UserWarning, as in Optuna."""
+
+    def __init__(self, fixed_params, base_sampler):
+        _warn_experimental("PartialFixedSampler")
+        if not isinstance(base_sampler, BaseSampler):
+            raise TypeError("base_sampler must be an otto sampler")
+        self._fixed_params = dict(fixed_params)
+        self._base_sampler = base_sampler
+
+    def reseed_rng(self):
+        self._base_sampler.reseed_rng()
+
+    def __repr__(self):
+        return f"PartialFixedSampler({self._fixed_params!r}, {self._base_sampler!r})"

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Sequence
 
 from . import _capi, _labels, _plugins, distributions as _dists, storages as _storages
-from .exceptions import NotFoundError, StateError, TrialPruned
+from .exceptions import NotFoundError, StateError, TrialPruned, _warn_experimental
 from .pruners import NopPruner
 from .samplers import TPESampler
 from . import trial as _trial
@@ -161,15 +161,38 @@ class Study:
             if n.value <= cap:  # the front may have grown in between
                 return [self._freeze(ctypes.c_void_p(arr[i])) for i in range(n.value)]
 
-    @property
-    def user_attrs(self):
+    def _study_attrs(self):
         if self._storage is not None:  # what other workers set, as Optuna reads it
             _capi.study_sync(self._ptr)
         return _trial.read_attrs(self._ptr, _capi.study_user_attr_count,
                                  _capi.study_user_attr_at)
 
+    @property
+    def user_attrs(self):
+        attrs = self._study_attrs()
+        attrs.pop(_METRIC_NAMES_KEY, None)
+        return attrs
+
+    @property
+    def metric_names(self):
+        """The objectives' names given to set_metric_names, or None."""
+        return self._study_attrs().get(_METRIC_NAMES_KEY)
+
+    def set_metric_names(self, metric_names):
+        """Name the objectives (stored with the study, as in Optuna 3.4+;
+        otto keeps them in a study attribute hidden from user_attrs)."""
+        _warn_experimental("set_metric_names")
+        metric_names = list(metric_names)
+        if len(metric_names) != len(self.directions):
+            raise ValueError("The number of objectives must match the length of the metric "
+                             "names.")
+        _capi.study_set_user_attr(self._ptr, _capi.encode(_METRIC_NAMES_KEY),
+                                  _capi.encode(json.dumps(metric_names)))
+
     def set_user_attr(self, key, value):
         """Stored with the study (JSON), as in Optuna."""
+        if isinstance(key, str) and key.startswith("\ufdd0"):
+            raise ValueError("study user attr keys may not start with U+FDD0 (otto's own)")
         _capi.study_set_user_attr(self._ptr, _capi.encode(key),
                                   _capi.encode(_trial.attr_text(self, key, value)))
 
@@ -483,6 +506,9 @@ def _same_params(existing, given):
         elif value != have:
             return False
     return True
+
+
+_METRIC_NAMES_KEY = "\ufdd0otto:metric_names"  # a noncharacter: no user key starts with it
 
 
 def _make_study(storage, sampler, pruner, study_name, dirs, open_mode):

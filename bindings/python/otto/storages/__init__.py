@@ -115,6 +115,22 @@ class JournalStorage(BaseStorage):
         _capi.storage_journal_open(_capi.encode(self._path), ctypes.byref(opts), ctypes.byref(out))
 
 
+class InMemoryStorage(JournalStorage):
+    """Optuna's in-memory storage as an object: the studies made on it are
+    shared by every create_study / load_study given the same object, and
+    vanish with it. otto keeps them in a private temporary journal (never
+    fsynced), removed when the object is collected. storage=None is the
+    plain in-memory study."""
+
+    def __init__(self):
+        fd, path = tempfile.mkstemp(prefix="otto-inmemory-", suffix=".journal")
+        os.close(fd)
+        os.unlink(path)
+        BaseStorage.__init__(self, sync="none")
+        self._path = path
+        weakref.finalize(self, _remove_files, path)
+
+
 def _remove_files(*paths):
     for p in paths:
         try:
