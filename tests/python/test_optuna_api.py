@@ -177,8 +177,8 @@ class TellTest(unittest.TestCase):
         t = self.study.ask()
         t.report(3.0, 0)
         t.report(1.0, 5)
-        with self.assertLogs("otto", level="WARNING"):
-            t.report(9.0, 5)  # a step again keeps the first value
+        with self.assertWarns(UserWarning):
+            t.report(9.0, 5)  # a step again keeps the first value, as Optuna warns
         self.assertFalse(t.should_prune())
         ft = self.study.tell(t, state=TrialState.PRUNED)
         self.assertEqual(ft.state, TrialState.PRUNED)
@@ -447,6 +447,21 @@ class OptunaBehaviourTest(unittest.TestCase):
         with self.assertRaises(ValueError), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             study.set_metric_names(["loss"])
+
+    def test_report_twice_at_a_step_warns_and_keeps_the_first(self):
+        study = optuna.create_study()
+        trial = study.ask()
+        trial.report(1.23, 1)
+        with self.assertWarns(UserWarning):
+            trial.report(1.0, 1)
+        self.assertEqual(study.trials[0].intermediate_values, {1: 1.23})
+
+    def test_threshold_pruner_type_errors(self):
+        for kw in (dict(lower="val", upper=1.0), dict(lower=0.0, upper="val"),
+                   dict(lower=None, upper=None), dict(lower=True)):
+            with self.assertRaises(TypeError):
+                optuna.pruners.ThresholdPruner(**kw)
+        optuna.pruners.ThresholdPruner(lower=1, upper=2.5)
 
     def test_numeric_internal_repr_errors(self):
         for dist in (IntDistribution(1, 10), FloatDistribution(2.0, 7.0)):

@@ -2,6 +2,7 @@
 only its configuration: each study gets a fresh C pruner made from it."""
 import ctypes
 import math
+import numbers
 
 from .exceptions import _warn_experimental
 from . import _capi
@@ -139,6 +140,9 @@ class ThresholdPruner(BasePruner):
     def __init__(self, lower=None, upper=None, n_warmup_steps=0, interval_steps=1):
         if lower is None and upper is None:
             raise TypeError("Either lower or upper must be specified.")
+        for v in (lower, upper):  # real numbers (numpy's too), as Optuna checks
+            if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real)):
+                raise TypeError(f"lower and upper must be float but got {type(v)}.")
         self._fields = dict(lower=-math.inf if lower is None else float(lower),
                             upper=math.inf if upper is None else float(upper),
                             n_warmup_steps=n_warmup_steps, interval_steps=interval_steps)

@@ -8,7 +8,7 @@ import math
 import warnings
 
 from . import _capi, _labels, distributions as _dists
-from .exceptions import CallbackError, StateError
+from .exceptions import CallbackError, NotFoundError, StateError
 
 
 class TrialState(enum.IntEnum):
@@ -201,7 +201,19 @@ class Trial:
         except (TypeError, ValueError):
             raise TypeError(f"The `step` argument is of type '{type(step)}' but supposed to "
                             "be an int.") from None
-        _capi.trial_report(self._ptr, _capi.int64(step, "step"), value)
+        step = _capi.int64(step, "step")
+        if step < 0:
+            raise ValueError(f"The `step` argument is {step} but cannot be negative.")
+        try:
+            _capi.trial_intermediate_value(self._ptr, step, ctypes.byref(ctypes.c_double()))
+            reported = True
+        except NotFoundError:
+            reported = False
+        if reported:
+            warnings.warn(f"The reported value is ignored because this `step` {step} is "
+                          f"already reported.", UserWarning, stacklevel=2)
+            return
+        _capi.trial_report(self._ptr, step, value)
 
     def should_prune(self):
         if self.study._n_objectives > 1:
