@@ -8,6 +8,7 @@
 #include "cmaes.h"
 #include "export.h"
 #include "gp.h"
+#include "grid.h"
 #include "limits.h"
 #include "pruner.h"
 #include "random.h"

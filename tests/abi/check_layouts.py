@@ -26,6 +26,8 @@ C_TYPES = {  # ctypes class in otto._capi -> C type in <otto/otto.h>
     "HyperbandOptions": "otto_hyperband_options",
     "ThresholdOptions": "otto_threshold_options",
     "ParamValue": "otto_param_value",
+    "GridAxis": "otto_grid_axis",
+    "GridOptions": "otto_grid_options",
     "SamplerVtable": "otto_sampler_vtable",
     "PrunerVtable": "otto_pruner_vtable",
 }

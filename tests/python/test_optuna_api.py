@@ -395,6 +395,34 @@ class OptunaBehaviourTest(unittest.TestCase):
         with self.assertRaises(KeyError):
             optuna.load_study(study_name="shared", storage=other)
 
+    def test_grid_sampler_visits_each_point_once_and_stops(self):
+        space = {"x": [-50, 0, 50], "y": [-99, 0, 99], "c": ["a", None, True]}
+
+        def f(t):
+            return (t.suggest_float("x", -100, 100) ** 2 + t.suggest_int("y", -100, 100) ** 2
+                    + (t.suggest_categorical("c", ["a", None, True]) != "a"))
+        for n_jobs in (1, 3):
+            study = optuna.create_study(sampler=optuna.samplers.GridSampler(space))
+            study.optimize(f, n_trials=100, n_jobs=n_jobs)  # stops after the 27 points
+            points = {(t.params["x"], t.params["y"], t.params["c"]) for t in study.trials}
+            # threads that asked before the stop finish their trials (as in Optuna)
+            self.assertEqual(len(study.trials), 27) if n_jobs == 1 else \
+                self.assertLess(len(study.trials), 27 + n_jobs)
+            self.assertEqual(len(points), 27)
+            self.assertEqual(study.best_params, {"x": 0, "y": 0, "c": "a"})
+            self.assertTrue(study.sampler.is_exhausted(study))
+            self.assertIsInstance(study.trials[0].system_attrs["grid_id"], int)
+        # the same seed gives the same order; an unknown param is an error
+        orders = []
+        for _ in range(2):
+            study = optuna.create_study(sampler=optuna.samplers.GridSampler(space, seed=3))
+            study.optimize(f, n_trials=5)
+            orders.append([t.params for t in study.trials])
+        self.assertEqual(orders[0], orders[1])
+        study = optuna.create_study(sampler=optuna.samplers.GridSampler({"x": [1.0]}))
+        with self.assertRaisesRegex(otto.exceptions.OttoError, "not a param of the grid"):
+            study.optimize(lambda t: t.suggest_float("z", 0, 1), n_trials=1)
+
     def test_partial_fixed_sampler(self):
         with self.assertWarns(optuna.exceptions.ExperimentalWarning):
             sampler = optuna.samplers.PartialFixedSampler(

@@ -216,6 +216,15 @@ class ParamValue(ctypes.Structure):
     _fields_ = [("name", c_char_p), ("kind", c_int), ("number", c_double), ("label", c_char_p)]
 
 
+class GridAxis(ctypes.Structure):
+    _fields_ = [("name", c_char_p), ("n_values", c_size_t), ("values", ctypes.POINTER(ParamValue))]
+
+
+class GridOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("seed", ctypes.c_uint64), ("n_axes", c_size_t),
+                ("axes", ctypes.POINTER(GridAxis))]
+
+
 # Opaque handles travel as void pointers.
 study_p = trial_p = space_p = sampler_p = pruner_p = view_p = rng_p = c_void_p
 
@@ -340,6 +349,10 @@ _FUNCTIONS = [
     ("otto_storage_journal_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
     ("otto_storage_postgres_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
     ("otto_storage_sqlite_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
+    # grid.h
+    ("otto_grid_options_init_sized", [P(GridOptions), c_size_t], None),
+    ("otto_sampler_grid_create", [P(GridOptions), P(sampler_p)], S),
+    ("otto_grid_size", [P(GridOptions), P(ctypes.c_uint64)], S),
     ("otto_storage_close", [c_void_p], None),
     ("otto_storage_study_names", [c_void_p, P(c_char_p), c_size_t, P(c_size_t)], S),
     ("otto_study_create", [P(StudyOptions), P(study_p)], S),

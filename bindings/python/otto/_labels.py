@@ -55,3 +55,18 @@ def same(a, b):
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
     return type(a) is type(b) and a == b
+
+
+def fill_param_value(p, value, keep):
+    """Fill a ctypes otto_param_value (its name aside) for a Python value: a
+    finite number is both a number and a label (OTTO_VALUE_ANY), so it serves
+    numeric and categorical params alike; anything else is a label. The
+    encoded bytes go to keep, which must outlive the C call."""
+    from . import _capi
+    label = _capi.encode(encode(value))
+    keep.append(label)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+            math.isfinite(float(value)):
+        p.kind, p.number, p.label = _capi.VALUE_ANY, float(value), label
+    else:
+        p.kind, p.label = _capi.VALUE_LABEL, label

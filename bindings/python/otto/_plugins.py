@@ -264,6 +264,8 @@ def make_sampler(sampler, ctx):
             raise
     builtin = next((c for c in type(sampler).__mro__ if c.__dict__.get("_builtin")), None)
     hooks = overridden(sampler, builtin, HOOKS) if builtin else set(HOOKS)
+    if builtin:  # hooks a built-in runs in Python (GridSampler's stop)
+        hooks |= set(getattr(builtin, "_python_hooks", ()))
     if builtin and not hooks:
         return sampler._create(), None
     base = sampler._create() if builtin else None

@@ -372,3 +372,84 @@ class PartialFixedSampler(BaseSampler):
 
     def __repr__(self):
         return f"PartialFixedSampler({self._fixed_params!r}, {self._base_sampler!r})"
+
+
+class GridSampler(BaseSampler):
+    """Optuna's GridSampler: every combination of the given values, each once
+    (the C grid sampler, otto_sampler_grid_create(3)). Trial k takes point k
+    of an order shuffled by seed (None: 0, as in Optuna), so workers that
+    share a study and a seed take distinct points; optimize() stops once
+    every point is evaluated. A grid value outside its param's distribution
+    is an error in otto (Optuna warns and uses it)."""
+
+    _builtin = True  # a C sampler (see _plugins.make_sampler) ...
+    _python_hooks = ("after_trial",)  # ... whose after_trial stops optimize()
+
+    def __init__(self, search_space, seed=None):
+        import warnings as _w
+        for name, values in search_space.items():
+            for v in values:
+                if v is not None and not isinstance(v, (str, int, float, bool)):
+                    _w.warn(f"{name} contains a value with the type of {type(v)}, which is "
+                            f"not supported by `GridSampler`. Please make sure a value is "
+                            f"`str`, `int`, `float`, `bool` or `None` for persistent storage.",
+                            UserWarning, stacklevel=2)
+        self._search_space = {name: list(values) for name, values in
+                              sorted(search_space.items())}
+        self._seed = _seed(0 if seed is None else seed)
+
+    def _options(self):
+        from . import _labels
+        keep = []
+        axes = (_capi.GridAxis * max(len(self._search_space), 1))()
+        for i, (name, values) in enumerate(self._search_space.items()):
+            arr = (_capi.ParamValue * max(len(values), 1))()
+            for k, v in enumerate(values):
+                _labels.fill_param_value(arr[k], v, keep)
+            keep += [arr, _capi.encode(name)]
+            axes[i].name, axes[i].n_values, axes[i].values = keep[-1], len(values), arr
+        opts = _capi.GridOptions()
+        _capi.grid_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+        opts.seed = self._seed
+        opts.n_axes = len(self._search_space)
+        opts.axes = axes
+        return opts, (keep, axes)
+
+    def _create(self):
+        opts, keep = self._options()
+        out = ctypes.c_void_p()
+        _capi.sampler_grid_create(ctypes.byref(opts), ctypes.byref(out))
+        return out
+
+    def _unvisited(self, study, space):
+        n = ctypes.c_uint64()
+        opts, keep = self._options()
+        _capi.grid_size(ctypes.byref(opts), ctypes.byref(n))
+        done, running = set(), set()
+        for t in study.get_trials(deepcopy=False):
+            attrs = t.system_attrs
+            if space is None or attrs.get("search_space") != space or "grid_id" not in attrs:
+                continue
+            (done if t.state.is_finished() else running).add(int(attrs["grid_id"]))
+        left = set(range(n.value)) - done - running
+        return list(left if left else set(range(n.value)) - done)
+
+    def is_exhausted(self, study):
+        """True once every grid point has a finished trial."""
+        spaces = [t.system_attrs.get("search_space") for t in study.get_trials(deepcopy=False)
+                  if "grid_id" in t.system_attrs]
+        return bool(spaces) and not self._unvisited(study, spaces[-1])
+
+    def after_trial(self, study, trial, state, values):
+        """Stop optimize() once the grid is done, as Optuna does."""
+        space = trial.system_attrs.get("search_space")
+        left = self._unvisited(study, space)
+        if not left or (len(left) == 1 and trial.system_attrs.get("grid_id") == left[0]):
+            if getattr(study._thread_local, "in_optimize_loop", False):
+                study.stop()
+
+    def reseed_rng(self):
+        self._seed = int.from_bytes(os.urandom(8), "little") % _capi.SEED_NONE
+
+    def __repr__(self):
+        return f"GridSampler({self._search_space!r})"

@@ -314,11 +314,7 @@ class Study:
             p = arr[i]
             p.name = _capi.encode(name)
             keep.append(p.name)
-            label = _capi.encode(_labels.encode(value))
-            if isinstance(value, (int, float)) and math.isfinite(float(value)):
-                p.kind, p.number, p.label = _capi.VALUE_ANY, float(value), label
-            else:
-                p.kind, p.label = _capi.VALUE_LABEL, label
+            _labels.fill_param_value(p, value, keep)
         _capi.study_enqueue_trial(self._ptr, arr, len(params))
         self._enqueued.append(dict(params))
 
