@@ -114,12 +114,21 @@ class PythonBadInput(unittest.TestCase):
             stored.tell(t, 1.0)
             self.assertEqual(stored.trials[0].user_attrs, {"ok": {"a": [1, 2]}})
 
-    def test_enqueue_nan_raises(self):
-        with self.assertRaises(ValueError):
-            self.study.enqueue_trial({"x": math.nan})
-        self.study.enqueue_trial({"x": 0.25})
+    def test_enqueue_nan(self):
+        # accepted and deduplicated as in Optuna; a NaN is a categorical
+        # choice's value, never a float param's: a float suggest samples
+        self.study.enqueue_trial({"x": math.nan})
+        self.study.enqueue_trial({"x": math.nan}, skip_if_exists=True)
         t = self.study.ask()
-        self.assertEqual(t.suggest_float("x", 0, 1), 0.25)
+        self.assertTrue(0 <= t.suggest_float("x", 0, 1) <= 1)
+        self.study.tell(t, 0.0)
+        self.study.enqueue_trial({"c": math.nan})
+        t = self.study.ask()
+        self.assertTrue(math.isnan(t.suggest_categorical("c", [1.0, math.nan])))
+        self.study.enqueue_trial({"x": 2.5})
+        t = self.study.ask()
+        with self.assertWarns(UserWarning):  # used as enqueued, with Optuna's warning
+            self.assertEqual(t.suggest_float("x", 0, 1), 2.5)
 
     def test_should_prune_after_tell_is_false(self):
         t = self.study.ask()

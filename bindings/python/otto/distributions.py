@@ -27,7 +27,16 @@ class BaseDistribution:
         return dict(self.__dict__)
 
     def __eq__(self, other):
-        return type(self) is type(other) and self.__dict__ == other.__dict__
+        if type(self) is not type(other) or self.__dict__.keys() != other.__dict__.keys():
+            return False
+        for k, v in self.__dict__.items():  # NaN choices equal, as Optuna compares them
+            w = other.__dict__[k]
+            if isinstance(v, tuple) and isinstance(w, tuple):
+                if len(v) != len(w) or not all(_labels.same(a, b) for a, b in zip(v, w)):
+                    return False
+            elif v != w:
+                return False
+        return True
 
     def __hash__(self):
         return hash((type(self), tuple(sorted((k, repr(v)) for k, v in self.__dict__.items()))))

@@ -4,6 +4,7 @@ may be passed to several studies. Samplers whose C side does not exist yet
 are absent, not stubbed."""
 import ctypes
 
+import math
 import os
 import warnings
 
@@ -49,6 +50,30 @@ class BaseSampler:
         a study already running keeps the seed it was made with."""
         if hasattr(self, "_seed"):
             self._seed = int.from_bytes(os.urandom(8), "little") % _capi.SEED_NONE
+
+
+def default_gamma(x):
+    """Optuna's gamma: the good side holds 10% of the trials, at most 25."""
+    return min(math.ceil(0.1 * x), 25)
+
+
+def hyperopt_default_gamma(x):
+    """hyperopt 0.1.2's gamma: 0.25 sqrt(n) trials, at most 25."""
+    return min(math.ceil(0.25 * x ** 0.5), 25)
+
+
+def default_weights(x):
+    """Optuna's weights: equal for the newest 25 trials, a ramp from 1/x
+    below them (oldest first)."""
+    if x < 25:
+        return [1.0] * x
+    n = x - 25
+    ramp = [1.0 / x + (1.0 - 1.0 / x) * i / (n - 1) for i in range(n)] if n > 1 else \
+        [1.0 / x] * n
+    return ramp + [1.0] * 25
+
+
+_UNSET = object()  # an argument left at its default (Optuna warns only for given ones)
 
 
 def _seed(seed):
@@ -104,13 +129,16 @@ class TPESampler(BaseSampler):
     def __init__(self, consider_prior=True, prior_weight=1.0, consider_magic_clip=True,
                  consider_endpoints=False, n_startup_trials=10, n_ei_candidates=24,
                  gamma=None, weights=None, seed=None, *, multivariate=None, group=False,
-                 warn_independent_sampling=False, constant_liar=True, constraints_func=None,
+                 warn_independent_sampling=False, constant_liar=_UNSET, constraints_func=None,
                  n_history=0, unnormalized_kernels=False, scott_bandwidth=False,
                  gamma_fraction=0.1):
         for arg, used in (("multivariate", multivariate is True), ("group", group is True),
+                          ("constant_liar", constant_liar is True),
                           ("constraints_func", constraints_func is not None)):
-            if used:  # as Optuna (otto's default constant_liar=True is not experimental)
+            if used:  # as Optuna, for arguments given (otto's default liar is not one)
                 _warn_experimental(f"``{arg}`` option")
+        if constant_liar is _UNSET:
+            constant_liar = True
         if group and multivariate is False:
             raise ValueError("group=True can only be used with multivariate=True")
         if group and multivariate is None:
@@ -135,6 +163,14 @@ class TPESampler(BaseSampler):
         self._callbacks = []  # CFUNCTYPE objects stay alive while any C sampler may call them
         self._errors = []     # exceptions raised in callbacks, re-raised by the study
         self.constraints_func = constraints_func
+
+    @staticmethod
+    def hyperopt_parameters():
+        """hyperopt 0.1.2's defaults, to pass as TPESampler(**...), as in
+        Optuna."""
+        return {"consider_prior": True, "prior_weight": 1.0, "consider_magic_clip": True,
+                "consider_endpoints": False, "n_startup_trials": 20, "n_ei_candidates": 24,
+                "gamma": hyperopt_default_gamma, "weights": default_weights}
 
     @classmethod
     def otto_defaults(cls, **kwargs):

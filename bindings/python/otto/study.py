@@ -309,8 +309,6 @@ class Study:
         keep = []
         arr = (_capi.ParamValue * max(len(params), 1))()
         for i, (name, value) in enumerate(params.items()):
-            if isinstance(value, float) and math.isnan(value):
-                raise ValueError(f"enqueue_trial: the value of {name!r} is NaN")
             p = arr[i]
             p.name = _capi.encode(name)
             keep.append(p.name)

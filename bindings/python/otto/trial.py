@@ -76,6 +76,12 @@ def attr_text(study, key, value):
     return text
 
 
+def _out_of_range(name, value, low, high):
+    warnings.warn(f"Fixed parameter '{name}' with value {value} is out of range for the "
+                  f"distribution [{low}, {high}]; it is used as enqueued.", UserWarning,
+                  stacklevel=3)
+
+
 def read_attrs(ptr, count, at):
     out = {}
     k, v = ctypes.c_char_p(), ctypes.c_char_p()
@@ -143,6 +149,8 @@ class Trial:
                                       _capi.OTTO_LOG if log else 0, ctypes.byref(out))
         except CallbackError as e:
             self._reraise(e)
+        if not low <= out.value <= high:  # only an enqueued value can be
+            _out_of_range(name, out.value, low, high)
         return out.value
 
     def suggest_int(self, name, low, high, step=1, log=False):
@@ -155,6 +163,8 @@ class Trial:
                                     _capi.OTTO_LOG if log else 0, ctypes.byref(out))
         except CallbackError as e:
             self._reraise(e)
+        if not low <= out.value <= high:
+            _out_of_range(name, out.value, low, high)
         return out.value
 
     def suggest_categorical(self, name, choices):
