@@ -80,6 +80,12 @@ OTTO_API void otto_storage_close(otto_storage *st);
 OTTO_API int otto_storage_study_names(otto_storage *st, const char **out, size_t cap,
                                       size_t *n_out);
 
+/* Delete the study `name` and all its trials from the storage; the name is
+ * free for a new study. Study handles still open on it get OTTO_ENOTFOUND
+ * from their next write (and, with a journal, from every exchange).
+ * OTTO_ENOTFOUND when there is no such study. */
+OTTO_API int otto_storage_delete_study(otto_storage *st, const char *name);
+
 OTTO_END_DECLS
 
 #endif /* OTTO_STORAGE_H */

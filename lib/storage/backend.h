@@ -59,6 +59,9 @@ typedef struct otto__backend_vt {
     /* Force written data to disk (called without any study lock held). */
     int (*flush)(otto_storage *st);
     int (*study_names)(otto_storage *st, const char **out, size_t cap, size_t *n_out);
+    /* Delete the study `name` and its trials (OTTO_ENOTFOUND if absent);
+     * later writes of handles on it fail with OTTO_ENOTFOUND. */
+    int (*delete_study)(otto_storage *st, const char *name);
     void (*close)(otto_storage *st);
 } otto__backend_vt;
 

@@ -79,3 +79,11 @@ int otto_storage_study_names(otto_storage *st, const char **out, size_t cap, siz
         return otto__error(OTTO_EINVAL, "storage_study_names: NULL argument");
     return st->vt->study_names(st, out, cap, n_out);
 }
+
+int otto_storage_delete_study(otto_storage *st, const char *name)
+{
+    if (!st || !name)
+        return otto__error(OTTO_EINVAL, "storage_delete_study: NULL argument");
+    int rc = otto__text_check(name, 0, "storage_delete_study", "name");
+    return rc ? rc : st->vt->delete_study(st, name);
+}

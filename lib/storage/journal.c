@@ -26,6 +26,7 @@ typedef struct jstudy {
     char *name;
     size_t n_objectives;
     otto_direction *dirs;
+    int deleted; /* a later OP_STUDY_DELETE record: its name is free again */
 } jstudy;
 
 typedef struct jfile {
@@ -311,9 +312,22 @@ static int cut_tail(jfile *jf, uint64_t good, uint64_t size, char *note, size_t 
 
 /* ---- the study directory ---------------------------------------------------------- */
 
+/* An OP_STUDY_DELETE record: a study that exists and is not deleted yet. */
+static int dir_delete_record(jfile *jf, uint64_t off, const unsigned char *p, size_t len)
+{
+    uint32_t id = len == 5 ? otto__le32(p + 1) : UINT32_MAX;
+    if (id >= jf->n_studies || jf->studies[id].deleted)
+        return otto__error(OTTO_ECORRUPT, "journal %s: invalid study deletion at byte %llu",
+                           jf->path, (unsigned long long)off);
+    jf->studies[id].deleted = 1;
+    return OTTO_OK;
+}
+
 static int dir_record(void *ctx, uint64_t off, const unsigned char *p, size_t len)
 {
     jfile *jf = ctx;
+    if (len >= 1 && p[0] == OTTO__OP_STUDY_DELETE)
+        return dir_delete_record(jf, off, p, len);
     if (len < 1 || p[0] != OTTO__OP_STUDY)
         return OTTO_OK;
     otto__rbuf r;
@@ -339,7 +353,7 @@ static int dir_record(void *ctx, uint64_t off, const unsigned char *p, size_t le
     }
     ok = ok && !r.bad && r.off == r.n;
     for (size_t i = 0; ok && i < jf->n_studies; i++)
-        ok = strcmp(jf->studies[i].name, name) != 0;
+        ok = jf->studies[i].deleted || strcmp(jf->studies[i].name, name) != 0;
     if (!ok) {
         otto__free(&jf->alloc, owned);
         otto__free(&jf->alloc, dirs);
@@ -358,6 +372,7 @@ static int dir_record(void *ctx, uint64_t off, const unsigned char *p, size_t le
         jf->cap_studies = cap;
     }
     jstudy *e = &jf->studies[jf->n_studies++];
+    e->deleted = 0;
     e->name = owned;
     e->n_objectives = n_obj;
     e->dirs = dirs;
@@ -535,6 +550,15 @@ static int jfile_get(const char *path, const otto_allocator *a, jfile **out)
 
 /* ---- the backend ---------------------------------------------------------------------- */
 
+/* The id of the study named `name` that is not deleted, or n_studies. */
+static size_t find_live(const jfile *jf, const char *name)
+{
+    for (size_t i = 0; i < jf->n_studies; i++)
+        if (!jf->studies[i].deleted && strcmp(jf->studies[i].name, name) == 0)
+            return i;
+    return jf->n_studies;
+}
+
 static int j_open_study(otto_storage *st, const char *name, size_t n_objectives,
                         const otto_direction *dirs, otto_open_mode mode, const otto_allocator *a,
                         otto__bstudy *bs, size_t *n_obj, otto_direction **dirs_out, int *created,
@@ -546,10 +570,7 @@ static int j_open_study(otto_storage *st, const char *name, size_t n_objectives,
         return rc;
     uint64_t size = 0;
     rc = dir_update(jf, 0, NULL, &size);
-    size_t id = jf->n_studies;
-    for (size_t i = 0; !rc && i < jf->n_studies; i++)
-        if (strcmp(jf->studies[i].name, name) == 0)
-            id = i;
+    size_t id = find_live(jf, name);
     *created = 0;
     if (!rc && id < jf->n_studies && mode == OTTO_OPEN_CREATE)
         rc = otto__error(OTTO_EEXIST,
@@ -616,6 +637,9 @@ static int filter_record(void *ctx, uint64_t off, const unsigned char *p, size_t
         return otto__error(OTTO_ECORRUPT, "journal %s: record at byte %llu is too short", f->path,
                            (unsigned long long)off);
     uint32_t id = otto__le32(p + 1);
+    if (id == f->id && p[0] == OTTO__OP_STUDY_DELETE)
+        return otto__error(OTTO_ENOTFOUND, "journal %s: the study was deleted (at byte %llu)",
+                           f->path, (unsigned long long)off);
     if (id != f->id || p[0] == OTTO__OP_STUDY)
         return OTTO_OK;
     int rc = f->apply(f->ctx, p, len);
@@ -722,9 +746,45 @@ static int j_study_names(otto_storage *st, const char **out, size_t cap, size_t 
     if (rc)
         return rc;
     rc = dir_update(jf, 0, NULL, NULL);
-    for (size_t i = 0; !rc && i < jf->n_studies && i < cap; i++)
-        out[i] = jf->studies[i].name;
-    *n_out = jf->n_studies;
+    size_t n = 0;
+    for (size_t i = 0; !rc && i < jf->n_studies; i++)
+        if (!jf->studies[i].deleted) {
+            if (n < cap)
+                out[n] = jf->studies[i].name;
+            n++;
+        }
+    *n_out = n;
+    unlock_file(jf);
+    return rc;
+}
+
+static int j_delete_study(otto_storage *st, const char *name)
+{
+    jfile *jf = st->impl;
+    int rc = lock_file(jf, 1);
+    if (rc)
+        return rc;
+    uint64_t size = 0;
+    rc = dir_update(jf, 1, NULL, &size); /* about to append: no torn tail may stay */
+    size_t id = rc ? 0 : find_live(jf, name);
+    if (!rc && id == jf->n_studies)
+        rc = otto__error(OTTO_ENOTFOUND, "delete_study: journal %s has no study named '%s'",
+                         jf->path, name);
+    if (!rc) {
+        otto__wbuf b;
+        otto__wbuf_init(&b, &jf->alloc);
+        otto__rec_begin(&b, OTTO__OP_STUDY_DELETE, (uint32_t)id);
+        otto__rec_end(&b);
+        rc = b.failed ? otto__error(OTTO_ENOMEM, "delete_study: out of memory")
+                      : write_all(jf, b.p, b.n, size);
+        if (rc)
+            (void)!ftruncate(jf->fd, (off_t)size);
+        else if (st->opts.sync != OTTO_SYNC_NONE && fdatasync(jf->fd) != 0)
+            rc = otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, strerror(errno));
+        if (!rc)
+            rc = dir_update(jf, 0, NULL, NULL);
+        otto__wbuf_free(&b);
+    }
     unlock_file(jf);
     return rc;
 }
@@ -732,7 +792,7 @@ static int j_study_names(otto_storage *st, const char **out, size_t cap, size_t 
 static void j_close(otto_storage *st) { jfile_release(st->impl); }
 
 static const otto__backend_vt journal_vt = {
-    "journal", j_open_study, j_exchange, j_flush, j_study_names, j_close,
+    "journal", j_open_study, j_exchange, j_flush, j_study_names, j_delete_study, j_close,
 };
 
 int otto_storage_journal_open(const char *path, const otto_storage_options *o,

@@ -24,6 +24,7 @@
 
 #include "backend.h"
 #include "batch.h"
+#include "name_pool.h"
 
 #if defined(OTTO_HAVE_LIBPQ)
 
@@ -44,8 +45,7 @@ typedef struct pg {
     double timeout_s;   /* one call's budget, across reconnects */
     uint64_t id_key;    /* batch ids: a random key of this process and handle ... */
     uint64_t id_count;  /* ... and a counter */
-    char **names;       /* study names by creation order, for study_names */
-    size_t n_names, cap_names;
+    otto__name_pool names; /* what study_names handed out */
 } pg;
 
 static void quiet_notices(void *arg, const char *message)
@@ -575,6 +575,8 @@ static int write_step(pg *p, void *vctx, double deadline)
                      "INSERT INTO otto_log (study_id, seq, batch, batch_id) VALUES ($1, $2, $3, "
                      "$4)",
                      4, v, lens, fmts, 0, NULL);
+        if (rc && p->conn && strstr(otto_last_error_message(), "foreign key"))
+            rc = otto__error(OTTO_ENOTFOUND, "postgres: study %u was deleted", bs->id);
     }
     if (rc) {
         pg_rollback(p, deadline);
@@ -643,34 +645,27 @@ static int p_flush(otto_storage *st)
 
 typedef struct names_ctx {
     otto_storage *st;
+    const char **out;
+    size_t cap, n;
 } names_ctx;
 
 static int names_step(pg *p, void *vctx, double deadline)
 {
     names_ctx *c = vctx;
     PGresult *res = NULL;
-    char after[24];
-    snprintf(after, sizeof after, "%zu", p->n_names);
-    const char *v[1] = {after};
     int rc = pg_exec(p, deadline, "listing studies",
-                     "SELECT name FROM otto_studies ORDER BY id OFFSET $1::bigint", 1, v, NULL,
-                     NULL, 0, &res);
+                     "SELECT id::bigint, name FROM otto_studies ORDER BY id", 0, NULL, NULL, NULL,
+                     0, &res);
+    size_t hint = 0;
+    c->n = 0;
     for (int i = 0; !rc && i < PQntuples(res); i++) {
-        if (p->n_names == p->cap_names) {
-            size_t cap = p->cap_names ? 2 * p->cap_names : 8;
-            char **n = otto__reallocarray(&c->st->alloc, p->names, cap, sizeof *n);
-            if (!n) {
-                rc = otto__error(OTTO_ENOMEM, "postgres: out of memory");
-                break;
-            }
-            p->names = n;
-            p->cap_names = cap;
-        }
-        char *s = otto__strdup(&c->st->alloc, PQgetvalue(res, i, 0));
-        if (!s)
+        const char *name = otto__name_pool_get(&p->names, &c->st->alloc,
+                                               strtoll(PQgetvalue(res, i, 0), NULL, 10),
+                                               PQgetvalue(res, i, 1), &hint);
+        if (!name)
             rc = otto__error(OTTO_ENOMEM, "postgres: out of memory");
-        else
-            p->names[p->n_names++] = s;
+        else if (c->n++ < c->cap)
+            c->out[c->n - 1] = name;
     }
     if (res)
         PQclear(res);
@@ -681,12 +676,60 @@ static int p_study_names(otto_storage *st, const char **out, size_t cap, size_t 
 {
     pg *p = st->impl;
     pthread_mutex_lock(&p->mu);
-    names_ctx c = {st};
+    names_ctx c = {st, out, cap, 0};
     int rc = with_retries(p, names_step, &c);
-    for (size_t i = 0; !rc && i < p->n_names && i < cap; i++)
-        out[i] = p->names[i];
-    *n_out = p->n_names;
+    *n_out = c.n;
     pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+typedef struct delete_ctx {
+    const char *name;
+    int found;
+} delete_ctx;
+
+/* One transaction under the study's lock (writers hold it while they
+ * append): its rows, then the study. */
+static int delete_step(pg *p, void *vctx, double deadline)
+{
+    delete_ctx *c = vctx;
+    PGresult *res = NULL;
+    const char *v[1] = {c->name};
+    int rc = pg_exec(p, deadline, "deleting the study", "BEGIN", 0, NULL, NULL, NULL, 0, NULL);
+    if (!rc)
+        rc = pg_exec(p, deadline, "deleting the study",
+                     "SELECT pg_advisory_xact_lock(" OTTO__STR(LOCK_CLASS) ", id), id "
+                     "FROM otto_studies WHERE name = $1",
+                     1, v, NULL, NULL, 0, &res);
+    c->found = !rc && PQntuples(res) == 1;
+    char idbuf[24] = "0";
+    if (c->found)
+        snprintf(idbuf, sizeof idbuf, "%s", PQgetvalue(res, 0, 1));
+    if (res)
+        PQclear(res);
+    const char *iv[1] = {idbuf};
+    if (!rc && c->found)
+        rc = pg_exec(p, deadline, "deleting the study",
+                     "DELETE FROM otto_log WHERE study_id = $1", 1, iv, NULL, NULL, 0, NULL);
+    if (!rc && c->found)
+        rc = pg_exec(p, deadline, "deleting the study", "DELETE FROM otto_studies WHERE id = $1",
+                     1, iv, NULL, NULL, 0, NULL);
+    if (!rc)
+        rc = pg_exec(p, deadline, "COMMIT", "COMMIT", 0, NULL, NULL, NULL, 0, NULL);
+    else
+        pg_rollback(p, deadline);
+    return rc;
+}
+
+static int p_delete_study(otto_storage *st, const char *name)
+{
+    pg *p = st->impl;
+    delete_ctx c = {name, 0};
+    pthread_mutex_lock(&p->mu);
+    int rc = with_retries(p, delete_step, &c);
+    pthread_mutex_unlock(&p->mu);
+    if (!rc && !c.found)
+        rc = otto__error(OTTO_ENOTFOUND, "delete_study: postgres has no study named '%s'", name);
     return rc;
 }
 
@@ -698,15 +741,13 @@ static void p_close(otto_storage *st)
     if (p->conn && p->pid == getpid())
         PQfinish(p->conn);
     otto__free(&st->alloc, p->conninfo);
-    for (size_t i = 0; i < p->n_names; i++)
-        otto__free(&st->alloc, p->names[i]);
-    otto__free(&st->alloc, p->names);
+    otto__name_pool_free(&p->names, &st->alloc);
     pthread_mutex_destroy(&p->mu);
     otto__free(&st->alloc, p);
 }
 
 static const otto__backend_vt postgres_vt = {
-    "postgres", p_open_study, p_exchange, p_flush, p_study_names, p_close,
+    "postgres", p_open_study, p_exchange, p_flush, p_study_names, p_delete_study, p_close,
 };
 
 int otto_storage_postgres_open(const char *conninfo, const otto_storage_options *o,

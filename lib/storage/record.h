@@ -30,7 +30,8 @@ typedef enum otto__op {
     OTTO__OP_FINISH = 7,      /* number, state, values, completion time */
     OTTO__OP_HEARTBEAT = 8,   /* number, time */
     OTTO__OP_ENQUEUE = 9,     /* fixed params, trial retried (queue entry id = order) */
-    OTTO__OP_STUDY_ATTR = 10  /* key, value of a study user attribute */
+    OTTO__OP_STUDY_ATTR = 10, /* key, value of a study user attribute */
+    OTTO__OP_STUDY_DELETE = 11 /* the study (journal only; its name is free again) */
 } otto__op;
 
 #define OTTO__TRIAL_HEARTBEAT 1u /* OP_TRIAL flag: the worker heartbeats this trial */

@@ -17,6 +17,7 @@
 
 #include "backend.h"
 #include "batch.h"
+#include "name_pool.h"
 
 #if defined(OTTO_HAVE_SQLITE)
 
@@ -33,8 +34,7 @@ typedef struct lite {
     int synchronous;    /* the connection's PRAGMA synchronous now (-1: unknown) */
     double last_sync;   /* OTTO_SYNC_BATCH: time of the last FULL commit */
     sqlite3_stmt *read, *append, *find, *insert_study;
-    char **names;       /* study names by creation order, for study_names */
-    size_t n_names, cap_names;
+    otto__name_pool names; /* what study_names handed out */
 } lite;
 
 /* An otto status for an SQLite result code, with SQLite's message. */
@@ -86,7 +86,7 @@ static int query_int(lite *l, const char *what, const char *sql, long long *out)
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS otto_studies ("
-    " id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE NOT NULL,"
     " n_objectives INTEGER NOT NULL, directions BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS otto_log ("
     " study_id INTEGER NOT NULL REFERENCES otto_studies(id),"
@@ -159,6 +159,8 @@ static int connect_db(lite *l)
     }
     sqlite3_extended_result_codes(l->db, 1);
     sqlite3_busy_timeout(l->db, l->busy_ms);
+    /* an append to a deleted study then fails instead of leaving orphans */
+    sqlite3_exec(l->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
     l->synchronous = -1;
     /* Switching a new file to WAL upgrades a shared lock, which SQLite
      * refuses at once (no busy handler: it could deadlock) while another
@@ -395,6 +397,8 @@ static int append(lite *l, otto__bstudy *bs, const otto__wbuf *b, uint64_t seq)
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
+    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return otto__error(OTTO_ENOTFOUND, "sqlite %s: the study was deleted", l->path);
     return rc == SQLITE_DONE ? OTTO_OK : lite_fail(l, "appending", rc);
 }
 
@@ -459,42 +463,73 @@ static int l_study_names(otto_storage *st, const char **out, size_t cap, size_t 
     pthread_mutex_lock(&l->mu);
     int rc = own_connection(l);
     sqlite3_stmt *s = NULL;
+    size_t n = 0, hint = 0;
     if (!rc) {
-        int r = sqlite3_prepare_v2(l->db, "SELECT name FROM otto_studies ORDER BY id "
-                                          "LIMIT -1 OFFSET ?1",
-                                   -1, &s, NULL);
+        int r = sqlite3_prepare_v2(l->db, "SELECT id, name FROM otto_studies ORDER BY id", -1,
+                                   &s, NULL);
         if (r != SQLITE_OK)
             rc = lite_fail(l, "listing studies", r);
     }
     if (!rc) {
-        sqlite3_bind_int64(s, 1, (sqlite3_int64)l->n_names);
         int r;
         while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
-            if (l->n_names == l->cap_names) {
-                size_t c = l->cap_names ? 2 * l->cap_names : 8;
-                char **n = otto__reallocarray(&st->alloc, l->names, c, sizeof *n);
-                if (!n) {
-                    rc = otto__error(OTTO_ENOMEM, "sqlite: out of memory");
-                    break;
-                }
-                l->names = n;
-                l->cap_names = c;
-            }
-            const char *name = (const char *)sqlite3_column_text(s, 0);
-            char *copy = name ? otto__strdup(&st->alloc, name) : NULL;
-            if (!copy)
+            const char *name = (const char *)sqlite3_column_text(s, 1);
+            const char *pooled = name ? otto__name_pool_get(&l->names, &st->alloc,
+                                                            sqlite3_column_int64(s, 0), name,
+                                                            &hint)
+                                      : NULL;
+            if (!pooled)
                 rc = otto__error(name ? OTTO_ENOMEM : OTTO_ECORRUPT,
                                  name ? "sqlite: out of memory" : "sqlite: a study has no name");
-            else
-                l->names[l->n_names++] = copy;
+            else if (n++ < cap)
+                out[n - 1] = pooled;
         }
         if (!rc && r != SQLITE_DONE)
             rc = lite_fail(l, "listing studies", r);
     }
     sqlite3_finalize(s);
-    for (size_t i = 0; !rc && i < l->n_names && i < cap; i++)
-        out[i] = l->names[i];
-    *n_out = l->n_names;
+    *n_out = n;
+    pthread_mutex_unlock(&l->mu);
+    return rc;
+}
+
+static int l_delete_study(otto_storage *st, const char *name)
+{
+    lite *l = st->impl;
+    pthread_mutex_lock(&l->mu);
+    int rc = own_connection(l);
+    if (!rc)
+        rc = set_synchronous(l, sync_level(st, l, 1));
+    if (!rc)
+        rc = exec_sql(l, "deleting the study", "BEGIN IMMEDIATE");
+    uint32_t id = 0;
+    size_t n_obj;
+    otto_direction *dirs = NULL;
+    int found = 0;
+    if (!rc)
+        rc = find_study(l, name, &st->alloc, &id, &n_obj, &dirs, &found);
+    otto__free(&st->alloc, dirs);
+    if (!rc && !found)
+        rc = otto__error(OTTO_ENOTFOUND, "delete_study: sqlite %s has no study named '%s'",
+                         l->path, name);
+    sqlite3_stmt *d = NULL;
+    const char *const sql[2] = {"DELETE FROM otto_log WHERE study_id = ?1",
+                                "DELETE FROM otto_studies WHERE id = ?1"};
+    for (int k = 0; !rc && k < 2; k++) {
+        int r = sqlite3_prepare_v2(l->db, sql[k], -1, &d, NULL);
+        if (r == SQLITE_OK) {
+            sqlite3_bind_int64(d, 1, id);
+            r = sqlite3_step(d);
+        }
+        if (r != SQLITE_DONE && r != SQLITE_OK)
+            rc = lite_fail(l, "deleting the study", r);
+        sqlite3_finalize(d);
+        d = NULL;
+    }
+    if (!rc)
+        rc = exec_sql(l, "deleting the study", "COMMIT");
+    if (rc && l->db)
+        rollback(l);
     pthread_mutex_unlock(&l->mu);
     return rc;
 }
@@ -507,15 +542,13 @@ static void l_close(otto_storage *st)
     if (l->pid == getpid())
         disconnect(l);
     otto__free(&st->alloc, l->path);
-    for (size_t i = 0; i < l->n_names; i++)
-        otto__free(&st->alloc, l->names[i]);
-    otto__free(&st->alloc, l->names);
+    otto__name_pool_free(&l->names, &st->alloc);
     pthread_mutex_destroy(&l->mu);
     otto__free(&st->alloc, l);
 }
 
 static const otto__backend_vt sqlite_vt = {
-    "sqlite", l_open_study, l_exchange, l_flush, l_study_names, l_close,
+    "sqlite", l_open_study, l_exchange, l_flush, l_study_names, l_delete_study, l_close,
 };
 
 int otto_storage_sqlite_open(const char *path, const otto_storage_options *o, otto_storage **out)

@@ -105,6 +105,40 @@ class StorageCases:
         self.assertEqual([t.number for t in s.trials], list(range(120)))
         self.assertTrue(all(t.state == otto.TrialState.COMPLETE for t in s.trials))
 
+    def test_delete_and_copy_study(self):
+        url, name = self.storage(), self.name("copied")
+        s = otto.create_study(storage=url, study_name=name, direction="maximize",
+                              sampler=RandomSampler(seed=2))
+        s.set_user_attr("dataset", "v1")
+
+        def f(t):
+            value = objective(t)
+            if t.params["n"] == 9:
+                raise otto.TrialPruned()
+            return value
+        s.optimize(f, n_trials=15)
+        to = otto.storages.InMemoryStorage()
+        c = otto.copy_study(from_study_name=name, from_storage=url, to_storage=to)
+
+        def key(t):
+            return (t.number, t.state, t.values, t.params, t.user_attrs,
+                    t.intermediate_values, t.distributions)
+        self.assertEqual([key(t) for t in c.trials], [key(t) for t in s.trials])
+        self.assertEqual(c.user_attrs, {"dataset": "v1"})
+        self.assertEqual(c.direction, otto.StudyDirection.MAXIMIZE)
+        with self.assertRaises(DuplicatedStudyError):
+            otto.copy_study(from_study_name=name, from_storage=url, to_storage=to)
+        otto.delete_study(study_name=name, storage=url)
+        self.assertNotIn(name, otto.get_all_study_names(url))
+        with self.assertRaises(KeyError):
+            otto.delete_study(study_name=name, storage=url)
+        with self.assertRaises(KeyError):
+            otto.load_study(study_name=name, storage=url)
+        with self.assertRaises(otto.exceptions.OttoError):  # the old handle writes nowhere
+            s.optimize(f, n_trials=1)
+        fresh = otto.create_study(storage=url, study_name=name)  # the name is free again
+        self.assertEqual(len(fresh.trials), 0)
+
     def test_other_workers_trials_are_read(self):
         url, name = self.storage(), self.name("sync")
         a = otto.create_study(storage=url, study_name=name, sampler=RandomSampler(seed=1))

@@ -1126,6 +1126,81 @@ static void test_sync_policies(void **state)
     }
 }
 
+/* ---- deleting a study ------------------------------------------------------------------ */
+
+/* The storage's study names that start with prefix, without it, joined by
+ * commas (a PostgreSQL server holds other runs' studies too). */
+static void names_of(const backend *b, const char *prefix, char *out, size_t cap)
+{
+    otto_storage *st;
+    assert_ok(open_storage(b, NULL, &st));
+    const char *names[64];
+    size_t n;
+    assert_ok(otto_storage_study_names(st, names, 64, &n));
+    out[0] = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (strncmp(names[i], prefix, strlen(prefix)) == 0)
+            snprintf(out + strlen(out), cap - strlen(out), "%s%s", out[0] ? "," : "",
+                     names[i] + strlen(prefix));
+    otto_storage_close(st);
+}
+
+/* A deleted study is gone (its name free again), other studies stay, and a
+ * handle still open on it fails its next write instead of writing nowhere. */
+static void test_delete_study(void **state)
+{
+    backend *b = *state;
+    if (b->kind == MEMORY)
+        skip();
+    char base[64], prefix[48], a_name[48], b_name[48], names[512];
+    snprintf(base, sizeof base, "%s", b->name);
+    snprintf(prefix, sizeof prefix, "del-%.40s@", base);
+    snprintf(a_name, sizeof a_name, "del-%.40s@A", base);
+    snprintf(b_name, sizeof b_name, "del-%.40s@B", base);
+    otto_study *a, *other;
+    snprintf(b->name, sizeof b->name, "%s", a_name);
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &a));
+    tell_some(a, 3);
+    snprintf(b->name, sizeof b->name, "%s", b_name);
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &other));
+    tell_some(other, 2);
+    otto_study_destroy(other);
+    names_of(b, prefix, names, sizeof names);
+    assert_string_equal(names, "A,B");
+
+    otto_storage *st;
+    assert_ok(open_storage(b, NULL, &st));
+    assert_ok(otto_storage_delete_study(st, a_name));
+    assert_status(otto_storage_delete_study(st, a_name), OTTO_ENOTFOUND);
+    assert_status(otto_storage_delete_study(st, ""), OTTO_EINVAL);
+    assert_status(otto_storage_delete_study(st, NULL), OTTO_EINVAL);
+    assert_status(otto_storage_delete_study(NULL, a_name), OTTO_EINVAL);
+    otto_storage_close(st);
+    names_of(b, prefix, names, sizeof names);
+    assert_string_equal(names, "B");
+
+    otto_trial *t;
+    assert_status(otto_study_ask(a, &t), OTTO_ENOTFOUND); /* the old handle writes nowhere */
+    otto_study_destroy(a);
+    snprintf(b->name, sizeof b->name, "%s", a_name);
+    assert_status(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &a),
+                  OTTO_ENOTFOUND);
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &a)); /* anew */
+    assert_int_equal(otto_study_trial_count(a), 0);
+    tell_some(a, 1);
+    otto_study_destroy(a);
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &a));
+    assert_int_equal(otto_study_trial_count(a), 1);
+    otto_study_destroy(a);
+    snprintf(b->name, sizeof b->name, "%s", b_name);
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &other));
+    assert_int_equal(otto_study_trial_count(other), 2);
+    otto_study_destroy(other);
+    names_of(b, prefix, names, sizeof names);
+    assert_string_equal(names, "B,A");
+    snprintf(b->name, sizeof b->name, "%s", base);
+}
+
 /* ---- SQLite: damaged databases and bad input ------------------------------------------- */
 
 #if defined(OTTO_HAVE_SQLITE)
@@ -1336,6 +1411,7 @@ static void test_sqlite_bad_input(void **state)
         cmocka_unit_test_setup(test_flipped_bytes, before_each),                       \
         cmocka_unit_test_setup(test_bad_input, before_each),                           \
         cmocka_unit_test_setup(test_sync_policies, before_each),                       \
+        cmocka_unit_test_setup(test_delete_study, before_each),                        \
         cmocka_unit_test_setup(test_sqlite_damage, before_each),                       \
         cmocka_unit_test_setup(test_sqlite_bad_input, before_each)
 

@@ -4,11 +4,13 @@ from . import (distributions, exceptions, logging, pruners, samplers, storages, 
                study, trial)
 from ._capi import version_string as __version__  # noqa: F401
 from .exceptions import TrialPruned  # noqa: F401
-from .study import (Study, StudyDirection, StudySummary, create_study,  # noqa: F401
-                    get_all_study_names, get_all_study_summaries, load_study)
+from .study import (Study, StudyDirection, StudySummary, copy_study,  # noqa: F401
+                    create_study, delete_study, get_all_study_names, get_all_study_summaries,
+                    load_study)
 from .trial import FrozenTrial, Trial, TrialState, create_trial  # noqa: F401
 
-__all__ = ["create_study", "load_study", "get_all_study_names", "get_all_study_summaries",
+__all__ = ["create_study", "load_study", "delete_study", "copy_study", "get_all_study_names",
+           "get_all_study_summaries",
            "Study", "StudyDirection", "StudySummary",
            "Trial", "FrozenTrial", "TrialState", "TrialPruned", "create_trial", "distributions", "exceptions", "logging", "pruners",
            "samplers", "storages", "study", "trial"]

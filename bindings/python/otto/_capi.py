@@ -355,6 +355,7 @@ _FUNCTIONS = [
     ("otto_grid_size", [P(GridOptions), P(ctypes.c_uint64)], S),
     ("otto_storage_close", [c_void_p], None),
     ("otto_storage_study_names", [c_void_p, P(c_char_p), c_size_t, P(c_size_t)], S),
+    ("otto_storage_delete_study", [c_void_p, c_char_p], S),
     ("otto_study_create", [P(StudyOptions), P(study_p)], S),
     ("otto_study_destroy", [study_p], None),
     ("otto_study_ask", [study_p, P(trial_p)], S),

@@ -652,3 +652,59 @@ def get_all_study_summaries(storage, include_best_trial=True):
                                 directions=study.directions))
     return out
 
+
+
+def delete_study(*, study_name, storage):
+    """Delete a study and its trials from a storage (Optuna's delete_study);
+    KeyError when it has no study of that name. Study objects still open on
+    it fail their next write."""
+    storage = _storages.get_storage(storage)
+    if storage is None:
+        raise ValueError("delete_study needs a storage")
+    try:
+        _capi.storage_delete_study(storage._handle(), _capi.encode(study_name))
+    except NotFoundError:
+        raise KeyError(f"No study named {study_name!r} in the storage.") from None
+
+
+def copy_study(*, from_study_name, from_storage, to_storage, to_study_name=None):
+    """Copy a study into a new study of another (or the same) storage, as
+    Optuna's copy_study: directions, study attributes and every trial with
+    its params, values, state, intermediate values, attributes and
+    constraints. The copies are numbered in order and get new start and
+    completion times (otto writes no past times); a RUNNING trial is copied
+    as RUNNING and WAITING ones are not listed by otto (see otto(7))."""
+    from .samplers import RandomSampler  # the params come from the source
+    source = load_study(study_name=from_study_name, storage=from_storage,
+                        sampler=RandomSampler())
+    target = create_study(study_name=to_study_name or from_study_name, storage=to_storage,
+                          directions=source.directions, sampler=RandomSampler())
+    for key, value in source._study_attrs().items():
+        _capi.study_set_user_attr(target._ptr, _capi.encode(key),
+                                  _capi.encode(_trial.attr_text(target, key, value)))
+    for ft in source.get_trials(deepcopy=False):
+        if ft.state == TrialState.WAITING:
+            continue
+        if ft.params:  # the queue entry fixes every param exactly (a fresh study: ours)
+            target.enqueue_trial(ft.params)
+        t = target.ask()
+        for name, dist in ft.distributions.items():
+            if isinstance(dist, _dists.CategoricalDistribution):
+                t.suggest_categorical(name, dist.choices)
+            elif isinstance(dist, _dists.IntDistribution):
+                t.suggest_int(name, dist.low, dist.high, step=dist.step, log=dist.log)
+            else:
+                t.suggest_float(name, dist.low, dist.high, step=dist.step, log=dist.log)
+        for key, value in ft.user_attrs.items():
+            t.set_user_attr(key, value)
+        for key, value in ft.system_attrs.items():
+            t.set_system_attr(key, value)
+        for step, value in sorted(ft.intermediate_values.items()):
+            t.report(value, step)
+        if ft.constraints:
+            t.set_constraints(ft.constraints)
+        if ft.state == TrialState.COMPLETE:
+            target.tell(t, ft.values)
+        elif ft.state in (TrialState.PRUNED, TrialState.FAIL):
+            target.tell(t, state=ft.state)
+    return target
