@@ -69,6 +69,13 @@ OTTO_API int otto_study_create(const otto_study_options *o, otto_study **out);
  * No other call on the study (or its trials) may be running. */
 OTTO_API void otto_study_destroy(otto_study *s);
 
+/* Replace the study's sampler (Optuna's `study.sampler = ...`), taking
+ * ownership of the new one also on failure; the old one is destroyed. Later
+ * asks use the new sampler, which learns from the whole history. No trial of
+ * this handle may be running (OTTO_ESTATE), and no other call on the study
+ * may run at the same time. */
+OTTO_API int otto_study_set_sampler(otto_study *s, otto_sampler *sampler);
+
 /* Start a new RUNNING trial, owned by the calling thread. Enqueued params, if
  * any, are used first. The handle stays valid for the study's life. With a
  * storage, trials written by other workers are read first and the new

@@ -261,6 +261,31 @@ void otto_study_destroy(otto_study *s)
     otto__free(a, s);
 }
 
+int otto_study_set_sampler(otto_study *s, otto_sampler *sampler)
+{
+    if (!s || !sampler) {
+        otto_sampler_destroy(sampler);
+        return otto__error(OTTO_EINVAL, "study_set_sampler: NULL argument");
+    }
+    if (atomic_exchange(&sampler->adopted, 1)) /* not ours: do not destroy it */
+        return otto__error(OTTO_EINVAL, "study_set_sampler: the sampler belongs to another "
+                                        "study (create one sampler per study)");
+    pthread_mutex_lock(&s->mu);
+    otto_sampler *old = s->sampler;
+    size_t running = s->n_running;
+    if (!running)
+        s->sampler = sampler;
+    pthread_mutex_unlock(&s->mu);
+    if (running) {
+        otto_sampler_destroy(sampler);
+        return otto__error(OTTO_ESTATE, "study_set_sampler: %zu trial(s) of this study handle "
+                                        "are running; tell them first",
+                           running);
+    }
+    otto_sampler_destroy(old);
+    return OTTO_OK;
+}
+
 /* ---- ask ------------------------------------------------------------------------ */
 
 /* Relative sampling for a new trial. Failures are logged and the trial falls

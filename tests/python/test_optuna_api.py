@@ -436,6 +436,19 @@ class OptunaBehaviourTest(unittest.TestCase):
         self.assertGreater(len({t.params["x"] for t in study.trials}), 15)  # x still sampled
         with self.assertRaises(TypeError):
             optuna.samplers.PartialFixedSampler({"x": 1}, "random")
+        # Optuna's documented pattern: wrap the study's sampler between runs
+        study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=1))
+        f = lambda t: t.suggest_float("x", -1, 1) + t.suggest_int("y", -1, 1)  # noqa: E731
+        study.optimize(f, n_trials=3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            study.sampler = optuna.samplers.PartialFixedSampler({"y": 0}, study.sampler)
+        study.optimize(f, n_trials=4)
+        self.assertEqual([t.params["y"] for t in study.trials[3:]], [0] * 4)
+        running = study.ask()
+        with self.assertRaises(otto.exceptions.StateError):
+            study.sampler = optuna.samplers.RandomSampler()
+        study.tell(running, 0.0)
 
     def test_reseed_rng_changes_what_is_sampled(self):
         def params(sampler):

@@ -641,6 +641,51 @@ static void null_handles(void **state)
     otto_study_destroy(s);
 }
 
+/* Replacing a study's sampler: later asks use the new one; refused while a
+ * trial of the handle runs, for NULL, or for another study's sampler. */
+static void set_sampler(void **state)
+{
+    (void)state;
+    otto_sampler *random;
+    assert_ok(otto_sampler_random_create(NULL, &random));
+    otto_study *s = make_study(3, OTTO_MINIMIZE, random, NULL);
+    for (int i = 0; i < 3; i++) {
+        otto_trial *t;
+        double x;
+        assert_ok(otto_study_ask(s, &t));
+        assert_ok(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x));
+        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &x, 1));
+    }
+    otto_param_value v[1] = {{NULL, OTTO_VALUE_NUMBER, 0.625, NULL}};
+    otto_grid_axis axis = {"x", 1, v};
+    otto_grid_options go;
+    otto_grid_options_init(&go);
+    go.n_axes = 1;
+    go.axes = &axis;
+    otto_sampler *grid;
+    otto_trial *running;
+    assert_ok(otto_study_ask(s, &running));
+    assert_ok(otto_sampler_grid_create(&go, &grid));
+    assert_status(otto_study_set_sampler(s, grid), OTTO_ESTATE); /* grid destroyed */
+    double x = 0.5;
+    assert_ok(otto_study_tell(s, running, OTTO_TRIAL_FAIL, NULL, 0));
+    assert_ok(otto_sampler_grid_create(&go, &grid));
+    assert_ok(otto_study_set_sampler(s, grid));
+    otto_trial *t;
+    assert_ok(otto_study_ask(s, &t));
+    assert_ok(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x));
+    assert_true(x == 0.625);
+    assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &x, 1));
+    assert_status(otto_study_set_sampler(s, NULL), OTTO_EINVAL);
+    assert_status(otto_study_set_sampler(NULL, NULL), OTTO_EINVAL);
+    otto_sampler *theirs;
+    assert_ok(otto_sampler_random_create(NULL, &theirs));
+    otto_study *other = make_study(4, OTTO_MINIMIZE, theirs, NULL);
+    assert_status(otto_study_set_sampler(s, theirs), OTTO_EINVAL); /* still the other's */
+    otto_study_destroy(other);
+    otto_study_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -658,6 +703,7 @@ int main(void)
         cmocka_unit_test(sampler_errors_are_reported),
         cmocka_unit_test(pruner_and_filtered_view),
         cmocka_unit_test(null_handles),
+        cmocka_unit_test(set_sampler),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

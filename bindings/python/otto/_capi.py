@@ -341,6 +341,7 @@ _FUNCTIONS = [
     # study.h
     ("otto_study_options_init_sized", [P(StudyOptions), c_size_t], None),
     ("otto_study_sync", [study_p], S),
+    ("otto_study_set_sampler", [study_p, sampler_p], S),
     ("otto_study_set_user_attr", [study_p, c_char_p, c_char_p], S),
     ("otto_study_user_attr_count", [study_p], c_size_t),
     ("otto_study_user_attr_at", [study_p, c_size_t, P(c_char_p), P(c_char_p)], S),

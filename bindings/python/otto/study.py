@@ -66,7 +66,7 @@ class Study:
         self._ptr = ptr
         self._storage = storage
         self.study_name = study_name
-        self.sampler = sampler
+        self._sampler = sampler
         self.pruner = pruner
         self._n_objectives = _capi.study_n_objectives(ptr)
         self._lock = threading.Lock()
@@ -76,6 +76,20 @@ class Study:
         self._plugins = (None, None)
         self._thread_local = threading.local()  # in_optimize_loop, as Optuna tracks it
         self._enqueued = []  # params this process enqueued (skip_if_exists looks here too)
+
+    @property
+    def sampler(self):
+        return self._sampler
+
+    @sampler.setter
+    def sampler(self, sampler):
+        """Replace the sampler, as Optuna allows (e.g. to wrap it in a
+        PartialFixedSampler between optimize calls); no trial of this study
+        object may be running."""
+        c_sampler, plugin = _plugins.make_sampler(sampler, self._plugin_ctx)
+        _capi.study_set_sampler(self._ptr, c_sampler)  # owns c_sampler, also on failure
+        self._plugins = (plugin, self._plugins[1])
+        self._sampler = sampler
 
     def __del__(self):
         ptr = getattr(self, "_ptr", None)
