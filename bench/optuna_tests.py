@@ -39,6 +39,7 @@ ALIAS = r'''
 import importlib, importlib.abc, importlib.util, os, sys, types
 
 TESTING = os.environ["OTTO_OPTUNA_TESTING"]
+HELPERS = {"optuna._imports": os.path.join(TESTING, "..", "_imports.py")}
 
 
 class _MissingMeta(type):
@@ -72,10 +73,14 @@ class _Proxy(types.ModuleType):
         real = object.__getattribute__(self, "_real")
         if real is not None and hasattr(real, attr):
             return getattr(real, attr)
-        try:
-            return importlib.import_module(self.__name__ + "." + attr)
-        except ImportError:
-            return _missing(self.__name__ + "." + attr)
+        name = self.__name__ + "." + attr
+        if name.startswith("optuna.testing") or name in HELPERS or (
+                real is not None and hasattr(real, "__path__") and not attr.startswith("_")):
+            try:
+                return importlib.import_module(name)
+            except ImportError:
+                pass
+        return _missing(name)
 
     def __setattr__(self, attr, value):  # monkeypatching reaches otto's module
         real = object.__getattribute__(self, "_real")
@@ -84,10 +89,31 @@ class _Proxy(types.ModuleType):
         object.__setattr__(self, attr, value)
 
 
+def _otto_module(name):
+    """otto's module for optuna.X.Y: otto.X.Y, or otto.X when that is a plain
+    module (Optuna's optuna.study.study is otto.study); None if neither."""
+    real = "otto" + name[len("optuna"):]
+    try:
+        return importlib.import_module(real)
+    except ImportError:
+        pass
+    parent, _, leaf = real.rpartition(".")
+    if parent and not leaf.startswith("_"):
+        try:
+            mod = importlib.import_module(parent)
+        except ImportError:
+            return None
+        if not hasattr(mod, "__path__"):
+            return mod
+    return None
+
+
 class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, name, path, target=None):
         if name != "optuna" and not name.startswith("optuna."):
             return None
+        if name in HELPERS:  # Optuna's own private helpers that optuna.testing imports
+            return importlib.util.spec_from_file_location(name, HELPERS[name])
         if name == "optuna.testing" or name.startswith("optuna.testing."):
             rel = name.split(".")[2:]
             base = os.path.join(TESTING, *rel)
@@ -98,21 +124,12 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
                 return importlib.util.spec_from_file_location(name, base + ".py")
             return None
         leaf = name.rsplit(".", 1)[1] if "." in name else name
-        if not leaf.startswith("_"):  # a public module otto lacks stays an ImportError
-            try:
-                if importlib.util.find_spec("otto" + name[len("optuna"):]) is None:
-                    return None
-            except ImportError:
-                return None
+        if not leaf.startswith("_") and _otto_module(name) is None:
+            return None  # a public module otto lacks stays an ImportError
         return importlib.util.spec_from_loader(name, self, is_package=True)
 
     def create_module(self, spec):
-        real = "otto" + spec.name[len("optuna"):]
-        try:
-            mod = importlib.import_module(real)
-        except ImportError:
-            mod = None
-        return _Proxy(spec.name, mod)
+        return _Proxy(spec.name, _otto_module(spec.name))
 
     def exec_module(self, module):
         pass
@@ -281,8 +298,8 @@ def main():
     work = tempfile.mkdtemp(prefix="otto-optuna-tests-")
     tests_root = os.path.join(work, "src")
     os.makedirs(tests_root)
-    subprocess.run(f"git --git-dir={a.mirror} archive {a.tag} tests optuna/testing | "
-                   f"tar -x -C {tests_root}", shell=True, check=True)
+    subprocess.run(f"git --git-dir={a.mirror} archive {a.tag} tests optuna/testing "
+                   f"optuna/_imports.py | tar -x -C {tests_root}", shell=True, check=True)
     with open(os.path.join(work, "otto_results_plugin.py"), "w") as f:
         f.write(PLUGIN)
     with open(os.path.join(work, "otto_alias.py"), "w") as f:
