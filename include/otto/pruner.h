@@ -94,6 +94,22 @@ OTTO_API void otto_threshold_options_init_sized(otto_threshold_options *o, size_
 #define otto_threshold_options_init(o) otto_threshold_options_init_sized((o), sizeof *(o))
 OTTO_API int otto_pruner_threshold_create(const otto_threshold_options *o, otto_pruner **out);
 
+/* Wilcoxon (Optuna's WilcoxonPruner), for objectives that average scores
+ * over a set of instances reported one per step (the step is the instance
+ * id, in any order): prune when a one-sided Wilcoxon signed-rank test on the
+ * steps the trial shares with the best trial says the trial is worse with
+ * p < p_threshold, unless the trial's average is still at least as good as
+ * the best trial's. */
+typedef struct otto_wilcoxon_options {
+    size_t size;
+    double p_threshold;      /* in [0, 1] (0.1) */
+    int64_t n_startup_steps; /* >= 0 (2): shared steps needed before pruning (at least 2) */
+} otto_wilcoxon_options;
+
+OTTO_API void otto_wilcoxon_options_init_sized(otto_wilcoxon_options *o, size_t size);
+#define otto_wilcoxon_options_init(o) otto_wilcoxon_options_init_sized((o), sizeof *(o))
+OTTO_API int otto_pruner_wilcoxon_create(const otto_wilcoxon_options *o, otto_pruner **out);
+
 /* Patient: defer to `wrapped` (NULL: prune) only once the best value of the
  * trial's last patience + 1 steps is worse than its best value before them by
  * more than min_delta (Optuna's rule). Takes ownership of `wrapped`, also on

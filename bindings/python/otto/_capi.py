@@ -212,6 +212,10 @@ class ThresholdOptions(ctypes.Structure):
                 ("n_warmup_steps", c_int64), ("interval_steps", c_int64)]
 
 
+class WilcoxonOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("p_threshold", c_double), ("n_startup_steps", c_int64)]
+
+
 class ParamValue(ctypes.Structure):
     _fields_ = [("name", c_char_p), ("kind", c_int), ("number", c_double), ("label", c_char_p)]
 
@@ -337,6 +341,8 @@ _FUNCTIONS = [
     ("otto_pruner_hyperband_create", [P(HyperbandOptions), P(pruner_p)], S),
     ("otto_threshold_options_init_sized", [P(ThresholdOptions), c_size_t], None),
     ("otto_pruner_threshold_create", [P(ThresholdOptions), P(pruner_p)], S),
+    ("otto_wilcoxon_options_init_sized", [P(WilcoxonOptions), c_size_t], None),
+    ("otto_pruner_wilcoxon_create", [P(WilcoxonOptions), P(pruner_p)], S),
     ("otto_pruner_patient_create", [pruner_p, c_int64, c_double, P(pruner_p)], S),
     # study.h
     ("otto_study_options_init_sized", [P(StudyOptions), c_size_t], None),

@@ -152,6 +152,29 @@ class ThresholdPruner(BasePruner):
                      _capi.ThresholdOptions, **self._fields)
 
 
+class WilcoxonPruner(BasePruner):
+    """Optuna's WilcoxonPruner, in C: report one score per problem instance
+    (step = the instance's id, in any order); a trial is pruned once a
+    one-sided Wilcoxon signed-rank test on the instances it shares with the
+    best trial finds it worse with p < p_threshold (unless its average is
+    still at least as good). See otto_pruner_wilcoxon_create(3)."""
+
+    _builtin = True  # a C pruner (see _plugins.make_pruner)
+
+    def __init__(self, *, p_threshold=0.1, n_startup_steps=2):
+        _warn_experimental("WilcoxonPruner")
+        if n_startup_steps < 0:
+            raise ValueError(f"n_startup_steps must be nonnegative but got {n_startup_steps}.")
+        if not 0.0 <= p_threshold <= 1.0:
+            raise ValueError(f"p_threshold must be between 0 and 1 but got {p_threshold}.")
+        self._fields = dict(p_threshold=float(p_threshold),
+                            n_startup_steps=int(n_startup_steps))
+
+    def _create(self):
+        return _make(_capi.wilcoxon_options_init_sized, _capi.pruner_wilcoxon_create,
+                     _capi.WilcoxonOptions, **self._fields)
+
+
 class PatientPruner(BasePruner):
     """Let wrapped_pruner (None: prune) judge a trial only once its best value
     over the last patience + 1 steps is worse than before by more than
