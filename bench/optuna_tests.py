@@ -17,7 +17,9 @@ A failing test is classed by what it needs:
                mode made of private classes (cached_sqlite);
   excluded   - Redis, gRPC or Dask storage modes (not offered by otto);
   user       - anything else: a user-facing difference.
-Needs python3-pytest and python3-fakeredis (Optuna's helpers import it)."""
+Needs python3-pytest and python3-fakeredis (Optuna's helpers import it).
+Optuna 4's CmaEsSampler needs a newer cmaes than Debian's: put one on
+OTTO_REF_EXTRA_PATH (github.com/CyberAgentAILab/cmaes) for the reference run."""
 import argparse
 import json
 import os
@@ -248,6 +250,8 @@ def run(tag, tests_root, optuna_path, otto_lib, alias, results):
                                "python")]
     elif optuna_path != "system":
         paths.append(optuna_path)
+    paths += [p for p in os.environ.get("OTTO_REF_EXTRA_PATH", "").split(os.pathsep)
+              if p and not alias]  # e.g. a newer cmaes for Optuna 4
     env["PYTHONPATH"] = os.pathsep.join(paths)
     # otto's run imports the alias before pytest imports any test module
     start = ["-c", "import sys, otto_alias, pytest; sys.exit(pytest.main(sys.argv[1:]))"]

@@ -489,6 +489,46 @@ class OptunaBehaviourTest(unittest.TestCase):
             warnings.simplefilter("ignore")
             study.set_metric_names(["loss"])
 
+    def test_progress_bar(self):
+        import contextlib
+        import io
+        import otto.progress_bar as pb
+        for plain in (False, True):  # tqdm where installed, else the plain bar
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if plain:  # make `import tqdm.auto` fail: the plain bar draws
+                    real = pb.ProgressBar.__init__
+
+                    def no_tqdm(self, *a, **k):
+                        import sys
+                        saved = sys.modules.get("tqdm.auto")
+                        sys.modules["tqdm.auto"] = None  # import fails
+                        try:
+                            real(self, *a, **k)
+                        finally:
+                            if saved is None:
+                                del sys.modules["tqdm.auto"]
+                            else:
+                                sys.modules["tqdm.auto"] = saved
+                    pb.ProgressBar.__init__ = no_tqdm
+                try:
+                    study = optuna.create_study()
+                    study.optimize(lambda t: 1.0, n_trials=10, show_progress_bar=True)
+                    study.optimize(lambda t: 1.0, n_trials=3)  # no bar unless asked
+                finally:
+                    if plain:
+                        pb.ProgressBar.__init__ = real
+            text = err.getvalue()
+            self.assertIn("Best trial: 0", text)
+            self.assertIn("Best value: 1", text)
+            self.assertIn("10/10", text)
+            self.assertIn("100%", text)
+            self.assertNotIn("3/3", text)
+        with self.assertWarns(UserWarning):  # as Optuna: no timeout bar with threads
+            optuna.create_study().optimize(lambda t: 1.0, timeout=0.2, n_jobs=2,
+                                           show_progress_bar=True)
+
     def test_report_twice_at_a_step_warns_and_keeps_the_first(self):
         study = optuna.create_study()
         trial = study.ask()

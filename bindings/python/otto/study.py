@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Sequence
 
 from . import _capi, _labels, _plugins, distributions as _dists, storages as _storages
+from . import progress_bar as _progress
 from .exceptions import NotFoundError, StateError, TrialPruned, _warn_experimental
 from .pruners import NopPruner
 from .samplers import TPESampler
@@ -414,7 +415,9 @@ class Study:
             raise ValueError(f"n_trials must be >= 0, not {n_trials}")
         if getattr(self._thread_local, "in_optimize_loop", False):
             raise RuntimeError("Nested invocation of `Study.optimize` method isn't allowed.")
-        deadline = None if timeout is None else time.monotonic() + timeout
+        started_at = time.monotonic()
+        deadline = None if timeout is None else started_at + timeout
+        bar = _progress.ProgressBar(show_progress_bar, n_trials, timeout, n_jobs)
         self._stop_flag = False
         lock = threading.Lock()
         started = [0]
@@ -446,9 +449,18 @@ class Study:
                     with lock:
                         errors.append(e)
                     return
+                bar.update(time.monotonic() - started_at, self)
                 if gc_after_trial:
                     gc.collect()
 
+        try:
+            self._run_workers(loop, n_jobs)
+        finally:
+            bar.close()
+        if errors:
+            raise errors[0]
+
+    def _run_workers(self, loop, n_jobs):
         if n_jobs == 1:
             loop()
         else:
@@ -465,8 +477,6 @@ class Study:
                 for t in threads:
                     t.join()
                 raise
-        if errors:
-            raise errors[0]
 
     # ---- export -------------------------------------------------------------------------
 
