@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Journal storage side by side with Debian's Optuna 3.1 JournalStorage
-(JournalFileStorage) through both Python APIs: time per trial (ask + 10
-suggests + tell, random sampler) while writing n trials, then the time to
-load the study and read all its trials back, and the file size.
+"""otto's storages side by side with Debian's Optuna 3.1 through both Python
+APIs: the journal against Optuna's JournalStorage (JournalFileStorage), or
+SQLite ("sqlite:///PATH") against Optuna's RDBStorage on SQLite. Time per
+trial (ask + 10 suggests + tell, random sampler) while writing n trials,
+then the time to load the study and read all its trials back, and the size
+on disk. Both libraries at their defaults (otto: fsync every tell).
 
-    OTTO_LIB=build/libotto.so /usr/bin/python3 bench/storage_vs_optuna.py 2000
+    OTTO_LIB=build/libotto.so /usr/bin/python3 bench/storage_vs_optuna.py 2000 [journal|sqlite]
 """
 import os
 import sys
@@ -21,10 +23,20 @@ def objective(t):
     return sum(t.suggest_float(f"x{i}", -5, 5) ** 2 for i in range(DIM))
 
 
+BACKEND = sys.argv[2] if len(sys.argv) > 2 else "journal"
+
+
 def storage_for(lib, path):
+    if BACKEND == "sqlite":
+        return f"sqlite:///{path}"
     if lib is otto:
         return f"journal:{path}"
     return lib.storages.JournalStorage(lib.storages.JournalFileStorage(path))
+
+
+def disk_size(path):
+    return sum(os.path.getsize(p) for p in (path, path + "-wal", path + "-journal")
+               if os.path.exists(p))
 
 
 def run(lib, n, path):
@@ -39,7 +51,7 @@ def run(lib, n, path):
     trials = loaded.trials
     load = time.perf_counter() - t0
     assert len(trials) == n
-    return write, load, os.path.getsize(path)
+    return write, load, disk_size(path)
 
 
 def main():
@@ -47,7 +59,9 @@ def main():
     warnings.simplefilter("ignore")
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     otto.logging.set_verbosity(otto.logging.ERROR)
-    print(f"{n} trials x {DIM} float params, random sampler, one process")
+    if BACKEND not in ("journal", "sqlite"):
+        sys.exit("backend: journal or sqlite")
+    print(f"{BACKEND}: {n} trials x {DIM} float params, random sampler, one process")
     print(f"{'':16} {'us/trial (write)':>18} {'load + read (s)':>16} {'bytes/trial':>12}")
     rows = {}
     with tempfile.TemporaryDirectory() as d:
