@@ -230,6 +230,7 @@ def classify(rec):
     if "OTTO-MISSING-PUBLIC" in rec["err"]:
         return "user"
     if "cached_sqlite" in text or "OTTO-MISSING-INTERNAL" in rec["err"] or \
+            "'_Proxy' object is not callable" in rec["err"] or \
             re.search(r"has no attribute '_\w+'", rec["err"]):
         return "internal"
     if INTERNAL.search(rec["src"]) or INTERNAL.search(test_side_code(rec["err"])):
@@ -308,6 +309,9 @@ def main():
         f.write(PLUGIN)
     with open(os.path.join(work, "otto_alias.py"), "w") as f:
         f.write(ALIAS)
+    with open(os.path.join(work, "sitecustomize.py"), "w") as f:  # subprocesses too
+        f.write("import os\nif os.environ.get('OTTO_OPTUNA_TESTING'):\n"
+                "    import otto_alias  # noqa: F401\n")
     ref = {}
     if a.optuna_path != "skip":
         # the reference run must not see the tests' copy of optuna/testing as the package

@@ -167,7 +167,9 @@ class TPESampler(BaseSampler):
     @staticmethod
     def hyperopt_parameters():
         """hyperopt 0.1.2's defaults, to pass as TPESampler(**...), as in
-        Optuna."""
+        Optuna (deprecated there since 4.x: FutureWarning)."""
+        warnings.warn("TPESampler.hyperopt_parameters is deprecated (as in Optuna 4).",
+                      FutureWarning, stacklevel=2)
         return {"consider_prior": True, "prior_weight": 1.0, "consider_magic_clip": True,
                 "consider_endpoints": False, "n_startup_trials": 20, "n_ei_candidates": 24,
                 "gamma": hyperopt_default_gamma, "weights": default_weights}

@@ -310,6 +310,8 @@ class Study:
     # ---- queue and warm start ---------------------------------------------------------
 
     def enqueue_trial(self, params, user_attrs=None, skip_if_exists=False):
+        if not isinstance(params, dict):
+            raise TypeError(f"params must be a dict, not {type(params).__name__}")
         if user_attrs:
             raise ValueError("otto does not store user_attrs of enqueued trials yet; set them "
                              "in the objective with trial.set_user_attr")

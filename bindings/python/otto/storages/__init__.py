@@ -131,6 +131,11 @@ class InMemoryStorage(JournalStorage):
         weakref.finalize(self, _remove_files, path)
 
 
+class _NoEngine:
+    def dispose(self):
+        pass
+
+
 def _remove_files(*paths):
     for p in paths:
         try:
@@ -186,6 +191,12 @@ class RDBStorage(BaseStorage):
         else:
             self._sqlite_path = None
             self.url = "postgresql://" + rest
+
+    @property
+    def engine(self):
+        """Stands in for the SQLAlchemy engine Optuna's RDBStorage has, so
+        code that disposes of it keeps working (otto keeps no pool)."""
+        return _NoEngine()
 
     def _options(self):
         o = super()._options()
