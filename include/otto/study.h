@@ -126,6 +126,33 @@ OTTO_API int otto_study_add_trial(otto_study *s, const otto_space *space,
                                   const double *values, size_t n_values,
                                   int64_t *number_out);
 
+/* What an added trial carries besides its params and values (Optuna's
+ * create_trial fields): intermediate values (steps unique), user and system
+ * attributes (UTF-8 keys and values), constraint values. Fill with
+ * otto_trial_extras_init, then set what applies; size-versioned. */
+typedef struct otto_trial_extras {
+    size_t size;
+    size_t n_reports;
+    const int64_t *steps;         /* >= 0 */
+    const double *report_values;
+    size_t n_user_attrs;
+    const char *const *user_keys;
+    const char *const *user_values;
+    size_t n_system_attrs;
+    const char *const *system_keys;
+    const char *const *system_values;
+    size_t n_constraints;
+    const double *constraints;
+} otto_trial_extras;
+
+OTTO_API void otto_trial_extras_init_sized(otto_trial_extras *e, size_t size);
+#define otto_trial_extras_init(e) otto_trial_extras_init_sized((e), sizeof *(e))
+/* otto_study_add_trial with extras (NULL: none), all copied. */
+OTTO_API int otto_study_add_trial_with(otto_study *s, const otto_space *space,
+                                       const double *internal_values, otto_trial_state state,
+                                       const double *values, size_t n_values,
+                                       const otto_trial_extras *extras, int64_t *number_out);
+
 /* --- study attributes ------------------------------------------------------------ */
 
 /* Set a user attribute of the study (key non-empty; both copied). With a

@@ -67,6 +67,9 @@ void otto__heartbeat_stop(otto_study *s);
 
 /* Encoders of the ops whose records more than one operation writes (study
  * is the backend's id of the study; see record.h for the framing). */
+void otto__rec_report(otto__wbuf *b, uint32_t study, int64_t number, int64_t step, double v);
+void otto__rec_constraints(otto__wbuf *b, uint32_t study, int64_t number, const double *c,
+                           size_t n);
 void otto__rec_param(otto__wbuf *b, uint32_t study, int64_t number, const char *name,
                      const otto_distribution *d, double value);
 void otto__rec_finish(otto__wbuf *b, uint32_t study, int64_t number, otto_trial_state st,

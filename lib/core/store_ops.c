@@ -77,11 +77,7 @@ typedef struct report_ctx {
 static int build_report(void *ctx, otto__wbuf *b)
 {
     report_ctx *c = ctx;
-    otto__rec_begin(b, OTTO__OP_REPORT, sid(c->s));
-    otto__rec_u64(b, (uint64_t)c->t->number);
-    otto__rec_u64(b, (uint64_t)c->step);
-    otto__rec_f64(b, c->v);
-    otto__rec_end(b);
+    otto__rec_report(b, sid(c->s), c->t->number, c->step, c->v);
     return OTTO_OK;
 }
 
@@ -122,12 +118,7 @@ typedef struct constraints_ctx {
 static int build_constraints(void *ctx, otto__wbuf *b)
 {
     constraints_ctx *c = ctx;
-    otto__rec_begin(b, OTTO__OP_CONSTRAINTS, sid(c->s));
-    otto__rec_u64(b, (uint64_t)c->t->number);
-    otto__rec_u32(b, (uint32_t)c->n);
-    for (size_t i = 0; i < c->n; i++)
-        otto__rec_f64(b, c->c[i]);
-    otto__rec_end(b);
+    otto__rec_constraints(b, sid(c->s), c->t->number, c->c, c->n);
     return OTTO_OK;
 }
 
@@ -240,6 +231,14 @@ static int build_add(void *ctx, otto__wbuf *b)
     for (size_t i = 0; i < t->n_params; i++)
         otto__rec_param(b, sid(s), t->number, t->params[i].spec->name->str,
                         &t->params[i].spec->dist, t->params[i].value);
+    for (size_t i = 0; i < t->n_inter; i++)
+        otto__rec_report(b, sid(s), t->number, t->inter[i].step, t->inter[i].value);
+    for (size_t i = 0; i < t->n_user; i++)
+        otto__rec_attr(b, sid(s), t->number, 0, t->user[i].key, t->user[i].value);
+    for (size_t i = 0; i < t->n_sys; i++)
+        otto__rec_attr(b, sid(s), t->number, 1, t->sys[i].key, t->sys[i].value);
+    if (t->n_constraints)
+        otto__rec_constraints(b, sid(s), t->number, t->constraints, t->n_constraints);
     otto__rec_finish(b, sid(s), t->number, c->st, t->values,
                      c->st == OTTO_TRIAL_COMPLETE ? s->n_objectives : 0, t->t_complete);
     return OTTO_OK;
@@ -252,6 +251,26 @@ int otto__store_add_trial(otto_study *s, otto_trial *t, otto_trial_state st, int
 }
 
 /* ---- record encoders ---------------------------------------------------------------- */
+
+void otto__rec_report(otto__wbuf *b, uint32_t study, int64_t number, int64_t step, double v)
+{
+    otto__rec_begin(b, OTTO__OP_REPORT, study);
+    otto__rec_u64(b, (uint64_t)number);
+    otto__rec_u64(b, (uint64_t)step);
+    otto__rec_f64(b, v);
+    otto__rec_end(b);
+}
+
+void otto__rec_constraints(otto__wbuf *b, uint32_t study, int64_t number, const double *c,
+                           size_t n)
+{
+    otto__rec_begin(b, OTTO__OP_CONSTRAINTS, study);
+    otto__rec_u64(b, (uint64_t)number);
+    otto__rec_u32(b, (uint32_t)n);
+    for (size_t i = 0; i < n; i++)
+        otto__rec_f64(b, c[i]);
+    otto__rec_end(b);
+}
 
 void otto__rec_param(otto__wbuf *b, uint32_t study, int64_t number, const char *name,
                      const otto_distribution *d, double value)

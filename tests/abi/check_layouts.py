@@ -27,6 +27,7 @@ C_TYPES = {  # ctypes class in otto._capi -> C type in <otto/otto.h>
     "ThresholdOptions": "otto_threshold_options",
     "WilcoxonOptions": "otto_wilcoxon_options",
     "ParamValue": "otto_param_value",
+    "TrialExtras": "otto_trial_extras",
     "GridAxis": "otto_grid_axis",
     "GridOptions": "otto_grid_options",
     "SamplerVtable": "otto_sampler_vtable",

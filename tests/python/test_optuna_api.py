@@ -489,6 +489,20 @@ class OptunaBehaviourTest(unittest.TestCase):
             warnings.simplefilter("ignore")
             study.set_metric_names(["loss"])
 
+    def test_add_trial_keeps_reports_attrs_and_constraints(self):
+        for storage in (None, optuna.storages.InMemoryStorage()):
+            study = optuna.create_study(storage=storage, study_name="added")
+            study.add_trial(optuna.create_trial(
+                value=1.0, params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)},
+                intermediate_values={3: 2.0, 0: 1.0}, user_attrs={"a": [1, 2]},
+                system_attrs={"b": "c"}))
+            for s in ([study] + ([optuna.load_study(study_name="added", storage=storage)]
+                                 if storage else [])):
+                t = s.trials[0]
+                self.assertEqual(t.intermediate_values, {0: 1.0, 3: 2.0})
+                self.assertEqual(t.user_attrs, {"a": [1, 2]})
+                self.assertEqual(t.system_attrs, {"b": "c"})
+
     def test_progress_bar(self):
         import contextlib
         import io

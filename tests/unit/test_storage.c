@@ -195,8 +195,23 @@ static void write_history(otto_study *s)
     assert_ok(otto_space_add_float(sp, "lr", 1e-5, 1e-1, 0, OTTO_LOG));
     assert_ok(otto_space_add_int(sp, "layers", 1, 9, 2, 0));
     double iv[2] = {1e-3, 5}, val = 5.1;
-    int64_t num;
-    assert_ok(otto_study_add_trial(s, sp, iv, OTTO_TRIAL_COMPLETE, &val, 1, &num));
+    int64_t num, steps[2] = {4, 1};
+    double reported[2] = {6.5, 7.5}, cons[1] = {-0.5};
+    const char *uk[1] = {"source"}, *uv[1] = {"\"warm start\""}, *sk[1] = {"origin"},
+               *sv[1] = {"import"};
+    otto_trial_extras ex;
+    otto_trial_extras_init(&ex);
+    ex.n_reports = 2;
+    ex.steps = steps;
+    ex.report_values = reported;
+    ex.n_user_attrs = ex.n_system_attrs = 1;
+    ex.user_keys = uk;
+    ex.user_values = uv;
+    ex.system_keys = sk;
+    ex.system_values = sv;
+    ex.n_constraints = 1;
+    ex.constraints = cons;
+    assert_ok(otto_study_add_trial_with(s, sp, iv, OTTO_TRIAL_COMPLETE, &val, 1, &ex, &num));
     assert_int_equal(num, 22);
     otto_space_destroy(sp);
     otto_trial *running;

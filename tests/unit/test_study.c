@@ -686,6 +686,71 @@ static void set_sampler(void **state)
     otto_study_destroy(s);
 }
 
+/* An added trial carries its intermediate values, attributes and
+ * constraints; bad extras are refused before anything is added. */
+static void add_trial_with_extras(void **state)
+{
+    (void)state;
+    otto_study *s = make_study(5, OTTO_MINIMIZE, NULL, NULL);
+    otto_space *sp;
+    assert_ok(otto_space_create(&sp));
+    assert_ok(otto_space_add_float(sp, "x", 0, 1, 0, 0));
+    double x = 0.25, v = 2;
+    int64_t steps[3] = {5, 0, 2}, num;
+    double rv[3] = {1.5, 3, 2};
+    const char *keys[1] = {"k"}, *vals[1] = {"v"};
+    double c[2] = {-1, 0.5};
+    otto_trial_extras e;
+    otto_trial_extras_init(&e);
+    e.n_reports = 3;
+    e.steps = steps;
+    e.report_values = rv;
+    e.n_user_attrs = 1;
+    e.user_keys = keys;
+    e.user_values = vals;
+    e.n_constraints = 2;
+    e.constraints = c;
+    assert_ok(otto_study_add_trial_with(s, sp, &x, OTTO_TRIAL_COMPLETE, &v, 1, &e, &num));
+    const otto_trial *t;
+    assert_ok(otto_study_trial(s, num, &t));
+    assert_int_equal(otto_trial_intermediate_count(t), 3);
+    int64_t step;
+    double got;
+    assert_ok(otto_trial_intermediate_at(t, 0, &step, &got)); /* in step order */
+    assert_int_equal(step, 0);
+    assert_true(got == 3);
+    const char *attr;
+    assert_ok(otto_trial_user_attr(t, "k", &attr));
+    assert_string_equal(attr, "v");
+    double cs[2];
+    size_t nc;
+    assert_ok(otto_trial_constraints(t, cs, 2, &nc));
+    assert_int_equal(nc, 2);
+    assert_true(cs[1] == 0.5);
+    size_t before = otto_study_trial_count(s);
+    steps[2] = 5; /* a step twice */
+    assert_status(otto_study_add_trial_with(s, sp, &x, OTTO_TRIAL_COMPLETE, &v, 1, &e, NULL),
+                  OTTO_EINVAL);
+    steps[2] = -1;
+    assert_status(otto_study_add_trial_with(s, sp, &x, OTTO_TRIAL_COMPLETE, &v, 1, &e, NULL),
+                  OTTO_EINVAL);
+    steps[2] = 2;
+    c[0] = NAN;
+    assert_status(otto_study_add_trial_with(s, sp, &x, OTTO_TRIAL_COMPLETE, &v, 1, &e, NULL),
+                  OTTO_EINVAL);
+    c[0] = -1;
+    vals[0] = "\xff";
+    assert_status(otto_study_add_trial_with(s, sp, &x, OTTO_TRIAL_COMPLETE, &v, 1, &e, NULL),
+                  OTTO_EINVAL);
+    vals[0] = "v";
+    e.user_keys = NULL;
+    assert_status(otto_study_add_trial_with(s, sp, &x, OTTO_TRIAL_COMPLETE, &v, 1, &e, NULL),
+                  OTTO_EINVAL);
+    assert_int_equal(otto_study_trial_count(s), before);
+    otto_space_destroy(sp);
+    otto_study_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -704,6 +769,7 @@ int main(void)
         cmocka_unit_test(pruner_and_filtered_view),
         cmocka_unit_test(null_handles),
         cmocka_unit_test(set_sampler),
+        cmocka_unit_test(add_trial_with_extras),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

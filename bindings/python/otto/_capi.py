@@ -216,6 +216,17 @@ class WilcoxonOptions(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("p_threshold", c_double), ("n_startup_steps", c_int64)]
 
 
+class TrialExtras(ctypes.Structure):
+    _fields_ = [("size", c_size_t),
+                ("n_reports", c_size_t), ("steps", ctypes.POINTER(c_int64)),
+                ("report_values", ctypes.POINTER(c_double)),
+                ("n_user_attrs", c_size_t), ("user_keys", ctypes.POINTER(c_char_p)),
+                ("user_values", ctypes.POINTER(c_char_p)),
+                ("n_system_attrs", c_size_t), ("system_keys", ctypes.POINTER(c_char_p)),
+                ("system_values", ctypes.POINTER(c_char_p)),
+                ("n_constraints", c_size_t), ("constraints", ctypes.POINTER(c_double))]
+
+
 class ParamValue(ctypes.Structure):
     _fields_ = [("name", c_char_p), ("kind", c_int), ("number", c_double), ("label", c_char_p)]
 
@@ -348,6 +359,9 @@ _FUNCTIONS = [
     ("otto_study_options_init_sized", [P(StudyOptions), c_size_t], None),
     ("otto_study_sync", [study_p], S),
     ("otto_study_set_sampler", [study_p, sampler_p], S),
+    ("otto_trial_extras_init_sized", [P(TrialExtras), c_size_t], None),
+    ("otto_study_add_trial_with", [study_p, space_p, P(c_double), c_int, P(c_double), c_size_t,
+                                   P(TrialExtras), P(c_int64)], S),
     ("otto_study_set_user_attr", [study_p, c_char_p, c_char_p], S),
     ("otto_study_user_attr_count", [study_p], c_size_t),
     ("otto_study_user_attr_at", [study_p, c_size_t, P(c_char_p), P(c_char_p)], S),

@@ -336,9 +336,6 @@ class Study:
     def add_trial(self, trial):
         if not trial.state.is_finished():
             raise ValueError(f"Cannot add a trial in state {trial.state.name}.")
-        if trial.user_attrs or trial.intermediate_values or trial.system_attrs:
-            raise ValueError("otto does not store user_attrs, system_attrs or intermediate "
-                             "values of added trials yet")
         space = ctypes.c_void_p()
         _capi.space_create(ctypes.byref(space))
         try:
@@ -352,10 +349,45 @@ class Study:
             if trial.state == TrialState.COMPLETE and vals is None:
                 raise ValueError("A COMPLETE trial needs values.")
             varr = (ctypes.c_double * len(vals))(*vals) if vals else None
-            _capi.study_add_trial(self._ptr, space, internal, int(trial.state), varr,
-                                  len(vals) if vals else 0, None)
+            extras, keep = self._extras(trial)
+            _capi.study_add_trial_with(self._ptr, space, internal, int(trial.state), varr,
+                                       len(vals) if vals else 0, ctypes.byref(extras), None)
         finally:
             _capi.space_destroy(space)
+
+    def _extras(self, trial):
+        """An otto_trial_extras for a FrozenTrial's reports, attrs and
+        constraints (and the buffers it points into)."""
+        e = _capi.TrialExtras()
+        _capi.trial_extras_init_sized(ctypes.byref(e), ctypes.sizeof(e))
+        keep = []
+
+        def texts(items):
+            keys = [_capi.encode(k) for k, _ in items]
+            values = [_capi.encode(_trial.attr_text(self, k, v)) for k, v in items]
+            arrs = ((ctypes.c_char_p * max(len(keys), 1))(*keys),
+                    (ctypes.c_char_p * max(len(values), 1))(*values))
+            keep.extend(arrs)
+            return arrs
+        reports = sorted(trial.intermediate_values.items())
+        if reports:
+            e.n_reports = len(reports)
+            e.steps = (ctypes.c_int64 * len(reports))(*[_capi.int64(k, "step")
+                                                        for k, _ in reports])
+            e.report_values = (ctypes.c_double * len(reports))(*[float(v) for _, v in reports])
+            keep += [e.steps, e.report_values]
+        if trial.user_attrs:
+            e.n_user_attrs = len(trial.user_attrs)
+            e.user_keys, e.user_values = texts(list(trial.user_attrs.items()))
+        if trial.system_attrs:
+            e.n_system_attrs = len(trial.system_attrs)
+            e.system_keys, e.system_values = texts(list(trial.system_attrs.items()))
+        constraints = getattr(trial, "constraints", None)
+        if constraints:
+            e.n_constraints = len(constraints)
+            e.constraints = (ctypes.c_double * len(constraints))(*constraints)
+            keep.append(e.constraints)
+        return e, keep
 
     def add_trials(self, trials):
         for t in trials:
