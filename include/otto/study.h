@@ -118,6 +118,24 @@ typedef struct otto_param_value {
 OTTO_API int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params,
                                       size_t n_params);
 
+/* An enqueued trial not asked yet (Optuna's WAITING trial): its fixed params
+ * and user attributes. */
+typedef struct otto_waiting_trial {
+    size_t n_params;
+    otto_param_value *params;
+    size_t n_user_attrs;
+    char **user_keys;
+    char **user_values;
+} otto_waiting_trial;
+
+/* A copy of the study's queue in the order asks take it (entry i goes to the
+ * i-th ask from now, so it will be numbered otto_study_trial_count() + i
+ * unless other workers ask first); with a storage, as of the last exchange
+ * (call otto_study_sync first for the latest). Free it with
+ * otto_study_waiting_free. *out is NULL when the queue is empty. */
+OTTO_API int otto_study_waiting(otto_study *s, otto_waiting_trial **out, size_t *n_out);
+OTTO_API void otto_study_waiting_free(const otto_study *s, otto_waiting_trial *w, size_t n);
+
 /* Add an already evaluated trial (warm start): params are the internal values
  * of every param of `space`; state COMPLETE (with values), PRUNED or FAIL.
  * The new trial's number goes to *number_out (may be NULL). */
@@ -152,6 +170,12 @@ OTTO_API int otto_study_add_trial_with(otto_study *s, const otto_space *space,
                                        const double *internal_values, otto_trial_state state,
                                        const double *values, size_t n_values,
                                        const otto_trial_extras *extras, int64_t *number_out);
+
+/* otto_study_enqueue_trial with the user attributes (extras->user_keys and
+ * user_values; nothing else of extras may be set) that the trial taking the
+ * entry gets when asked. */
+OTTO_API int otto_study_enqueue_trial_with(otto_study *s, const otto_param_value *params,
+                                           size_t n_params, const otto_trial_extras *extras);
 
 /* --- study attributes ------------------------------------------------------------ */
 

@@ -211,6 +211,8 @@ typedef struct otto__queued {
     size_t n;
     uint64_t id; /* with a storage: the entry's order in the study's log */
     int64_t retry_of; /* a retry of this trial (failed by heartbeat), or -1 */
+    otto__attr *user; /* user attributes the trial that takes it gets */
+    size_t n_user;
     struct otto__queued *next;
 } otto__queued;
 

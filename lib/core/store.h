@@ -77,8 +77,7 @@ void otto__rec_finish(otto__wbuf *b, uint32_t study, int64_t number, otto_trial_
 void otto__rec_attr(otto__wbuf *b, uint32_t study, int64_t number, int sys, const char *key,
                     const char *value);
 /* retry_of: the trial this entry retries, or -1. */
-void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__fixed *fixed, size_t n,
-                       int64_t retry_of);
+void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__queued *q);
 
 
 #endif /* OTTO_CORE_STORE_H */

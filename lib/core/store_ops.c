@@ -196,7 +196,7 @@ static int build_enqueue(void *ctx, otto__wbuf *b)
 {
     enqueue_ctx *c = ctx;
     c->q->id = c->s->n_enqueued; /* its order among all workers' entries */
-    otto__rec_enqueue(b, sid(c->s), c->q->fixed, c->q->n, c->q->retry_of);
+    otto__rec_enqueue(b, sid(c->s), c->q);
     return OTTO_OK;
 }
 
@@ -314,17 +314,23 @@ void otto__rec_attr(otto__wbuf *b, uint32_t study, int64_t number, int sys, cons
     otto__rec_end(b);
 }
 
-void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__fixed *fixed, size_t n,
-                       int64_t retry_of)
+void otto__rec_enqueue(otto__wbuf *b, uint32_t study, const otto__queued *q)
 {
     otto__rec_begin(b, OTTO__OP_ENQUEUE, study);
-    otto__rec_u32(b, (uint32_t)n);
-    for (size_t i = 0; i < n; i++) {
-        otto__rec_str(b, fixed[i].name);
-        otto__rec_u8(b, (unsigned)fixed[i].kind);
-        otto__rec_f64(b, fixed[i].number);
-        otto__rec_str(b, fixed[i].label ? fixed[i].label : "");
+    otto__rec_u32(b, (uint32_t)q->n);
+    for (size_t i = 0; i < q->n; i++) {
+        otto__rec_str(b, q->fixed[i].name);
+        otto__rec_u8(b, (unsigned)q->fixed[i].kind);
+        otto__rec_f64(b, q->fixed[i].number);
+        otto__rec_str(b, q->fixed[i].label ? q->fixed[i].label : "");
     }
-    otto__rec_u64(b, (uint64_t)(retry_of + 1));
+    otto__rec_u64(b, (uint64_t)(q->retry_of + 1));
+    if (q->n_user) { /* optional: records without attrs read as before */
+        otto__rec_u32(b, (uint32_t)q->n_user);
+        for (size_t i = 0; i < q->n_user; i++) {
+            otto__rec_str(b, q->user[i].key);
+            otto__rec_str(b, q->user[i].value);
+        }
+    }
     otto__rec_end(b);
 }

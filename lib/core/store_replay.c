@@ -327,6 +327,24 @@ static int apply_enqueue(otto_study *s, otto__rbuf *r)
             rc = corrupt("invalid enqueue record");
     }
     uint64_t retry = rc ? 0 : otto__get_u64(r);
+    if (!rc && !r->bad && r->off < r->n) { /* optional: the trial's user attrs */
+        uint32_t na = otto__get_u32(r);
+        if (r->bad || na == 0 || na > (r->n - r->off) / 8)
+            rc = corrupt("invalid enqueue record");
+        for (uint32_t i = 0; !rc && i < na; i++) {
+            char *key = NULL, *value = NULL;
+            const char *k = otto__get_str(r, NULL, 0, &s->alloc, &key);
+            const char *v = otto__get_str(r, NULL, 0, &s->alloc, &value);
+            if (!r->bad && (!k || !v))
+                rc = nomem();
+            else if (r->bad || !k[0])
+                rc = corrupt("invalid enqueue record");
+            else if (otto__attr_set(&s->alloc, &q->user, &q->n_user, k, v))
+                rc = nomem();
+            otto__free(&s->alloc, key);
+            otto__free(&s->alloc, value);
+        }
+    }
     if (!rc && (r->bad || r->off != r->n || retry > otto__segvec_count(&s->trials)))
         rc = corrupt("invalid enqueue record");
     q->retry_of = (int64_t)retry - 1;

@@ -170,6 +170,11 @@ void otto__live_free(const otto_allocator *a, otto__live *live)
 void otto__queued_free(const otto_allocator *a, otto__queued *q)
 {
     fixed_free(a, q->fixed, q->n);
+    for (size_t i = 0; i < q->n_user; i++) {
+        otto__free(a, q->user[i].key);
+        otto__free(a, q->user[i].value);
+    }
+    otto__free(a, q->user);
     otto__free(a, q);
 }
 
@@ -405,11 +410,21 @@ int otto_study_ask(otto_study *s, otto_trial **out)
     otto__study_unlock(s);
 
     int64_t retry_of = q ? q->retry_of : -1;
+    otto__attr *queued_user = q ? q->user : NULL;
+    size_t n_queued_user = q ? q->n_user : 0;
     if (q) {
         live->fixed = q->fixed;
         live->n_fixed = q->n;
         otto__free(a, q);
     }
+    for (size_t i = 0; i < n_queued_user; i++) { /* the enqueued trial's user attrs */
+        if (otto_trial_set_user_attr(t, queued_user[i].key, queued_user[i].value) != OTTO_OK)
+            otto__log(&s->log, OTTO_LEVEL_WARNING, "trial %lld: cannot set enqueued attr '%s' (%s)",
+                      (long long)t->number, queued_user[i].key, otto_last_error_message());
+        otto__free(a, queued_user[i].key);
+        otto__free(a, queued_user[i].value);
+    }
+    otto__free(a, queued_user);
     if (retry_of >= 0) { /* link it to the trial it retries, as Optuna does */
         char num[24];
         snprintf(num, sizeof num, "%lld", (long long)retry_of);
@@ -722,10 +737,28 @@ int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state, const 
 
 /* ---- enqueue and warm start --------------------------------------------------------- */
 
+static int check_extras(const otto_trial_extras *e);
+
 int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params, size_t n_params)
+{
+    return otto_study_enqueue_trial_with(s, params, n_params, NULL);
+}
+
+int otto_study_enqueue_trial_with(otto_study *s, const otto_param_value *params,
+                                  size_t n_params, const otto_trial_extras *extras)
 {
     if (!s || (!params && n_params))
         return otto__error(OTTO_EINVAL, "enqueue_trial: NULL argument");
+    otto_trial_extras ex;
+    otto_trial_extras_init(&ex);
+    int erc = extras ? otto__options_copy(&ex, sizeof ex, extras, "trial_extras") : OTTO_OK;
+    if (!erc && (ex.n_reports || ex.n_system_attrs || ex.n_constraints))
+        erc = otto__error(OTTO_EINVAL, "enqueue_trial: only user attributes can be enqueued "
+                                       "with a trial");
+    if (!erc)
+        erc = check_extras(&ex);
+    if (erc)
+        return erc;
     for (size_t i = 0; i < n_params; i++) {
         const otto_param_value *p = &params[i];
         char what[48];
@@ -766,6 +799,9 @@ int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params, size
         if (ok && (f->kind & OTTO_VALUE_LABEL))
             ok = (f->label = otto__strdup(a, params[i].label)) != NULL;
     }
+    for (size_t i = 0; ok && i < ex.n_user_attrs; i++)
+        ok = otto__attr_set(a, &q->user, &q->n_user, ex.user_keys[i], ex.user_values[i]) ==
+             OTTO_OK;
     if (!ok) {
         if (q)
             otto__queued_free(a, q);
@@ -786,6 +822,83 @@ int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params, size
     }
     if (need_flush)
         return otto__store_flush(s);
+    return OTTO_OK;
+}
+
+static void waiting_entry_free(const otto_allocator *a, otto_waiting_trial *w)
+{
+    for (size_t i = 0; i < w->n_params; i++) {
+        otto__free(a, (void *)w->params[i].name);
+        otto__free(a, (void *)w->params[i].label);
+    }
+    otto__free(a, w->params);
+    for (size_t i = 0; i < w->n_user_attrs; i++) {
+        otto__free(a, w->user_keys[i]);
+        otto__free(a, w->user_values[i]);
+    }
+    otto__free(a, w->user_keys);
+    otto__free(a, w->user_values);
+}
+
+void otto_study_waiting_free(const otto_study *s, otto_waiting_trial *w, size_t n)
+{
+    if (!s || !w)
+        return;
+    for (size_t i = 0; i < n; i++)
+        waiting_entry_free(&s->alloc, &w[i]);
+    otto__free(&s->alloc, w);
+}
+
+/* A deep copy of one queue entry (lock held); ENOMEM leaves w to be freed. */
+static int copy_waiting(const otto_allocator *a, const otto__queued *q, otto_waiting_trial *w)
+{
+    if ((q->n && !(w->params = otto__calloc(a, q->n, sizeof *w->params))) ||
+        (q->n_user && (!(w->user_keys = otto__calloc(a, q->n_user, sizeof *w->user_keys)) ||
+                       !(w->user_values = otto__calloc(a, q->n_user, sizeof *w->user_values)))))
+        return OTTO_ENOMEM;
+    for (size_t i = 0; i < q->n; i++) {
+        otto_param_value *p = &w->params[i];
+        w->n_params = i + 1;
+        p->kind = q->fixed[i].kind;
+        p->number = q->fixed[i].number;
+        if (!(p->name = otto__strdup(a, q->fixed[i].name)) ||
+            (q->fixed[i].label && !(p->label = otto__strdup(a, q->fixed[i].label))))
+            return OTTO_ENOMEM;
+    }
+    for (size_t i = 0; i < q->n_user; i++) {
+        w->n_user_attrs = i + 1;
+        if (!(w->user_keys[i] = otto__strdup(a, q->user[i].key)) ||
+            !(w->user_values[i] = otto__strdup(a, q->user[i].value)))
+            return OTTO_ENOMEM;
+    }
+    return OTTO_OK;
+}
+
+int otto_study_waiting(otto_study *s, otto_waiting_trial **out, size_t *n_out)
+{
+    if (out)
+        *out = NULL;
+    if (n_out)
+        *n_out = 0;
+    if (!s || !out || !n_out)
+        return otto__error(OTTO_EINVAL, "study_waiting: NULL argument");
+    const otto_allocator *a = &s->alloc;
+    pthread_mutex_lock(&s->mu);
+    size_t n = 0;
+    for (const otto__queued *q = s->queue_head; q; q = q->next)
+        n++;
+    otto_waiting_trial *w = n ? otto__calloc(a, n, sizeof *w) : NULL;
+    int rc = n && !w ? OTTO_ENOMEM : OTTO_OK;
+    size_t i = 0;
+    for (const otto__queued *q = s->queue_head; !rc && q; q = q->next, i++)
+        rc = copy_waiting(a, q, &w[i]);
+    pthread_mutex_unlock(&s->mu);
+    if (rc) {
+        otto_study_waiting_free(s, w, n);
+        return otto__error(OTTO_ENOMEM, "study_waiting: out of memory");
+    }
+    *out = w;
+    *n_out = n;
     return OTTO_OK;
 }
 

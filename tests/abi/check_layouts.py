@@ -28,6 +28,7 @@ C_TYPES = {  # ctypes class in otto._capi -> C type in <otto/otto.h>
     "WilcoxonOptions": "otto_wilcoxon_options",
     "ParamValue": "otto_param_value",
     "TrialExtras": "otto_trial_extras",
+    "WaitingTrial": "otto_waiting_trial",
     "GridAxis": "otto_grid_axis",
     "GridOptions": "otto_grid_options",
     "SamplerVtable": "otto_sampler_vtable",

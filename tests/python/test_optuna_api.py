@@ -489,6 +489,27 @@ class OptunaBehaviourTest(unittest.TestCase):
             warnings.simplefilter("ignore")
             study.set_metric_names(["loss"])
 
+    def test_enqueued_trials_are_waiting_with_their_user_attrs(self):
+        for storage in (None, optuna.storages.InMemoryStorage()):
+            study = optuna.create_study(storage=storage)
+            study.enqueue_trial({"x": 1}, user_attrs={"tag": "a", "n": [1]})
+            (waiting,) = study.trials
+            self.assertEqual(waiting.state, TrialState.WAITING)
+            self.assertEqual(waiting.number, 0)
+            self.assertIsNone(waiting.datetime_start)
+            self.assertEqual(waiting.system_attrs, {"fixed_params": {"x": 1}})
+            self.assertEqual(waiting.user_attrs, {"tag": "a", "n": [1]})
+            self.assertEqual(study.get_trials(states=(TrialState.COMPLETE,)), [])
+            study.enqueue_trial({"x": 1}, skip_if_exists=True)  # the waiting one matches
+            self.assertEqual(len(study.trials), 1)
+            with self.assertRaisesRegex(ValueError, "WAITING"):
+                study.tell(0, 1.0)
+            study.optimize(lambda t: t.suggest_int("x", -10, 10), n_trials=1)
+            (done,) = study.trials
+            self.assertEqual((done.state, done.params), (TrialState.COMPLETE, {"x": 1}))
+            self.assertEqual(done.user_attrs, {"tag": "a", "n": [1]})
+            self.assertIsNotNone(done.datetime_start)
+
     def test_add_trial_keeps_reports_attrs_and_constraints(self):
         for storage in (None, optuna.storages.InMemoryStorage()):
             study = optuna.create_study(storage=storage, study_name="added")

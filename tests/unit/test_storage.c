@@ -158,7 +158,13 @@ static void write_history(otto_study *s)
     assert_status(otto_study_user_attr(s, "missing", &before), OTTO_ENOTFOUND);
     otto_param_value pv[2] = {{"lr", OTTO_VALUE_NUMBER, 0.01, NULL},
                               {"opt", OTTO_VALUE_LABEL, 0, "lion"}};
-    assert_ok(otto_study_enqueue_trial(s, pv, 2));
+    const char *qk[1] = {"queued"}, *qv[1] = {"yes"};
+    otto_trial_extras qe;
+    otto_trial_extras_init(&qe);
+    qe.n_user_attrs = 1;
+    qe.user_keys = qk;
+    qe.user_values = qv;
+    assert_ok(otto_study_enqueue_trial_with(s, pv, 2, &qe));
     for (int i = 0; i < 22; i++) {
         otto_trial *t;
         assert_ok(otto_study_ask(s, &t));
@@ -336,7 +342,9 @@ static void test_history_round_trip(void **state)
     assert_ok(otto_study_trial(s, 0, &t));
     double lr;
     assert_ok(otto_trial_param_float(t, "lr", &lr));
-    assert_true(lr == 0.01); /* the enqueued trial */
+    assert_true(lr == 0.01); /* the enqueued trial, with its enqueued attr */
+    assert_ok(otto_trial_user_attr(t, "queued", &v));
+    assert_string_equal(v, "yes");
     if (b->kind == MEMORY) {
         assert_same_study(s, s);
     } else {
@@ -481,6 +489,14 @@ static void test_two_handles(void **state)
     assert_ok(otto_study_tell(c, t1, OTTO_TRIAL_COMPLETE, &v, 1));
     otto_param_value pv = {"x", OTTO_VALUE_NUMBER, 0.25, NULL};
     assert_ok(otto_study_enqueue_trial(a, &pv, 1));
+    otto_waiting_trial *w;
+    size_t nw;
+    assert_ok(otto_study_sync(c));
+    assert_ok(otto_study_waiting(c, &w, &nw)); /* c sees a's queued trial */
+    assert_int_equal(nw, 1);
+    assert_string_equal(w[0].params[0].name, "x");
+    assert_true(w[0].params[0].number == 0.25);
+    otto_study_waiting_free(c, w, nw);
     assert_ok(otto_study_ask(c, &t2)); /* c takes a's queued trial */
     double x;
     assert_ok(otto_trial_suggest_float(t2, "x", 0, 1, 0, 0, &x));

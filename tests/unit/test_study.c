@@ -751,6 +751,52 @@ static void add_trial_with_extras(void **state)
     otto_study_destroy(s);
 }
 
+/* The queue as a snapshot (Optuna's WAITING trials): params and user attrs,
+ * in the order asks take them; the asking trial gets the attrs. */
+static void waiting_trials(void **state)
+{
+    (void)state;
+    otto_study *s = make_study(6, OTTO_MINIMIZE, NULL, NULL);
+    otto_waiting_trial *w;
+    size_t n;
+    assert_ok(otto_study_waiting(s, &w, &n));
+    assert_int_equal(n, 0);
+    assert_null(w);
+    otto_param_value p1 = {"x", OTTO_VALUE_NUMBER, 0.5, NULL};
+    otto_param_value p2 = {"c", OTTO_VALUE_LABEL, 0, "b"};
+    const char *k[2] = {"origin", "batch"}, *v[2] = {"\"manual\"", "3"};
+    otto_trial_extras e;
+    otto_trial_extras_init(&e);
+    e.n_user_attrs = 2;
+    e.user_keys = k;
+    e.user_values = v;
+    assert_ok(otto_study_enqueue_trial_with(s, &p1, 1, &e));
+    assert_ok(otto_study_enqueue_trial(s, &p2, 1));
+    assert_ok(otto_study_waiting(s, &w, &n));
+    assert_int_equal(n, 2);
+    assert_int_equal(w[0].n_user_attrs, 2);
+    assert_string_equal(w[0].user_keys[1], "batch");
+    assert_string_equal(w[1].params[0].label, "b");
+    otto_study_waiting_free(s, w, n);
+    otto_trial *t;
+    assert_ok(otto_study_ask(s, &t));
+    const char *got;
+    assert_ok(otto_trial_user_attr(t, "origin", &got));
+    assert_string_equal(got, "\"manual\"");
+    assert_ok(otto_study_waiting(s, &w, &n));
+    assert_int_equal(n, 1);
+    otto_study_waiting_free(s, w, n);
+    e.n_reports = 1; /* only user attrs travel with a queued trial */
+    int64_t step = 0;
+    double rv = 1;
+    e.steps = &step;
+    e.report_values = &rv;
+    assert_status(otto_study_enqueue_trial_with(s, &p1, 1, &e), OTTO_EINVAL);
+    assert_status(otto_study_waiting(NULL, &w, &n), OTTO_EINVAL);
+    otto_study_waiting_free(s, NULL, 0);
+    otto_study_destroy(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -770,6 +816,7 @@ int main(void)
         cmocka_unit_test(null_handles),
         cmocka_unit_test(set_sampler),
         cmocka_unit_test(add_trial_with_extras),
+        cmocka_unit_test(waiting_trials),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,6 +231,12 @@ class ParamValue(ctypes.Structure):
     _fields_ = [("name", c_char_p), ("kind", c_int), ("number", c_double), ("label", c_char_p)]
 
 
+class WaitingTrial(ctypes.Structure):
+    _fields_ = [("n_params", c_size_t), ("params", ctypes.POINTER(ParamValue)),
+                ("n_user_attrs", c_size_t), ("user_keys", ctypes.POINTER(c_char_p)),
+                ("user_values", ctypes.POINTER(c_char_p))]
+
+
 class GridAxis(ctypes.Structure):
     _fields_ = [("name", c_char_p), ("n_values", c_size_t), ("values", ctypes.POINTER(ParamValue))]
 
@@ -360,6 +366,9 @@ _FUNCTIONS = [
     ("otto_study_sync", [study_p], S),
     ("otto_study_set_sampler", [study_p, sampler_p], S),
     ("otto_trial_extras_init_sized", [P(TrialExtras), c_size_t], None),
+    ("otto_study_enqueue_trial_with", [study_p, P(ParamValue), c_size_t, P(TrialExtras)], S),
+    ("otto_study_waiting", [study_p, P(P(WaitingTrial)), P(c_size_t)], S),
+    ("otto_study_waiting_free", [study_p, P(WaitingTrial), c_size_t], None),
     ("otto_study_add_trial_with", [study_p, space_p, P(c_double), c_int, P(c_double), c_size_t,
                                    P(TrialExtras), P(c_int64)], S),
     ("otto_study_set_user_attr", [study_p, c_char_p, c_char_p], S),

@@ -134,10 +134,43 @@ class Study:
         if self._storage is not None:  # what other workers wrote, as Optuna reads it
             _capi.study_sync(self._ptr)
         out = []
-        for n in range(_capi.study_trial_count(self._ptr)):
+        count = _capi.study_trial_count(self._ptr)
+        for n in range(count):
             ft = self._freeze(self._trial_ptr(n))
             if states is None or ft.state in states:
                 out.append(copy.deepcopy(ft) if deepcopy else ft)
+        if states is None or TrialState.WAITING in states:
+            out += self._waiting(count)
+        return out
+
+    def _waiting(self, first_number):
+        """The enqueued trials not asked yet, as Optuna lists them: WAITING,
+        numbered in the order asks will take them, their params under the
+        system attr "fixed_params"."""
+        w = ctypes.POINTER(_capi.WaitingTrial)()
+        n = ctypes.c_size_t()
+        _capi.study_waiting(self._ptr, ctypes.byref(w), ctypes.byref(n))
+        out = []
+        try:
+            for i in range(n.value):
+                e = w[i]
+                fixed = {}
+                for k in range(e.n_params):
+                    p = e.params[k]
+                    fixed[p.name.decode("utf-8")] = (
+                        _labels.decode(p.label.decode("utf-8")) if p.label is not None
+                        else p.number)
+                attrs = {}
+                for k in range(e.n_user_attrs):
+                    key, text = e.user_keys[k].decode("utf-8"), e.user_values[k].decode("utf-8")
+                    try:
+                        attrs[key] = json.loads(text)
+                    except ValueError:
+                        attrs[key] = text
+                out.append(FrozenTrial(first_number + i, TrialState.WAITING, None, None, None,
+                                       {}, {}, attrs, {"fixed_params": fixed}, {}))
+        finally:
+            _capi.study_waiting_free(self._ptr, w, n.value)
         return out
 
     @property
@@ -250,6 +283,9 @@ class Study:
             try:
                 ptr = self._trial_ptr(trial)
             except NotFoundError:
+                if 0 <= trial < _capi.study_trial_count(self._ptr) + len(self._waiting(0)):
+                    raise ValueError(f"Cannot tell trial {trial}: it is WAITING (enqueued, "
+                                     f"not asked yet).") from None
                 raise ValueError(f"Cannot tell for trial with number {trial} since it has not "
                                  "been created.") from None
         else:
@@ -312,12 +348,9 @@ class Study:
     def enqueue_trial(self, params, user_attrs=None, skip_if_exists=False):
         if not isinstance(params, dict):
             raise TypeError(f"params must be a dict, not {type(params).__name__}")
-        if user_attrs:
-            raise ValueError("otto does not store user_attrs of enqueued trials yet; set them "
-                             "in the objective with trial.set_user_attr")
         if skip_if_exists:
             for ft in self.get_trials(deepcopy=False):
-                if _same_params(ft.params, params):
+                if _same_params(ft.system_attrs.get("fixed_params", ft.params), params):
                     _logger.info("Trial %d has the same params; not enqueued.", ft.number)
                     return
             if any(_same_params(q, params) for q in self._enqueued):
@@ -330,7 +363,16 @@ class Study:
             p.name = _capi.encode(name)
             keep.append(p.name)
             _labels.fill_param_value(p, value, keep)
-        _capi.study_enqueue_trial(self._ptr, arr, len(params))
+        extras = _capi.TrialExtras()
+        _capi.trial_extras_init_sized(ctypes.byref(extras), ctypes.sizeof(extras))
+        if user_attrs:
+            keys = [_capi.encode(k) for k in user_attrs]
+            texts = [_capi.encode(_trial.attr_text(self, k, v)) for k, v in user_attrs.items()]
+            extras.n_user_attrs = len(keys)
+            extras.user_keys = (ctypes.c_char_p * len(keys))(*keys)
+            extras.user_values = (ctypes.c_char_p * len(texts))(*texts)
+            keep += [keys, texts, extras.user_keys, extras.user_values]
+        _capi.study_enqueue_trial_with(self._ptr, arr, len(params), ctypes.byref(extras))
         self._enqueued.append(dict(params))
 
     def add_trial(self, trial):
