@@ -1,7 +1,7 @@
 /* Quasi-random points in the unit cube for space-filling start-up designs and
  * acquisition sweeps (see qmc.c). */
-#ifndef OTTO_QMC_H
-#define OTTO_QMC_H
+#ifndef OTTO_NUMERIC_QMC_H
+#define OTTO_NUMERIC_QMC_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -12,4 +12,4 @@
  * in every dimension count. */
 void otto__qmc_point(size_t d, uint64_t seed, uint64_t index, double *out);
 
-#endif /* OTTO_QMC_H */
+#endif /* OTTO_NUMERIC_QMC_H */

@@ -30,6 +30,8 @@ C_TYPES = {  # ctypes class in otto._capi -> C type in <otto/otto.h>
     "TrialExtras": "otto_trial_extras",
     "WaitingTrial": "otto_waiting_trial",
     "GridAxis": "otto_grid_axis",
+    "QmcOptions": "otto_qmc_options",
+    "BruteForceOptions": "otto_brute_force_options",
     "GridOptions": "otto_grid_options",
     "SamplerVtable": "otto_sampler_vtable",
     "PrunerVtable": "otto_pruner_vtable",

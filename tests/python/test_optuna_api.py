@@ -423,6 +423,36 @@ class OptunaBehaviourTest(unittest.TestCase):
         with self.assertRaisesRegex(otto.exceptions.OttoError, "not a param of the grid"):
             study.optimize(lambda t: t.suggest_float("z", 0, 1), n_trials=1)
 
+    def test_brute_force_sampler_covers_a_conditional_space_and_stops(self):
+        def objective(trial):
+            c = trial.suggest_categorical("c", ["float", "int"])
+            if c == "float":
+                return trial.suggest_float("x", 1, 3, step=0.5)
+            a = trial.suggest_int("a", 1, 3)
+            return a + trial.suggest_int("b", a, 3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            sampler = optuna.samplers.BruteForceSampler(seed=1)
+        study = optuna.create_study(sampler=sampler)
+        study.optimize(objective)  # no n_trials: it stops when all 11 are tried
+        self.assertEqual(len(study.trials), 11)
+        self.assertEqual(len({tuple(sorted(t.params.items())) for t in study.trials}), 11)
+        study = optuna.create_study(sampler=sampler)
+        with self.assertRaisesRegex(otto.exceptions.OttoError, "without a step"):
+            study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+
+    def test_qmc_sampler_takes_sobol_points(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            sampler = optuna.samplers.QMCSampler(seed=0)
+            with self.assertRaises(ValueError):
+                optuna.samplers.QMCSampler(qmc_type="lattice")
+        study = optuna.create_study(sampler=sampler)
+        study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=6)
+        # trial k > 0 takes Sobol point k: 0.5, 0.75, 0.25, 0.375, 0.875 in [0, 1)
+        self.assertEqual([t.params["x"] for t in study.trials[1:]],
+                         [0.0, 0.5, -0.5, -0.25, 0.75])
+
     def test_partial_fixed_sampler(self):
         with self.assertWarns(optuna.exceptions.ExperimentalWarning):
             sampler = optuna.samplers.PartialFixedSampler(

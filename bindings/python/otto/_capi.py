@@ -227,6 +227,15 @@ class TrialExtras(ctypes.Structure):
                 ("n_constraints", c_size_t), ("constraints", ctypes.POINTER(c_double))]
 
 
+class QmcOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("seed", c_uint64), ("sequence", c_int),
+                ("scramble", c_int), ("warn_independent_sampling", c_int)]
+
+
+class BruteForceOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("seed", c_uint64), ("avoid_premature_stop", c_int)]
+
+
 class ParamValue(ctypes.Structure):
     _fields_ = [("name", c_char_p), ("kind", c_int), ("number", c_double), ("label", c_char_p)]
 
@@ -379,6 +388,11 @@ _FUNCTIONS = [
     ("otto_storage_journal_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
     ("otto_storage_postgres_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
     ("otto_storage_sqlite_open", [c_char_p, P(StorageOptions), P(c_void_p)], S),
+    # qmc.h, brute_force.h
+    ("otto_qmc_options_init_sized", [P(QmcOptions), c_size_t], None),
+    ("otto_sampler_qmc_create", [P(QmcOptions), P(sampler_p)], S),
+    ("otto_brute_force_options_init_sized", [P(BruteForceOptions), c_size_t], None),
+    ("otto_sampler_brute_force_create", [P(BruteForceOptions), P(sampler_p)], S),
     # grid.h
     ("otto_grid_options_init_sized", [P(GridOptions), c_size_t], None),
     ("otto_sampler_grid_create", [P(GridOptions), P(sampler_p)], S),

@@ -491,3 +491,119 @@ class GridSampler(BaseSampler):
 
     def __repr__(self):
         return f"GridSampler({self._search_space!r})"
+
+
+class QMCSampler(BaseSampler):
+    """Optuna's QMCSampler, in C (otto_sampler_qmc_create(3)): trial k takes
+    point k of a Sobol or Halton sequence over the float and int params of
+    the study's first finished trial; other params are drawn at random.
+    Trial numbers are unique across workers, so workers take distinct
+    points (Optuna counts samples in a study attribute instead). scramble
+    shifts the sequence by the seed (a digital shift for Sobol, a rotation
+    for Halton; scipy's scrambling differs)."""
+
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
+
+    def __init__(self, *, qmc_type="sobol", scramble=False, seed=None,
+                 independent_sampler=None, warn_asynchronous_seeding=True,
+                 warn_independent_sampling=True):
+        _warn_experimental("QMCSampler")
+        if qmc_type not in ("sobol", "halton"):
+            raise ValueError(f"The `qmc_type={qmc_type!r}` is invalid. Choose either "
+                             f"`halton` or `sobol`.")
+        if independent_sampler is not None and not isinstance(independent_sampler,
+                                                              RandomSampler):
+            raise ValueError("QMCSampler: independent_sampler must be None or a RandomSampler")
+        self._qmc_type = qmc_type
+        self._scramble = bool(scramble)
+        self._seed = _seed(seed)
+        self._warn = bool(warn_independent_sampling)
+
+    def _create(self):
+        opts = _capi.QmcOptions()
+        _capi.qmc_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+        opts.seed = self._seed
+        opts.sequence = 0 if self._qmc_type == "sobol" else 1
+        opts.scramble = int(self._scramble)
+        opts.warn_independent_sampling = int(self._warn)
+        out = ctypes.c_void_p()
+        _capi.sampler_qmc_create(ctypes.byref(opts), ctypes.byref(out))
+        return out
+
+    def __repr__(self):
+        return f"QMCSampler(qmc_type={self._qmc_type!r})"
+
+
+class BruteForceSampler(BaseSampler):
+    """Optuna's BruteForceSampler, in C (otto_sampler_brute_force_create(3)):
+    every combination of a finite define-by-run space, each once; optimize()
+    stops when all are explored, as in Optuna. Floats need a step."""
+
+    _builtin = True  # a C sampler (see _plugins.make_sampler) ...
+    _python_hooks = ("after_trial",)  # ... whose after_trial stops optimize()
+
+    def __init__(self, seed=None, avoid_premature_stop=False):
+        _warn_experimental("BruteForceSampler")
+        self._seed = _seed(seed)
+        self._avoid_premature_stop = bool(avoid_premature_stop)
+
+    def _create(self):
+        opts = _capi.BruteForceOptions()
+        _capi.brute_force_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+        opts.seed = self._seed
+        opts.avoid_premature_stop = int(self._avoid_premature_stop)
+        out = ctypes.c_void_p()
+        _capi.sampler_brute_force_create(ctypes.byref(opts), ctypes.byref(out))
+        return out
+
+    def after_trial(self, study, trial, state, values):
+        """Stop optimize() once no unexplored combination is left."""
+        from .trial import TrialState
+        paths = []
+        for t in study.get_trials(deepcopy=False):
+            if t.state == TrialState.WAITING:
+                continue
+            finished = t.state.is_finished() or t.number == trial.number
+            steps = [(name, t.distributions[name], _grid_index(t.distributions[name], value))
+                     for name, value in t.params.items()]
+            paths.append((steps, finished))
+        exclude_running = not self._avoid_premature_stop
+        if paths and _open_leaves(paths, 0, exclude_running) == 0 and \
+                getattr(study._thread_local, "in_optimize_loop", False):
+            study.stop()
+
+    def reseed_rng(self):
+        self._seed = int.from_bytes(os.urandom(8), "little") % _capi.SEED_NONE
+
+
+def _grid_size(dist):
+    from .distributions import CategoricalDistribution
+    if isinstance(dist, CategoricalDistribution):
+        return len(dist.choices)
+    step = getattr(dist, "step", None) or 1
+    return int(round((dist.high - dist.low) / step)) + 1
+
+
+def _grid_index(dist, value):
+    from .distributions import CategoricalDistribution
+    if isinstance(dist, CategoricalDistribution):
+        return dist.to_internal_repr(value)
+    step = getattr(dist, "step", None) or 1
+    return round((value - dist.low) / step)
+
+
+def _open_leaves(paths, depth, exclude_running):
+    """The brute-force tree's unexplored leaves under the node where these
+    (steps, finished) paths meet, as lib/samplers/brute_force.c counts them."""
+    ends = [finished for steps, finished in paths if len(steps) == depth]
+    if any(ends):
+        return 0
+    longer = [p for p in paths if len(p[0]) > depth]
+    if not longer:
+        return 0 if exclude_running else 1
+    name, dist, _ = longer[0][0][depth]
+    total = 0
+    for k in range(_grid_size(dist)):
+        group = [p for p in longer if p[0][depth][0] == name and p[0][depth][2] == k]
+        total += _open_leaves(group, depth + 1, exclude_running) if group else 1
+    return total

@@ -1,0 +1,150 @@
+/* The QMC sampler (Optuna's QMCSampler): the float and int params of the
+ * study's first finished trial form the relative space, and trial k takes
+ * point k of a Sobol or Halton sequence over it, mapped through the working
+ * space (so log params are spread in log scale and int params uniformly over
+ * their grid). Trial numbers are unique across workers, so workers take
+ * distinct points without coordinating; point 0 (the corner) is skipped
+ * because trial 0 is sampled at random. Written with the plug-in kit only. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/options.h"
+#include "numeric/lowdisc.h"
+
+typedef struct qmc {
+    otto_qmc_options o;
+} qmc;
+
+static const otto_trial *first_finished(const otto_view *v)
+{
+    const otto_trial *first = NULL;
+    for (size_t i = 0; i < otto_view_count(v); i++) {
+        const otto_trial *t = otto_view_trial(v, i);
+        otto_trial_state st = otto_trial_get_state(t);
+        if ((st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED) &&
+            (!first || otto_trial_number(t) < otto_trial_number(first)))
+            first = t;
+    }
+    return first;
+}
+
+static int qmc_infer(void *state, const otto_view *v, const otto_trial *trial, otto_space *space)
+{
+    (void)state;
+    (void)trial;
+    const otto_trial *first = first_finished(v);
+    for (size_t i = 0; first && i < otto_trial_param_count(first); i++) {
+        const otto_param_key *k = otto_trial_param_key(first, i, NULL);
+        const otto_distribution *d = k ? otto_param_key_distribution(k) : NULL;
+        if (d && d->kind != OTTO_DIST_CATEGORICAL && d->low < d->high) {
+            int rc = otto_space_add_key(space, k);
+            if (rc)
+                return rc;
+        }
+    }
+    return OTTO_OK;
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static int qmc_relative(void *state, const otto_view *v, otto_trial *trial,
+                        const otto_space *space, double *out)
+{
+    const qmc *q = state;
+    size_t d = otto_space_size(space);
+    int sobol = q->o.sequence == OTTO_QMC_SOBOL;
+    size_t max = sobol ? otto__sobol_max_dims() : otto__halton_max_dims();
+    if (d > max)
+        return otto_set_error_message(OTTO_ERANGE, "qmc sampler: %zu params exceed the %zu "
+                                                   "dimensions of the %s sequence",
+                                      d, max, sobol ? "Sobol" : "Halton");
+    double *u = malloc(d * (sizeof *u + sizeof(uint32_t) + sizeof(double)) + 1);
+    if (!u)
+        return otto_set_error_message(OTTO_ENOMEM, "qmc sampler: out of memory");
+    uint32_t *ishift = (uint32_t *)(u + 2 * d);
+    double *fshift = u + d;
+    uint64_t s = otto_view_seed(v) ^ 0x716d63ull; /* "qmc" */
+    for (size_t k = 0; k < d; k++) {
+        uint64_t r = splitmix(&s);
+        ishift[k] = (uint32_t)(r >> 34);
+        fshift[k] = (double)(r >> 11) * 0x1p-53;
+    }
+    uint64_t index = (uint64_t)otto_trial_number(trial);
+    if (sobol)
+        otto__sobol_point(d, index & ((1ull << OTTO__SOBOL_BITS) - 1),
+                          q->o.scramble ? ishift : NULL, u);
+    else
+        otto__halton_point(d, index, q->o.scramble ? fshift : NULL, u);
+    int rc = OTTO_OK;
+    for (size_t k = 0; !rc && k < d; k++) {
+        otto_distribution dist;
+        rc = otto_space_param(space, k, NULL, &dist);
+        if (!rc)
+            out[k] = otto_distribution_from_unit(&dist, u[k]);
+    }
+    free(u);
+    return rc;
+}
+
+static int qmc_independent(void *state, const otto_view *v, otto_trial *trial, const char *name,
+                           const otto_distribution *dist, double *out)
+{
+    const qmc *q = state;
+    if (q->o.warn_independent_sampling && otto_view_count(v) > 0)
+        otto_view_log(v, OTTO_LEVEL_WARNING,
+                      "qmc sampler: trial %lld samples '%s' at random (categorical, or outside "
+                      "the first trial's space)",
+                      (long long)otto_trial_number(trial), name);
+    *out = otto_distribution_from_unit(dist, otto_rng_uniform(otto_trial_rng(trial)));
+    return OTTO_OK;
+}
+
+static void qmc_destroy(void *state) { free(state); }
+
+static const otto_sampler_vtable qmc_vtable = {
+    .size = sizeof(otto_sampler_vtable),
+    .name = "qmc",
+    .infer_relative_space = qmc_infer,
+    .sample_relative = qmc_relative,
+    .sample_independent = qmc_independent,
+    .destroy = qmc_destroy,
+};
+
+void otto_qmc_options_init_sized(otto_qmc_options *o, size_t size)
+{
+    otto_qmc_options def;
+    memset(&def, 0, sizeof def);
+    def.seed = OTTO_SEED_NONE;
+    def.sequence = OTTO_QMC_SOBOL;
+    def.warn_independent_sampling = 1;
+    OTTO__OPTIONS_INIT(o, size, def);
+}
+
+int otto_sampler_qmc_create(const otto_qmc_options *opts, otto_sampler **out)
+{
+    if (out)
+        *out = NULL;
+    if (!out)
+        return otto__error(OTTO_EINVAL, "sampler_qmc_create: out is NULL");
+    qmc *q = malloc(sizeof *q);
+    if (!q)
+        return otto__error(OTTO_ENOMEM, "sampler_qmc_create: out of memory");
+    otto_qmc_options_init(&q->o);
+    int rc = opts ? otto__options_copy(&q->o, sizeof q->o, opts, "qmc_options") : OTTO_OK;
+    if (!rc && q->o.sequence != OTTO_QMC_SOBOL && q->o.sequence != OTTO_QMC_HALTON)
+        rc = otto__error(OTTO_EINVAL, "qmc: sequence %d is invalid (OTTO_QMC_SOBOL or "
+                                      "OTTO_QMC_HALTON)",
+                         (int)q->o.sequence);
+    if (rc) {
+        free(q);
+        return rc;
+    }
+    return otto_sampler_create(&qmc_vtable, q, q->o.seed, out);
+}
