@@ -38,6 +38,13 @@ typedef struct otto_cmaes_options {
     int with_margin;            /* margin for int and step params (1) */
     int independent_sampler;    /* otto_cmaes_fallback for params outside the space (RANDOM) */
     int warn_independent_sampling; /* log params sampled outside CMA-ES (1) */
+    /* Warm start from the COMPLETE trials of a similar task (any study's,
+     * copied at create; Nomura et al. 2021): the first search starts from
+     * the best 10% of those that have every param of the search space with
+     * the same distribution. Not with separable; x0 and sigma0 are then
+     * ignored. */
+    const otto_trial *const *source_trials;
+    size_t n_source_trials;
 } otto_cmaes_options;
 
 OTTO_API void otto_cmaes_options_init_sized(otto_cmaes_options *o, size_t size);

@@ -104,8 +104,6 @@ class CmaEsTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             CmaEsSampler(consider_pruned_trials=True)
         with self.assertRaises(ValueError):
-            CmaEsSampler(source_trials=[])
-        with self.assertRaises(ValueError):
             CmaEsSampler(restart_strategy="xpop")
         with self.assertRaises(ValueError):
             CmaEsSampler(x0={"x": "one"})

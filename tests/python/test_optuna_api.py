@@ -453,6 +453,30 @@ class OptunaBehaviourTest(unittest.TestCase):
         self.assertEqual([t.params["x"] for t in study.trials[1:]],
                          [0.0, 0.5, -0.5, -0.25, 0.75])
 
+    def test_cmaes_warm_start_from_source_trials(self):
+        def task(center):
+            return lambda t: sum((t.suggest_float(f"x{i}", -5, 5) - center) ** 2
+                                 for i in range(4))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            source = optuna.create_study(sampler=optuna.samplers.CmaEsSampler(seed=1))
+            source.optimize(task(3.0), n_trials=200)
+
+            def best(seed, trials):
+                study = optuna.create_study(sampler=optuna.samplers.CmaEsSampler(
+                    seed=seed, source_trials=trials))
+                study.optimize(task(3.1), n_trials=40)
+                return study.best_value
+            warm = sorted(best(seed, source.trials) for seed in range(7))
+            cold = sorted(best(seed, None) for seed in range(7))
+            # measured medians: 0.19 warm, 1.60 cold
+            self.assertLess(warm[3], 0.3 * cold[3])
+            with self.assertRaises(ValueError):
+                optuna.samplers.CmaEsSampler(source_trials=source.trials, sigma0=0.1)
+            with self.assertRaises(ValueError):
+                optuna.samplers.CmaEsSampler(source_trials=source.trials,
+                                             use_separable_cma=True)
+
     def test_partial_fixed_sampler(self):
         with self.assertWarns(optuna.exceptions.ExperimentalWarning):
             sampler = optuna.samplers.PartialFixedSampler(

@@ -164,6 +164,8 @@ class CmaEsOptions(ctypes.Structure):
         ("with_margin", c_int),
         ("independent_sampler", c_int),
         ("warn_independent_sampling", c_int),
+        ("source_trials", c_void_p),  # const otto_trial *const *
+        ("n_source_trials", c_size_t),
     ]
 
 

@@ -327,12 +327,11 @@ class CmaEsSampler(BaseSampler):
     are equal); restart_strategy takes "ipop" or "bipop"; with_margin
     defaults to True (Optuna: False), so int and step params do not collapse
     onto one value; independent_sampler may be None, a RandomSampler or a
-    TPESampler (as a flag: the C side makes its own); source_trials and
-    consider_pruned_trials are not supported (warm-start by adding the
-    earlier study's trials with Study.add_trials instead: CMA-ES rebuilds its
-    state from the trials it finds). n_startup_trials is accepted for
-    compatibility; otto's CMA-ES starts from the first trial whose search
-    space is known."""
+    TPESampler (as a flag: the C side makes its own); source_trials
+    (FrozenTrials of a similar task) warm-start the first search from their
+    best 10%, as in Optuna (Nomura et al. 2021); consider_pruned_trials is
+    not supported. n_startup_trials is accepted for compatibility; otto's
+    CMA-ES starts from the first trial whose search space is known."""
 
     _builtin = True  # a C sampler (see _plugins.make_sampler)
 
@@ -346,9 +345,13 @@ class CmaEsSampler(BaseSampler):
                 _warn_experimental(f"``{arg}`` option")
         if consider_pruned_trials:
             raise ValueError("CmaEsSampler: consider_pruned_trials is not supported by otto")
-        if source_trials is not None:
-            raise ValueError("CmaEsSampler: source_trials is not supported; add the trials "
-                             "to the study with add_trials instead")
+        if source_trials is not None and (x0 is not None or sigma0 is not None):
+            raise ValueError("It is prohibited to pass `source_trials` argument when x0 or "
+                             "sigma0 is specified.")
+        if source_trials is not None and use_separable_cma:
+            raise ValueError("It is prohibited to pass `source_trials` argument when using "
+                             "separable CMA-ES.")
+        self._source_trials = list(source_trials) if source_trials is not None else None
         strategies = {None: 0, "ipop": 1, "bipop": 2}
         if restart_strategy not in strategies:
             raise ValueError(f"restart_strategy must be None, 'ipop' or 'bipop', "
@@ -384,8 +387,22 @@ class CmaEsSampler(BaseSampler):
             arr[i].number = float(v)
         opts.x0 = ctypes.cast(arr, ctypes.c_void_p)
         opts.n_x0 = len(self._x0)
+        holder = None
+        if self._source_trials is not None:  # C reads trials: hold them in a study
+            from .study import create_study
+            from .trial import TrialState
+            holder = create_study(sampler=RandomSampler())
+            for t in self._source_trials:
+                if t.state == TrialState.COMPLETE:
+                    holder.add_trial(t)
+            n = len(holder.trials)
+            ptrs = (ctypes.c_void_p * max(n, 1))(*[holder._trial_ptr(i).value
+                                                   for i in range(n)])
+            opts.source_trials = ctypes.cast(ptrs, ctypes.c_void_p)
+            opts.n_source_trials = n
         out = ctypes.c_void_p()
-        _capi.sampler_cmaes_create(ctypes.byref(opts), ctypes.byref(out))  # copies x0
+        _capi.sampler_cmaes_create(ctypes.byref(opts), ctypes.byref(out))  # copies all
+        del holder
         return out
 
     def __repr__(self):

@@ -235,6 +235,18 @@ static int eigen(otto__cma *c)
     return OTTO_OK;
 }
 
+int otto__cma_set_cov(otto__cma *c, const double *cov)
+{
+    if (c->separable)
+        return OTTO_OK; /* a diagonal search keeps its isotropic start */
+    size_t n = c->n;
+    memcpy(c->C, cov, n * n * sizeof *cov);
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < n; i++)
+            c->B[i + j * n] = i == j ? 1.0 : 0.0;
+    return eigen(c);
+}
+
 /* Keep every discrete coordinate's marginal from collapsing on one value:
  * probability >= alpha/2 beyond each neighbouring threshold (alpha beyond the
  * single threshold of an edge value, by moving the mean). */

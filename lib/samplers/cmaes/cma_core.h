@@ -44,6 +44,11 @@ typedef struct otto__cma {
     otto__cma_ranked *order;    /* lambda */
 } otto__cma;
 
+/* Replace the initial identity covariance of a full (not separable) search
+ * by cov (n x n column-major, symmetric positive definite), before its first
+ * generation. */
+int otto__cma_set_cov(otto__cma *c, const double *cov);
+
 /* A fresh search: mean m0 (unit coordinates), step sigma0, population lambda
  * (>= 2); grid[i] > 1 marks a discrete coordinate with that many values (NULL:
  * all continuous). */

@@ -21,6 +21,7 @@
 
 #include "common/options.h"
 #include "cma_core.h"
+#include "warm_start.h"
 
 typedef struct pending {
     int64_t number;
@@ -32,6 +33,7 @@ typedef struct cmaes {
     otto_cmaes_options o;
     char **x0_names;
     double *x0_values;
+    otto__cma_source source; /* warm-start trials (none: n == 0) */
     otto_sampler *fallback;
     pthread_mutex_t mu;
     /* the current search space (interned specs of the study) */
@@ -243,7 +245,29 @@ static int search_reset(cmaes *s, const otto_view *v, const otto_param_key **spe
     }
     s->lambda0 = s->o.popsize ? s->o.popsize : otto__cma_default_lambda(n);
     s->lambda_large = s->lambda0;
-    int rc = search_start(s, a, m0, s->o.sigma0, s->lambda0);
+    double sigma0 = s->o.sigma0, *cov = NULL;
+    if (s->source.n && n && !s->o.separable) { /* start where the source task did well */
+        cov = otto__calloc(a, n * n, sizeof *cov);
+        int w = cov ? otto__cma_warm_start(&s->source, specs, n, otto_view_maximize(v, 0), x,
+                                           &sigma0, cov)
+                    : OTTO_ENOMEM;
+        if (w) {
+            otto_view_log(v, OTTO_LEVEL_WARNING,
+                          "cmaes: no warm start (%s): fewer than 10 source trials have every "
+                          "param of the search space with the same distribution",
+                          otto_status_name(w));
+            otto__free(a, cov);
+            cov = NULL;
+            sigma0 = s->o.sigma0;
+        } else {
+            memcpy(m0, x, n * sizeof *m0);
+            sigma0 = fmax(sigma0, 1e-8);
+        }
+    }
+    int rc = search_start(s, a, m0, sigma0, s->lambda0);
+    if (!rc && cov)
+        rc = otto__cma_set_cov(&s->cma, cov);
+    otto__free(a, cov);
     for (size_t i = 0; !rc && i < otto_view_count(v); i++) {
         const otto_trial *t = otto_view_trial(v, i);
         double f = otto_trial_objective(t, 0);
@@ -369,6 +393,7 @@ static void cmaes_destroy(void *state)
         free(s->x0_names[i]);
     free(s->x0_names);
     free(s->x0_values);
+    otto__cma_source_free(&s->source);
     otto_sampler_destroy(s->fallback);
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -419,6 +444,13 @@ static int check_options(const otto_cmaes_options *o)
         if (flags[i] != 0 && flags[i] != 1)
             return otto__error(OTTO_EINVAL, "cmaes_options: %s must be 0 or 1 (got %d)", names[i],
                                flags[i]);
+    if (o->n_source_trials && !o->source_trials)
+        return otto__error(OTTO_EINVAL, "cmaes_options: source_trials is NULL with "
+                                        "n_source_trials %zu",
+                           o->n_source_trials);
+    if (o->n_source_trials && o->separable)
+        return otto__error(OTTO_EINVAL, "cmaes_options: source_trials cannot warm-start the "
+                                        "separable CMA-ES");
     if (o->n_x0 && !o->x0)
         return otto__error(OTTO_EINVAL, "cmaes_options: x0 is NULL with n_x0 %zu", o->n_x0);
     for (size_t i = 0; i < o->n_x0; i++) {
@@ -455,7 +487,15 @@ int otto_sampler_cmaes_create(const otto_cmaes_options *opts, otto_sampler **out
     s->o = o;
     s->o.x0 = NULL;
     s->o.n_x0 = 0;
+    s->o.source_trials = NULL;
+    s->o.n_source_trials = 0;
+    if (otto__cma_source_copy(&s->source, o.source_trials, o.n_source_trials)) {
+        otto__cma_source_free(&s->source);
+        free(s);
+        return otto__error(OTTO_ENOMEM, "sampler_cmaes_create: out of memory");
+    }
     if (pthread_mutex_init(&s->mu, NULL)) {
+        otto__cma_source_free(&s->source);
         free(s);
         return otto__error(OTTO_ESYSTEM, "sampler_cmaes_create: mutex init failed");
     }
