@@ -578,6 +578,19 @@ class OptunaBehaviourTest(unittest.TestCase):
                 self.assertEqual(t.user_attrs, {"a": [1, 2]})
                 self.assertEqual(t.system_attrs, {"b": "c"})
 
+    def test_max_trials_callback_and_intersection_search_space(self):
+        study = optuna.create_study()
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=50,
+                       callbacks=[optuna.study.MaxTrialsCallback(5)])
+        self.assertEqual(len(study.trials), 5)
+        study.optimize(lambda t: t.suggest_float("x", 0, 1) + (
+            t.suggest_int("k", 0, 3) if t.number % 2 else 0), n_trials=4)
+        space = optuna.search_space.intersection_search_space(study.trials)
+        self.assertEqual(list(space), ["x"])
+        self.assertEqual(space["x"], FloatDistribution(0, 1))
+        self.assertEqual(optuna.search_space.intersection_search_space([]), {})
+        self.assertEqual(optuna.search_space.IntersectionSearchSpace().calculate(study), space)
+
     def test_progress_bar(self):
         import contextlib
         import io

@@ -264,3 +264,41 @@ class PythonPruner(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class WrappingBuiltins(unittest.TestCase):
+    """A Python sampler that uses built-in samplers through their public
+    methods, as Optuna users write them (optuna-examples' simulated annealing
+    wraps a RandomSampler for its independent params)."""
+
+    def test_public_methods_of_builtins_from_a_hook(self):
+        class Wrapper(otto.samplers.BaseSampler):
+            def __init__(self):
+                self.tpe = otto.samplers.TPESampler(seed=2, n_startup_trials=5)
+                self.random = otto.samplers.RandomSampler(seed=2)
+                self.space = []
+
+            def infer_relative_search_space(self, study, trial):
+                space = self.tpe.infer_relative_search_space(study, trial)
+                self.space.append(sorted(space))
+                return space
+
+            def sample_relative(self, study, trial, search_space):
+                return self.tpe.sample_relative(study, trial, search_space)
+
+            def sample_independent(self, study, trial, name, dist):
+                return self.random.sample_independent(study, trial, name, dist)
+
+            def after_trial(self, study, trial, state, values):
+                self.tpe.after_trial(study, trial, state, values)
+
+        w = Wrapper()
+        study = otto.create_study(sampler=w)
+        study.optimize(lambda t: (t.suggest_float("x", -5, 5) - 1) ** 2
+                       + (t.suggest_int("k", 0, 9) - 3) ** 2, n_trials=60)
+        self.assertEqual(w.space[0], [])  # nothing finished before the first ask
+        self.assertEqual(w.space[-1], ["k", "x"])
+        self.assertLess(study.best_value, 0.5)  # TPE, not random: random needs ~400 here
+        with self.assertRaises(NotImplementedError):  # outside a study's sampling
+            w.random.sample_independent(study, study.trials[0], "x",
+                                        otto.distributions.FloatDistribution(0, 1))

@@ -68,6 +68,22 @@ class Context:
     def frozen(self, trial_ptr):
         return self.study._freeze(ctypes.c_void_p(trial_ptr))
 
+    # The callback this thread is inside (view, trial, plugin), so that a
+    # built-in sampler's public methods called from a Python hook can consult
+    # the C sampler for the trial being sampled.
+    @property
+    def current(self):
+        stack = getattr(self._local, "current", None)
+        return stack[-1] if stack else None
+
+    def push(self, view, trial, plugin):
+        if not hasattr(self._local, "current"):
+            self._local.current = []
+        self._local.current.append((view, trial, plugin))
+
+    def pop(self):
+        self._local.current.pop()
+
 
 def _space_dict(space):
     """The C space of a relative ask as {name: Python distribution}."""
@@ -96,11 +112,44 @@ def _guarded(callback):
     OTTO_ECALLBACK."""
     @functools.wraps(callback)
     def guarded(self, *args):
+        pushed = len(args) >= 3  # (state, view, trial, ...): a sampling callback
+        if pushed:
+            self.ctx.push(args[1], args[2], self)
         try:
             return callback(self, *args)
         except BaseException as e:  # noqa: B036 - nothing may escape into C
             return self.ctx.fail(e)
+        finally:
+            if pushed:
+                self.ctx.pop()
     return guarded
+
+
+_consult_lock = threading.Lock()
+
+
+def consult(sampler, study, trial):
+    """(view, trial pointer, C sampler) for a built-in sampler's public method
+    called with the trial a study is sampling in this thread: the C sampler
+    a plugin wraps for this very object, else one made for it per study."""
+    ctx = getattr(study, "_plugin_ctx", None)
+    cur = ctx.current if ctx is not None else None
+    number = getattr(trial, "number", None)
+    if cur is None or number is None or _capi.trial_number(cur[1]) != number:
+        raise NotImplementedError(
+            f"{type(sampler).__name__}: otto's built-in samplers sample for the trial a study "
+            f"is asking or suggesting (call this from a sampler hook with its study and trial)")
+    view, trial_ptr, plugin = cur
+    if isinstance(plugin, SamplerPlugin) and plugin.py is sampler and plugin.base is not None:
+        return view, trial_ptr, plugin.base
+    with _consult_lock:
+        cache = sampler.__dict__.setdefault("_c_by_study", weakref.WeakKeyDictionary())
+        c = cache.get(study)
+        if c is None:
+            c = sampler._create()
+            cache[study] = c
+            study.__dict__.setdefault("_consulted", []).append(c)  # destroyed with the study
+    return view, trial_ptr, c
 
 
 class SamplerPlugin:

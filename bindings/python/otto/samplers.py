@@ -76,6 +76,78 @@ def default_weights(x):
 _UNSET = object()  # an argument left at its default (Optuna warns only for given ones)
 
 
+class _BuiltinSampler(BaseSampler):
+    """Optuna's public sampler methods on otto's built-in (C) samplers, so a
+    Python sampler can wrap one (e.g. use a RandomSampler for its independent
+    params). They work from within a sampler hook, for the trial the study is
+    asking or suggesting, and consult the C sampler through the kit."""
+
+    def infer_relative_search_space(self, study, trial):
+        from . import _plugins
+        view, t, c = _plugins.consult(self, study, trial)
+        space = ctypes.c_void_p()
+        _capi.space_create(ctypes.byref(space))
+        try:
+            _capi.sampler_infer_relative_space(c, view, t, space)
+            return _plugins._space_dict(space)
+        finally:
+            _capi.space_destroy(space)
+
+    def sample_relative(self, study, trial, search_space):
+        from . import _plugins
+        from .distributions import add_to_space
+        from .exceptions import OttoError
+        if not search_space:
+            return {}
+        view, t, c = _plugins.consult(self, study, trial)
+        space = ctypes.c_void_p()
+        _capi.space_create(ctypes.byref(space))
+        try:
+            for name, dist in search_space.items():
+                add_to_space(space, name, dist)
+            out = (ctypes.c_double * len(search_space))()
+            try:
+                _capi.sampler_sample_relative(c, view, t, space, out)
+            except OttoError as e:
+                if e.code == _plugins.NOTSUP:
+                    return {}
+                raise
+            return {name: dist.to_external_repr(out[i])
+                    for i, (name, dist) in enumerate(search_space.items())
+                    if not math.isnan(out[i])}
+        finally:
+            _capi.space_destroy(space)
+
+    def sample_independent(self, study, trial, param_name, param_distribution):
+        from . import _plugins
+        from .distributions import add_to_space
+        view, t, c = _plugins.consult(self, study, trial)
+        space = ctypes.c_void_p()
+        _capi.space_create(ctypes.byref(space))
+        try:
+            add_to_space(space, param_name, param_distribution)
+            d = _capi.Distribution()
+            _capi.space_param(space, 0, None, ctypes.byref(d))
+            out = ctypes.c_double()
+            _capi.sampler_sample_independent(c, view, t, _capi.encode(param_name),
+                                             ctypes.byref(d), ctypes.byref(out))
+            return param_distribution.to_external_repr(out.value)
+        finally:
+            _capi.space_destroy(space)
+
+    def after_trial(self, study, trial, state, values):
+        from . import _plugins
+        cur = getattr(getattr(study, "_plugin_ctx", None), "current", None)
+        if cur is not None and getattr(cur[2], "py", None) is self:
+            return  # this object's own plugin has told its C sampler already
+        try:
+            view, t, c = _plugins.consult(self, study, trial)
+        except NotImplementedError:
+            return  # not told through a study: nothing to learn from
+        vals = (ctypes.c_double * len(values))(*values) if values else None
+        _capi.sampler_after_trial(c, view, t, int(state), vals, len(values) if values else 0)
+
+
 def _seed(seed):
     if seed is None:
         return _capi.SEED_NONE
@@ -85,7 +157,7 @@ def _seed(seed):
     return seed
 
 
-class RandomSampler(BaseSampler):
+class RandomSampler(_BuiltinSampler):
     """Independent uniform sampling in the working space (log-uniform for log
     params, uniform on the grid for int and step params)."""
 
@@ -106,7 +178,7 @@ class RandomSampler(BaseSampler):
         return "RandomSampler()"
 
 
-class TPESampler(BaseSampler):
+class TPESampler(_BuiltinSampler):
     """Tree-structured Parzen Estimator with Optuna's parameters. Defaults
     follow Optuna 5: multivariate=None (joint kernels for one objective,
     univariate for several), group=False, constant_liar=True, each
@@ -239,7 +311,7 @@ class TPESampler(BaseSampler):
         return "TPESampler()"
 
 
-class AutoSampler(BaseSampler):
+class AutoSampler(_BuiltinSampler):
     """Picks GP, TPE or CMA-ES for the study at every ask, with the name and
     arguments of OptunaHub's AutoSampler (samplers/auto_sampler), so programs
     that load it run unchanged: GP while the study is short, TPE for
@@ -273,7 +345,7 @@ class AutoSampler(BaseSampler):
         return "AutoSampler()"
 
 
-class GPSampler(BaseSampler):
+class GPSampler(_BuiltinSampler):
     """Gaussian-process Bayesian optimization with log expected improvement,
     with Optuna's GPSampler parameters. Params outside the search space shared
     by all trials are sampled at random (independent_sampler must be None or
@@ -320,7 +392,7 @@ class GPSampler(BaseSampler):
         return "GPSampler()"
 
 
-class CmaEsSampler(BaseSampler):
+class CmaEsSampler(_BuiltinSampler):
     """CMA-ES with Optuna's CmaEsSampler parameters. Differences from Optuna:
     sigma0 is measured in the unit working space where every param's range
     is 1 (default 1/6, the same start as Optuna's min(range)/6 when ranges
@@ -429,7 +501,7 @@ class PartialFixedSampler(BaseSampler):
         return f"PartialFixedSampler({self._fixed_params!r}, {self._base_sampler!r})"
 
 
-class GridSampler(BaseSampler):
+class GridSampler(_BuiltinSampler):
     """Optuna's GridSampler: every combination of the given values, each once
     (the C grid sampler, otto_sampler_grid_create(3)). Trial k takes point k
     of an order shuffled by seed (None: 0, as in Optuna), so workers that
@@ -510,7 +582,7 @@ class GridSampler(BaseSampler):
         return f"GridSampler({self._search_space!r})"
 
 
-class QMCSampler(BaseSampler):
+class QMCSampler(_BuiltinSampler):
     """Optuna's QMCSampler, in C (otto_sampler_qmc_create(3)): trial k takes
     point k of a Sobol or Halton sequence over the float and int params of
     the study's first finished trial; other params are drawn at random.
@@ -551,7 +623,7 @@ class QMCSampler(BaseSampler):
         return f"QMCSampler(qmc_type={self._qmc_type!r})"
 
 
-class BruteForceSampler(BaseSampler):
+class BruteForceSampler(_BuiltinSampler):
     """Optuna's BruteForceSampler, in C (otto_sampler_brute_force_create(3)):
     every combination of a finite define-by-run space, each once; optimize()
     stops when all are explored, as in Optuna. Floats need a step."""

@@ -94,6 +94,11 @@ class Study:
 
     def __del__(self):
         ptr = getattr(self, "_ptr", None)
+        # C samplers made to answer built-ins' public methods (see
+        # _plugins.consult) use the study's allocator: they go first
+        for c in getattr(self, "_consulted", ()):
+            _capi.sampler_destroy(c)
+        self._consulted = []
         if ptr:
             _capi.study_destroy(ptr)
             self._ptr = None
@@ -808,3 +813,17 @@ def copy_study(*, from_study_name, from_storage, to_storage, to_study_name=None)
         elif ft.state in (TrialState.PRUNED, TrialState.FAIL):
             target.tell(t, state=ft.state)
     return target
+
+
+class MaxTrialsCallback:
+    """Stop optimize() once the study holds n_trials trials in states
+    (default COMPLETE; None: any state), counting every worker's, as
+    Optuna's callback of the same name does."""
+
+    def __init__(self, n_trials, states=(TrialState.COMPLETE,)):
+        self._n_trials = n_trials
+        self._states = states
+
+    def __call__(self, study, trial):
+        if len(study.get_trials(deepcopy=False, states=self._states)) >= self._n_trials:
+            study.stop()
