@@ -550,6 +550,22 @@ static int jfile_get(const char *path, const otto_allocator *a, jfile **out)
 
 /* ---- the backend ---------------------------------------------------------------------- */
 
+/* Append a study-directory record (creation, deletion) at the end of the
+ * file (size bytes; exclusive lock held), force it to disk unless the sync
+ * policy says never, and read it into the directory. Nothing is left
+ * behind when the write fails. */
+static int append_dir_record(otto_storage *st, jfile *jf, const otto__wbuf *b, uint64_t size,
+                             const char *fn)
+{
+    int rc = b->failed ? otto__error(OTTO_ENOMEM, "%s: out of memory", fn)
+                       : write_all(jf, b->p, b->n, size);
+    if (rc)
+        (void)!ftruncate(jf->fd, (off_t)size);
+    else if (st->opts.sync != OTTO_SYNC_NONE && fdatasync(jf->fd) != 0)
+        rc = otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, strerror(errno));
+    return rc ? rc : dir_update(jf, 0, NULL, NULL);
+}
+
 /* The id of the study named `name` that is not deleted, or n_studies. */
 static size_t find_live(const jfile *jf, const char *name)
 {
@@ -593,14 +609,7 @@ static int j_open_study(otto_storage *st, const char *name, size_t n_objectives,
         for (size_t k = 0; k < n_objectives; k++)
             otto__rec_u8(&b, (unsigned)dirs[k]);
         otto__rec_end(&b);
-        rc = b.failed ? otto__error(OTTO_ENOMEM, "study_create: out of memory")
-                      : write_all(jf, b.p, b.n, size);
-        if (rc)
-            (void)!ftruncate(jf->fd, (off_t)size);
-        else if (st->opts.sync != OTTO_SYNC_NONE && fdatasync(jf->fd) != 0)
-            rc = otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, strerror(errno));
-        if (!rc)
-            rc = dir_update(jf, 0, NULL, NULL);
+        rc = append_dir_record(st, jf, &b, size, "study_create");
         if (!rc && jf->n_studies != id + 1)
             rc = otto__error(OTTO_EIO, "journal %s: the new study record did not read back",
                              jf->path);
@@ -775,14 +784,7 @@ static int j_delete_study(otto_storage *st, const char *name)
         otto__wbuf_init(&b, &jf->alloc);
         otto__rec_begin(&b, OTTO__OP_STUDY_DELETE, (uint32_t)id);
         otto__rec_end(&b);
-        rc = b.failed ? otto__error(OTTO_ENOMEM, "delete_study: out of memory")
-                      : write_all(jf, b.p, b.n, size);
-        if (rc)
-            (void)!ftruncate(jf->fd, (off_t)size);
-        else if (st->opts.sync != OTTO_SYNC_NONE && fdatasync(jf->fd) != 0)
-            rc = otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, strerror(errno));
-        if (!rc)
-            rc = dir_update(jf, 0, NULL, NULL);
+        rc = append_dir_record(st, jf, &b, size, "delete_study");
         otto__wbuf_free(&b);
     }
     unlock_file(jf);

@@ -147,7 +147,9 @@ class StorageCases:
         self.assertEqual(len(b.trials), 3)  # trials reads the storage
 
 
-class JournalTest(StorageCases, unittest.TestCase):
+class FileCases(StorageCases):
+    """Storages in files of a fresh directory per test."""
+
     def setUp(self):
         super().setUp()
         self._dir = tempfile.TemporaryDirectory()
@@ -157,12 +159,14 @@ class JournalTest(StorageCases, unittest.TestCase):
         self._dir.cleanup()
         super().tearDown()
 
+    def name(self, base):
+        return base
+
+
+class JournalTest(FileCases, unittest.TestCase):
     def storage(self):
         self._n += 1
         return f"journal:{self._dir.name}/j{self._n}.log"
-
-    def name(self, base):
-        return base
 
     def test_storage_objects(self):
         path = os.path.join(self._dir.name, "objects.log")
@@ -183,22 +187,10 @@ class JournalTest(StorageCases, unittest.TestCase):
             otto.create_study(storage="journal:" + os.path.join(self._dir.name, "bad.log"))
 
 
-class SqliteTest(StorageCases, unittest.TestCase):
-    def setUp(self):
-        super().setUp()
-        self._dir = tempfile.TemporaryDirectory()
-        self._n = 0
-
-    def tearDown(self):
-        self._dir.cleanup()
-        super().tearDown()
-
+class SqliteTest(FileCases, unittest.TestCase):
     def storage(self):
         self._n += 1
         return f"sqlite:///{self._dir.name}/s{self._n}.db"  # an absolute path: four slashes
-
-    def name(self, base):
-        return base
 
     def test_urls(self):
         cwd = os.getcwd()
