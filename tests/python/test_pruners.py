@@ -123,6 +123,15 @@ class WilcoxonTest(unittest.TestCase):
         steps = sum(len(t.intermediate_values) for t in study.trials)
         self.assertLess(steps, 0.6 * 60 * 50)
         self.assertLess(abs(study.best_params["param"]), 0.15)
+        study.add_trial(otto.create_trial(  # a NaN score of the best trial: a warning
+            value=-1.0, params={"param": 0.0},
+            distributions={"param": otto.distributions.FloatDistribution(-1, 1)},
+            intermediate_values={0: float("nan"), 1: 0.5}))
+        trial = study.ask()
+        trial.report(1.0, 0)
+        trial.report(2.0, 1)
+        with self.assertWarnsRegex(UserWarning, "best trial"):
+            self.assertFalse(trial.should_prune())
         with self.assertRaises(ValueError):
             pruners.WilcoxonPruner(p_threshold=2)
         with self.assertRaises(ValueError):

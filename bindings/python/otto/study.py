@@ -35,11 +35,20 @@ class StudyDirection(enum.IntEnum):
 _C_LEVELS = {0: _logging.DEBUG, 1: _logging.INFO, 2: _logging.WARNING, 3: _logging.ERROR}
 
 
+# C warnings that Optuna raises as Python warnings (UserWarning) rather than
+# logs, by the prefix of the C message.
+_WARN_PREFIXES = ("wilcoxon pruner:",)
+
+
 @_capi.LOG_FN
 def _log_trampoline(level, message, user_data):
     # ctypes would print and drop an exception raised here: swallow it.
     try:
-        _logger.log(_C_LEVELS.get(level, _logging.WARNING), message.decode("utf-8", "replace"))
+        text = message.decode("utf-8", "replace")
+        if _C_LEVELS.get(level) == _logging.WARNING and text.startswith(_WARN_PREFIXES):
+            warnings.warn(text, UserWarning, stacklevel=2)
+        else:
+            _logger.log(_C_LEVELS.get(level, _logging.WARNING), text)
     except BaseException:  # noqa: B036 - nothing may escape into C
         pass
 
