@@ -591,6 +591,23 @@ class OptunaBehaviourTest(unittest.TestCase):
         self.assertEqual(optuna.search_space.intersection_search_space([]), {})
         self.assertEqual(optuna.search_space.IntersectionSearchSpace().calculate(study), space)
 
+    def test_plot_pareto_front(self):
+        try:
+            import plotly  # noqa: F401 - optional, as in Optuna
+        except ImportError:
+            self.skipTest("python3-plotly is not installed")
+        study = optuna.create_study(directions=["minimize", "minimize"])
+        study.optimize(lambda t: (t.suggest_float("x", 0, 5) ** 2,
+                                  (t.suggest_float("x", 0, 5) - 5) ** 2), n_trials=30)
+        fig = optuna.visualization.plot_pareto_front(study, target_names=["a", "b"])
+        self.assertEqual(fig.layout.title.text, "Pareto-front Plot")
+        self.assertEqual((fig.layout.xaxis.title.text, fig.layout.yaxis.title.text), ("a", "b"))
+        dominated, best = fig.data
+        self.assertEqual(len(dominated.x) + len(best.x), 30)
+        self.assertEqual(sorted(best.marker.color), [t.number for t in study.best_trials])
+        with self.assertRaises(ValueError):
+            optuna.visualization.plot_pareto_front(study, target_names=["a"])
+
     def test_progress_bar(self):
         import contextlib
         import io
