@@ -655,6 +655,12 @@ int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state, const 
 
     pthread_mutex_lock(&s->mu);
     int st = atomic_load(&t->state);
+    if (st == OTTO_TRIAL_RUNNING && !t->live) { /* replayed from another worker */
+        pthread_mutex_unlock(&s->mu);
+        return otto__error(OTTO_ESTATE, "study_tell: trial %lld is run by another worker "
+                                        "(a trial is told by the study handle that asked it)",
+                           (long long)t->number);
+    }
     if (st != OTTO_TRIAL_RUNNING || t->live->telling) {
         pthread_mutex_unlock(&s->mu);
         return otto__error(OTTO_ESTATE, "study_tell: trial %lld was already told (%s)",

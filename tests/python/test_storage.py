@@ -139,6 +139,17 @@ class StorageCases:
         fresh = otto.create_study(storage=url, study_name=name)  # the name is free again
         self.assertEqual(len(fresh.trials), 0)
 
+    def test_another_workers_running_trial_is_not_told_here(self):
+        url, name = self.storage(), self.name("owner")
+        a = otto.create_study(storage=url, study_name=name)
+        trial = a.ask()
+        trial.suggest_float("x", 0, 1)
+        b = otto.load_study(study_name=name, storage=url)
+        with self.assertRaisesRegex(otto.exceptions.StateError, "another worker"):
+            b.tell(trial.number, 1.0)
+        a.tell(trial, 0.5)  # its own study object tells it
+        self.assertEqual(b.trials[0].value, 0.5)
+
     def test_other_workers_trials_are_read(self):
         url, name = self.storage(), self.name("sync")
         a = otto.create_study(storage=url, study_name=name, sampler=RandomSampler(seed=1))

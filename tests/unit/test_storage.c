@@ -359,6 +359,14 @@ static void test_history_round_trip(void **state)
         double x;
         assert_status(otto_trial_suggest_float((otto_trial *)run, "y", 0, 1, 0, 0, &x),
                       OTTO_ESTATE);
+        double one = 1; /* nor tell it (a crash before: the trial has no running part here) */
+        assert_status(otto_study_tell(r, (otto_trial *)run, OTTO_TRIAL_COMPLETE, &one, 1),
+                      OTTO_ESTATE);
+        assert_non_null(strstr(otto_last_error_message(), "another worker"));
+        assert_status(otto_trial_report((otto_trial *)run, 0, 1.0), OTTO_ESTATE);
+        int prune;
+        assert_status(otto_trial_should_prune((otto_trial *)run, &prune), OTTO_ESTATE);
+        assert_status(otto_trial_set_user_attr((otto_trial *)run, "k", "v"), OTTO_ESTATE);
         otto_study_destroy(r);
     }
     otto_study_destroy(s);
