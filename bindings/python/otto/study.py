@@ -505,9 +505,9 @@ class Study:
             raise ValueError(f"n_trials must be >= 0, not {n_trials}")
         if getattr(self._thread_local, "in_optimize_loop", False):
             raise RuntimeError("Nested invocation of `Study.optimize` method isn't allowed.")
-        started_at = time.monotonic()
-        deadline = None if timeout is None else started_at + timeout
         bar = _progress.ProgressBar(show_progress_bar, n_trials, timeout, n_jobs)
+        started_at = time.monotonic()  # after the bar's clock: it shows the whole timeout
+        deadline = None if timeout is None else started_at + timeout
         self._stop_flag = False
         lock = threading.Lock()
         started = [0]
