@@ -648,6 +648,22 @@ class OptunaBehaviourTest(unittest.TestCase):
             optuna.create_study().optimize(lambda t: 1.0, timeout=0.2, n_jobs=2,
                                            show_progress_bar=True)
 
+    def test_one_name_with_two_ranges_in_a_trial_warns(self):
+        trial = optuna.create_study().ask()
+        x = trial.suggest_float("x", 0, 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            self.assertEqual(trial.suggest_float("x", 0, 1), x)  # the same: silent
+            c = trial.suggest_categorical("c", [float("nan"), 1])
+            again = trial.suggest_categorical("c", [float("nan"), 1])  # NaN equals NaN here
+            self.assertTrue(again == c or (math.isnan(again) and math.isnan(c)))
+        with self.assertWarnsRegex(UserWarning, "Inconsistent parameter values"):
+            self.assertEqual(trial.suggest_float("x", 0, 0.5), x)  # the first value
+        with self.assertWarnsRegex(UserWarning, "Inconsistent"):
+            self.assertEqual(trial.suggest_float("x", 0, 1, step=0.5), x)
+        with self.assertRaises(ValueError):  # another choice list: otto refuses (otto(7))
+            trial.suggest_categorical("c", [1, 2])
+
     def test_report_twice_at_a_step_warns_and_keeps_the_first(self):
         study = optuna.create_study()
         trial = study.ask()

@@ -138,7 +138,14 @@ class Study:
             ft = self._frozen.get(number)
         if ft is not None:
             return ft
+        # A running trial may be told by another thread while it is read:
+        # only a trial already finished before the read (immutable in C) is
+        # read consistently and cached; one that finished during the read is
+        # read again.
+        before = TrialState(_capi.trial_get_state(ptr))
         ft = FrozenTrial._from_c(ptr)
+        if ft.state.is_finished() and not before.is_finished():
+            ft = FrozenTrial._from_c(ptr)
         if ft.state.is_finished():
             with self._lock:
                 self._frozen[number] = ft

@@ -111,13 +111,14 @@ class Trial:
     """A RUNNING trial: suggest parameters, report, prune. Use it from one
     thread at a time (the one running the objective)."""
 
-    __slots__ = ("study", "_ptr", "_number", "_choice_cache", "_f", "_i", "_z")
+    __slots__ = ("study", "_ptr", "_number", "_choice_cache", "_ranges", "_f", "_i", "_z")
 
     def __init__(self, study, ptr):
         self.study = study
         self._ptr = ptr
         self._number = _capi.trial_number(ptr)
         self._choice_cache = {}
+        self._ranges = {}  # name -> the arguments of its first suggest (for Optuna's warning)
         self._f = ctypes.c_double()  # reused out-parameters
         self._i = ctypes.c_int64()
         self._z = ctypes.c_size_t()
@@ -149,9 +150,21 @@ class Trial:
                                       _capi.OTTO_LOG if log else 0, ctypes.byref(out))
         except CallbackError as e:
             self._reraise(e)
-        if not low <= out.value <= high:  # only an enqueued value can be
+        if self._same_range(name, ("float", low, high, step, log)) and \
+                not low <= out.value <= high:  # only an enqueued value can be
             _out_of_range(name, out.value, low, high)
         return out.value
+
+    def _same_range(self, name, args):
+        """False, with Optuna's warning, when a name comes back with other
+        arguments in one trial (the first call's value is kept)."""
+        first = self._ranges.setdefault(name, args)
+        if first == args:
+            return True
+        warnings.warn(f'Inconsistent parameter values for distribution with name "{name}"! '
+                      f"This might be a configuration mistake. The first call's value is "
+                      f"used: {first[1:]}", UserWarning, stacklevel=3)
+        return False
 
     def suggest_int(self, name, low, high, step=1, log=False):
         if step <= 0:
@@ -163,7 +176,8 @@ class Trial:
                                     _capi.OTTO_LOG if log else 0, ctypes.byref(out))
         except CallbackError as e:
             self._reraise(e)
-        if not low <= out.value <= high:
+        if self._same_range(name, ("int", low, high, step, log)) and \
+                not low <= out.value <= high:
             _out_of_range(name, out.value, low, high)
         return out.value
 
@@ -185,6 +199,7 @@ class Trial:
                                             ctypes.byref(out))
         except CallbackError as e:
             self._reraise(e)
+        self._same_range(name, ("categorical",) + tuple(arr[0][:arr[1]]))
         return choices[out.value]
 
     # Optuna's deprecated spellings, still common in user code.
