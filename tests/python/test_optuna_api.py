@@ -608,6 +608,40 @@ class OptunaBehaviourTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             optuna.visualization.plot_pareto_front(study, target_names=["a"])
 
+    def test_artifacts(self):
+        import os
+        import tempfile
+        from otto.artifacts import (FileSystemArtifactStore, download_artifact,
+                                    get_all_artifact_meta, upload_artifact)
+        with tempfile.TemporaryDirectory() as d:
+            store = FileSystemArtifactStore(d)
+            src = os.path.join(d, "data.csv")
+            with open(src, "w") as f:
+                f.write("x,y\n1,2\n")
+            study = optuna.create_study(storage=f"sqlite:///{d}/a.db", study_name="a")
+            study_id = upload_artifact(artifact_store=store, file_path=src,
+                                       study_or_trial=study)
+            ids = []
+            study.optimize(lambda t: ids.append(upload_artifact(
+                artifact_store=store, file_path=src, study_or_trial=t)) or 1.0, n_trials=2)
+            (meta,) = get_all_artifact_meta(study)
+            self.assertEqual((meta.artifact_id, meta.filename, meta.mimetype),
+                             (study_id, "data.csv", "text/csv"))
+            self.assertEqual(study.user_attrs, {})  # kept apart from the user's
+            loaded = optuna.load_study(study_name="a", storage=f"sqlite:///{d}/a.db")
+            self.assertEqual([m.artifact_id for m in get_all_artifact_meta(loaded.trials[1])],
+                             [ids[1]])
+            out = os.path.join(d, "back.csv")
+            download_artifact(artifact_store=store, file_path=out, artifact_id=ids[1])
+            with open(out) as f:
+                self.assertEqual(f.read(), "x,y\n1,2\n")
+            with self.assertRaises(FileExistsError):
+                download_artifact(artifact_store=store, file_path=out, artifact_id=ids[1])
+            with self.assertRaises(ValueError):
+                store.open_reader("../escape")
+            with self.assertRaises(optuna.artifacts.ArtifactNotFound):
+                store.open_reader("no-such-id")
+
     def test_progress_bar(self):
         import contextlib
         import io

@@ -237,10 +237,12 @@ class Study:
                                  _capi.study_user_attr_at)
 
     @property
-    def user_attrs(self):
-        attrs = self._study_attrs()
-        attrs.pop(_METRIC_NAMES_KEY, None)
-        return attrs
+    def user_attrs(self):  # otto's own (hidden) study attrs start with U+FDD0
+        return {k: v for k, v in self._study_attrs().items() if not k.startswith("\ufdd0")}
+
+    def _set_hidden_attr(self, key, value):
+        """A study attr of otto's own (metric names, artifacts): key starts with U+FDD0."""
+        _capi.study_set_user_attr(self._ptr, _capi.encode(key), _capi.encode(json.dumps(value)))
 
     @property
     def metric_names(self):
@@ -255,8 +257,7 @@ class Study:
         if len(metric_names) != len(self.directions):
             raise ValueError("The number of objectives must match the length of the metric "
                              "names.")
-        _capi.study_set_user_attr(self._ptr, _capi.encode(_METRIC_NAMES_KEY),
-                                  _capi.encode(json.dumps(metric_names)))
+        self._set_hidden_attr(_METRIC_NAMES_KEY, metric_names)
 
     def set_user_attr(self, key, value):
         """Stored with the study (JSON), as in Optuna."""
