@@ -76,6 +76,14 @@ def attr_text(study, key, value):
     return text
 
 
+def _inconsistent(name, first):
+    """Optuna's warning for a name suggested again in one trial with other
+    arguments (the first call's value is kept)."""
+    warnings.warn(f'Inconsistent parameter values for distribution with name "{name}"! '
+                  f"This might be a configuration mistake. The first call's value is used.",
+                  UserWarning, stacklevel=3)
+
+
 def _out_of_range(name, value, low, high):
     warnings.warn(f"Fixed parameter '{name}' with value {value} is out of range for the "
                   f"distribution [{low}, {high}]; it is used as enqueued.", UserWarning,
@@ -118,7 +126,8 @@ class Trial:
         self._ptr = ptr
         self._number = _capi.trial_number(ptr)
         self._choice_cache = {}
-        self._ranges = {}  # name -> the arguments of its first suggest (for Optuna's warning)
+        self._ranges = {}  # float/int name -> its first suggest's arguments (Optuna's warning;
+        # another choice list for a categorical is refused by C instead)
         self._f = ctypes.c_double()  # reused out-parameters
         self._i = ctypes.c_int64()
         self._z = ctypes.c_size_t()
@@ -150,21 +159,15 @@ class Trial:
                                       _capi.OTTO_LOG if log else 0, ctypes.byref(out))
         except CallbackError as e:
             self._reraise(e)
-        if self._same_range(name, ("float", low, high, step, log)) and \
-                not low <= out.value <= high:  # only an enqueued value can be
-            _out_of_range(name, out.value, low, high)
+        args = ("float", low, high, step, log)
+        first = self._ranges.get(name)
+        if first is None:
+            self._ranges[name] = args
+            if not low <= out.value <= high:  # only an enqueued value can be
+                _out_of_range(name, out.value, low, high)
+        elif first != args:
+            _inconsistent(name, first)
         return out.value
-
-    def _same_range(self, name, args):
-        """False, with Optuna's warning, when a name comes back with other
-        arguments in one trial (the first call's value is kept)."""
-        first = self._ranges.setdefault(name, args)
-        if first == args:
-            return True
-        warnings.warn(f'Inconsistent parameter values for distribution with name "{name}"! '
-                      f"This might be a configuration mistake. The first call's value is "
-                      f"used: {first[1:]}", UserWarning, stacklevel=3)
-        return False
 
     def suggest_int(self, name, low, high, step=1, log=False):
         if step <= 0:
@@ -176,9 +179,14 @@ class Trial:
                                     _capi.OTTO_LOG if log else 0, ctypes.byref(out))
         except CallbackError as e:
             self._reraise(e)
-        if self._same_range(name, ("int", low, high, step, log)) and \
-                not low <= out.value <= high:
-            _out_of_range(name, out.value, low, high)
+        args = ("int", low, high, step, log)
+        first = self._ranges.get(name)
+        if first is None:
+            self._ranges[name] = args
+            if not low <= out.value <= high:
+                _out_of_range(name, out.value, low, high)
+        elif first != args:
+            _inconsistent(name, first)
         return out.value
 
     def suggest_categorical(self, name, choices):
@@ -199,7 +207,6 @@ class Trial:
                                             ctypes.byref(out))
         except CallbackError as e:
             self._reraise(e)
-        self._same_range(name, ("categorical",) + tuple(arr[0][:arr[1]]))
         return choices[out.value]
 
     # Optuna's deprecated spellings, still common in user code.
