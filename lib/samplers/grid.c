@@ -63,20 +63,11 @@ static uint64_t mulmod(uint64_t x, uint64_t y, uint64_t m)
     return r;
 }
 
-static uint64_t splitmix(uint64_t *s)
+/* The hash h extended with n bytes at p (the common FNV-1a based hash). */
+static uint64_t hash_more(uint64_t h, const void *p, size_t n)
 {
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ c[i]) * 0x100000001b3ull;
-    return h;
+    uint64_t parts[2] = {h, otto__hash_bytes(p, n)};
+    return otto__hash_bytes(parts, sizeof parts);
 }
 
 static int axis_cmp(const void *x, const void *y)
@@ -114,14 +105,15 @@ static void draw_shuffle(grid *g, const otto_view *view)
 {
     if (g->shuffled)
         return;
-    uint64_t s = otto_view_seed(view) ^ 0x67726964ull; /* "grid" */
+    otto_rng r;
+    otto__rng_init(&r, otto_view_seed(view), 0x67726964ull); /* "grid" */
     g->a = 1;
     g->b = 0;
     if (g->size > 1) {
         do
-            g->a = 1 + splitmix(&s) % (g->size - 1);
+            g->a = 1 + otto_rng_below(&r, g->size - 1);
         while (gcd(g->a, g->size) != 1);
-        g->b = splitmix(&s) % g->size;
+        g->b = otto_rng_below(&r, g->size);
     }
     g->shuffled = 1;
 }
@@ -403,18 +395,18 @@ int otto_sampler_grid_create(const otto_grid_options *opts, otto_sampler **out)
         return otto__error(OTTO_ENOMEM, "sampler_grid_create: out of memory");
     }
     qsort(g->axes, g->n_axes, sizeof *g->axes, axis_cmp);
-    uint64_t h = 0xcbf29ce484222325ull;
+    uint64_t h = 0;
     for (size_t i = 0; i < g->n_axes; i++) {
         const axis *ax = &g->axes[i];
-        h = fnv(h, ax->name, strlen(ax->name) + 1);
-        h = fnv(h, &ax->n, sizeof ax->n);
+        h = hash_more(h, ax->name, strlen(ax->name) + 1);
+        h = hash_more(h, &ax->n, sizeof ax->n);
         for (size_t k = 0; k < ax->n; k++) {
             const otto_param_value *v = &ax->values[k];
-            h = fnv(h, &v->kind, sizeof v->kind);
+            h = hash_more(h, &v->kind, sizeof v->kind);
             if (v->kind & OTTO_VALUE_NUMBER)
-                h = fnv(h, &v->number, sizeof v->number);
+                h = hash_more(h, &v->number, sizeof v->number);
             if (v->kind & OTTO_VALUE_LABEL)
-                h = fnv(h, v->label, strlen(v->label) + 1);
+                h = hash_more(h, v->label, strlen(v->label) + 1);
         }
     }
     snprintf(g->space, sizeof g->space, "grid:%016" PRIx64, h);

@@ -46,14 +46,6 @@ static int qmc_infer(void *state, const otto_view *v, const otto_trial *trial, o
     return OTTO_OK;
 }
 
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 static int qmc_relative(void *state, const otto_view *v, otto_trial *trial,
                         const otto_space *space, double *out)
 {
@@ -70,11 +62,12 @@ static int qmc_relative(void *state, const otto_view *v, otto_trial *trial,
         return otto_set_error_message(OTTO_ENOMEM, "qmc sampler: out of memory");
     uint32_t *ishift = (uint32_t *)(u + 2 * d);
     double *fshift = u + d;
-    uint64_t s = otto_view_seed(v) ^ 0x716d63ull; /* "qmc" */
+    otto_rng r;
+    otto__rng_init(&r, otto_view_seed(v), 0x716d63ull); /* "qmc" */
     for (size_t k = 0; k < d; k++) {
-        uint64_t r = splitmix(&s);
-        ishift[k] = (uint32_t)(r >> 34);
-        fshift[k] = (double)(r >> 11) * 0x1p-53;
+        uint64_t bits = otto_rng_next(&r);
+        ishift[k] = (uint32_t)(bits >> 34);
+        fshift[k] = (double)(bits >> 11) * 0x1p-53;
     }
     uint64_t index = (uint64_t)otto_trial_number(trial);
     if (sobol)

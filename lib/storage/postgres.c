@@ -339,25 +339,15 @@ static int find_study(pg *p, double deadline, const char *name, const otto_alloc
         *id = be32(PQgetvalue(res, 0, 0));
         uint32_t n = be32(PQgetvalue(res, 0, 1));
         int len = PQgetlength(res, 0, 2);
-        const char *d = PQgetvalue(res, 0, 2);
-        if (n < 1 || (int)n != len) {
+        const unsigned char *d = (const unsigned char *)PQgetvalue(res, 0, 2);
+        int dr = (int)n != len ? OTTO_ECORRUPT : otto__directions_decode(d, n, a, dirs);
+        if (dr) {
             PQclear(res);
-            return otto__error(OTTO_ECORRUPT, "postgres: study '%s' has invalid directions", name);
-        }
-        *dirs = otto__calloc(a, n, sizeof **dirs);
-        if (!*dirs) {
-            PQclear(res);
-            return otto__error(OTTO_ENOMEM, "postgres: out of memory");
-        }
-        for (uint32_t k = 0; k < n; k++) {
-            (*dirs)[k] = (otto_direction)(unsigned char)d[k];
-            if ((*dirs)[k] != OTTO_MINIMIZE && (*dirs)[k] != OTTO_MAXIMIZE) {
-                otto__free(a, *dirs);
-                *dirs = NULL;
-                PQclear(res);
-                return otto__error(OTTO_ECORRUPT, "postgres: study '%s' has invalid directions",
-                                   name);
-            }
+            return dr == OTTO_ENOMEM
+                       ? otto__error(OTTO_ENOMEM, "postgres: out of memory")
+                       : otto__error(OTTO_ECORRUPT, "postgres: study '%s' has invalid "
+                                                    "directions",
+                                     name);
         }
         *n_obj = n;
     }

@@ -259,3 +259,21 @@ otto__frame_check otto__frame_check_at(const unsigned char *p, size_t n, uint32_
     *len = l;
     return OTTO__FRAME_OK;
 }
+
+int otto__directions_decode(const unsigned char *bytes, size_t n, const otto_allocator *a,
+                            otto_direction **out)
+{
+    *out = NULL;
+    if (n < 1 || !bytes)
+        return OTTO_ECORRUPT;
+    for (size_t k = 0; k < n; k++)
+        if (bytes[k] != OTTO_MINIMIZE && bytes[k] != OTTO_MAXIMIZE)
+            return OTTO_ECORRUPT;
+    otto_direction *d = otto__calloc(a, n, sizeof *d);
+    if (!d)
+        return OTTO_ENOMEM;
+    for (size_t k = 0; k < n; k++)
+        d[k] = (otto_direction)bytes[k];
+    *out = d;
+    return OTTO_OK;
+}

@@ -68,6 +68,13 @@ void otto__rec_str(otto__wbuf *b, const char *s);
 /* Close the open record: fill its frame (length and both CRCs). */
 void otto__rec_end(otto__wbuf *b);
 
+/* A study's directions as stored by the database backends, one byte each
+ * (OTTO_MINIMIZE or OTTO_MAXIMIZE): a fresh array in *out (n >= 1).
+ * OTTO_ECORRUPT (no message set) for an empty list or another byte;
+ * OTTO_ENOMEM. */
+int otto__directions_decode(const unsigned char *bytes, size_t n, const otto_allocator *a,
+                            otto_direction **out);
+
 /* ---- reading ---- */
 typedef struct otto__rbuf {
     const unsigned char *p;

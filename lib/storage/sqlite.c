@@ -264,26 +264,16 @@ static int find_study(lite *l, const char *name, const otto_allocator *a, uint32
         long long sid = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 1);
         const unsigned char *d = sqlite3_column_blob(s, 2);
         int len = sqlite3_column_bytes(s, 2);
-        if (sid < 1 || sid > UINT32_MAX || n < 1 || n != len || !d) {
+        int dr = sid < 1 || sid > UINT32_MAX || n != len
+                     ? OTTO_ECORRUPT
+                     : otto__directions_decode(d, (size_t)len, a, dirs);
+        if (dr == OTTO_ENOMEM)
+            r = otto__error(OTTO_ENOMEM, "sqlite: out of memory");
+        else if (dr)
             r = otto__error(OTTO_ECORRUPT, "sqlite %s: study '%s' has invalid directions",
                             l->path, name);
-        } else if (!(*dirs = otto__calloc(a, (size_t)n, sizeof **dirs))) {
-            r = otto__error(OTTO_ENOMEM, "sqlite: out of memory");
-        } else {
-            for (long long k = 0; k < n && !r; k++) {
-                (*dirs)[k] = (otto_direction)d[k];
-                if ((*dirs)[k] != OTTO_MINIMIZE && (*dirs)[k] != OTTO_MAXIMIZE)
-                    r = otto__error(OTTO_ECORRUPT, "sqlite %s: study '%s' has invalid "
-                                                   "directions",
-                                    l->path, name);
-            }
-            if (r) {
-                otto__free(a, *dirs);
-                *dirs = NULL;
-            }
-            *id = (uint32_t)sid;
-            *n_obj = (size_t)n;
-        }
+        *id = (uint32_t)sid;
+        *n_obj = (size_t)n;
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
