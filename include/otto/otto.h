@@ -9,6 +9,7 @@
 #include "cmaes.h"
 #include "export.h"
 #include "gp.h"
+#include "importance.h"
 #include "grid.h"
 #include "limits.h"
 #include "pruner.h"

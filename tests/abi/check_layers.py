@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Layer check: every #include "..." under lib/ points one way,
-    common <- (linalg, numeric, storage) <- core <- (samplers, pruners) <- lib/*.c
+    common <- (linalg, numeric, storage) <- core <- (samplers, pruners, importance) <- lib/*.c
 with core reaching storage only through its interface (storage/backend.h,
 storage/record.h), samplers and pruners reaching the study only through
 the public headers and the plug-in kit (otto/sys/*.h), and a sampler folder
@@ -20,7 +20,8 @@ ALLOWED = {  # folder -> folders it may include from (besides itself and <otto/.
     "core": {"common", "storage"},
     "samplers": {"common", "linalg", "numeric"},
     "pruners": {"common"},
-    ".": {"common", "linalg", "numeric", "storage", "core", "samplers", "pruners"},
+    "importance": {"common", "numeric"},
+    ".": {"common", "linalg", "numeric", "storage", "core", "samplers", "pruners", "importance"},
 }
 STORAGE_INTERFACE = {"storage/backend.h", "storage/record.h"}
 
