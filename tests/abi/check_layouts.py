@@ -35,6 +35,8 @@ C_TYPES = {  # ctypes class in otto._capi -> C type in <otto/otto.h>
     "GridOptions": "otto_grid_options",
     "SamplerVtable": "otto_sampler_vtable",
     "PrunerVtable": "otto_pruner_vtable",
+    "ImportanceOptions": "otto_importance_options",
+    "ParamImportance": "otto_param_importance",
 }
 
 structs = {name: cls for name, cls in vars(_capi).items()

@@ -257,6 +257,21 @@ class GridOptions(ctypes.Structure):
                 ("axes", ctypes.POINTER(GridAxis))]
 
 
+TARGET_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, P(c_double))
+
+
+class ImportanceOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("evaluator", c_int), ("seed", c_uint64),
+                ("params", P(c_char_p)), ("n_params", c_size_t), ("target", TARGET_FN),
+                ("target_user_data", c_void_p), ("normalize", c_int), ("n_trees", c_size_t),
+                ("max_depth", c_size_t), ("target_quantile", c_double),
+                ("region_quantile", c_double), ("evaluate_on_local", c_int)]
+
+
+class ParamImportance(ctypes.Structure):
+    _fields_ = [("name", c_char_p), ("importance", c_double)]
+
+
 # Opaque handles travel as void pointers.
 study_p = trial_p = space_p = sampler_p = pruner_p = view_p = rng_p = c_void_p
 
@@ -420,6 +435,11 @@ _FUNCTIONS = [
     ("otto_optimize_options_init_sized", [P(OptimizeOptions), c_size_t], None),
     ("otto_study_optimize", [study_p, c_void_p, c_void_p, P(OptimizeOptions)], S),
     ("otto_study_stop", [study_p], None),
+    # importance.h
+    ("otto_importance_options_init_sized", [P(ImportanceOptions), c_size_t], None),
+    ("otto_study_param_importances",
+     [study_p, P(ImportanceOptions), P(P(ParamImportance)), P(c_size_t)], S),
+    ("otto_param_importances_free", [P(ParamImportance)], None),
 ]
 
 

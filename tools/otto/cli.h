@@ -1,0 +1,68 @@
+/* The otto command-line tool (otto(1)): what its subcommands share. It reads
+ * studies through the public API only, as any program linking libotto would;
+ * all printing happens here, never in the library. */
+#ifndef OTTO_CLI_H
+#define OTTO_CLI_H
+
+#include <stdio.h>
+
+#include <otto/otto.h>
+
+/* A param as the study uses it: the distribution of its first trial. */
+typedef struct cli_param {
+    const char *name;
+    otto_distribution dist;
+} cli_param;
+
+/* A loaded study and a snapshot of its trials (in number order) and params
+ * (in order of first use). */
+typedef struct cli_study {
+    otto_storage *storage;
+    otto_study *study;
+    const char *name;
+    size_t n_objectives;
+    size_t n_trials;
+    const otto_trial **trials;
+    size_t n_params;
+    cli_param *params;
+} cli_study;
+
+/* "otto: ..." on stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* The library's last failure, as a cli_error with context. */
+void cli_otto_error(const char *what, int rc);
+
+/* Open STORAGE: a journal file path, sqlite:///path or a postgresql:// URI.
+ * A journal or SQLite file must exist. 0 on success; prints the error. */
+int cli_open_storage(const char *spec, otto_storage **out);
+/* Load study `name` (NULL: the storage's only study) and snapshot it. */
+int cli_load(const char *spec, const char *name, cli_study *cs);
+/* Read what other processes wrote since, and snapshot again. */
+int cli_refresh(cli_study *cs);
+void cli_free(cli_study *cs);
+
+/* A param's value in a trial as text ("" when the trial lacks it); a
+ * categorical shows its label as Python would print the value. */
+void cli_param_text(const otto_trial *t, const cli_param *p, char *buf, size_t n);
+/* A categorical label as shown to people (typed labels decoded). */
+const char *cli_label_text(const char *label, char *buf, size_t n);
+/* Local time "YYYY-MM-DD HH:MM:SS" of a Unix time. */
+void cli_time_text(double t, char *buf, size_t n);
+/* Short number text: %.6g, "nan", "inf". */
+void cli_number_text(double v, char *buf, size_t n);
+/* The trial's objective k, or NaN when it has none. */
+double cli_trial_value(const otto_trial *t, size_t k);
+
+/* Subcommands: each returns the process exit status. */
+int cli_studies(int argc, char **argv);
+int cli_trials(int argc, char **argv);
+int cli_best(int argc, char **argv);
+int cli_importance(int argc, char **argv);
+int cli_report(int argc, char **argv);
+int cli_watch(int argc, char **argv);
+
+#endif /* OTTO_CLI_H */
