@@ -26,7 +26,7 @@ for fn in sorted(declared):
     name_section = target.read_text().split(".SH NAME", 1)[-1].split(".SH", 1)[0]
     if fn not in name_section.replace("\\", ""):
         errors.append(f"{target.name}: NAME section does not list {fn}")
-pages = [p for p in man_dir.glob("man*/*.[37]") if not p.read_text().startswith(".so")]
+pages = [p for p in man_dir.glob("man*/*.[137]") if not p.read_text().startswith(".so")]
 for p in pages:
     r = subprocess.run(["groff", "-man", "-t", "-ww", "-z", "-Tutf8", str(p)],
                        capture_output=True, text=True)

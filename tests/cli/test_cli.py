@@ -1,0 +1,203 @@
+"""otto(1): each subcommand's output in every format, clear errors with
+nonzero exit codes, a journal read while a worker writes it, and a report
+whose hostile names stay text."""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+CLI = os.environ["OTTO_CLI"]
+MAKE = os.environ["OTTO_MAKE_STUDY"]
+HOSTILE = "<script>alert('x')</script> \"q\" \u00fcn\u00efc\u00f8d\u00e9"
+CAT = "<img src=x onerror=alert(1)>"
+
+
+def run(*args, check=True):
+    p = subprocess.run([CLI, *args], capture_output=True, text=True, timeout=60)
+    if check and p.returncode != 0:
+        raise AssertionError(f"otto {' '.join(args)}: exit {p.returncode}: {p.stderr}")
+    return p
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+class Cli(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        cls.journal = os.path.join(cls.dir.name, "s.journal")
+        subprocess.run([MAKE, cls.journal], check=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dir.cleanup()
+
+    def trials(self, study, fmt="json"):
+        out = run("trials", self.journal, "-s", study, "--format", fmt).stdout
+        return json.loads(out) if fmt == "json" else list(csv.DictReader(io.StringIO(out)))
+
+    def test_studies(self):
+        rows = json.loads(run("studies", self.journal, "--format", "json").stdout)
+        self.assertEqual([r["name"] for r in rows], [HOSTILE, "pareto"])
+        self.assertEqual(rows[0]["trials"], 41)
+        self.assertEqual(rows[0]["complete"], 30)
+        self.assertEqual(rows[1]["direction"], "minimize,maximize")
+        table = run("studies", self.journal).stdout
+        self.assertIn(HOSTILE, table)
+        self.assertIn("on the Pareto front", table)
+
+    def test_trials_in_three_formats(self):
+        rows = self.trials(HOSTILE)
+        self.assertEqual(len(rows), 41)
+        states = [r["state"] for r in rows]
+        self.assertEqual(states.count("COMPLETE"), 30)
+        self.assertEqual(states.count("PRUNED"), 8)
+        self.assertEqual(states.count("FAIL"), 2)
+        self.assertEqual(states[-1], "RUNNING")
+        self.assertIsInstance(rows[0]["value"], float)
+        self.assertIn(rows[0]["params_" + CAT], ["adam", "<b>sgd</b>", "\u00fcn\u00ef"])
+        self.assertIsInstance(rows[0]["params_layers"], int)
+        self.assertEqual(rows[3]["state"], "PRUNED")  # with its last report as value
+        self.assertIn("value", rows[3])
+        self.assertEqual(rows[7]["state"], "FAIL")
+        self.assertNotIn("value", rows[7])
+        as_csv = self.trials(HOSTILE, "csv")
+        self.assertEqual(len(as_csv), 41)
+        self.assertIn('params_x "quoted", comma', as_csv[0])
+        self.assertEqual([r["number"] for r in as_csv], [str(r["number"]) for r in rows])
+        self.assertAlmostEqual(float(as_csv[0]["value"]), rows[0]["value"], places=5)
+        table = run("trials", self.journal, "-s", HOSTILE).stdout.splitlines()
+        self.assertEqual(len(table), 42)
+        self.assertTrue(table[0].startswith("number  state"))
+
+    def test_best_single_and_pareto(self):
+        rows = self.trials(HOSTILE)
+        best = json.loads(run("best", self.journal, "-s", HOSTILE, "--format", "json").stdout)
+        self.assertEqual(len(best), 1)
+        self.assertEqual(best[0]["value"],
+                         min(r["value"] for r in rows if r["state"] == "COMPLETE"))
+        front = json.loads(run("best", self.journal, "-s", "pareto", "--format", "json").stdout)
+        every = self.trials("pareto")
+        self.assertTrue(front)
+
+        def dominates(a, b):  # objective 0 minimized, 1 maximized
+            return (a["values_0"] <= b["values_0"] and a["values_1"] >= b["values_1"]
+                    and (a["values_0"] < b["values_0"] or a["values_1"] > b["values_1"]))
+        for f in front:
+            self.assertFalse(any(dominates(o, f) for o in every), f)
+        numbers = {f["number"] for f in front}
+        for o in every:
+            if o["number"] not in numbers:
+                self.assertTrue(any(dominates(f, o) for f in front), o)
+
+    def test_importance(self):
+        imp = json.loads(run("importance", self.journal, "-s", HOSTILE, "--format",
+                             "json").stdout)
+        self.assertEqual({r["param"] for r in imp},
+                         {"lr", "layers", CAT, 'x "quoted", comma'})
+        self.assertAlmostEqual(sum(r["importance"] for r in imp), 1.0, places=3)
+        ped = json.loads(run("importance", self.journal, "-s", HOSTILE, "--evaluator",
+                             "ped-anova", "--format", "json").stdout)
+        self.assertEqual(len(ped), 4)
+        p = run("importance", self.journal, "-s", "pareto", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--objective", p.stderr)
+        self.assertEqual(len(json.loads(run("importance", self.journal, "-s", "pareto",
+                                            "--objective", "1", "--format", "json").stdout)), 2)
+        self.assertEqual(run("importance", self.journal, "-s", "pareto", "--objective", "2",
+                             check=False).returncode, 2)
+
+    def test_report_is_self_contained_and_escaped(self):
+        out = os.path.join(self.dir.name, "r.html")
+        run("report", self.journal, "-s", HOSTILE, "-o", out)
+        html = read(out)
+        for chart in ("history", "importance", "contour", "parallel", "slice", "intermediate",
+                      "timeline"):
+            self.assertIn(f'class="chart {chart}"', html)
+        self.assertEqual(html.count('class="chart slice"'), 4)
+        self.assertNotIn("<script", html)
+        self.assertNotIn("<img", html)
+        self.assertNotIn("<b>sgd", html)
+        self.assertIn("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &quot;q&quot; "
+                      "\u00fcn\u00efc\u00f8d\u00e9", html)
+        self.assertIn("&lt;img src=x onerror=alert(1)&gt;", html)
+        # nothing fetched from anywhere: the only URL is the SVG namespace
+        urls = {u for u in html.replace('"', " ").split() if "://" in u}
+        self.assertEqual(urls, {"http://www.w3.org/2000/svg"})
+        self.assertIn("default-src 'none'", html)
+        pareto = os.path.join(self.dir.name, "p.html")
+        run("report", self.journal, "-s", "pareto", "-o", pareto)
+        self.assertIn('class="chart pareto"', read(pareto))
+        self.assertIn("<svg", run("report", self.journal, "-s", "pareto", "-o", "-").stdout)
+
+    def test_errors_are_clear(self):
+        missing = os.path.join(self.dir.name, "nope.journal")
+        for args, code, words in [
+                (("trials", missing), 1, "no such file"),
+                (("trials", self.journal, "-s", "nope"), 1, "no study named 'nope'"),
+                (("trials", self.journal), 1, "holds 2 studies"),
+                (("frobnicate", self.journal), 2, "unknown command"),
+                (("trials", self.journal, "--bogus"), 2, "unknown option"),
+                (("trials", self.journal, "--format", "xml"), 2, "unknown format"),
+                (("report", self.journal, "-s", "pareto"), 2, "-o"),
+                (("trials",), 2, "no storage"),
+                (("watch", self.journal, "-s", "pareto", "--interval", "x"), 2, "--interval")]:
+            p = run(*args, check=False)
+            self.assertEqual(p.returncode, code, (args, p.stderr))
+            self.assertIn(words, p.stderr, args)
+            self.assertEqual(p.stdout, "", args)
+        self.assertFalse(os.path.exists(missing))  # reading never creates a journal
+        damaged = os.path.join(self.dir.name, "damaged.journal")
+        with open(damaged, "wb") as f:
+            f.write(b"\x00garbage, not a journal\n" * 10)
+        p = run("studies", damaged, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("corrupt", p.stderr)
+        out = os.path.join(self.dir.name, "never.html")
+        self.assertEqual(run("report", missing, "-o", out, check=False).returncode, 1)
+        self.assertFalse(os.path.exists(out))
+        self.assertIn("usage", run("--help").stdout)
+        self.assertTrue(run("--version").stdout.startswith("otto "))
+
+    def test_reads_a_journal_while_a_worker_writes_it(self):
+        live = os.path.join(self.dir.name, "live.journal")
+        subprocess.run([MAKE, live, "--live", "1"], check=True)  # the study exists
+        worker = subprocess.Popen([MAKE, live, "--live", "40"])
+        try:
+            seen = []
+            for _ in range(5):
+                rows = json.loads(run("trials", live, "--format", "json").stdout)
+                seen.append(len(rows))
+                time.sleep(0.1)
+            w = run("watch", live, "--until", "41", "--timeout", "60", "--interval", "0.05")
+        finally:
+            worker.wait(timeout=60)
+        self.assertEqual(worker.returncode, 0)
+        self.assertEqual(seen, sorted(seen))
+        lines = w.stdout.splitlines()
+        self.assertTrue(lines[0].startswith("watching study 'live'"))
+        trial_lines = [ln for ln in lines[1:] if ln.startswith("#")]
+        self.assertEqual(len(trial_lines), 41)
+        self.assertEqual([int(ln.split()[0][1:]) for ln in trial_lines], list(range(41)))
+        self.assertTrue(all("COMPLETE" in ln and "best=" in ln and " x=" in ln
+                            for ln in trial_lines))
+        self.assertEqual(len(self.trials_of(live)), 41)
+        # --timeout ends a watch of a study that does not grow
+        t0 = time.monotonic()
+        run("watch", live, "--timeout", "0.3", "--interval", "0.1")
+        self.assertLess(time.monotonic() - t0, 10)
+
+    def trials_of(self, journal):
+        return json.loads(run("trials", journal, "--format", "json").stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2, argv=[sys.argv[0]])
