@@ -45,7 +45,12 @@ def study_of(seed, n=150):
 class Importance(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        cls.verbosity = otto.logging.get_verbosity()
         otto.logging.set_verbosity(otto.logging.ERROR)
+
+    @classmethod
+    def tearDownClass(cls):
+        otto.logging.set_verbosity(cls.verbosity)
 
     def test_order_over_seeds(self):
         for seed in range(10):

@@ -314,6 +314,19 @@ class OptimizeTest(unittest.TestCase):
         self.assertGreaterEqual(active[1], 2)
         self.assertTrue(all(t.state == TrialState.COMPLETE for t in s.trials))
 
+    def test_each_thread_tells_its_own_value(self):
+        """optimize's tell passes the value through the trial's own buffer:
+        threads telling at once never see another trial's value."""
+        s = otto.create_study(sampler=otto.samplers.RandomSampler(seed=0))
+
+        def objective(trial):
+            x = trial.suggest_float("x", -1, 1)
+            return x + 10.0 * trial.number
+
+        s.optimize(objective, n_trials=400, n_jobs=4)
+        for t in s.trials:
+            self.assertEqual(t.value, t.params["x"] + 10.0 * t.number)
+
     def test_sampler_object_makes_a_fresh_c_sampler_per_study(self):
         sampler = otto.samplers.RandomSampler(seed=123)
 

@@ -493,6 +493,20 @@ if (_version // 10000, _version // 100 % 100) != (ABI_MAJOR, ABI_MINOR):
 version_string = lib.otto_version_string().decode()
 
 
+def raw(name, argtypes, restype=c_int):
+    """A second ctypes object for a C function, without the status check,
+    for hot paths that test the returned status themselves."""
+    f = lib[name]
+    f.argtypes, f.restype = argtypes, restype
+    return f
+
+
+def raise_status(rc, name):
+    """The exception for a failing status rc of C function `name`."""
+    message = lib.otto_last_error_message().decode("utf-8", "replace")
+    return exceptions.from_status(rc, name, message)
+
+
 def encode(name):
     """A Python str as a C string (UTF-8); NUL characters cannot cross."""
     if not isinstance(name, str):

@@ -69,6 +69,11 @@ def _direction(d):
     raise ValueError(f"Please set either 'minimize' or 'maximize' to direction, not {d!r}.")
 
 
+_study_tell = _capi.raw("otto_study_tell", [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int,
+                                            ctypes.c_void_p, ctypes.c_size_t])
+_UNFINISHED = (int(TrialState.RUNNING),)
+
+
 class Study:
     """A study: create it with create_study()."""
 
@@ -295,8 +300,23 @@ class Study:
         ptr = self._tell(trial, values, state, skip_if_finished, stacklevel=3)
         return FrozenTrial._from_c(ptr)  # built afresh: the caller owns it
 
-    def _tell(self, trial, values, state, skip_if_finished, stacklevel):
-        """tell without building the returned FrozenTrial; returns the C trial."""
+    def _tell(self, trial, values, state, skip_if_finished, stacklevel, warn=True):
+        """tell without building the returned FrozenTrial; returns the C trial.
+        warn=False: an unusable value is only logged (optimize's way)."""
+        if state is None and type(trial) is Trial and trial.study is self and \
+                type(values) is float and values == values and self._n_objectives == 1 and \
+                getattr(self._sampler, "constraints_func", None) is None:
+            # the common case, a finite float told to a running trial, without
+            # the general checks below (which give the same answer for it)
+            ptr = trial._ptr
+            if _capi.trial_get_state(ptr) in _UNFINISHED:
+                trial._f.value = values  # the trial's own buffer: one teller, read at once
+                rc = _study_tell(self._ptr, ptr, 1, trial._fp, 1)
+                if rc:
+                    raise _capi.raise_status(rc, "otto_study_tell")
+                if self._plugin_ctx.errors:
+                    self._plugin_ctx.raise_pending()
+                return ptr
         if isinstance(trial, Trial):
             if trial.study is not self:
                 raise ValueError("The trial belongs to another study.")
@@ -341,7 +361,8 @@ class Study:
             message = ("The value None could not be cast to float." if vals is None
                        else _values_message(vals, self._n_objectives))
             if message:
-                warnings.warn(message, stacklevel=stacklevel)
+                if warn:
+                    warnings.warn(message, stacklevel=stacklevel)
                 _logger.warning("Trial %d failed: %s", _capi.trial_number(ptr), message)
                 state, vals = TrialState.FAIL, None
             else:
@@ -481,9 +502,7 @@ class Study:
             if error is not None:
                 _logger.warning("Trial %d failed because of the following error: %r",
                                 trial.number, error)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # logged by _tell instead
-                self._tell(trial, result, state, False, stacklevel=4)
+            self._tell(trial, result, state, False, stacklevel=4, warn=False)  # logged instead
         finally:
             # whatever interrupted us, leave no RUNNING trial behind
             if _capi.trial_get_state(trial._ptr) == TrialState.RUNNING:

@@ -26,6 +26,11 @@ class TrialState(enum.IntEnum):
 
 
 _ENCODED = {}  # parameter name -> its C string; bounded so dynamic names cannot grow it forever
+# The suggest hot path calls C without ctypes' errcheck hook and tests the
+# status itself.
+_suggest_float = _capi.raw("otto_trial_suggest_float",
+                           [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_double, ctypes.c_double,
+                            ctypes.c_double, ctypes.c_uint, ctypes.c_void_p])
 
 
 def _cname(name):
@@ -119,18 +124,27 @@ class Trial:
     """A RUNNING trial: suggest parameters, report, prune. Use it from one
     thread at a time (the one running the objective)."""
 
-    __slots__ = ("study", "_ptr", "_number", "_choice_cache", "_ranges", "_f", "_i", "_z")
+    __slots__ = ("study", "_ptr", "_number_c", "_choice_cache", "_ranges", "_f", "_fp", "_i",
+                 "_z")
 
     def __init__(self, study, ptr):
         self.study = study
         self._ptr = ptr
-        self._number = _capi.trial_number(ptr)
+        self._number_c = None  # read from C when first asked for
         self._choice_cache = {}
         self._ranges = {}  # float/int name -> its first suggest's arguments (Optuna's warning;
         # another choice list for a categorical is refused by C instead)
         self._f = ctypes.c_double()  # reused out-parameters
+        self._fp = ctypes.byref(self._f)
         self._i = ctypes.c_int64()
         self._z = ctypes.c_size_t()
+
+    @property
+    def _number(self):
+        n = self._number_c
+        if n is None:
+            n = self._number_c = _capi.trial_number(self._ptr)
+        return n
 
     @property
     def number(self):
@@ -153,21 +167,23 @@ class Trial:
     def suggest_float(self, name, low, high, *, step=None, log=False):
         if step is not None and step <= 0:
             raise ValueError(f"The `step` value {step} must be positive.")
-        out = self._f
-        try:
-            _capi.trial_suggest_float(self._ptr, _cname(name), low, high, step or 0.0,
-                                      _capi.OTTO_LOG if log else 0, ctypes.byref(out))
-        except CallbackError as e:
-            self._reraise(e)
-        args = ("float", low, high, step, log)
-        first = self._ranges.get(name)
+        cname = _ENCODED.get(name) or _cname(name)
+        rc = _suggest_float(self._ptr, cname, low, high, step or 0.0, 1 if log else 0, self._fp)
+        if rc:
+            error = _capi.raise_status(rc, "otto_trial_suggest_float")
+            if isinstance(error, CallbackError):
+                self._reraise(error)
+            raise error
+        value = self._f.value
+        ranges = self._ranges
+        first = ranges.get(name)
         if first is None:
-            self._ranges[name] = args
-            if not low <= out.value <= high:  # only an enqueued value can be
-                _out_of_range(name, out.value, low, high)
-        elif first != args:
+            ranges[name] = ("float", low, high, step, log)
+            if not low <= value <= high:  # only an enqueued value can be
+                _out_of_range(name, value, low, high)
+        elif first != ("float", low, high, step, log):
             _inconsistent(name, first)
-        return out.value
+        return value
 
     def suggest_int(self, name, low, high, step=1, log=False):
         if step <= 0:
