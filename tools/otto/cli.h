@@ -57,6 +57,16 @@ void cli_number_text(double v, char *buf, size_t n);
 /* The trial's objective k, or NaN when it has none. */
 double cli_trial_value(const otto_trial *t, size_t k);
 
+/* Objective k as an importance target, lower better (negated when the
+ * study maximizes it): PED-ANOVA ranks lower targets as better, and fANOVA
+ * does not mind the sign. */
+typedef struct cli_objective {
+    size_t k;
+    double sign;
+} cli_objective;
+cli_objective cli_objective_of(const cli_study *cs, size_t k);
+int cli_objective_target(const otto_trial *t, void *objective, double *out);
+
 /* Subcommands: each returns the process exit status. */
 int cli_studies(int argc, char **argv);
 int cli_trials(int argc, char **argv);

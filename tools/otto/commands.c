@@ -189,20 +189,6 @@ int cli_best(int argc, char **argv)
     return 0;
 }
 
-/* Objective k of a trial, negated when maximized: PED-ANOVA takes a target
- * as lower-is-better, and fANOVA does not mind the sign. */
-typedef struct objective_ref {
-    size_t k;
-    double sign;
-} objective_ref;
-
-static int objective_target(const otto_trial *t, void *ud, double *out)
-{
-    const objective_ref *ref = ud;
-    *out = ref->sign * cli_trial_value(t, ref->k);
-    return 0;
-}
-
 int cli_importance(int argc, char **argv)
 {
     cli_args a;
@@ -227,10 +213,9 @@ int cli_importance(int argc, char **argv)
     otto_importance_options o;
     otto_importance_options_init(&o);
     o.evaluator = (otto_importance_evaluator)a.evaluator;
-    objective_ref ref = {a.objective < 0 ? 0 : (size_t)a.objective, 1};
+    cli_objective ref = cli_objective_of(&cs, a.objective < 0 ? 0 : (size_t)a.objective);
     if (a.objective >= 0) {
-        ref.sign = otto_study_direction(cs.study, ref.k) == OTTO_MAXIMIZE ? -1 : 1;
-        o.target = objective_target;
+        o.target = cli_objective_target;
         o.target_user_data = &ref;
     }
     otto_param_importance *imp;

@@ -237,3 +237,16 @@ double cli_trial_value(const otto_trial *t, size_t k)
         return NAN;
     return v[k];
 }
+
+cli_objective cli_objective_of(const cli_study *cs, size_t k)
+{
+    cli_objective o = {k, otto_study_direction(cs->study, k) == OTTO_MAXIMIZE ? -1 : 1};
+    return o;
+}
+
+int cli_objective_target(const otto_trial *t, void *objective, double *out)
+{
+    const cli_objective *o = objective;
+    *out = o->sign * cli_trial_value(t, o->k);
+    return 0;
+}

@@ -79,19 +79,6 @@ static void summary(FILE *f, const report_data *d)
     fputs("</table></section>\n", f);
 }
 
-/* Objective k of a trial with lower better, for PED-ANOVA-safe targets. */
-typedef struct signed_objective {
-    size_t k;
-    double sign;
-} signed_objective;
-
-static int objective_target(const otto_trial *t, void *ud, double *out)
-{
-    const signed_objective *so = ud;
-    *out = so->sign * cli_trial_value(t, so->k);
-    return 0;
-}
-
 static int write_report(FILE *f, const cli_study *cs, const char *storage)
 {
     report_data d = {cs, 0, otto_study_direction(cs->study, 0) == OTTO_MAXIMIZE, NULL, 0, NULL};
@@ -99,9 +86,9 @@ static int write_report(FILE *f, const cli_study *cs, const char *storage)
     size_t n_imp = 0;
     otto_importance_options o;
     otto_importance_options_init(&o);
-    signed_objective so = {0, d.maximize ? -1 : 1};
+    cli_objective so = cli_objective_of(cs, 0);
     if (cs->n_objectives > 1) {
-        o.target = objective_target;
+        o.target = cli_objective_target;
         o.target_user_data = &so;
     }
     if (otto_study_param_importances(cs->study, &o, &imp, &n_imp) != OTTO_OK)
