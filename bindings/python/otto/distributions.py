@@ -41,12 +41,21 @@ class BaseDistribution:
     def __hash__(self):
         return hash((type(self), tuple(sorted((k, repr(v)) for k, v in self.__dict__.items()))))
 
+
+class _NumericDistribution(BaseDistribution):
+    """Float and int distributions: finite numbers and flags only, so the
+    hash is of the values themselves (ask(fixed_distributions) hashes them
+    on every ask)."""
+
+    def __hash__(self):
+        return hash((type(self), self.low, self.high, self.step, self.log))
+
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
         return f"{type(self).__name__}({args})"
 
 
-class FloatDistribution(BaseDistribution):
+class FloatDistribution(_NumericDistribution):
     """A float in [low, high]; log scale or a step grid (not both)."""
 
     def __init__(self, low, high, log=False, step=None):
@@ -84,7 +93,7 @@ class FloatDistribution(BaseDistribution):
         return float(value)
 
 
-class IntDistribution(BaseDistribution):
+class IntDistribution(_NumericDistribution):
     """An int in [low, high] on a step grid, or on a log scale (step 1)."""
 
     def __init__(self, low, high, log=False, step=1):

@@ -91,6 +91,7 @@ class Study:
         self._plugins = (None, None)
         self._thread_local = threading.local()  # in_optimize_loop, as Optuna tracks it
         self._enqueued = []  # params this process enqueued (skip_if_exists looks here too)
+        self._spaces = {}  # ask(fixed_distributions): the C otto_space of each declared space
 
     @property
     def sampler(self):
@@ -113,6 +114,9 @@ class Study:
         for c in getattr(self, "_consulted", ()):
             _capi.sampler_destroy(c)
         self._consulted = []
+        for space in getattr(self, "_spaces", {}).values():
+            _capi.space_destroy(space)
+        self._spaces = {}
         if ptr:
             _capi.study_destroy(ptr)
             self._ptr = None
@@ -278,14 +282,29 @@ class Study:
         if not fixed_distributions:
             _capi.study_ask(self._ptr, ctypes.byref(out))
             return self._asked(out)
-        space = ctypes.c_void_p()
-        _capi.space_create(ctypes.byref(space))
+        try:  # the C space of a declared space, built once per study
+            key = tuple(fixed_distributions.items())
+            space = self._spaces.get(key)
+        except TypeError:  # an unhashable distribution: built for this ask only
+            key = space = None
+        if space is None:
+            space = ctypes.c_void_p()
+            _capi.space_create(ctypes.byref(space))
+            try:
+                for name, dist in fixed_distributions.items():
+                    _dists.add_to_space(space, name, dist)
+            except BaseException:
+                _capi.space_destroy(space)
+                raise
+            if key is not None and len(self._spaces) < 64:
+                self._spaces[key] = space
+            else:
+                key = None
         try:
-            for name, dist in fixed_distributions.items():
-                _dists.add_to_space(space, name, dist)
             _capi.study_ask_with(self._ptr, space, ctypes.byref(out))
         finally:
-            _capi.space_destroy(space)
+            if key is None:
+                _capi.space_destroy(space)
         return self._asked(out)
 
     def _asked(self, ptr):

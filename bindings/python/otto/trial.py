@@ -42,22 +42,41 @@ def _cname(name):
     return b
 
 
+_param_at = _capi.raw("otto_trial_param_at", [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
+                                              ctypes.c_void_p, ctypes.c_void_p])
+_NAMES = {}  # C parameter name -> str, bounded like _ENCODED
+_NUMERIC_DISTS = {}  # (kind, flags, low, high, step) -> its (immutable) distribution object
+
+
 def _read_params(ptr):
     """(params, distributions) of a C trial, in suggestion order."""
     params, dists = {}, {}
     name = ctypes.c_char_p()
     d = _capi.Distribution()
     v = ctypes.c_double()
+    refs = (ctypes.byref(name), ctypes.byref(d), ctypes.byref(v))
     for i in range(_capi.trial_param_count(ptr)):
-        _capi.trial_param_at(ptr, i, ctypes.byref(name), ctypes.byref(d), ctypes.byref(v))
-        key = name.value.decode("utf-8")
-        if d.kind == _capi.DIST_CATEGORICAL:
+        if _param_at(ptr, i, *refs):
+            raise _capi.raise_status(-11, "otto_trial_param_at")
+        raw = name.value
+        key = _NAMES.get(raw)
+        if key is None:
+            key = raw.decode("utf-8")
+            if len(_NAMES) < 65536:
+                _NAMES[raw] = key
+        kind = d.kind
+        if kind == _capi.DIST_CATEGORICAL:
             params[key] = _labels.decode(d.choices[int(v.value)].decode("utf-8"))
-        elif d.kind == _capi.DIST_INT:
-            params[key] = int(v.value)
-        else:
-            params[key] = v.value
-        dists[key] = _dists.from_c(d)
+            dists[key] = _dists.from_c(d)
+            continue
+        params[key] = int(v.value) if kind == _capi.DIST_INT else v.value
+        dkey = (kind, d.flags, d.low, d.high, d.step)
+        dist = _NUMERIC_DISTS.get(dkey)
+        if dist is None:
+            dist = _dists.from_c(d)
+            if len(_NUMERIC_DISTS) < 4096:
+                _NUMERIC_DISTS[dkey] = dist
+        dists[key] = dist
     return params, dists
 
 
@@ -111,11 +130,16 @@ def read_attrs(ptr, count, at):
     return out
 
 
+_datetime_start = _capi.raw("otto_trial_datetime_start", [ctypes.c_void_p, ctypes.c_void_p])
+_datetime_complete = _capi.raw("otto_trial_datetime_complete", [ctypes.c_void_p, ctypes.c_void_p])
+_constraints = _capi.raw("otto_trial_constraints", [ctypes.c_void_p, ctypes.c_void_p,
+                                                    ctypes.c_size_t, ctypes.c_void_p])
+
+
 def _timestamp(fn, ptr):
+    """A start or completion time, None when there is none (a RUNNING trial's end)."""
     t = ctypes.c_double()
-    try:
-        fn(ptr, ctypes.byref(t))
-    except Exception:
+    if fn(ptr, ctypes.byref(t)):
         return None
     return datetime.datetime.fromtimestamp(t.value)
 
@@ -308,7 +332,7 @@ class Trial:
 
     @property
     def datetime_start(self):
-        return _timestamp(_capi.trial_datetime_start, self._ptr)
+        return _timestamp(_datetime_start, self._ptr)
 
     def __repr__(self):
         return f"Trial(number={self._number})"
@@ -356,18 +380,16 @@ class FrozenTrial:
             inter[step.value] = val.value
         constraints = None
         n_c = ctypes.c_size_t()
-        cbuf = (ctypes.c_double * 64)()
-        try:
-            _capi.trial_constraints(ptr, cbuf, 64, ctypes.byref(n_c))
-            constraints = list(cbuf[: min(64, n_c.value)])
-        except Exception:
-            pass
+        if _constraints(ptr, None, 0, ctypes.byref(n_c)) == 0:  # OTTO_ENOTFOUND: none set
+            cbuf = (ctypes.c_double * max(1, n_c.value))()
+            _constraints(ptr, cbuf, n_c.value, ctypes.byref(n_c))
+            constraints = list(cbuf[: n_c.value])
         system = read_attrs(ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at)
         if constraints is not None:
             system.setdefault("constraints", constraints)
         return cls(_capi.trial_number(ptr), _capi.trial_get_state(ptr), None,
-                   _timestamp(_capi.trial_datetime_start, ptr),
-                   _timestamp(_capi.trial_datetime_complete, ptr), params, dists,
+                   _timestamp(_datetime_start, ptr), _timestamp(_datetime_complete, ptr),
+                   params, dists,
                    read_attrs(ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at),
                    system, inter, values=values, constraints=constraints)
 
