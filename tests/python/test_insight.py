@@ -178,10 +178,11 @@ class LazyImports(unittest.TestCase):
         return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               env=dict(os.environ), timeout=120)
 
-    def test_plotting_packages_load_only_when_plotting(self):
+    def test_plotting_packages_load_only_when_plotting(self):  # numpy neither: not a dependency
         r = self.run_python("import sys, otto; import otto.visualization.matplotlib; "
-                            "print('plotly' in sys.modules, 'matplotlib.pyplot' in sys.modules)")
-        self.assertEqual(r.stdout.split(), ["False", "False"], r.stderr)
+                            "print('plotly' in sys.modules, 'matplotlib.pyplot' in sys.modules, "
+                            "'numpy' in sys.modules)")
+        self.assertEqual(r.stdout.split(), ["False", "False", "False"], r.stderr)
 
     def test_missing_package_is_a_clear_import_error(self):
         r = self.run_python(

@@ -3,8 +3,6 @@
 values, Optuna's rules for targets and multi-objective studies."""
 import math
 
-import numpy as np
-
 from ..distributions import CategoricalDistribution
 from ..trial import TrialState
 
@@ -102,6 +100,7 @@ def slices(study, params, target):
 def grid_surface(xs, ys, zs, x_log, y_log, n=50):
     """z between the trials on an n x n grid, by inverse-distance weighting
     (power 4) in each axis's own scale normalized to [0, 1]."""
+    import numpy as np  # a plotting package's dependency anyway; not otto's
     def scale(v, log):
         v = np.log10(np.asarray(v, float)) if log else np.asarray(v, float)
         lo, hi = float(v.min()), float(v.max())
@@ -162,6 +161,7 @@ def timeline(study):
 
 def edf(studies, target):
     """(x grid, [(study name, cumulative fractions)])."""
+    import numpy as np
     values = []
     for s in studies:
         check_target(s, target)
