@@ -66,7 +66,9 @@ typedef struct otto_param_importance {
  * OTTO_EINVAL for bad options or a study with several objectives and no
  * target; OTTO_ENOTFOUND for a named param that no COMPLETE trial has;
  * OTTO_EINVAL for named params whose distribution changes between trials
- * (fANOVA); OTTO_ECALLBACK when the target fails. The study may be in use
+ * (fANOVA); OTTO_ECALLBACK when the target fails; OTTO_ERANGE when fANOVA's
+ * encoded trials (trials x columns, one column per categorical choice) pass
+ * 2^25 cells. The study may be in use
  * by other threads; trials finished later are not seen. */
 OTTO_API int otto_study_param_importances(const otto_study *s,
                                           const otto_importance_options *o,

@@ -11,6 +11,8 @@
 
 /* At most this many named params (names are checked pairwise for repeats). */
 #define OTTO_IMPORTANCE_PARAMS_MAX 4096
+/* fANOVA's encoded trials (rows x columns, 8 bytes each) stay under 256 MiB. */
+#define FANOVA_CELLS_MAX (1 << 25)
 
 void otto_importance_options_init_sized(otto_importance_options *o, size_t size)
 {
@@ -87,8 +89,8 @@ typedef struct rows {
     size_t n;
 } rows;
 
-static int gather(const otto_study *s, const otto_importance_options *o,
-                  const otto_trial **complete, size_t n_complete, rows *r)
+static int gather(const otto_importance_options *o, const otto_trial **complete,
+                  size_t n_complete, rows *r)
 {
     r->trial = malloc(sizeof *r->trial * (n_complete ? n_complete : 1));
     r->y = malloc(sizeof *r->y * (n_complete ? n_complete : 1));
@@ -110,7 +112,6 @@ static int gather(const otto_study *s, const otto_importance_options *o,
         r->trial[r->n] = complete[i];
         r->y[r->n++] = y;
     }
-    (void)s;
     return OTTO_OK;
 }
 
@@ -126,19 +127,19 @@ static int fanova_params(const otto_importance_options *o, const otto_trial **co
     if (o->params) {
         int seen = 0;
         for (size_t i = 0; i < n_complete; i++) {
-            otto_distribution d[1];
+            otto_distribution d;
             size_t k;
             for (k = 0; k < o->n_params; k++)
-                if (!trial_param(complete[i], o->params[k], d, NULL))
+                if (!trial_param(complete[i], o->params[k], &d, NULL))
                     break;
             if (k < o->n_params)
                 continue;
             for (k = 0; k < o->n_params; k++) {
-                trial_param(complete[i], o->params[k], d, NULL);
+                trial_param(complete[i], o->params[k], &d, NULL);
                 if (!seen) {
                     ps[k].name = o->params[k];
-                    ps[k].dist = *d;
-                } else if (!same_dist(&ps[k].dist, d)) {
+                    ps[k].dist = d;
+                } else if (!same_dist(&ps[k].dist, &d)) {
                     return otto__error(OTTO_EINVAL,
                                        "param_importances: param '%s' changes its distribution "
                                        "between trials (fANOVA needs one)",
@@ -200,9 +201,15 @@ static int run_fanova(const otto_importance_options *o, const rows *r, param *ps
     rc = OTTO_OK;
     if (P == 0 || r->n < 2)
         goto done;
-    rc = OTTO_ENOMEM;
-    if (r->n > SIZE_MAX / sizeof(double) / n_cols)
+    if (r->n > FANOVA_CELLS_MAX / n_cols) {
+        rc = otto__error(OTTO_ERANGE,
+                         "param_importances: %zu trials x %zu encoded columns (a categorical "
+                         "counts one per choice) is over fANOVA's limit of %d cells; name "
+                         "fewer params, or use PED-ANOVA",
+                         r->n, n_cols, FANOVA_CELLS_MAX);
         goto done;
+    }
+    rc = OTTO_ENOMEM;
     x = calloc(r->n * n_cols, sizeof *x);
     y = malloc(sizeof *y * r->n);
     if (!x || !y)
@@ -473,7 +480,7 @@ int otto_study_param_importances(const otto_study *s, const otto_importance_opti
              ? fanova_params(&o, complete, n_complete, ps, &n_ps)
              : ped_params(&o, complete, n_complete, ps, &n_ps);
     if (!rc)
-        rc = gather(s, &o, complete, n_complete, &r);
+        rc = gather(&o, complete, n_complete, &r);
     if (!rc)
         rc = o.evaluator == OTTO_IMPORTANCE_FANOVA ? run_fanova(&o, &r, ps, n_ps)
                                                    : run_ped_anova(s, &o, &r, ps, n_ps);

@@ -3,6 +3,7 @@
  * its params, reproducibility, normalization, conditional params, and clear
  * errors for bad input. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../common.h"
@@ -365,6 +366,34 @@ static void test_bad_input(void **state)
     }
     otto_param_importances_free(NULL);
     otto_study_destroy(s);
+
+    /* a categorical of 4,096 choices over 8,193 trials: too big for fANOVA's
+     * one-hot table (a clear OTTO_ERANGE), fine for PED-ANOVA */
+    enum { K = 4096, N = 8193 };
+    static char labels[K][8];
+    static const char *choices[K];
+    for (int i = 0; i < K; i++) {
+        snprintf(labels[i], sizeof labels[i], "c%d", i);
+        choices[i] = labels[i];
+    }
+    otto_space *sp;
+    assert_ok(otto_space_create(&sp));
+    assert_ok(otto_space_add_categorical(sp, "big", choices, K));
+    assert_ok(otto_space_add_float(sp, "x", 0, 1, 0, 0));
+    s = make_random_study(3, OTTO_MINIMIZE, NULL);
+    for (int i = 0; i < N; i++) {
+        double v[2] = {(double)(i % K), (i % 97) / 97.0}, f = v[1];
+        assert_ok(otto_study_add_trial(s, sp, v, OTTO_TRIAL_COMPLETE, &f, 1, NULL));
+    }
+    assert_int_equal(otto_study_param_importances(s, NULL, &imp, &n), OTTO_ERANGE);
+    assert_non_null(strstr(otto_last_error_message(), "PED-ANOVA"));
+    otto_importance_options_init(&o);
+    o.evaluator = OTTO_IMPORTANCE_PED_ANOVA;
+    assert_ok(otto_study_param_importances(s, &o, &imp, &n));
+    assert_string_equal(imp[0].name, "x");
+    otto_param_importances_free(imp);
+    otto_study_destroy(s);
+    otto_space_destroy(sp);
 
     /* one trial (and an infinite value): every param gets 1/n */
     s = make_random_study(2, OTTO_MINIMIZE, NULL);
