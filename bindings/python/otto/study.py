@@ -317,7 +317,7 @@ class Study:
 
     def tell(self, trial, values=None, state=None, skip_if_finished=False):
         ptr = self._tell(trial, values, state, skip_if_finished, stacklevel=3)
-        return FrozenTrial._from_c(ptr)  # built afresh: the caller owns it
+        return _trial._LazyFrozenTrial(self, ptr)  # read from C if the caller looks
 
     def _tell(self, trial, values, state, skip_if_finished, stacklevel, warn=True):
         """tell without building the returned FrozenTrial; returns the C trial.

@@ -445,7 +445,7 @@ class FrozenTrial:
     def __eq__(self, other):
         if not isinstance(other, FrozenTrial):
             return NotImplemented
-        return self.__dict__ == other.__dict__
+        return _fields(self) == _fields(other)
 
     def __lt__(self, other):
         if not isinstance(other, FrozenTrial):
@@ -464,8 +464,47 @@ class FrozenTrial:
         """Every field as a constructor argument, so that eval() gives an equal
         FrozenTrial back (with datetime, TrialState and the distributions in
         scope), as Optuna's repr does."""
-        fields = ", ".join(f"{k.lstrip('_')}={v!r}" for k, v in self.__dict__.items())
+        fields = ", ".join(f"{k.lstrip('_')}={v!r}" for k, v in _fields(self).items())
         return f"FrozenTrial({fields}, value=None)"
+
+
+def _fields(ft):
+    """A FrozenTrial's attributes, read from C first if it is still lazy."""
+    if "_lazy" in ft.__dict__:
+        ft._load()
+    return ft.__dict__
+
+
+class _LazyFrozenTrial(FrozenTrial):
+    """What Study.tell returns: a FrozenTrial read from the C trial only when
+    first looked at, since most callers of tell never look. It holds its
+    study, so the C trial stays valid until then; copies and pickles are
+    plain FrozenTrials."""
+
+    def __init__(self, study, ptr):  # noqa: super().__init__ runs in _load
+        self.__dict__["_lazy"] = (study, ptr)
+
+    def _load(self):
+        lazy = self.__dict__.pop("_lazy", None)
+        if lazy is not None:
+            self.__dict__.update(FrozenTrial._from_c(lazy[1]).__dict__)
+
+    def __getattr__(self, name):  # only for attributes not loaded yet
+        if "_lazy" not in self.__dict__:
+            raise AttributeError(f"'FrozenTrial' object has no attribute '{name}'")
+        self._load()
+        return getattr(self, name)
+
+    def __setattr__(self, name, value):
+        _fields(self)
+        object.__setattr__(self, name, value)
+
+    def __hash__(self):
+        _fields(self)
+        return FrozenTrial.__hash__(self)
+
+    def __reduce_ex__(self, protocol):
+        return (FrozenTrial.__new__, (FrozenTrial,), dict(_fields(self)))
 
 
 def create_trial(*, state=TrialState.COMPLETE, value=None, values=None, params=None,
