@@ -261,6 +261,9 @@ def run(tag, tests_root, optuna_path, otto_lib, alias, results):
         "-o", "addopts="]
     files = [os.path.join(tests_root, f) for f in FILES[tag]]
     proc = subprocess.run(args + files, env=env, cwd=tests_root, capture_output=True, text=True)
+    if not os.path.exists(results):  # pytest never got to run a test: say why
+        raise SystemExit(f"{'otto' if alias else 'optuna'} run made no results:\n"
+                         f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     with open(results) as f:
         recs = [json.loads(line) for line in f if line.strip()]
     return recs, proc.stdout[-2000:]

@@ -844,6 +844,9 @@ class OptunaBehaviourTest(unittest.TestCase):
                      D.IntUniformDistribution(0, 10, 2), D.IntLogUniformDistribution(1, 8)]
             for d in cases:
                 self.assertEqual(D.json_to_distribution(D.distribution_to_json(d)), d)
+            for d in cases[:3]:  # repr is a constructor call, as Optuna's
+                self.assertEqual(eval("D." + repr(d)), d)
+                self.assertEqual(hash(eval("D." + repr(d))), hash(d))
         self.assertEqual(json.loads(D.distribution_to_json(old)),
                          {"name": "DiscreteUniformDistribution",
                           "attributes": {"low": 0.0, "high": 1.0, "q": 0.25}})

@@ -41,6 +41,10 @@ class BaseDistribution:
     def __hash__(self):
         return hash((type(self), tuple(sorted((k, repr(v)) for k, v in self.__dict__.items()))))
 
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
+        return f"{type(self).__name__}({args})"
+
 
 class _NumericDistribution(BaseDistribution):
     """Float and int distributions: finite numbers and flags only, so the
@@ -49,10 +53,6 @@ class _NumericDistribution(BaseDistribution):
 
     def __hash__(self):
         return hash((type(self), self.low, self.high, self.step, self.log))
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
-        return f"{type(self).__name__}({args})"
 
 
 class FloatDistribution(_NumericDistribution):
