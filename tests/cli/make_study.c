@@ -1,7 +1,8 @@
 /* Writes the studies that the otto tool's tests read: a single-objective
  * study with hostile names (markup, quotes, non-ASCII) and every trial
  * state, a two-objective study, and with --live N a study that grows by one
- * trial every 20 ms while the tests read it. */
+ * trial every 20 ms while the tests read it. A postgresql:// URI instead of
+ * a journal path writes the first two to that server. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,11 +107,18 @@ static void live(otto_storage *st, int n)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: make_study JOURNAL [--live N]\n");
+        fprintf(stderr, "usage: make_study JOURNAL|postgresql://... [--live N]\n");
         return 2;
     }
     otto_storage *st;
-    CHECK(otto_storage_journal_open(argv[1], NULL, &st));
+    int pg = strncmp(argv[1], "postgresql://", 13) == 0;
+    if (pg) { /* a server's studies outlive the test: start afresh */
+        CHECK(otto_storage_postgres_open(argv[1], NULL, &st));
+        otto_storage_delete_study(st, HOSTILE_NAME);
+        otto_storage_delete_study(st, "pareto");
+    } else {
+        CHECK(otto_storage_journal_open(argv[1], NULL, &st));
+    }
     if (argc == 4 && strcmp(argv[2], "--live") == 0) {
         live(st, atoi(argv[3]));
     } else {

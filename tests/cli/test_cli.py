@@ -195,6 +195,22 @@ class Cli(unittest.TestCase):
         run("watch", live, "--timeout", "0.3", "--interval", "0.1")
         self.assertLess(time.monotonic() - t0, 10)
 
+    @unittest.skipUnless(os.environ.get("OTTO_TEST_POSTGRES"),
+                         "set OTTO_TEST_POSTGRES to a conninfo to run")
+    def test_reads_a_postgresql_study(self):
+        kv = dict(item.split("=", 1) for item in os.environ["OTTO_TEST_POSTGRES"].split())
+        url = (f"postgresql://{kv.get('user', 'postgres')}@{kv.get('host', 'localhost')}:"
+               f"{kv.get('port', '5432')}/{kv.get('dbname', 'postgres')}")
+        subprocess.run([MAKE, url], check=True)
+        names = [r["name"] for r in json.loads(run("studies", url, "--format", "json").stdout)]
+        self.assertIn(HOSTILE, names)
+        rows = json.loads(run("trials", url, "-s", HOSTILE, "--format", "json").stdout)
+        self.assertEqual(len(rows), 41)
+        self.assertTrue(json.loads(run("best", url, "-s", "pareto", "--format", "json").stdout))
+        out = os.path.join(self.dir.name, "pg.html")
+        run("report", url, "-s", HOSTILE, "-o", out)
+        self.assertIn('class="chart timeline"', read(out))
+
     def trials_of(self, journal):
         return json.loads(run("trials", journal, "--format", "json").stdout)
 
