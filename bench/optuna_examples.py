@@ -48,6 +48,7 @@ def main():
     ap.add_argument("--extra-path", default="")
     ap.add_argument("--out")
     a = ap.parse_args()
+    a.otto_lib = os.path.abspath(a.otto_lib)  # the examples run elsewhere
     work = tempfile.mkdtemp(prefix="otto-examples-")
     testing = os.path.join(work, "optuna_testing")  # the alias wants one; examples need none
     os.makedirs(testing)

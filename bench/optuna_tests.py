@@ -319,6 +319,7 @@ def main():
     ap.add_argument("--out", help="write the markdown table here too")
     ap.add_argument("--failures", help="write otto's user-facing failures (JSON lines) here")
     a = ap.parse_args()
+    a.otto_lib = os.path.abspath(a.otto_lib)  # the runs change directory
     work = tempfile.mkdtemp(prefix="otto-optuna-tests-")
     tests_root = os.path.join(work, "src")
     os.makedirs(tests_root)
