@@ -123,6 +123,11 @@ class Cli(unittest.TestCase):
                       "timeline"):
             self.assertIn(f'class="chart {chart}"', html)
         self.assertEqual(html.count('class="chart slice"'), 4)
+        best = min((r for r in self.trials(HOSTILE) if r["state"] == "COMPLETE"),
+                   key=lambda r: r["value"])
+        table = html.split("<h2>Best trials</h2>", 1)[1].split("</table>", 1)[0]
+        self.assertEqual(table.count("<tr>"), 11)  # a header and the ten best
+        self.assertIn(f"<tr><td>{best['number']}</td>", table.split("</tr>", 2)[1])
         self.assertNotIn("<script", html)
         self.assertNotIn("<img", html)
         self.assertNotIn("<b>sgd", html)

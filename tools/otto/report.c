@@ -79,6 +79,84 @@ static void summary(FILE *f, const report_data *d)
     fputs("</table></section>\n", f);
 }
 
+/* Trials ordered by objective 0, best first (insertion sort: at most a few
+ * thousand rows reach a report's table, and it keeps ties in number order). */
+static size_t best_first(const report_data *d, const otto_trial **out)
+{
+    const cli_study *cs = d->cs;
+    size_t n = 0;
+    for (size_t i = 0; i < cs->n_trials; i++) {
+        const otto_trial *t = cs->trials[i];
+        double v = cli_trial_value(t, 0);
+        if (otto_trial_get_state(t) != OTTO_TRIAL_COMPLETE || !isfinite(v))
+            continue;
+        size_t j = n++;
+        while (j > 0) {
+            double w = cli_trial_value(out[j - 1], 0);
+            if (d->maximize ? w >= v : w <= v)
+                break;
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = t;
+    }
+    return n;
+}
+
+/* The ten best trials with their params (single objective), or the Pareto
+ * front (several), as a table. */
+static void top_trials(FILE *f, const report_data *d)
+{
+    const cli_study *cs = d->cs;
+    size_t n = 0, cap = cs->n_trials + 1;
+    const otto_trial **rows = malloc(sizeof *rows * cap);
+    if (!rows)
+        return;
+    if (cs->n_objectives == 1) {
+        n = best_first(d, rows);
+        n = n < 10 ? n : 10;
+    } else if (otto_study_best_trials(cs->study, rows, cap, &n) != OTTO_OK) {
+        n = 0;
+    }
+    n = n < cap ? n : cap;
+    fprintf(f, "<section class=\"card wide\"><h2>%s</h2>\n",
+            cs->n_objectives == 1 ? "Best trials" : "Pareto front");
+    if (n == 0) {
+        fputs("<p class=\"note\">No COMPLETE trial yet.</p></section>\n", f);
+        free(rows);
+        return;
+    }
+    fputs("<table><tr><th>trial</th>", f);
+    for (size_t k = 0; k < cs->n_objectives; k++)
+        fprintf(f, cs->n_objectives == 1 ? "<th>value</th>" : "<th>objective %zu</th>", k);
+    for (size_t p = 0; p < cs->n_params; p++) {
+        fputs("<th>", f);
+        svg_escape(f, cs->params[d->order[p]].name);
+        fputs("</th>", f);
+    }
+    fputs("</tr>\n", f);
+    for (size_t i = 0; i < n && i < 50; i++) {
+        char buf[512];
+        fprintf(f, "<tr><td>%lld</td>", (long long)otto_trial_number(rows[i]));
+        for (size_t k = 0; k < cs->n_objectives; k++) {
+            cli_number_text(cli_trial_value(rows[i], k), buf, sizeof buf);
+            fprintf(f, "<td>%s</td>", buf);
+        }
+        for (size_t p = 0; p < cs->n_params; p++) {
+            cli_param_text(rows[i], &cs->params[d->order[p]], buf, sizeof buf);
+            fputs("<td>", f);
+            svg_escape(f, buf);
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>", f);
+    if (n > 50)
+        fprintf(f, "<p class=\"note\">The first 50 of %zu trials on the front.</p>", n);
+    fputs("</section>\n", f);
+    free(rows);
+}
+
 static int write_report(FILE *f, const cli_study *cs, const char *storage)
 {
     report_data d = {cs, 0, otto_study_direction(cs->study, 0) == OTTO_MAXIMIZE, NULL, 0, NULL};
@@ -131,6 +209,7 @@ static int write_report(FILE *f, const cli_study *cs, const char *storage)
     svg_escape(f, storage);
     fputs("</p></header>\n<main>\n", f);
     summary(f, &d);
+    top_trials(f, &d);
     chart_history(f, &d);
     chart_importance(f, &d);
     if (cs->n_params >= 2)
