@@ -101,3 +101,11 @@ int cli_parse(int argc, char **argv, unsigned takes, cli_args *a)
     a->storage = argv[optind];
     return 0;
 }
+
+int cli_parse_and_load(int argc, char **argv, unsigned takes, cli_args *a, cli_study *cs)
+{
+    int rc = cli_parse(argc, argv, takes, a);
+    if (rc)
+        return rc;
+    return cli_load(a->storage, a->study, cs) ? 1 : 0;
+}

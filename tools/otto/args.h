@@ -30,4 +30,10 @@ typedef struct cli_args {
  * 0 on success; 2 after printing a usage error. */
 int cli_parse(int argc, char **argv, unsigned takes, cli_args *a);
 
+struct cli_study;
+/* cli_parse, then load the study it names (cli_load): 0, or the exit
+ * status after printing why not. */
+int cli_parse_and_load(int argc, char **argv, unsigned takes, cli_args *a,
+                       struct cli_study *cs);
+
 #endif /* OTTO_CLI_ARGS_H */

@@ -137,12 +137,10 @@ static void trial_rows(const cli_study *cs, const otto_trial *const *trials, siz
 int cli_trials(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse(argc, argv, ARG_STUDY | ARG_FORMAT, &a);
+    cli_study cs;
+    int rc = cli_parse_and_load(argc, argv, ARG_STUDY | ARG_FORMAT, &a, &cs);
     if (rc)
         return rc;
-    cli_study cs;
-    if (cli_load(a.storage, a.study, &cs))
-        return 1;
     cli_table t;
     trial_rows(&cs, cs.trials, cs.n_trials, &t);
     cli_table_print(&t, a.format, stdout);
@@ -154,12 +152,10 @@ int cli_trials(int argc, char **argv)
 int cli_best(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse(argc, argv, ARG_STUDY | ARG_FORMAT, &a);
+    cli_study cs;
+    int rc = cli_parse_and_load(argc, argv, ARG_STUDY | ARG_FORMAT, &a, &cs);
     if (rc)
         return rc;
-    cli_study cs;
-    if (cli_load(a.storage, a.study, &cs))
-        return 1;
     size_t n = 0;
     const otto_trial **best = NULL;
     if (cs.n_objectives == 1) {
@@ -192,12 +188,10 @@ int cli_best(int argc, char **argv)
 int cli_importance(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse(argc, argv, ARG_STUDY | ARG_FORMAT | ARG_EVALUATOR | ARG_OBJECTIVE, &a);
+    cli_study cs;
+    int rc = cli_parse_and_load(argc, argv, ARG_STUDY | ARG_FORMAT | ARG_EVALUATOR | ARG_OBJECTIVE, &a, &cs);
     if (rc)
         return rc;
-    cli_study cs;
-    if (cli_load(a.storage, a.study, &cs))
-        return 1;
     if (a.objective >= (long)cs.n_objectives) {
         cli_error("--objective %ld: study '%s' has %zu objective(s)", a.objective, cs.name,
                   cs.n_objectives);

@@ -76,12 +76,10 @@ static void print_trial(const cli_study *cs, const otto_trial *t, double *best,
 int cli_watch(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse(argc, argv, ARG_STUDY | ARG_WATCH, &a);
+    cli_study cs;
+    int rc = cli_parse_and_load(argc, argv, ARG_STUDY | ARG_WATCH, &a, &cs);
     if (rc)
         return rc;
-    cli_study cs;
-    if (cli_load(a.storage, a.study, &cs))
-        return 1;
     printf("watching study '");
     put_safe(cs.name);
     printf("' (%zu trials so far)%s\n", cs.n_trials,
