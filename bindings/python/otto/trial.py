@@ -56,8 +56,9 @@ def _read_params(ptr):
     v = ctypes.c_double()
     refs = (ctypes.byref(name), ctypes.byref(d), ctypes.byref(v))
     for i in range(_capi.trial_param_count(ptr)):
-        if _param_at(ptr, i, *refs):
-            raise _capi.raise_status(-11, "otto_trial_param_at")
+        rc = _param_at(ptr, i, *refs)
+        if rc:
+            raise _capi.raise_status(rc, "otto_trial_param_at")
         raw = name.value
         key = _NAMES.get(raw)
         if key is None:
