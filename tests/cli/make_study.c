@@ -2,7 +2,8 @@
  * study with hostile names (markup, quotes, non-ASCII) and every trial
  * state, a two-objective study, and with --live N a study that grows by one
  * trial every 20 ms while the tests read it. A postgresql:// URI instead of
- * a journal path writes the first two to that server. */
+ * a journal path writes the first two to that server; --many N writes a
+ * study of N trials, for the report's limits. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,11 +105,40 @@ static void live(otto_storage *st, int n)
     otto_study_destroy(s);
 }
 
+/* A long study: n trials of 3 params, with reports, fast (no fsync). */
+static void many(const char *path, int n)
+{
+    otto_storage_options o;
+    otto_storage_options_init(&o);
+    o.sync = OTTO_SYNC_NONE;
+    otto_storage *st;
+    CHECK(otto_storage_journal_open(path, &o, &st));
+    otto_study *s = open_study(st, "many", 1);
+    otto_storage_close(st);
+    for (int i = 0; i < n; i++) {
+        otto_trial *t;
+        double a, b, c;
+        CHECK(otto_study_ask(s, &t));
+        CHECK(otto_trial_suggest_float(t, "a", -1, 1, 0, 0, &a));
+        CHECK(otto_trial_suggest_float(t, "b", -1, 1, 0, 0, &b));
+        CHECK(otto_trial_suggest_float(t, "c", 1e-3, 1, 0, OTTO_LOG, &c));
+        double f = 4 * a * a + b * b + c;
+        CHECK(otto_trial_report(t, 0, f + 1));
+        CHECK(otto_trial_report(t, 1, f));
+        CHECK(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &f, 1));
+    }
+    otto_study_destroy(s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: make_study JOURNAL|postgresql://... [--live N]\n");
+        fprintf(stderr, "usage: make_study JOURNAL|postgresql://... [--live N | --many N]\n");
         return 2;
+    }
+    if (argc == 4 && strcmp(argv[2], "--many") == 0) {
+        many(argv[1], atoi(argv[3]));
+        return 0;
     }
     otto_storage *st;
     int pg = strncmp(argv[1], "postgresql://", 13) == 0;

@@ -143,6 +143,18 @@ class Cli(unittest.TestCase):
         self.assertIn('class="chart pareto"', read(pareto))
         self.assertIn("<svg", run("report", self.journal, "-s", "pareto", "-o", "-").stdout)
 
+    def test_report_of_a_long_study_stays_small(self):
+        journal = os.path.join(self.dir.name, "many.journal")
+        subprocess.run([MAKE, journal, "--many", "8000"], check=True)
+        out = os.path.join(self.dir.name, "many.html")
+        run("report", journal, "-o", out)
+        html = read(out)
+        # every trial drawn would be about 12 MB (measured: 157 MB at 100,000 trials)
+        self.assertLess(len(html), 2_000_000)
+        self.assertIn("Parameter importance (PED-ANOVA)", html)  # fANOVA past 5,000
+        self.assertIn("One trial in 4 of 8000 is drawn.", html)
+        self.assertIn("The last 2000 of 8000 trials.", html)
+
     def test_errors_are_clear(self):
         missing = os.path.join(self.dir.name, "nope.journal")
         for args, code, words in [

@@ -51,6 +51,21 @@ static size_t complete_values(const report_data *d, const otto_trial **tr, doubl
     return n;
 }
 
+/* Charts of huge studies draw every stride-th trial, at most about `cap`
+ * marks (a browser stays quick, the file stays small); say so under it. */
+enum { MARKS_MAX = 2000 };
+
+static size_t stride_for(size_t n, size_t cap)
+{
+    return n > cap ? (n + cap - 1) / cap : 1;
+}
+
+static void stride_note(FILE *f, size_t stride, size_t n)
+{
+    if (stride > 1)
+        fprintf(f, "<p class=\"note\">One trial in %zu of %zu is drawn.</p>\n", stride, n);
+}
+
 /* A value axis: log when all values are positive and span over 3 decades. */
 static void value_axis(axis *a, const double *v, size_t n)
 {
@@ -96,16 +111,19 @@ void chart_history(FILE *f, const report_data *d)
         plot_axes(&p, "trial", objective_name(d, name, sizeof name));
         fputs("<polyline class=\"best\" points=\"", f);
         double best = v[0];
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++) { /* a step at each improvement */
             double prev = best;
             best = d->maximize ? fmax(best, v[i]) : fmin(best, v[i]);
+            if (i && best == prev)
+                continue;
             double x = plot_px(&p, (double)otto_trial_number(tr[i]));
             if (i)
                 fprintf(f, "%.1f,%.1f ", x, plot_py(&p, prev));
             fprintf(f, "%.1f,%.1f ", x, plot_py(&p, best));
         }
         fprintf(f, "%.1f,%.1f\"/>\n", plot_px(&p, xs[1]), plot_py(&p, best));
-        for (size_t i = 0; i < n; i++) {
+        size_t stride = stride_for(n, MARKS_MAX);
+        for (size_t i = 0; i < n; i += stride) {
             fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">",
                     plot_px(&p, (double)otto_trial_number(tr[i])), plot_py(&p, v[i]),
                     state_color[OTTO_TRIAL_COMPLETE]);
@@ -117,6 +135,7 @@ void chart_history(FILE *f, const report_data *d)
                    "</text>\n",
                 state_color[OTTO_TRIAL_COMPLETE]);
         svg_close(f);
+        stride_note(f, stride, n);
     }
     fputs("</section>\n", f);
     free(tr);
@@ -125,7 +144,9 @@ void chart_history(FILE *f, const report_data *d)
 
 void chart_importance(FILE *f, const report_data *d)
 {
-    section_open(f, "Parameter importance (fANOVA)", NULL);
+    char title[64];
+    snprintf(title, sizeof title, "Parameter importance (%s)", d->imp_method);
+    section_open(f, title, NULL);
     if (d->n_imp == 0) {
         note(f, "No parameter to assess yet.");
         fputs("</section>\n", f);
@@ -200,7 +221,8 @@ void chart_slice(FILE *f, const report_data *d, size_t param)
         svg_open(f, "slice", 380, 260, title);
         plot_axes(&pl, p->name, objective_name(d, name, sizeof name));
         double last = (double)(cs->n_trials > 1 ? cs->n_trials - 1 : 1);
-        for (size_t i = 0; i < m; i++) {
+        size_t stride = stride_for(m, MARKS_MAX / 2);
+        for (size_t i = 0; i < m; i += stride) {
             char c[8];
             color_map((double)otto_trial_number(tr[i]) / last, c);
             fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">",
@@ -209,11 +231,26 @@ void chart_slice(FILE *f, const report_data *d, size_t param)
             fputs("</circle>\n", f);
         }
         svg_close(f);
+        stride_note(f, stride, m);
     }
     fputs("</section>\n", f);
     free(tr);
     free(v);
     free(x);
+}
+
+/* A trial's value made ascending-is-better, and its index. */
+typedef struct ranked_value {
+    double key;
+    size_t index;
+} ranked_value;
+
+static int by_rank_value(const void *a, const void *b)
+{
+    const ranked_value *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
 }
 
 void chart_parallel(FILE *f, const report_data *d)
@@ -241,24 +278,18 @@ void chart_parallel(FILE *f, const report_data *d)
     }
     double left = 60, top = 30, height = 240, gap = na > 1 ? 720.0 / (double)(na - 1) : 0;
     svg_open(f, "parallel", 840, 320, "Each trial as a line across the objective and the params");
-    /* lines first, best on top: sort indices by value */
-    size_t *idx = malloc(sizeof *idx * n);
+    /* lines worst first, so the best are drawn on top */
+    ranked_value *idx = malloc(sizeof *idx * n);
     if (!idx) {
         svg_close(f);
         goto done;
     }
     for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    for (size_t i = 1; i < n; i++) { /* insertion sort: worst first */
-        size_t j = i, t = idx[i];
-        while (j > 0 && (d->maximize ? v[idx[j - 1]] > v[t] : v[idx[j - 1]] < v[t])) {
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        idx[j] = t;
-    }
-    for (size_t r = 0; r < n; r++) {
-        size_t i = idx[r];
+        idx[i] = (ranked_value){d->maximize ? v[i] : -v[i], i};
+    qsort(idx, n, sizeof *idx, by_rank_value);
+    size_t stride = stride_for(n, MARKS_MAX / 2);
+    for (size_t r = (n - 1) % stride; r < n; r += stride) { /* the best is always drawn */
+        size_t i = idx[r].index;
         char c[8];
         double frac = axis_frac(&ax[0], v[i]);
         color_map(d->maximize ? frac : 1 - frac, c);
@@ -303,6 +334,7 @@ void chart_parallel(FILE *f, const report_data *d)
         fputs("</text>\n", f);
     }
     svg_close(f);
+    stride_note(f, stride, n);
     if (cs->n_params > np)
         note(f, "The 8 most important params are shown.");
 done:
@@ -342,10 +374,14 @@ void chart_intermediate(FILE *f, const report_data *d)
     value_axis(&p.y, ys, k);
     svg_open(f, "intermediate", 840, 330, "Values each trial reported, by step; pruned trials end in a cross");
     plot_axes(&p, "step", "intermediate value");
+    size_t reporting = 0, seen = 0;
+    for (size_t i = 0; i < cs->n_trials; i++)
+        reporting += otto_trial_intermediate_count(cs->trials[i]) > 0;
+    size_t stride = stride_for(reporting, 500); /* curves: each is many points */
     for (size_t i = 0; i < cs->n_trials; i++) {
         const otto_trial *t = cs->trials[i];
         size_t c = otto_trial_intermediate_count(t);
-        if (!c)
+        if (!c || seen++ % stride)
             continue;
         otto_trial_state st = otto_trial_get_state(t);
         fprintf(f, "<polyline class=\"curve\" stroke=\"%s\" points=\"", state_color[st]);
@@ -371,6 +407,7 @@ void chart_intermediate(FILE *f, const report_data *d)
                " complete  <tspan fill=\"%s\">\xe2\x80\x94 \xc3\x97</tspan> pruned</text>\n",
             state_color[OTTO_TRIAL_COMPLETE], state_color[OTTO_TRIAL_PRUNED]);
     svg_close(f);
+    stride_note(f, stride, reporting);
     fputs("</section>\n", f);
     free(xs);
     free(ys);
@@ -386,10 +423,11 @@ void chart_contour(FILE *f, const report_data *d, size_t p1, size_t p2)
     char title[600], name[64];
     snprintf(title, sizeof title, "Contour: %s and %s", px->name, py->name);
     section_open(f, title, NULL);
-    size_t n = tr && v && x && y ? complete_values(d, tr, v) : 0, m = 0;
+    size_t n = tr && v && x && y ? complete_values(d, tr, v) : 0, m = 0, with_both = 0;
+    size_t stride = stride_for(n, MARKS_MAX / 2);
     for (size_t i = 0; i < n; i++)
         if (report_param_value(tr[i], px->name, &x[m]) &&
-            report_param_value(tr[i], py->name, &y[m])) {
+            report_param_value(tr[i], py->name, &y[m]) && with_both++ % stride == 0) {
             tr[m] = tr[i];
             v[m++] = v[i];
         }
@@ -438,6 +476,7 @@ void chart_contour(FILE *f, const report_data *d, size_t p1, size_t p2)
     fprintf(f, "<p class=\"note\">Colour: %s, yellow is better. The two most important "
                "params.</p>\n",
             objective_name(d, name, sizeof name));
+    stride_note(f, stride, with_both);
 done:
     fputs("</section>\n", f);
     free(tr);
@@ -474,10 +513,13 @@ void chart_pareto(FILE *f, const report_data *d)
         value_axis(&p.y, ys, n);
         svg_open(f, "pareto", 400, 320, "Trials by their first two objectives; the front in red");
         plot_axes(&p, "objective 0", "objective 1");
+        size_t stride = stride_for(n, MARKS_MAX);
         for (size_t i = 0; i < n; i++) {
             int on = 0;
-            for (size_t j = 0; j < nf; j++)
+            for (size_t j = 0; j < nf && !on; j++)
                 on |= front[j] == tr[i];
+            if (!on && i % stride)
+                continue; /* every point of the front, a sample of the rest */
             fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\"><title>trial %lld: "
                        "%.6g, %.6g%s</title></circle>\n",
                     plot_px(&p, xs[i]), plot_py(&p, ys[i]), on ? "4" : "2.5",
@@ -485,6 +527,9 @@ void chart_pareto(FILE *f, const report_data *d)
                     on ? " (on the front)" : "");
         }
         svg_close(f);
+        if (stride > 1)
+            fprintf(f, "<p class=\"note\">The front and one other trial in %zu are drawn.</p>\n",
+                    stride);
     }
     fputs("</section>\n", f);
     free(front);
@@ -497,13 +542,13 @@ void chart_timeline(FILE *f, const report_data *d)
 {
     const cli_study *cs = d->cs;
     section_open(f, "Timeline", " wide");
-    size_t n = cs->n_trials;
+    size_t n = cs->n_trials, from = n > MARKS_MAX ? n - MARKS_MAX : 0; /* the latest */
     double *t0 = malloc(sizeof *t0 * (n + 1)), *t1 = malloc(sizeof *t1 * (n + 1));
     size_t *lane = malloc(sizeof *lane * (n + 1));
     double *lane_end = malloc(sizeof *lane_end * (n + 1));
     double first = INFINITY, last = -INFINITY;
     size_t m = 0, n_lanes = 0;
-    for (size_t i = 0; t0 && t1 && lane && lane_end && i < n; i++) {
+    for (size_t i = from; t0 && t1 && lane && lane_end && i < n; i++) {
         double a, b;
         if (otto_trial_datetime_start(cs->trials[i], &a) != OTTO_OK)
             continue;
@@ -521,7 +566,7 @@ void chart_timeline(FILE *f, const report_data *d)
     }
     /* lanes: each trial in the first lane free when it starts, so that a
      * lane reads as one worker's trials one after another */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < n; i++) {
         double a, b;
         if (otto_trial_datetime_start(cs->trials[i], &a) != OTTO_OK)
             continue;
@@ -544,7 +589,7 @@ void chart_timeline(FILE *f, const report_data *d)
     p.y.n_cats = n_lanes; /* lanes 1..n, labelled by number */
     svg_open(f, "timeline", 840, height, "When each trial ran, in lanes of concurrent trials");
     plot_axes(&p, "seconds since the first trial started", "lane");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < n; i++) {
         double a;
         if (otto_trial_datetime_start(cs->trials[i], &a) != OTTO_OK)
             continue;
@@ -565,6 +610,8 @@ void chart_timeline(FILE *f, const report_data *d)
                 otto_trial_state_name(shown[s]));
     fputs("</text>\n", f);
     svg_close(f);
+    if (from)
+        fprintf(f, "<p class=\"note\">The last %d of %zu trials.</p>\n", (int)MARKS_MAX, n);
     note(f, "otto does not record which process ran a trial: a lane holds trials that did not "
             "overlap in time, so with one trial per worker at a time the lanes are as many as "
             "the workers that ran at once.");

@@ -13,6 +13,7 @@ typedef struct report_data {
     int maximize;                  /* its direction */
     const otto_param_importance *imp;
     size_t n_imp;
+    const char *imp_method;        /* "fANOVA", or "PED-ANOVA" for large studies */
     size_t *order;                 /* indices into cs->params, most important first */
 } report_data;
 
