@@ -36,8 +36,7 @@ static void note(FILE *f, const char *text)
     fputs("</p>\n", f);
 }
 
-/* COMPLETE trials with a finite objective k: their trials and values. */
-static size_t complete_values(const report_data *d, const otto_trial **tr, double *v)
+size_t report_complete(const report_data *d, const otto_trial **tr, double *v)
 {
     size_t n = 0;
     for (size_t i = 0; i < d->cs->n_trials; i++) {
@@ -99,7 +98,7 @@ void chart_history(FILE *f, const report_data *d)
     double *v = malloc(sizeof *v * (cs->n_trials + 1));
     char name[64];
     section_open(f, "Optimization history", " wide");
-    size_t n = tr && v ? complete_values(d, tr, v) : 0;
+    size_t n = tr && v ? report_complete(d, tr, v) : 0;
     if (n == 0) {
         note(f, "No COMPLETE trial yet.");
     } else {
@@ -206,7 +205,7 @@ void chart_slice(FILE *f, const report_data *d, size_t param)
     char title[300], name[64];
     snprintf(title, sizeof title, "Slice: %s", p->name);
     section_open(f, title, " small");
-    size_t n = tr && v && x ? complete_values(d, tr, v) : 0, m = 0;
+    size_t n = tr && v && x ? report_complete(d, tr, v) : 0, m = 0;
     for (size_t i = 0; i < n; i++)
         if (report_param_value(tr[i], p->name, &x[m])) {
             tr[m] = tr[i];
@@ -253,6 +252,20 @@ static int by_rank_value(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+int report_best_first(const report_data *d, const double *v, size_t n, size_t *order)
+{
+    ranked_value *r = malloc(sizeof *r * (n ? n : 1));
+    if (!r)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        r[i] = (ranked_value){d->maximize ? -v[i] : v[i], i};
+    qsort(r, n, sizeof *r, by_rank_value);
+    for (size_t i = 0; i < n; i++)
+        order[i] = r[i].index;
+    free(r);
+    return 1;
+}
+
 void chart_parallel(FILE *f, const report_data *d)
 {
     const cli_study *cs = d->cs;
@@ -262,7 +275,7 @@ void chart_parallel(FILE *f, const report_data *d)
     double *col = malloc(sizeof *col * (cs->n_trials + 1) * (na ? na : 1));
     axis *ax = calloc(na, sizeof *ax);
     section_open(f, "Parallel coordinates", " wide");
-    size_t n = tr && v && col && ax ? complete_values(d, tr, v) : 0;
+    size_t n = tr && v && col && ax ? report_complete(d, tr, v) : 0;
     if (n == 0 || np == 0) {
         note(f, n ? "The study has no params." : "No COMPLETE trial yet.");
         goto done;
@@ -279,17 +292,15 @@ void chart_parallel(FILE *f, const report_data *d)
     double left = 60, top = 30, height = 240, gap = na > 1 ? 720.0 / (double)(na - 1) : 0;
     svg_open(f, "parallel", 840, 320, "Each trial as a line across the objective and the params");
     /* lines worst first, so the best are drawn on top */
-    ranked_value *idx = malloc(sizeof *idx * n);
-    if (!idx) {
+    size_t *order = malloc(sizeof *order * n);
+    if (!order || !report_best_first(d, v, n, order)) {
+        free(order);
         svg_close(f);
         goto done;
     }
-    for (size_t i = 0; i < n; i++)
-        idx[i] = (ranked_value){d->maximize ? v[i] : -v[i], i};
-    qsort(idx, n, sizeof *idx, by_rank_value);
     size_t stride = stride_for(n, MARKS_MAX / 2);
     for (size_t r = (n - 1) % stride; r < n; r += stride) { /* the best is always drawn */
-        size_t i = idx[r].index;
+        size_t i = order[n - 1 - r];
         char c[8];
         double frac = axis_frac(&ax[0], v[i]);
         color_map(d->maximize ? frac : 1 - frac, c);
@@ -307,7 +318,7 @@ void chart_parallel(FILE *f, const report_data *d)
         mark_title(f, tr[i], "value", v[i]);
         fputs("</polyline>\n", f);
     }
-    free(idx);
+    free(order);
     for (size_t a = 0; a < na; a++) {
         double x = left + gap * (double)a;
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"axis\"/>"
@@ -423,7 +434,7 @@ void chart_contour(FILE *f, const report_data *d, size_t p1, size_t p2)
     char title[600], name[64];
     snprintf(title, sizeof title, "Contour: %s and %s", px->name, py->name);
     section_open(f, title, NULL);
-    size_t n = tr && v && x && y ? complete_values(d, tr, v) : 0, m = 0, with_both = 0;
+    size_t n = tr && v && x && y ? report_complete(d, tr, v) : 0, m = 0, with_both = 0;
     size_t stride = stride_for(n, MARKS_MAX / 2);
     for (size_t i = 0; i < n; i++)
         if (report_param_value(tr[i], px->name, &x[m]) &&

@@ -83,40 +83,22 @@ static void summary(FILE *f, const report_data *d)
     fputs("</table></section>\n", f);
 }
 
-/* A COMPLETE trial and its objective 0, made ascending-is-better. */
-typedef struct ranked_trial {
-    double key;
-    const otto_trial *trial;
-    int64_t number;
-} ranked_trial;
-
-static int by_rank(const void *a, const void *b)
-{
-    const ranked_trial *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->number < y->number ? -1 : x->number > y->number;
-}
-
 /* The COMPLETE trials with a finite objective 0, best first (ties by
  * number); out has room for every trial. */
 static size_t best_first(const report_data *d, const otto_trial **out)
 {
-    const cli_study *cs = d->cs;
-    ranked_trial *r = malloc(sizeof *r * (cs->n_trials + 1));
-    if (!r)
-        return 0;
-    size_t n = 0;
-    for (size_t i = 0; i < cs->n_trials; i++) {
-        const otto_trial *t = cs->trials[i];
-        double v = cli_trial_value(t, 0);
-        if (otto_trial_get_state(t) == OTTO_TRIAL_COMPLETE && isfinite(v))
-            r[n++] = (ranked_trial){d->maximize ? -v : v, t, otto_trial_number(t)};
-    }
-    qsort(r, n, sizeof *r, by_rank);
+    size_t cap = d->cs->n_trials + 1;
+    const otto_trial **tr = malloc(sizeof *tr * cap);
+    double *v = malloc(sizeof *v * cap);
+    size_t *order = malloc(sizeof *order * cap);
+    size_t n = tr && v && order ? report_complete(d, tr, v) : 0;
+    if (n && !report_best_first(d, v, n, order))
+        n = 0;
     for (size_t i = 0; i < n; i++)
-        out[i] = r[i].trial;
-    free(r);
+        out[i] = tr[order[i]];
+    free(tr);
+    free(v);
+    free(order);
     return n;
 }
 

@@ -17,6 +17,12 @@ typedef struct report_data {
     size_t *order;                 /* indices into cs->params, most important first */
 } report_data;
 
+/* The COMPLETE trials with a finite objective d->k, in number order: their
+ * handles and values (room for every trial of the study). */
+size_t report_complete(const report_data *d, const otto_trial **tr, double *v);
+/* order[0..n) = the indices of v, best first (ties by index); 0 when out of
+ * memory. */
+int report_best_first(const report_data *d, const double *v, size_t n, size_t *order);
 /* 1 and the internal value when trial t has param `name`. */
 int report_param_value(const otto_trial *t, const char *name, double *v);
 
