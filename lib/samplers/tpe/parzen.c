@@ -15,6 +15,9 @@
 
 #define LOG_SQRT_2PI 0.91893853320467274178
 #define SIGMA0_MAGNITUDE 0.2
+/* The magic clip's floor on a kernel's width is 1 / min(MAGIC_CLIP_CAP, K + 1)
+ * of the range (Optuna's is 1 / min(100, K + 1)). */
+#define MAGIC_CLIP_CAP 100.0
 /* log_pdf evaluates candidates in blocks of this many: each kernel's centre
  * and inverse bandwidth are loaded once for all of them */
 #define CAND_BLOCK 4
@@ -220,9 +223,8 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
     size_t n_prod = 0, n_cont = 0;
     for (size_t d = 0; d < n_dims; d++)
         n_cont += dims[d].kind == OTTO__PZ_CONTINUOUS;
-    static double cap = 0;
-    if (cap == 0) cap = getenv("OTTO_CLIP_CAP") ? atof(getenv("OTTO_CLIP_CAP")) : 100.0;
-    double min_sigma = p->consider_magic_clip ? 1.0 / fmin(cap, 1.0 + (double)K) : 1e-12;
+    double min_sigma =
+        p->consider_magic_clip ? 1.0 / fmin(MAGIC_CLIP_CAP, 1.0 + (double)K) : 1e-12;
     double scott = SIGMA0_MAGNITUDE * pow(fmax((double)n_obs, 1.0), -1.0 / ((double)n_dims + 4));
     size_t cat_at = 0;
     for (size_t d = 0; d < n_dims; d++) {
