@@ -58,6 +58,18 @@ int otto__error(int code, const char *fmt, ...)
     return code;
 }
 
+int otto__error_wrap(int code, const char *fmt, ...)
+{
+    char cause[OTTO__MSG_MAX]; /* copied first: the message below overwrites it */
+    memcpy(cause, last_message, sizeof cause);
+    char prefix[OTTO__MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    return otto__error(code, "%s: %s", prefix, cause[0] ? cause : otto_strerror(code));
+}
+
 int otto_set_error_message(int code, const char *fmt, ...)
 {
     if (!fmt)

@@ -1,6 +1,8 @@
 /* Trial semantics users rely on, checked against Optuna's: repeated names,
  * incompatible distributions, dynamic ranges, step adjustment, reports,
  * attributes, constraints and the read accessors. */
+#include <stdlib.h>
+
 #include "../common.h"
 
 typedef struct fixture {
@@ -276,6 +278,91 @@ static void accessors(void **state)
     assert_string_equal(otto_trial_state_name(OTTO_TRIAL_PRUNED), "PRUNED");
 }
 
+/* Stepped floats far from zero: low + k*step rounds by up to an ulp of the
+ * bounds, which is many grid tolerances of a small step. Every sampler's
+ * draw must still count as inside the distribution (it did not: 420 of
+ * 1,000 draws of [1e7, 1e7+1] step 0.01 failed with OTTO_ECALLBACK). */
+static void stepped_floats_far_from_zero(void **state)
+{
+    (void)state;
+    const double ranges[][3] = {
+        {1e7, 1e7 + 1, 0.01}, {1.7e9, 1.7e9 + 100, 0.01}, {-3e11, -3e11 + 5, 0.01},
+        {1.7e9, 1700000013.1679916, 0.01}, /* step does not divide: high lowered */
+    };
+    for (int with_tpe = 0; with_tpe < 2; with_tpe++) {
+        otto_sampler *sm = NULL;
+        if (with_tpe)
+            assert_ok(otto_sampler_tpe_create(NULL, &sm));
+        else
+            assert_ok(otto_sampler_random_create(NULL, &sm));
+        otto_study *s = make_study(3, OTTO_MINIMIZE, sm, NULL);
+        for (int i = 0; i < (with_tpe ? 200 : 1000); i++) {
+            otto_trial *t;
+            assert_ok(otto_study_ask(s, &t));
+            double y = 0;
+            for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+                char name[8];
+                snprintf(name, sizeof name, "x%zu", r);
+                double x;
+                assert_ok(otto_trial_suggest_float(t, name, ranges[r][0], ranges[r][1],
+                                                   ranges[r][2], 0, &x));
+                assert_true(x >= ranges[r][0] && x <= ranges[r][1]);
+                double k = (x - ranges[r][0]) / ranges[r][2];
+                assert_true(fabs(k - nearbyint(k)) < 0.01); /* on the grid */
+                y += fabs(x - ranges[r][0] - 0.37 * (ranges[r][1] - ranges[r][0]));
+            }
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &y, 1));
+        }
+        otto_study_destroy(s);
+    }
+}
+
+/* A step too fine for the bounds' precision is refused up front, not turned
+ * into a grid that cannot be told apart from rounding. */
+static void too_fine_step_is_refused(void **state)
+{
+    fixture *f = *state;
+    double x;
+    assert_status(otto_trial_suggest_float(f->t, "x", 1e12, 1e12 + 1, 1e-9, 0, &x),
+                  OTTO_EINVAL);
+    assert_non_null(strstr(otto_last_error_message(), "too fine"));
+    assert_ok(otto_trial_suggest_float(f->t, "y", 1e12, 1e12 + 1, 0.1, 0, &x));
+}
+
+/* Duplicate labels are found wherever they are, also in long lists (a hash
+ * set; the pairwise check it replaced was O(n^2) under the study lock). */
+static void duplicate_choices_in_long_lists(void **state)
+{
+    fixture *f = *state;
+    enum { N = 50000 };
+    char(*buf)[16] = malloc(sizeof(*buf) * N);
+    const char **ch = malloc(sizeof(*ch) * N);
+    assert_non_null(buf);
+    assert_non_null(ch);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(buf[i], sizeof buf[i], "c%zu", i);
+        ch[i] = buf[i];
+    }
+    size_t idx;
+    const size_t dups[][2] = {{0, 1}, {N - 2, N - 1}, {7, N - 1}};
+    for (size_t k = 0; k < 3; k++) {
+        const char *keep = ch[dups[k][1]];
+        ch[dups[k][1]] = ch[dups[k][0]];
+        assert_status(otto_trial_suggest_categorical(f->t, "c", ch, N, &idx), OTTO_EINVAL);
+        assert_non_null(strstr(otto_last_error_message(), "twice"));
+        ch[dups[k][1]] = keep;
+    }
+    assert_ok(otto_trial_suggest_categorical(f->t, "c", ch, N, &idx));
+    assert_true(idx < N);
+    otto_space *sp;
+    assert_ok(otto_space_create(&sp));
+    ch[N / 2] = ch[N / 3];
+    assert_status(otto_space_add_categorical(sp, "c", ch, N), OTTO_EINVAL);
+    otto_space_destroy(sp);
+    free(ch);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +375,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(pruned_without_reports_has_no_value, setup, teardown),
         cmocka_unit_test_setup_teardown(attributes_and_constraints, setup, teardown),
         cmocka_unit_test_setup_teardown(accessors, setup, teardown),
+        cmocka_unit_test(stepped_floats_far_from_zero),
+        cmocka_unit_test_setup_teardown(too_fine_step_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(duplicate_choices_in_long_lists, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
