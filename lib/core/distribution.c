@@ -1,5 +1,6 @@
 /* Distributions: argument validation shared by suggest_* and space_add_*, and
  * the one [0,1] working-space transform every sampler goes through. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,19 +11,24 @@ int otto__name_valid(const char *name) { return name && name[0]; }
 
 #define INT_LIMIT ((int64_t)1 << 53) /* OTTO_INT_LIMIT as an integer */
 
-/* Relative tolerance for "step divides the range" and grid membership. */
+/* Grid points of a stepped float are low + k*step, always computed by
+ * grid_point so that a point otto made compares equal when it is checked.
+ * A value given from outside (enqueued, stored) is on the grid within a
+ * relative GRID_EPS of a step (decimal steps are not exact in binary) plus
+ * the rounding of low + k*step, about an ulp of the bounds' magnitude (with
+ * 1.7e9 and step 0.01, 2.6e-5 steps). */
 #define GRID_EPS 1e-9
+#define GRID_ROUNDING_ULPS 2.0
 
-static int grid_count(double range, double step, double *n_steps)
+static double grid_point(double low, double k, double step) { return low + k * step; }
+
+static int on_grid(double v, double low, double high, double step)
 {
-    double r = range / step;
-    double n = nearbyint(r);
-    if (fabs(r - n) <= GRID_EPS * fmax(1.0, fabs(r))) {
-        *n_steps = n;
-        return 0;
-    }
-    *n_steps = floor(r);
-    return 1;
+    double r = (v - low) / step, k = nearbyint(r);
+    if (v == grid_point(low, k, step))
+        return 1;
+    double rounding = GRID_ROUNDING_ULPS * DBL_EPSILON * fmax(fabs(low), fabs(high)) / step;
+    return fabs(r - k) <= GRID_EPS * fmax(1.0, fabs(r)) + rounding;
 }
 
 int otto__dist_make_float(otto_distribution *d, const char *name, double low, double high,
@@ -57,12 +63,14 @@ int otto__dist_make_float(otto_distribution *d, const char *name, double low, do
     if ((flags & OTTO_LOG) && low <= 0)
         return otto__error(OTTO_EINVAL, "suggest_float '%s': log scale needs low > 0 (low %g)", name,
                            low);
-    if (step > 0) {
-        double n;
-        if (grid_count(high - low, step, &n)) {
-            *adjusted = 1;
-            high = low + n * step;
-        }
+    if (step > 0 && !on_grid(high, low, high, step)) {
+        /* lowered onto the grid */
+        *adjusted = 1;
+        high = grid_point(low, floor((high - low) / step), step);
+        if (!(high >= low) || !on_grid(high, low, high, step))
+            return otto__error(OTTO_EINVAL,
+                               "suggest_float '%s': no grid point of step %g fits [%g, %g]",
+                               name, step, low, high);
     }
     memset(d, 0, sizeof *d);
     d->kind = OTTO_DIST_FLOAT;
@@ -144,6 +152,69 @@ int otto__dist_make_categorical(otto_distribution *d, const char *name,
     d->step = 1;
     d->n_choices = n_choices;
     d->choices = choices;
+    return OTTO_OK;
+}
+
+int otto__dist_from_fields(otto_distribution *d, const char *name, unsigned kind,
+                           unsigned flags, double low, double high, double step,
+                           const char *const *choices, size_t n_choices)
+{
+    int adjusted = 0, rc;
+    switch (kind) {
+    case OTTO_DIST_FLOAT:
+        rc = otto__dist_make_float(d, name, low, high, step, flags, &adjusted);
+        break;
+    case OTTO_DIST_INT:
+        /* range-check before converting: a double beyond int64_t is undefined */
+        if (!(fabs(low) <= OTTO_INT_LIMIT && fabs(high) <= OTTO_INT_LIMIT && step >= 0 &&
+              step <= OTTO_INT_LIMIT) ||
+            low != floor(low) || high != floor(high) || step != floor(step))
+            return otto__error(OTTO_EINVAL,
+                               "int parameter '%s': bounds [%g, %g] and step %g must be whole "
+                               "numbers within +-2^53",
+                               name, low, high, step);
+        rc = otto__dist_make_int(d, name, (int64_t)low, (int64_t)high, (int64_t)step, flags,
+                                 &adjusted);
+        break;
+    case OTTO_DIST_CATEGORICAL:
+        rc = otto__dist_make_categorical(d, name, choices, n_choices);
+        break;
+    default:
+        return otto__error(OTTO_EINVAL, "parameter '%s': unknown distribution kind %u", name,
+                           kind);
+    }
+    if (rc)
+        return rc;
+    if (adjusted || d->low != low || d->high != high || d->step != step)
+        return otto__error(OTTO_EINVAL,
+                           "parameter '%s': [%g, %g] step %g is not a normalized distribution "
+                           "(suggest would store [%g, %g] step %g)",
+                           name, low, high, step, d->low, d->high, d->step);
+    return OTTO_OK;
+}
+
+int otto__choices_duplicate(const otto_allocator *a, const char *const *choices, size_t n,
+                            size_t *dup)
+{
+    *dup = n;
+    if (n < 2)
+        return OTTO_OK;
+    size_t cap = 4;
+    while (cap < 2 * n)
+        cap *= 2;
+    size_t *slot = otto__calloc(a, cap, sizeof *slot); /* index + 1; 0 is empty */
+    if (!slot)
+        return OTTO_ENOMEM;
+    for (size_t i = 0; i < n && *dup == n; i++) {
+        size_t j = (size_t)otto__hash_bytes(choices[i], strlen(choices[i])) & (cap - 1);
+        for (; slot[j]; j = (j + 1) & (cap - 1))
+            if (strcmp(choices[slot[j] - 1], choices[i]) == 0) {
+                *dup = i;
+                break;
+            }
+        slot[j] = i + 1;
+    }
+    otto__free(a, slot);
     return OTTO_OK;
 }
 
@@ -232,7 +303,7 @@ static double snap(const otto_distribution *d, double x)
     if (d->kind == OTTO_DIST_INT || d->step > 0) {
         double k = nearbyint((x - d->low) / d->step);
         double n = nearbyint((d->high - d->low) / d->step);
-        x = d->low + clamp(k, 0.0, n) * d->step;
+        x = grid_point(d->low, clamp(k, 0.0, n), d->step);
     }
     return clamp(x, d->low, d->high);
 }
@@ -269,9 +340,7 @@ int otto_distribution_contains(const otto_distribution *d, double v)
         return 0;
     if (d->kind == OTTO_DIST_INT)
         return v == floor(v) && fmod(v - d->low, d->step) == 0;
-    if (d->step > 0) {
-        double r = (v - d->low) / d->step;
-        return fabs(r - nearbyint(r)) <= GRID_EPS * fmax(1.0, fabs(r));
-    }
+    if (d->step > 0)
+        return on_grid(v, d->low, d->high, d->step);
     return 1;
 }

@@ -19,6 +19,17 @@ int otto__dist_make_int(otto_distribution *d, const char *name, int64_t low, int
                         int64_t step, unsigned flags, int *adjusted);
 int otto__dist_make_categorical(otto_distribution *d, const char *name,
                                 const char *const *choices, size_t n_choices);
+/* The one check that what suggest stored can be written and read back:
+ * rebuilds *d from a distribution's stored fields through the make_* checks
+ * above and refuses (OTTO_EINVAL) fields that suggest would reject or would
+ * normalize to something else. The record encoder and replay both call it. */
+int otto__dist_from_fields(otto_distribution *d, const char *name, unsigned kind,
+                           unsigned flags, double low, double high, double step,
+                           const char *const *choices, size_t n_choices);
+/* *dup = the index of the first label equal to an earlier one, or n when all
+ * differ; O(n) expected (a hash set). OTTO_ENOMEM without a message. */
+int otto__choices_duplicate(const otto_allocator *a, const char *const *choices, size_t n,
+                            size_t *dup);
 int otto__dist_equal(const otto_distribution *a, const otto_distribution *b);
 /* Same kind, log flag and (categorical) choices: may share a name in a study. */
 int otto__dist_compatible(const otto_distribution *a, const otto_distribution *b);

@@ -56,9 +56,16 @@ int otto__store_ask(otto_study *s, otto_trial *t, otto__queued **taken, int *nee
 
 int otto__store_param(otto_study *s, const otto_trial *t, const otto__spec *spec, double v)
 {
+    /* write only what replay will accept: the same check on both sides */
+    const otto_distribution *d = &spec->dist;
+    otto_distribution again;
+    int rc = otto__dist_from_fields(&again, spec->name->str, d->kind, d->flags, d->low, d->high,
+                                    d->step, d->choices, d->n_choices);
+    if (rc)
+        return rc;
     otto__wbuf *b = &s->store->pending;
     size_t before = b->n;
-    otto__rec_param(b, sid(s), t->number, spec->name->str, &spec->dist, v);
+    otto__rec_param(b, sid(s), t->number, spec->name->str, d, v);
     if (b->failed) {
         b->n = before;
         b->failed = 0;

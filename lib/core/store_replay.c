@@ -84,19 +84,8 @@ static int read_dist(otto_study *s, otto__rbuf *r, const char *name, otto_distri
     *choices_out = NULL;
     if (r->bad)
         return corrupt("truncated param record");
-    int adjusted = 0, rc;
-    switch (kind) {
-    case OTTO_DIST_FLOAT:
-        rc = otto__dist_make_float(d, name, low, high, step, flags, &adjusted);
-        break;
-    case OTTO_DIST_INT:
-        if (!(fabs(low) < 9e15 && fabs(high) < 9e15 && fabs(step) < 9e15) ||
-            low != floor(low) || high != floor(high) || step != floor(step))
-            return corrupt("int param record with a non-integer bound");
-        rc = otto__dist_make_int(d, name, (int64_t)low, (int64_t)high, (int64_t)step, flags,
-                                 &adjusted);
-        break;
-    case OTTO_DIST_CATEGORICAL: {
+    const char *const *labels = NULL;
+    if (kind == OTTO_DIST_CATEGORICAL) {
         if (n_choices == 0 || n_choices > MAX_CHOICES || n_choices > r->n - r->off)
             return corrupt("categorical param record with a bad choice count");
         char **ch = otto__calloc(&s->alloc, n_choices, sizeof *ch);
@@ -109,14 +98,10 @@ static int read_dist(otto_study *s, otto__rbuf *r, const char *name, otto_distri
             if (!str)
                 return r->bad ? corrupt("bad choice label in a param record") : nomem();
         }
-        rc = otto__dist_make_categorical(d, name, (const char *const *)ch, n_choices);
-        break;
+        labels = (const char *const *)ch;
     }
-    default:
-        return corrupt("param record with an unknown distribution kind");
-    }
-    if (rc || adjusted)
-        return corrupt("param record with an invalid distribution");
+    if (otto__dist_from_fields(d, name, kind, flags, low, high, step, labels, n_choices))
+        return otto__error_wrap(OTTO_ECORRUPT, "param record with an invalid distribution");
     return OTTO_OK;
 }
 

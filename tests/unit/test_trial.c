@@ -317,18 +317,6 @@ static void stepped_floats_far_from_zero(void **state)
     }
 }
 
-/* A step too fine for the bounds' precision is refused up front, not turned
- * into a grid that cannot be told apart from rounding. */
-static void too_fine_step_is_refused(void **state)
-{
-    fixture *f = *state;
-    double x;
-    assert_status(otto_trial_suggest_float(f->t, "x", 1e12, 1e12 + 1, 1e-9, 0, &x),
-                  OTTO_EINVAL);
-    assert_non_null(strstr(otto_last_error_message(), "too fine"));
-    assert_ok(otto_trial_suggest_float(f->t, "y", 1e12, 1e12 + 1, 0.1, 0, &x));
-}
-
 /* Duplicate labels are found wherever they are, also in long lists (a hash
  * set; the pairwise check it replaced was O(n^2) under the study lock). */
 static void duplicate_choices_in_long_lists(void **state)
@@ -376,7 +364,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(attributes_and_constraints, setup, teardown),
         cmocka_unit_test_setup_teardown(accessors, setup, teardown),
         cmocka_unit_test(stepped_floats_far_from_zero),
-        cmocka_unit_test_setup_teardown(too_fine_step_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(duplicate_choices_in_long_lists, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
