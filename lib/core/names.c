@@ -57,14 +57,16 @@ static int spec_new(const otto_allocator *a, const otto__name *nm, const otto_di
     sp->dist = *d;
     sp->dist.choices = NULL;
     if (d->kind == OTTO_DIST_CATEGORICAL) {
-        for (size_t i = 0; i < d->n_choices; i++)
-            for (size_t j = 0; j < i; j++)
-                if (strcmp(d->choices[i], d->choices[j]) == 0) {
-                    otto__free(a, sp);
-                    return otto__error(OTTO_EINVAL,
-                                       "suggest_categorical '%s': choice '%s' appears twice",
-                                       nm->str, d->choices[i]);
-                }
+        size_t dup;
+        if (otto__choices_duplicate(a, d->choices, d->n_choices, &dup)) {
+            otto__free(a, sp);
+            return OTTO_ENOMEM;
+        }
+        if (dup < d->n_choices) {
+            otto__free(a, sp);
+            return otto__error(OTTO_EINVAL, "suggest_categorical '%s': choice '%s' appears twice",
+                               nm->str, d->choices[dup]);
+        }
         char **labels = otto__calloc(a, d->n_choices, sizeof *labels);
         if (!labels) {
             otto__free(a, sp);

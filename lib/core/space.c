@@ -77,12 +77,14 @@ int otto__space_add(otto_space *sp, const char *name, const otto_distribution *d
     for (size_t i = 0; i < sp->n; i++)
         if (strcmp(sp->params[i].name, name) == 0)
             return otto__error(OTTO_EINVAL, "space: parameter '%s' is already in the space", name);
-    if (d->kind == OTTO_DIST_CATEGORICAL)
-        for (size_t i = 0; i < d->n_choices; i++)
-            for (size_t j = 0; j < i; j++)
-                if (strcmp(d->choices[i], d->choices[j]) == 0)
-                    return otto__error(OTTO_EINVAL, "space: '%s' has the choice '%s' twice", name,
-                                       d->choices[i]);
+    if (d->kind == OTTO_DIST_CATEGORICAL) {
+        size_t dup;
+        if (otto__choices_duplicate(&sp->alloc, d->choices, d->n_choices, &dup))
+            return otto__error(OTTO_ENOMEM, "space: out of memory checking '%s'", name);
+        if (dup < d->n_choices)
+            return otto__error(OTTO_EINVAL, "space: '%s' has the choice '%s' twice", name,
+                               d->choices[dup]);
+    }
     int rc = reserve_one(sp);
     if (rc)
         return rc;
