@@ -350,6 +350,26 @@ static int l_open_study(otto_storage *st, const char *name, size_t n_objectives,
     return OTTO_OK;
 }
 
+/* The database file at the path is still the one this connection opened:
+ * a file removed or replaced (renamed over) under a running study would
+ * otherwise take every later tell into a file nobody can reach, or mix two
+ * databases. Checked inside each transaction, as the journal checks its
+ * file under its lock. SQLite's close later tidies the old file's WAL. */
+static int still_at_path(lite *l)
+{
+    int moved = 0;
+    int rc = sqlite3_file_control(l->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+    if (rc != SQLITE_OK)
+        return lite_fail(l, "checking that the file is still in place", rc);
+    if (moved)
+        return otto__error(OTTO_EIO,
+                           "sqlite %s was removed or replaced by another file since it was "
+                           "opened; nothing more is written to it (open the path again to "
+                           "use what is there now)",
+                           l->path);
+    return OTTO_OK;
+}
+
 /* ---- exchanging records ----------------------------------------------------------------- */
 
 /* Apply the batches after the cursor. */
@@ -401,7 +421,9 @@ static int write_batch(otto_storage *st, lite *l, otto__bstudy *bs, otto__exchan
         return rc;
     otto__wbuf b;
     otto__wbuf_init(&b, &st->alloc);
-    rc = catch_up(l, bs, x);
+    rc = still_at_path(l);
+    if (!rc)
+        rc = catch_up(l, bs, x);
     if (!rc)
         rc = x->build(x->build_ctx, &b);
     if (!rc && b.failed)
@@ -436,7 +458,9 @@ static int l_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
     pthread_mutex_lock(&l->mu);
     int rc = own_connection(l);
     if (!rc)
-        rc = x->build ? write_batch(st, l, bs, x) : catch_up(l, bs, x);
+        rc = x->build ? write_batch(st, l, bs, x) : still_at_path(l);
+    if (!rc && !x->build)
+        rc = catch_up(l, bs, x);
     pthread_mutex_unlock(&l->mu);
     return rc;
 }

@@ -936,14 +936,14 @@ static void tell_some(otto_study *s, int n)
     }
 }
 
-/* A journal removed (with its directory) or replaced after it was opened:
- * every later exchange is OTTO_EIO, nothing is written to a file nobody
- * can reach, and a worker opening the path anew does not see a study that
- * silently forked. */
-static void test_journal_removed_or_replaced(void **state)
+/* A journal or SQLite file removed (with its directory) or replaced after
+ * it was opened: every later exchange is OTTO_EIO, nothing is written to a
+ * file nobody can reach, and a worker opening the path anew does not see a
+ * study that silently forked. */
+static void test_file_removed_or_replaced(void **state)
 {
     backend *b = *state;
-    if (b->kind != JOURNAL)
+    if (b->kind != JOURNAL && b->kind != SQLITE)
         skip();
     char sub[300], cmd[400];
     snprintf(sub, sizeof sub, "%.250s/lost%d", b->dir, b->n);
@@ -990,6 +990,10 @@ static void test_journal_removed_or_replaced(void **state)
     assert_status(otto_study_ask(s, &t), OTTO_EIO);
     assert_non_null(strstr(otto_last_error_message(), "replaced"));
     otto_study_destroy(s);
+    if (b->kind == SQLITE)
+        return; /* SQLite leaves the replaced file's WAL beside the new one, and a
+                 * new connection would read it (sqlite.org/howtocorrupt.html,
+                 * 2.4): what otto promises is that the old handle stops */
     snprintf(b->path, sizeof b->path, "%s", keep);
     assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &s));
     assert_int_equal(otto_study_trial_count(s), 2); /* the other's, untouched */
@@ -1543,7 +1547,7 @@ static void test_distributions_round_trip(void **state)
         cmocka_unit_test_setup(test_heartbeat, before_each),                           \
         cmocka_unit_test_setup(test_sigkill, before_each),                             \
         cmocka_unit_test_setup(test_truncation, before_each),                          \
-        cmocka_unit_test_setup(test_journal_removed_or_replaced, before_each),         \
+        cmocka_unit_test_setup(test_file_removed_or_replaced, before_each),            \
         cmocka_unit_test_setup(test_flipped_bytes, before_each),                       \
         cmocka_unit_test_setup(test_bad_input, before_each),                           \
         cmocka_unit_test_setup(test_sync_policies, before_each),                       \
