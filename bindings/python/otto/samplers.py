@@ -82,6 +82,16 @@ class _BuiltinSampler(BaseSampler):
     params). They work from within a sampler hook, for the trial the study is
     asking or suggesting, and consult the C sampler through the kit."""
 
+    def __getstate__(self):
+        """A copy or pickle is the configuration alone: not the C samplers
+        made for studies (consult's cache) nor the ctypes callbacks kept
+        alive for them."""
+        state = dict(self.__dict__)
+        state.pop("_c_by_study", None)
+        if "_callbacks" in state:
+            state["_callbacks"] = []
+        return state
+
     def infer_relative_search_space(self, study, trial):
         from . import _plugins
         view, t, c = _plugins.consult(self, study, trial)

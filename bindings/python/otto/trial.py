@@ -164,6 +164,15 @@ class Trial:
         self._i = ctypes.c_int64()
         self._z = ctypes.c_size_t()
 
+    def __copy__(self):
+        """Another handle on the same running trial (of the same study)."""
+        return Trial(self.study, self._ptr)
+
+    def __reduce__(self):
+        raise TypeError("otto cannot pickle or deep-copy a Trial: it is a handle on a running "
+                        "trial of a C study in this process; pickle its params, or the "
+                        "FrozenTrial that study.trials holds once it is finished")
+
     @property
     def _number(self):
         n = self._number_c
