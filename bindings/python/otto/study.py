@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Sequence
 
 from . import _capi, _labels, _plugins, distributions as _dists, storages as _storages
-from . import progress_bar as _progress
+from . import progress_bar as _progress, samplers as _samplers
 from .exceptions import NotFoundError, StateError, TrialPruned, _warn_experimental
 from .pruners import NopPruner
 from .samplers import TPESampler
@@ -359,11 +359,16 @@ class Study:
         return self._asked(out)
 
     def _asked(self, ptr):
-        """The asked trial, unless a Python sampler's hook raised during the
-        ask: then the trial fails and the hook's exception is raised."""
-        if self._plugin_ctx.errors:
+        """The asked trial, unless a Python sampler's hook or a built-in
+        sampler's Python callback (TPE's gamma) raised during the ask: then
+        the trial fails and that exception is raised, as in Optuna."""
+        sampler_errors, hook_errors = _samplers.pending_errors(), self._plugin_ctx.errors
+        if sampler_errors or hook_errors:
             _capi.study_tell(self._ptr, ptr, int(TrialState.FAIL), None, 0)
-            self._plugin_ctx.raise_pending()
+            first = (sampler_errors or hook_errors)[0]
+            sampler_errors.clear()
+            hook_errors.clear()
+            raise first
         return Trial(self, ptr)
 
     def tell(self, trial, values=None, state=None, skip_if_finished=False):

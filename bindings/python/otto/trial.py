@@ -7,7 +7,7 @@ import json
 import math
 import warnings
 
-from . import _capi, _labels, distributions as _dists
+from . import _capi, _labels, distributions as _dists, samplers as _samplers
 from .exceptions import CallbackError, NotFoundError, StateError
 
 
@@ -190,8 +190,7 @@ class Trial:
 
     def _reraise(self, error):
         """A C error caused by a Python callback re-raises that callback's exception."""
-        for pending in (getattr(self.study.sampler, "_errors", None),
-                        self.study._plugin_ctx.errors):
+        for pending in (_samplers.pending_errors(), self.study._plugin_ctx.errors):
             if pending:
                 first = pending[0]
                 pending.clear()
