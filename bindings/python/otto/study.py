@@ -656,18 +656,22 @@ class Study:
         if n_jobs == 1:
             loop()
         else:
-            threads = [threading.Thread(target=loop, name=f"otto-worker-{i}", daemon=True)
-                       for i in range(n_jobs)]
-            for t in threads:
-                t.start()
-            try:
+            threads = []
+            try:  # an interrupt may come while threads start, too
+                for i in range(n_jobs):
+                    threads.append(threading.Thread(target=loop, name=f"otto-worker-{i}",
+                                                     daemon=True))
+                    threads[-1].start()
                 for t in threads:
                     while t.is_alive():
                         t.join(0.1)
             except BaseException:
                 self._stop_flag = True  # e.g. Ctrl-C: let running trials finish
                 for t in threads:
-                    t.join()
+                    try:
+                        t.join()
+                    except RuntimeError:  # its start() was interrupted: it runs no trial
+                        pass
                 raise
 
     # ---- export -------------------------------------------------------------------------
