@@ -1,14 +1,16 @@
 """Lifetimes of the binding's objects that own C handles: copies of studies and
 storages share one handle that the last copy frees, pickling says why it
-cannot (or pickles a stored study by reference), and what a study keeps for
-its trials goes with it."""
+cannot (or pickles a stored study by reference), and the attribute objects
+a study keeps for its trials go with it."""
 import copy
+import gc
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
 import unittest
+import weakref
 
 import otto
 from otto.samplers import BaseSampler, RandomSampler, TPESampler, default_gamma
@@ -112,6 +114,48 @@ class CopyTest(unittest.TestCase):
                 t.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
                 self.assertEqual(len(t.trials), 3)
         self.assertEqual([x.params for x in t.trials], [x.params for x in s.trials])  # seeded
+
+
+class Model:
+    """A user attr that is not JSON (weakly referable, so its end can be seen)."""
+
+    def __init__(self, size):
+        self.weights = bytearray(size)
+
+
+class AttrObjectsTest(unittest.TestCase):
+    def test_non_json_attrs_go_with_their_study(self):
+        s = otto.create_study()
+        model = Model(50 << 20)
+        ref = weakref.ref(model)
+        t = s.ask()
+        t.set_user_attr("model", model)
+        t.set_system_attr("model", model)
+        s.set_user_attr("model", model)
+        s.tell(t, 1.0)
+        self.assertIs(s.trials[0].user_attrs["model"], model)
+        self.assertIs(s.trials[0].system_attrs["model"], model)
+        self.assertIs(s.user_attrs["model"], model)
+        other = otto.create_study()  # another study does not see its objects
+        other.set_user_attr("model", s.user_attrs["model"])
+        del model, t
+        gc.collect()
+        self.assertIsNotNone(ref())  # the studies keep it
+        c = copy.copy(s)
+        del s
+        gc.collect()
+        self.assertIs(c.trials[0].user_attrs["model"], ref())  # so does a copy
+        del c, other
+        gc.collect()
+        self.assertIsNone(ref(), "50 MiB held after its studies went")
+
+    def test_enqueued_non_json_attrs_are_the_objects(self):
+        s = otto.create_study()
+        model = Model(1)
+        s.enqueue_trial({"x": 0.5}, user_attrs={"model": model})
+        waiting = s.get_trials(states=(otto.TrialState.WAITING,))
+        self.assertIs(waiting[0].user_attrs["model"], model)
+        self.assertIs(s.ask().user_attrs["model"], model)
 
 
 if __name__ == "__main__":

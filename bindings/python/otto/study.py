@@ -122,6 +122,7 @@ class Study:
         self._plugin_ctx = _plugins.Context()
         self._thread_local = threading.local()  # in_optimize_loop, as Optuna tracks it
         self._enqueued = []  # params this process enqueued (skip_if_exists looks here too)
+        self._attr_objects = {}  # attr values that are not JSON (see trial.attr_text)
         self._spaces = self._owner.spaces
         self._consulted = self._owner.consulted
 
@@ -203,9 +204,9 @@ class Study:
         # read consistently and cached; one that finished during the read is
         # read again.
         before = TrialState(_capi.trial_get_state(ptr))
-        ft = FrozenTrial._from_c(ptr)
+        ft = FrozenTrial._from_c(ptr, self._attr_objects)
         if ft.state.is_finished() and not before.is_finished():
-            ft = FrozenTrial._from_c(ptr)
+            ft = FrozenTrial._from_c(ptr, self._attr_objects)
         if ft.state.is_finished():
             with self._lock:
                 self._frozen[number] = ft
@@ -244,6 +245,9 @@ class Study:
                 attrs = {}
                 for k in range(e.n_user_attrs):
                     key, text = e.user_keys[k].decode("utf-8"), e.user_values[k].decode("utf-8")
+                    if text in self._attr_objects:
+                        attrs[key] = self._attr_objects[text]
+                        continue
                     try:
                         attrs[key] = json.loads(text)
                     except ValueError:
@@ -294,7 +298,7 @@ class Study:
         if self._storage is not None:  # what other workers set, as Optuna reads it
             _capi.study_sync(self._ptr)
         return _trial.read_attrs(self._ptr, _capi.study_user_attr_count,
-                                 _capi.study_user_attr_at)
+                                 _capi.study_user_attr_at, self._attr_objects)
 
     @property
     def user_attrs(self):  # otto's own (hidden) study attrs start with U+FDD0
@@ -447,7 +451,7 @@ class Study:
 
         constraints_func = getattr(self.sampler, "constraints_func", None)
         if constraints_func is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
-            frozen = FrozenTrial._from_c(ptr)
+            frozen = FrozenTrial._from_c(ptr, self._attr_objects)
             frozen.state = state
             frozen._values = vals
             c = [float(x) for x in constraints_func(frozen)]
