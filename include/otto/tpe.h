@@ -11,8 +11,11 @@
 
 OTTO_BEGIN_DECLS
 
-/* Number of "good" trials among n (the l(x) side). Must return <= n. */
+/* Number of "good" trials among n (the l(x) side): at most n, or
+ * OTTO_TPE_GAMMA_ERROR when it failed (the sample then fails with
+ * OTTO_ECALLBACK, as an error code from the weights function does). */
 typedef size_t (*otto_tpe_gamma_fn)(size_t n, void *user_data);
+#define OTTO_TPE_GAMMA_ERROR ((size_t)-1)
 /* Fill out[0..n) with non-negative weights (not all zero) for n trials in
  * trial-number order (oldest first). Return OTTO_OK or an error code. */
 typedef int (*otto_tpe_weights_fn)(size_t n, double *out, void *user_data);

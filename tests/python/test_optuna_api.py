@@ -6,6 +6,7 @@ import math
 import threading
 import time
 import unittest
+import unittest.mock
 import warnings
 
 import otto
@@ -271,6 +272,33 @@ class OptimizeTest(unittest.TestCase):
         self.assertEqual(len(s.trials), 3)
         self.assertEqual(s.trials[2].state, TrialState.FAIL)
         self.assertFalse(any(t.state == TrialState.RUNNING for t in s.trials))
+
+    def test_interrupt_while_workers_start(self):
+        s = otto.create_study()
+        in_trial = threading.Event()
+
+        def objective(trial):
+            x = trial.suggest_float("x", 0, 1)
+            in_trial.set()
+            time.sleep(0.3)
+            return x
+
+        real_start, calls = threading.Thread.start, []
+
+        def start(thread):  # Ctrl-C while the second worker starts
+            calls.append(thread.name)
+            if len(calls) == 2:
+                in_trial.wait(5)  # the first worker is inside a trial
+                raise KeyboardInterrupt
+            real_start(thread)
+
+        with unittest.mock.patch.object(threading.Thread, "start", start):
+            with self.assertRaises(KeyboardInterrupt):
+                s.optimize(objective, n_trials=10, n_jobs=3)
+        self.assertEqual([t.name for t in threading.enumerate()
+                          if t.name.startswith("otto-worker")], [])
+        states = [t.state for t in s.trials]
+        self.assertEqual(states, [TrialState.COMPLETE])  # finished; no trial after Ctrl-C
 
     def test_callbacks_and_stop(self):
         s = otto.create_study()

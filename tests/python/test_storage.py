@@ -2,8 +2,11 @@
 storage="journal:PATH" or a JournalStorage, "sqlite:///PATH", RDBStorage /
 "postgresql://..."
 (when OTTO_TEST_POSTGRES names a server), load_study, load_if_exists,
-get_all_study_names, and worker processes sharing one study."""
+get_all_study_names, worker processes sharing one study, and a pickled
+study reopened by reference."""
+import copy
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
@@ -104,6 +107,22 @@ class StorageCases:
         s = otto.load_study(study_name="shared", storage=url)
         self.assertEqual([t.number for t in s.trials], list(range(120)))
         self.assertTrue(all(t.state == otto.TrialState.COMPLETE for t in s.trials))
+
+    def test_pickled_study_is_a_reference(self):
+        url, name = self.storage(), self.name("pickled")
+        s = otto.create_study(storage=url, study_name=name, sampler=TPESampler(seed=1))
+        s.optimize(objective, n_trials=3)
+        worker = ("import pickle, sys, otto\n"
+                  "s = pickle.loads(sys.stdin.buffer.read())\n"
+                  "s.optimize(lambda t: t.suggest_float('x', -5, 5) ** 2, n_trials=4)\n")
+        p = subprocess.run([sys.executable, "-c", worker], input=pickle.dumps(s),
+                           capture_output=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertEqual(len(s.trials), 7)  # the child's trials are in the same study
+        twin = copy.deepcopy(s)  # another handle on it, with its own sampler object
+        self.assertIsNot(twin.sampler, s.sampler)
+        twin.optimize(objective, n_trials=1)
+        self.assertEqual([t.number for t in s.trials], list(range(8)))
 
     def test_delete_and_copy_study(self):
         url, name = self.storage(), self.name("copied")

@@ -83,6 +83,30 @@ class TPETest(unittest.TestCase):
             study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
         self.assertFalse(any(t.state == otto.TrialState.RUNNING for t in study.trials))
 
+    def test_gamma_exception_reaches_the_caller(self):
+        calls = []
+
+        def gamma(n):
+            calls.append(n)
+            if n >= 3:
+                raise ZeroDivisionError("inside gamma")
+            return 1
+
+        for multivariate, n_jobs in ((False, 1), (True, 1), (True, 2)):
+            del calls[:]
+            study = otto.create_study(sampler=TPESampler(seed=2, gamma=gamma, n_startup_trials=2,
+                                                          multivariate=multivariate))
+            with self.assertRaisesRegex(ZeroDivisionError, "inside gamma"):
+                study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=20, n_jobs=n_jobs)
+            states = [t.state for t in study.trials]
+            self.assertIn(otto.TrialState.FAIL, states)
+            self.assertNotIn(otto.TrialState.RUNNING, states)
+            self.assertLess(len(states), 6)  # stopped at the first failure, not 20 trials
+            self.assertEqual(otto.samplers.pending_errors(), [])  # none left to pile up
+        with self.assertRaisesRegex(ZeroDivisionError, "inside gamma"):  # the joint draw
+            study.ask()
+        self.assertEqual(study.trials[-1].state, otto.TrialState.FAIL)
+
     def test_constraints_func(self):
         def objective(trial):
             x = trial.suggest_float("x", 0, 1)

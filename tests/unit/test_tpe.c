@@ -313,6 +313,13 @@ static size_t half_gamma(size_t n, void *ud)
     return n; /* too many: TPE caps it at the number of trials */
 }
 
+static size_t failing_gamma(size_t n, void *ud)
+{
+    int *calls = ud;
+    (*calls)++;
+    return n > 2 ? OTTO_TPE_GAMMA_ERROR : n;
+}
+
 static int bad_weights(size_t n, double *out, void *ud)
 {
     int *calls = ud;
@@ -361,6 +368,27 @@ static void user_gamma_and_weights(void **state)
     assert_non_null(strstr(otto_last_error_message(), "weight"));
     assert_true(calls > 0);
     otto_study_destroy(s);
+    /* a gamma function that fails: so does the sample, jointly or alone */
+    for (int multivariate = 0; multivariate <= 1; multivariate++) {
+        calls = 0;
+        otto_tpe_options_init(&o);
+        o.gamma = failing_gamma;
+        o.gamma_user_data = &calls;
+        o.multivariate = multivariate;
+        o.n_startup_trials = 2;
+        s = make_study(2, OTTO_MINIMIZE, tpe_with(&o), NULL);
+        for (int i = 0; i < 3; i++) {
+            double v = 1;
+            assert_ok(otto_study_ask(s, &t));
+            assert_ok(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x));
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+        }
+        assert_ok(otto_study_ask(s, &t)); /* a joint draw that fails falls back */
+        assert_status(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), OTTO_ECALLBACK);
+        assert_non_null(strstr(otto_last_error_message(), "gamma"));
+        assert_true(calls > 0);
+        otto_study_destroy(s);
+    }
 }
 
 static void constant_liar_with_threads(void **state)

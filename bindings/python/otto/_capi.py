@@ -23,6 +23,8 @@ P = ctypes.POINTER
 
 OTTO_LOG = 1
 SEED_NONE = 2**64 - 1
+ECALLBACK = -9  # OTTO_ECALLBACK: what a callback returns when it failed
+TPE_GAMMA_ERROR = 2**(8 * ctypes.sizeof(ctypes.c_size_t)) - 1  # OTTO_TPE_GAMMA_ERROR
 VALUE_NUMBER, VALUE_LABEL, VALUE_ANY = 1, 2, 3
 DIST_FLOAT, DIST_INT, DIST_CATEGORICAL = 1, 2, 3
 

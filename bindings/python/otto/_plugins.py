@@ -37,6 +37,7 @@ class Context:
 
     def __init__(self):
         self._study = lambda: None
+        self._copies = weakref.WeakSet()  # every Study object on the C study (copy.copy)
         self._local = threading.local()  # hooks run in the thread whose call they serve
 
     @property
@@ -48,11 +49,17 @@ class Context:
 
     @property
     def study(self):
-        return self._study()
+        study = self._study()
+        if study is None:  # gone, but a copy of it may still use the C study
+            study = next(iter(self._copies), None)
+            if study is not None:
+                self._study = weakref.ref(study)
+        return study
 
     @study.setter
     def study(self, study):
         self._study = weakref.ref(study)
+        self._copies.add(study)
 
     def raise_pending(self):
         if self.errors:
@@ -148,7 +155,7 @@ def consult(sampler, study, trial):
         if c is None:
             c = sampler._create()
             cache[study] = c
-            study.__dict__.setdefault("_consulted", []).append(c)  # destroyed with the study
+            study._consulted.append(c)  # destroyed with the C study
     return view, trial_ptr, c
 
 

@@ -3,9 +3,9 @@ configuration: each study gets a fresh C sampler made from it, so one object
 may be passed to several studies. Samplers whose C side does not exist yet
 are absent, not stubbed."""
 import ctypes
-
 import math
 import os
+import threading
 import warnings
 
 from . import _capi
@@ -52,6 +52,34 @@ class BaseSampler:
             self._seed = int.from_bytes(os.urandom(8), "little") % _capi.SEED_NONE
 
 
+_pending = threading.local()
+
+
+def pending_errors():
+    """This thread's exceptions from built-in samplers' Python callbacks
+    (TPESampler's gamma and weights) not raised yet. A callback runs in the
+    thread of the C call that needs it, so the call that failed (ask,
+    suggest_*) finds its callback's exception here and raises it."""
+    errors = getattr(_pending, "errors", None)
+    if errors is None:
+        errors = _pending.errors = []
+    return errors
+
+
+def _trampoline(functype, body, failed):
+    """A ctypes callback of functype that runs body(*args). An exception
+    never reaches C (ctypes would print and drop it): it is kept in
+    pending_errors() and C gets `failed`, its callback's error value."""
+    @functype
+    def callback(*args):
+        try:
+            return body(*args)
+        except BaseException as e:  # noqa: B036 - nothing may escape into C
+            pending_errors().append(e)
+            return failed
+    return callback
+
+
 def default_gamma(x):
     """Optuna's gamma: the good side holds 10% of the trials, at most 25."""
     return min(math.ceil(0.1 * x), 25)
@@ -81,6 +109,16 @@ class _BuiltinSampler(BaseSampler):
     Python sampler can wrap one (e.g. use a RandomSampler for its independent
     params). They work from within a sampler hook, for the trial the study is
     asking or suggesting, and consult the C sampler through the kit."""
+
+    def __getstate__(self):
+        """A copy or pickle is the configuration alone: not the C samplers
+        made for studies (consult's cache) nor the ctypes callbacks kept
+        alive for them."""
+        state = dict(self.__dict__)
+        state.pop("_c_by_study", None)
+        if "_callbacks" in state:
+            state["_callbacks"] = []
+        return state
 
     def infer_relative_search_space(self, study, trial):
         from . import _plugins
@@ -233,7 +271,6 @@ class TPESampler(_BuiltinSampler):
         self._gamma = gamma
         self._weights = weights
         self._callbacks = []  # CFUNCTYPE objects stay alive while any C sampler may call them
-        self._errors = []     # exceptions raised in callbacks, re-raised by the study
         self.constraints_func = constraints_func
 
     @staticmethod
@@ -263,31 +300,21 @@ class TPESampler(_BuiltinSampler):
     def _gamma_trampoline(self):
         func = self._gamma
 
-        @_capi.GAMMA_FN
         def gamma(n, user_data):
-            try:
-                return max(0, min(int(func(n)), n))
-            except BaseException as e:  # noqa: B036 - nothing may escape into C
-                self._errors.append(e)
-                return 0
-        return gamma
+            return max(0, min(int(func(n)), n))
+        return _trampoline(_capi.GAMMA_FN, gamma, _capi.TPE_GAMMA_ERROR)
 
     def _weights_trampoline(self):
         func = self._weights
 
-        @_capi.WEIGHTS_FN
         def weights(n, out, user_data):
-            try:
-                w = [float(x) for x in func(n)]
-                if len(w) < n:
-                    raise ValueError(f"weights({n}) returned {len(w)} values")
-                for i in range(n):
-                    out[i] = w[i]
-                return 0
-            except BaseException as e:  # noqa: B036
-                self._errors.append(e)
-                return -9  # OTTO_ECALLBACK
-        return weights
+            w = [float(x) for x in func(n)]
+            if len(w) < n:
+                raise ValueError(f"weights({n}) returned {len(w)} values")
+            for i in range(n):
+                out[i] = w[i]
+            return 0
+        return _trampoline(_capi.WEIGHTS_FN, weights, _capi.ECALLBACK)
 
     def _create(self):
         opts = _capi.TpeOptions()

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Sequence
 
 from . import _capi, _labels, _plugins, distributions as _dists, storages as _storages
-from . import progress_bar as _progress
+from . import progress_bar as _progress, samplers as _samplers
 from .exceptions import NotFoundError, StateError, TrialPruned, _warn_experimental
 from .pruners import NopPruner
 from .samplers import TPESampler
@@ -74,10 +74,42 @@ _study_tell = _capi.raw("otto_study_tell", [ctypes.c_void_p, ctypes.c_void_p, ct
 _UNFINISHED = (int(TrialState.RUNNING),)
 
 
+class _StudyOwner:
+    """The C study of a Study object and of its copies (copy.copy shares it,
+    as Optuna's shallow copies share their study): the last of them to go
+    destroys it, after the C objects made on its allocator and while the
+    Python plug-ins whose callbacks it calls are still alive."""
+
+    __slots__ = ("ptr", "consulted", "spaces", "plugins")
+
+    def __init__(self, ptr):
+        self.ptr = ptr
+        self.consulted = []  # C samplers made by _plugins.consult for this study
+        self.spaces = {}  # ask(fixed_distributions): the C otto_space of each declared space
+        self.plugins = (None, None)  # the sampler's and pruner's, or None
+
+    def __del__(self):
+        # C samplers made to answer built-ins' public methods (see
+        # _plugins.consult) use the study's allocator: they go first
+        for c in self.consulted:
+            _capi.sampler_destroy(c)
+        self.consulted.clear()
+        for space in self.spaces.values():
+            _capi.space_destroy(space)
+        self.spaces.clear()
+        if self.ptr:
+            _capi.study_destroy(self.ptr)
+            self.ptr = None
+
+
 class Study:
-    """A study: create it with create_study()."""
+    """A study: create it with create_study(). copy.copy(study) is another
+    object on the same study; a study in a persistent storage pickles (and
+    deep-copies) as a reference to its storage and name, a study in memory
+    not at all."""
 
     def __init__(self, ptr, study_name, sampler, pruner, storage=None):
+        self._owner = _StudyOwner(ptr)  # frees the C study (see __copy__)
         self._ptr = ptr
         self._storage = storage
         self.study_name = study_name
@@ -88,10 +120,44 @@ class Study:
         self._frozen = {}  # number -> FrozenTrial of finished (immutable) trials
         self._stop_flag = False
         self._plugin_ctx = _plugins.Context()
-        self._plugins = (None, None)
         self._thread_local = threading.local()  # in_optimize_loop, as Optuna tracks it
         self._enqueued = []  # params this process enqueued (skip_if_exists looks here too)
-        self._spaces = {}  # ask(fixed_distributions): the C otto_space of each declared space
+        self._attr_objects = {}  # attr values that are not JSON (see trial.attr_text)
+        self._spaces = self._owner.spaces
+        self._consulted = self._owner.consulted
+
+    @property
+    def _plugins(self):
+        """The Python plug-ins of the C sampler and pruner: kept with the C study."""
+        return self._owner.plugins
+
+    @_plugins.setter
+    def _plugins(self, plugins):
+        self._owner.plugins = plugins
+
+    def __copy__(self):
+        """Another Study object on the same C study, as a shallow copy of
+        Optuna's Study shares its storage; the C study lives until the last
+        of them goes."""
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        self._plugin_ctx.study = new  # hooks reach the study through any live copy
+        return new
+
+    def __reduce__(self):
+        """pickle and copy.deepcopy: a study in a persistent storage is
+        reopened from its storage and name (with this sampler and pruner);
+        one in memory is a C object of this process and cannot be."""
+        storage = self._storage
+        if storage is None or storage._temporary:
+            where = "in memory" if storage is None else f"on a temporary {type(storage).__name__}"
+            raise TypeError(
+                f"otto cannot pickle or deep-copy a study {where}: a Study is a handle on a "
+                f"C study that lives in this process. copy.copy(study) shares it; to reach "
+                f"it from elsewhere, create it in a persistent storage (a journal file, "
+                f"SQLite or PostgreSQL) and pickle that study, or open it with "
+                f"load_study(study_name=..., storage=URL)")
+        return (_reopen, (self.study_name, storage, self._sampler, self.pruner))
 
     @property
     def sampler(self):
@@ -106,20 +172,6 @@ class Study:
         _capi.study_set_sampler(self._ptr, c_sampler)  # owns c_sampler, also on failure
         self._plugins = (plugin, self._plugins[1])
         self._sampler = sampler
-
-    def __del__(self):
-        ptr = getattr(self, "_ptr", None)
-        # C samplers made to answer built-ins' public methods (see
-        # _plugins.consult) use the study's allocator: they go first
-        for c in getattr(self, "_consulted", ()):
-            _capi.sampler_destroy(c)
-        self._consulted = []
-        for space in getattr(self, "_spaces", {}).values():
-            _capi.space_destroy(space)
-        self._spaces = {}
-        if ptr:
-            _capi.study_destroy(ptr)
-            self._ptr = None
 
     # ---- reading --------------------------------------------------------------------
 
@@ -152,9 +204,9 @@ class Study:
         # read consistently and cached; one that finished during the read is
         # read again.
         before = TrialState(_capi.trial_get_state(ptr))
-        ft = FrozenTrial._from_c(ptr)
+        ft = FrozenTrial._from_c(ptr, self._attr_objects)
         if ft.state.is_finished() and not before.is_finished():
-            ft = FrozenTrial._from_c(ptr)
+            ft = FrozenTrial._from_c(ptr, self._attr_objects)
         if ft.state.is_finished():
             with self._lock:
                 self._frozen[number] = ft
@@ -193,6 +245,9 @@ class Study:
                 attrs = {}
                 for k in range(e.n_user_attrs):
                     key, text = e.user_keys[k].decode("utf-8"), e.user_values[k].decode("utf-8")
+                    if text in self._attr_objects:
+                        attrs[key] = self._attr_objects[text]
+                        continue
                     try:
                         attrs[key] = json.loads(text)
                     except ValueError:
@@ -243,7 +298,7 @@ class Study:
         if self._storage is not None:  # what other workers set, as Optuna reads it
             _capi.study_sync(self._ptr)
         return _trial.read_attrs(self._ptr, _capi.study_user_attr_count,
-                                 _capi.study_user_attr_at)
+                                 _capi.study_user_attr_at, self._attr_objects)
 
     @property
     def user_attrs(self):  # otto's own (hidden) study attrs start with U+FDD0
@@ -308,11 +363,16 @@ class Study:
         return self._asked(out)
 
     def _asked(self, ptr):
-        """The asked trial, unless a Python sampler's hook raised during the
-        ask: then the trial fails and the hook's exception is raised."""
-        if self._plugin_ctx.errors:
+        """The asked trial, unless a Python sampler's hook or a built-in
+        sampler's Python callback (TPE's gamma) raised during the ask: then
+        the trial fails and that exception is raised, as in Optuna."""
+        sampler_errors, hook_errors = _samplers.pending_errors(), self._plugin_ctx.errors
+        if sampler_errors or hook_errors:
             _capi.study_tell(self._ptr, ptr, int(TrialState.FAIL), None, 0)
-            self._plugin_ctx.raise_pending()
+            first = (sampler_errors or hook_errors)[0]
+            sampler_errors.clear()
+            hook_errors.clear()
+            raise first
         return Trial(self, ptr)
 
     def tell(self, trial, values=None, state=None, skip_if_finished=False):
@@ -391,7 +451,7 @@ class Study:
 
         constraints_func = getattr(self.sampler, "constraints_func", None)
         if constraints_func is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
-            frozen = FrozenTrial._from_c(ptr)
+            frozen = FrozenTrial._from_c(ptr, self._attr_objects)
             frozen.state = state
             frozen._values = vals
             c = [float(x) for x in constraints_func(frozen)]
@@ -600,18 +660,22 @@ class Study:
         if n_jobs == 1:
             loop()
         else:
-            threads = [threading.Thread(target=loop, name=f"otto-worker-{i}", daemon=True)
-                       for i in range(n_jobs)]
-            for t in threads:
-                t.start()
-            try:
+            threads = []
+            try:  # an interrupt may come while threads start, too
+                for i in range(n_jobs):
+                    threads.append(threading.Thread(target=loop, name=f"otto-worker-{i}",
+                                                     daemon=True))
+                    threads[-1].start()
                 for t in threads:
                     while t.is_alive():
                         t.join(0.1)
             except BaseException:
                 self._stop_flag = True  # e.g. Ctrl-C: let running trials finish
                 for t in threads:
-                    t.join()
+                    try:
+                        t.join()
+                    except RuntimeError:  # its start() was interrupted: it runs no trial
+                        pass
                 raise
 
     # ---- export -------------------------------------------------------------------------
@@ -699,6 +763,11 @@ def _make_study(storage, sampler, pruner, study_name, dirs, open_mode):
     study._plugins = (s_plugin, p_plugin)  # their callbacks live as long as the C study
     ctx.study = study
     return study
+
+
+def _reopen(study_name, storage, sampler, pruner):
+    """A pickled Study: the study of that name in the (unpickled) storage."""
+    return load_study(study_name=study_name, storage=storage, sampler=sampler, pruner=pruner)
 
 
 def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, direction=None,

@@ -7,7 +7,7 @@ import json
 import math
 import warnings
 
-from . import _capi, _labels, distributions as _dists
+from . import _capi, _labels, distributions as _dists, samplers as _samplers
 from .exceptions import CallbackError, NotFoundError, StateError
 
 
@@ -81,14 +81,12 @@ def _read_params(ptr):
     return params, dists
 
 
-_ATTR_OBJECTS = {}  # attribute values that are not JSON, by their stored text
-
-
 def attr_text(study, key, value):
     """An attribute value as the JSON text C stores. A value that is not
     JSON is kept as an object by a study in memory (as Optuna's in-memory
-    storage does); a stored study needs JSON, as Optuna's RDB and journal
-    storages do."""
+    storage does), in study._attr_objects by the text stored for it, so it
+    goes with the study; a stored study needs JSON, as Optuna's RDB and
+    journal storages do."""
     try:
         return json.dumps(value)
     except (TypeError, ValueError):
@@ -97,7 +95,7 @@ def attr_text(study, key, value):
                             f"serializable, and a study in a storage keeps attributes as "
                             f"JSON") from None
     text = json.dumps({_labels.MARK + "object": f"{id(value):x}:{type(value).__qualname__}"})
-    _ATTR_OBJECTS[text] = value
+    study._attr_objects[text] = value
     return text
 
 
@@ -115,14 +113,16 @@ def _out_of_range(name, value, low, high):
                   stacklevel=3)
 
 
-def read_attrs(ptr, count, at):
+def read_attrs(ptr, count, at, objects):
+    """The attributes of a C trial or study; objects: its study's
+    _attr_objects (values that are not JSON, by their stored text)."""
     out = {}
     k, v = ctypes.c_char_p(), ctypes.c_char_p()
     for i in range(count(ptr)):
         at(ptr, i, ctypes.byref(k), ctypes.byref(v))
         text = v.value.decode("utf-8")
-        if text in _ATTR_OBJECTS:
-            out[k.value.decode("utf-8")] = _ATTR_OBJECTS[text]
+        if objects and text in objects:
+            out[k.value.decode("utf-8")] = objects[text]
             continue
         try:
             out[k.value.decode("utf-8")] = json.loads(text)
@@ -164,6 +164,15 @@ class Trial:
         self._i = ctypes.c_int64()
         self._z = ctypes.c_size_t()
 
+    def __copy__(self):
+        """Another handle on the same running trial (of the same study)."""
+        return Trial(self.study, self._ptr)
+
+    def __reduce__(self):
+        raise TypeError("otto cannot pickle or deep-copy a Trial: it is a handle on a running "
+                        "trial of a C study in this process; pickle its params, or the "
+                        "FrozenTrial that study.trials holds once it is finished")
+
     @property
     def _number(self):
         n = self._number_c
@@ -181,8 +190,7 @@ class Trial:
 
     def _reraise(self, error):
         """A C error caused by a Python callback re-raises that callback's exception."""
-        for pending in (getattr(self.study.sampler, "_errors", None),
-                        self.study._plugin_ctx.errors):
+        for pending in (_samplers.pending_errors(), self.study._plugin_ctx.errors):
             if pending:
                 first = pending[0]
                 pending.clear()
@@ -325,11 +333,13 @@ class Trial:
 
     @property
     def user_attrs(self):
-        return read_attrs(self._ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at)
+        return read_attrs(self._ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at,
+                          self.study._attr_objects)
 
     @property
     def system_attrs(self):
-        return read_attrs(self._ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at)
+        return read_attrs(self._ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at,
+                          self.study._attr_objects)
 
     @property
     def datetime_start(self):
@@ -361,7 +371,8 @@ class FrozenTrial:
         self.constraints = constraints
 
     @classmethod
-    def _from_c(cls, ptr):
+    def _from_c(cls, ptr, objects):
+        """The FrozenTrial of a C trial; objects: its study's _attr_objects."""
         n_obj = ctypes.c_size_t()
         values = None
         buf = (ctypes.c_double * 64)()
@@ -385,13 +396,15 @@ class FrozenTrial:
             cbuf = (ctypes.c_double * max(1, n_c.value))()
             _constraints(ptr, cbuf, n_c.value, ctypes.byref(n_c))
             constraints = list(cbuf[: n_c.value])
-        system = read_attrs(ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at)
+        system = read_attrs(ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at,
+                            objects)
         if constraints is not None:
             system.setdefault("constraints", constraints)
         return cls(_capi.trial_number(ptr), _capi.trial_get_state(ptr), None,
                    _timestamp(_datetime_start, ptr), _timestamp(_datetime_complete, ptr),
                    params, dists,
-                   read_attrs(ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at),
+                   read_attrs(ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at,
+                              objects),
                    system, inter, values=values, constraints=constraints)
 
     @property
@@ -488,7 +501,7 @@ class _LazyFrozenTrial(FrozenTrial):
     def _load(self):
         lazy = self.__dict__.pop("_lazy", None)
         if lazy is not None:
-            self.__dict__.update(FrozenTrial._from_c(lazy[1]).__dict__)
+            self.__dict__.update(FrozenTrial._from_c(lazy[1], lazy[0]._attr_objects).__dict__)
 
     def __getattr__(self, name):  # only for attributes not loaded yet
         if "_lazy" not in self.__dict__:

@@ -804,6 +804,8 @@ static int prepare(tpe *s, const otto_view *v, const otto_allocator *a, const co
         return otto__error(rc, "tpe: out of memory");
     size_t n_below = s->o.gamma ? s->o.gamma(g->n_usable, s->o.gamma_user_data)
                                 : default_n_below(s, v, g->n_usable, multivariate);
+    if (n_below == OTTO_TPE_GAMMA_ERROR)
+        return otto__error(OTTO_ECALLBACK, "tpe: the gamma function failed");
     g->n_below = n_below < g->n_usable ? n_below : g->n_usable;
     if (split(a, g, g->n_below))
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");

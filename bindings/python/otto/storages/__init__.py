@@ -25,9 +25,28 @@ class RetryFailedTrialCallback:
                                       "are not supported")
 
 
+class _Handle:
+    """The C handle of a storage object and of its copies (copy.copy), opened
+    on first use and closed when the last of them goes (the studies opened
+    on it hold their own reference in C)."""
+
+    def __init__(self):
+        self.ptr = None
+        self.lock = threading.Lock()
+
+    def __del__(self):
+        if self.ptr:
+            _capi.storage_close(self.ptr)
+            self.ptr = None
+
+
 class BaseStorage:
     """A C storage handle, opened on first use and shared by the studies made
-    on this object. Heartbeat settings follow Optuna's RDBStorage."""
+    on this object and its copies. Heartbeat settings follow Optuna's
+    RDBStorage. A storage object pickles (and deep-copies) as its location,
+    opened again where it is unpickled; a temporary one cannot be."""
+
+    _temporary = False  # a private file removed with the object: nothing to reopen
 
     def __init__(self, heartbeat_interval=None, grace_period=None, failed_trial_callback=None,
                  sync="every_tell", sync_interval=1.0):
@@ -46,8 +65,7 @@ class BaseStorage:
         self.failed_trial_callback = failed_trial_callback
         self._sync = sync
         self._sync_interval = float(sync_interval)
-        self._ptr = None
-        self._lock = threading.Lock()
+        self._owner = _Handle()
 
     def _options(self):
         o = _capi.StorageOptions()
@@ -62,12 +80,33 @@ class BaseStorage:
         return o
 
     def _handle(self):
-        with self._lock:
-            if self._ptr is None:
+        owner = self._owner
+        with owner.lock:
+            if owner.ptr is None:
                 out = ctypes.c_void_p()
                 self._open(self._options(), out)
-                self._ptr = out
-            return self._ptr
+                owner.ptr = out
+            return owner.ptr
+
+    def __copy__(self):
+        """Another object on the same C handle (and temporary file)."""
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __getstate__(self):
+        if self._temporary:
+            raise TypeError(f"otto cannot pickle or deep-copy this {type(self).__name__}: "
+                            f"its studies are in a temporary file that lives only as long as "
+                            f"the object (copy.copy shares it; a journal file, SQLite or "
+                            f"PostgreSQL storage can be reached from elsewhere)")
+        state = dict(self.__dict__)
+        del state["_owner"]  # the C handle: opened again where unpickled
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._owner = _Handle()
 
     def get_all_study_names(self):
         ptr = self._handle()
@@ -79,12 +118,6 @@ class BaseStorage:
             _capi.storage_study_names(ptr, arr, cap, ctypes.byref(n))
             if n.value <= cap:
                 return [arr[i].decode("utf-8") for i in range(n.value)]
-
-    def __del__(self):
-        ptr = getattr(self, "_ptr", None)
-        if ptr:
-            _capi.storage_close(ptr)  # studies keep their own reference
-            self._ptr = None
 
 
 class JournalFileStorage:
@@ -128,7 +161,8 @@ class InMemoryStorage(JournalStorage):
         os.unlink(path)
         BaseStorage.__init__(self, sync="none")
         self._path = path
-        weakref.finalize(self, _remove_files, path)
+        self._temporary = True
+        weakref.finalize(self._owner, _remove_files, path)  # with the last copy
 
 
 class _NoEngine:
@@ -186,7 +220,9 @@ class RDBStorage(BaseStorage):
                 fd, path = tempfile.mkstemp(prefix="otto-", suffix=".db")
                 os.close(fd)
                 os.unlink(path)
-                weakref.finalize(self, _remove_files, path, path + "-wal", path + "-shm")
+                self._temporary = True
+                weakref.finalize(self._owner, _remove_files, path, path + "-wal",
+                                 path + "-shm")  # with the last copy
             self._sqlite_path = path
         else:
             self._sqlite_path = None
