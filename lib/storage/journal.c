@@ -690,6 +690,11 @@ static int j_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
         return rc;
     uint64_t size = 0;
     rc = file_size(jf, &size);
+    if (!rc && size < bs->cursor) /* readers and writers alike: never shown as fine */
+        rc = otto__error(OTTO_ECORRUPT,
+                         "journal %s was cut to %llu bytes below the %llu this handle had read "
+                         "(truncated outside otto): the results past the cut are gone",
+                         jf->path, (unsigned long long)size, (unsigned long long)bs->cursor);
     tail_kind tail = TAIL_NONE;
     if (!rc && bs->cursor < size) {
         scanner sc;

@@ -1051,6 +1051,30 @@ static void test_truncation(void **state)
     otto_study_destroy(ref);
 }
 
+/* A journal cut short outside otto while handles have read it: readers
+ * and writers both say so (OTTO_ECORRUPT) instead of going on showing the
+ * trials the file no longer holds. */
+static void test_truncated_under_readers(void **state)
+{
+    backend *b = *state;
+    if (b->kind != JOURNAL)
+        skip();
+    otto_study *w, *r;
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &w));
+    tell_some(w, 200);
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &r));
+    assert_int_equal(otto_study_trial_count(r), 200);
+    struct stat sb;
+    assert_int_equal(stat(b->path, &sb), 0);
+    assert_int_equal(truncate(b->path, sb.st_size / 2), 0);
+    assert_status(otto_study_sync(r), OTTO_ECORRUPT);
+    assert_non_null(strstr(otto_last_error_message(), "was cut"));
+    otto_trial *t;
+    assert_status(otto_study_ask(w, &t), OTTO_ECORRUPT);
+    otto_study_destroy(r);
+    otto_study_destroy(w);
+}
+
 /* A byte flipped anywhere: OTTO_ECORRUPT naming the damaged record's byte
  * offset (or a clean load when the flip only hit a study we do not read),
  * never a crash; nothing is ever appended after the damage. */
@@ -1547,6 +1571,7 @@ static void test_distributions_round_trip(void **state)
         cmocka_unit_test_setup(test_heartbeat, before_each),                           \
         cmocka_unit_test_setup(test_sigkill, before_each),                             \
         cmocka_unit_test_setup(test_truncation, before_each),                          \
+        cmocka_unit_test_setup(test_truncated_under_readers, before_each),             \
         cmocka_unit_test_setup(test_file_removed_or_replaced, before_each),            \
         cmocka_unit_test_setup(test_flipped_bytes, before_each),                       \
         cmocka_unit_test_setup(test_bad_input, before_each),                           \
