@@ -1,5 +1,7 @@
 /* The per-study allocator: libc by default, or the caller's hooks. Every
- * allocation the core makes goes through these wrappers. */
+ * allocation the core makes goes through these wrappers, and a failed one
+ * sets the thread's message, so a bare OTTO_ENOMEM never carries a stale
+ * message from an earlier error. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,15 +19,22 @@ void otto__alloc_default(otto_allocator *a)
     a->user_data = NULL;
 }
 
+static void *out_of_memory(size_t count, size_t size)
+{
+    otto__error(OTTO_ENOMEM, "out of memory (allocating %zu x %zu bytes)", count, size);
+    return NULL;
+}
+
 void *otto__malloc(const otto_allocator *a, size_t n)
 {
-    return a->malloc_fn(a->user_data, n ? n : 1);
+    void *p = a->malloc_fn(a->user_data, n ? n : 1);
+    return p ? p : out_of_memory(1, n);
 }
 
 void *otto__calloc(const otto_allocator *a, size_t count, size_t size)
 {
     if (size && count > SIZE_MAX / size)
-        return NULL;
+        return out_of_memory(count, size);
     void *p = otto__malloc(a, count * size);
     if (p)
         memset(p, 0, count * size);
@@ -34,13 +43,14 @@ void *otto__calloc(const otto_allocator *a, size_t count, size_t size)
 
 void *otto__realloc(const otto_allocator *a, void *p, size_t n)
 {
-    return a->realloc_fn(a->user_data, p, n ? n : 1);
+    void *q = a->realloc_fn(a->user_data, p, n ? n : 1);
+    return q ? q : out_of_memory(1, n);
 }
 
 void *otto__reallocarray(const otto_allocator *a, void *p, size_t count, size_t size)
 {
     if (size && count > SIZE_MAX / size)
-        return NULL;
+        return out_of_memory(count, size);
     return otto__realloc(a, p, count * size);
 }
 

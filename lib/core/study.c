@@ -736,8 +736,8 @@ int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state, const 
     if (rc)
         return rc;
     if (need_flush && (rc = otto__store_flush(s)) != OTTO_OK)
-        return otto__error(rc, "study_tell: trial %lld was written but not forced to disk: %s",
-                           (long long)t->number, otto_last_error_message());
+        return otto__error_wrap(rc, "study_tell: trial %lld was written but not forced to disk",
+                                (long long)t->number);
     return OTTO_OK;
 }
 

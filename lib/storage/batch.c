@@ -20,12 +20,9 @@ int otto__apply_batch(const char *kind, otto__bstudy *bs, otto__exchange *x,
         if (idx >= bs->sub && off >= from && len >= 1 && pl[0] != OTTO__OP_STUDY) {
             int rc = x->apply(x->apply_ctx, pl, len);
             if (rc) {
-                if (rc == OTTO_ECORRUPT) {
-                    char msg[300];
-                    snprintf(msg, sizeof msg, "%s", otto_last_error_message());
-                    otto__error(rc, "%s: batch %llu record %zu: %s", kind,
-                                (unsigned long long)seq, idx, msg);
-                }
+                if (rc == OTTO_ECORRUPT)
+                    otto__error_wrap(rc, "%s: batch %llu record %zu", kind,
+                                     (unsigned long long)seq, idx);
                 bs->cursor = seq - 1;
                 bs->sub = idx;
                 return rc;

@@ -652,12 +652,9 @@ static int filter_record(void *ctx, uint64_t off, const unsigned char *p, size_t
     if (id != f->id || p[0] == OTTO__OP_STUDY)
         return OTTO_OK;
     int rc = f->apply(f->ctx, p, len);
-    if (rc == OTTO_ECORRUPT) {
-        char msg[400];
-        snprintf(msg, sizeof msg, "%s", otto_last_error_message());
-        return otto__error(rc, "journal %s: record at byte %llu: %s", f->path,
-                           (unsigned long long)off, msg);
-    }
+    if (rc == OTTO_ECORRUPT)
+        return otto__error_wrap(rc, "journal %s: record at byte %llu", f->path,
+                                (unsigned long long)off);
     return rc;
 }
 

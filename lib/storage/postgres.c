@@ -46,7 +46,12 @@ typedef struct pg {
     uint64_t id_key;    /* batch ids: a random key of this process and handle ... */
     uint64_t id_count;  /* ... and a counter */
     otto__name_pool names; /* what study_names handed out */
+    char sqlstate[6];       /* the last failed statement's SQLSTATE ("" if none) */
 } pg;
+
+/* SQLSTATE of a foreign key violation: the stable key, where the server's
+ * message text is translated. */
+#define SQLSTATE_FOREIGN_KEY "23503"
 
 static void quiet_notices(void *arg, const char *message)
 {
@@ -75,6 +80,8 @@ static void drop(pg *p)
 static int pg_fail(pg *p, const char *what, PGresult *res)
 {
     const char *msg = res ? PQresultErrorMessage(res) : "";
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(p->sqlstate, sizeof p->sqlstate, "%s", state ? state : "");
     if ((!msg || !msg[0]) && p->conn)
         msg = PQerrorMessage(p->conn);
     char clean[300];
@@ -122,6 +129,7 @@ static int pg_exec(pg *p, double deadline, const char *what, const char *sql, in
 {
     if (out)
         *out = NULL;
+    p->sqlstate[0] = 0;
     if (!p->conn)
         return otto__error(OTTO_EIO, "postgres: %s: no connection", what);
     int sent = n || binary ? PQsendQueryParams(p->conn, sql, n, NULL, vals, lens, formats, binary)
@@ -565,7 +573,7 @@ static int write_step(pg *p, void *vctx, double deadline)
                      "INSERT INTO otto_log (study_id, seq, batch, batch_id) VALUES ($1, $2, $3, "
                      "$4)",
                      4, v, lens, fmts, 0, NULL);
-        if (rc && p->conn && strstr(otto_last_error_message(), "foreign key"))
+        if (rc && strcmp(p->sqlstate, SQLSTATE_FOREIGN_KEY) == 0)
             rc = otto__error(OTTO_ENOTFOUND, "postgres: study %u was deleted", bs->id);
     }
     if (rc) {
