@@ -2,8 +2,9 @@
  * study with hostile names (markup, quotes, non-ASCII) and every trial
  * state, a two-objective study, and with --live N a study that grows by one
  * trial every 20 ms while the tests read it. A postgresql:// URI instead of
- * a journal path writes the first two to that server; --many N writes a
- * study of N trials, for the report's limits. */
+ * a journal path writes the first two to that server, sqlite:///PATH to that
+ * SQLite file; --many N writes a study of N trials, for the report's
+ * limits. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +134,8 @@ static void many(const char *path, int n)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: make_study JOURNAL|postgresql://... [--live N | --many N]\n");
+        fprintf(stderr, "usage: make_study JOURNAL|sqlite:///PATH|postgresql://... "
+                        "[--live N | --many N]\n");
         return 2;
     }
     if (argc == 4 && strcmp(argv[2], "--many") == 0) {
@@ -146,6 +148,8 @@ int main(int argc, char **argv)
         CHECK(otto_storage_postgres_open(argv[1], NULL, &st));
         otto_storage_delete_study(st, HOSTILE_NAME);
         otto_storage_delete_study(st, "pareto");
+    } else if (strncmp(argv[1], "sqlite:///", 10) == 0) {
+        CHECK(otto_storage_sqlite_open(argv[1] + 10, NULL, &st));
     } else {
         CHECK(otto_storage_journal_open(argv[1], NULL, &st));
     }

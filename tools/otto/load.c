@@ -37,9 +37,14 @@ int cli_open_storage(const char *spec, otto_storage **out)
         cli_error("no storage given (a journal file, sqlite:///path or postgresql://...)");
         return 1;
     }
+    /* every subcommand only reads: never a header, a table or a journal
+     * mode switch, and read-only files and mounts work */
+    otto_storage_options so;
+    otto_storage_options_init(&so);
+    so.flags = OTTO_STORAGE_READ_ONLY;
     int rc;
     if (has_prefix(spec, "postgresql://") || has_prefix(spec, "postgres://")) {
-        rc = otto_storage_postgres_open(spec, NULL, out);
+        rc = otto_storage_postgres_open(spec, &so, out);
     } else {
         int sqlite = has_prefix(spec, "sqlite:///");
         /* as SQLAlchemy reads it: sqlite:///rel.db relative, sqlite:////abs.db absolute */
@@ -54,8 +59,8 @@ int cli_open_storage(const char *spec, otto_storage **out)
             cli_error("%s: not a regular file", path);
             return 1;
         }
-        rc = sqlite ? otto_storage_sqlite_open(path, NULL, out)
-                    : otto_storage_journal_open(path, NULL, out);
+        rc = sqlite ? otto_storage_sqlite_open(path, &so, out)
+                    : otto_storage_journal_open(path, &so, out);
     }
     if (rc) {
         cli_otto_error(spec, rc);
