@@ -1,7 +1,8 @@
 """otto(1): each subcommand's output in every format, clear errors with
 nonzero exit codes, a journal read while a worker writes it, a report
-whose hostile names stay text, and storages read without a byte written
-(also from a read-only mount)."""
+whose hostile names stay text, output that cannot inject (spreadsheet
+formulas in CSV, terminal controls and bidi overrides in tables), and
+storages read without a byte written (also from a read-only mount)."""
 import csv
 import io
 import json
@@ -213,6 +214,48 @@ class Cli(unittest.TestCase):
         t0 = time.monotonic()
         run("watch", live, "--timeout", "0.3", "--interval", "0.1")
         self.assertLess(time.monotonic() - t0, 10)
+
+    def test_output_cannot_inject(self):
+        j = os.path.join(self.dir.name, "inject.journal")
+        subprocess.run([MAKE, j, "--inject"], check=True)
+        labels = ['=HYPERLINK("http://x")', "+SUM(A1)", "-2+3", "@SUM(A1)", "\tTAB", "\rCR",
+                  "safe", "ev\u202eil", "c1\x85\x9b31m", "bi\u2066di"]
+        hidden = ["\u202e", "\u2066", "\x85", "\x9b", "\t", "\r", "\x1b"]
+
+        def raw(*args):  # bytes as written: no newline translation
+            p = subprocess.run([CLI, *args], capture_output=True, timeout=60)
+            return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+        # CSV: text that a spreadsheet would run starts with ', numbers stay numbers
+        _, out, _ = raw("trials", j, "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(out, newline="")))
+        self.assertEqual([r["params_cmd"] for r in rows],
+                         ["'" + s if s[0] in "=+-@\t\r" else s for s in labels])
+        for r in rows:
+            self.assertLess(float(r["value"]), 0)  # -2.3, not '-2.3
+            self.assertLess(float(r["params_=x"]), 0)
+        _, out, _ = raw("studies", j, "--format", "csv")
+        self.assertEqual(list(csv.DictReader(io.StringIO(out, newline="")))[0]["name"],
+                         "'@inject\u202e")
+        # JSON keeps every value exactly, with the hidden characters escaped
+        _, out, _ = raw("trials", j, "--format", "json")
+        self.assertEqual([r["params_cmd"] for r in json.loads(out)], labels)
+        self.assertFalse([h for h in hidden if h in out])
+        # a terminal sees no control, C1 or bidi character, anywhere
+        for args in (("trials", j), ("studies", j), ("best", j),
+                     ("watch", j, "--timeout", "0.1", "--interval", "0.05")):
+            code, out, err = raw(*args)
+            self.assertEqual(code, 0, err)
+            self.assertFalse([h for h in hidden if h in out], (args, out))
+        _, out, _ = raw("trials", j)
+        for shown in ("?TAB", "?CR", "ev?il", "c1??31m", "bi?di"):
+            self.assertIn(shown, out)
+        self.assertIn("@inject?", raw("studies", j)[1])
+        table = out.splitlines()
+        self.assertEqual(len({len(line.rstrip()) for line in table[1:]}), 1)  # aligned
+        code, _, err = raw("trials", j, "-s", "x\u202e\x1b[2J")
+        self.assertEqual(code, 1)
+        self.assertIn("no study named 'x??[2J'", err)
 
     def snapshot(self, d):
         """Every file of directory d: its bytes and modification time."""
