@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <iterator>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -21,8 +22,8 @@
 #if !defined(OTTO_NO_EXCEPTIONS) && !defined(__cpp_exceptions) && !defined(__EXCEPTIONS)
 #define OTTO_NO_EXCEPTIONS 1
 #endif
-#if !defined(OTTO_NO_EXCEPTIONS)
 #include <atomic>
+#if !defined(OTTO_NO_EXCEPTIONS)
 #include <exception>
 #endif
 
@@ -84,6 +85,20 @@ template <class T> result<T> fail(int status)
     check(status);
     return result<T>::failure(status);
 }
+
+/* What optimize's callable may return: one value (a number), or one per
+ * objective as a contiguous range of numbers (std::array, std::vector, a
+ * C++20 std::span: anything with std::data and std::size). */
+template <class R, class = void> struct is_values : std::false_type {};
+template <class R>
+struct is_values<R, std::void_t<decltype(std::data(std::declval<R &>())),
+                                decltype(std::size(std::declval<R &>()))>>
+    : std::is_convertible<decltype(*std::data(std::declval<R &>())), double> {};
+/* The size a range type fixes at compile time (std::array), 0 if none. */
+template <class R, class = void> struct fixed_size : std::integral_constant<std::size_t, 0> {};
+template <class R>
+struct fixed_size<R, std::void_t<decltype(std::tuple_size<R>::value)>>
+    : std::integral_constant<std::size_t, std::tuple_size<R>::value> {};
 
 /* A NUL-terminated copy of a name in buf (max_name bytes). */
 inline int name_copy(std::string_view name, char (&buf)[max_name])
@@ -306,24 +321,50 @@ class study {
         return detail::check(rc);
     }
 
-    /* Run f(otto::trial &) -> double for n_trials trials on n_threads threads
-     * (f must then be safe to call concurrently). Call trial.prune() in f to
-     * end the trial PRUNED; a NaN value marks it FAIL. With exceptions, one
-     * thrown by f fails its trial, stops the loop and is rethrown here. */
+    /* Run f(otto::trial &) for n_trials trials on n_threads threads (f must
+     * then be safe to call concurrently). f returns the trial's value: a
+     * double for a study with one objective; for a study with several, one
+     * value per objective as a std::array<double, N>, a std::vector<double>
+     * or any contiguous range of numbers (std::data, std::size). A single
+     * double for a study with several objectives, or an std::array of
+     * another size, is OTTO_EINVAL before any trial runs; a range of the
+     * wrong size at run time fails its trial, stops the loop and makes
+     * optimize return OTTO_EINVAL. Call trial.prune() in f to end the trial
+     * PRUNED; a NaN value marks it FAIL. With exceptions, one thrown by f
+     * fails its trial, stops the loop and is rethrown here. */
     template <class F> int optimize(F &&f, std::int64_t n_trials, int n_threads = 1)
     {
+        using R = std::decay_t<decltype(f(std::declval<trial &>()))>;
+        static_assert(std::is_arithmetic_v<R> || detail::is_values<R>::value,
+                      "otto::study::optimize: the callable must return a double, or one "
+                      "value per objective (std::array<double, N>, std::vector<double>)");
+        constexpr std::size_t fixed =
+            std::is_arithmetic_v<R> ? 1 : detail::fixed_size<R>::value;
+        std::size_t n_obj = otto_study_n_objectives(s_);
+        if (fixed && n_obj && n_obj != fixed)
+            return detail::check(otto_set_error_message(
+                OTTO_EINVAL,
+                "otto.hpp: optimize: the objective returns %zu value%s but the study has %zu "
+                "objectives (return a std::array<double, %zu> or std::vector<double>)",
+                fixed, fixed == 1 ? "" : "s", n_obj, n_obj));
         otto_optimize_options o;
         otto_optimize_options_init(&o);
         o.n_trials = n_trials;
         o.n_threads = n_threads;
-        call<std::remove_reference_t<F>> c;
+        call<std::remove_reference_t<F>, R> c;
         c.f = &f;
         c.s = s_;
-        int rc = otto_study_optimize(s_, &call<std::remove_reference_t<F>>::run, &c, &o);
+        int rc = otto_study_optimize(s_, &call<std::remove_reference_t<F>, R>::run, &c, &o);
 #if !defined(OTTO_NO_EXCEPTIONS)
         if (c.thrown)
             std::rethrow_exception(c.thrown);
 #endif
+        if (std::size_t got = c.wrong_size.load())
+            return detail::check(otto_set_error_message(
+                OTTO_EINVAL,
+                "otto.hpp: optimize: the objective returned %zu value%s for a study of %zu "
+                "objectives",
+                got - 1, got == 2 ? "" : "s", n_obj));
         return detail::check(rc);
     }
     void stop() { otto_study_stop(s_); }
@@ -356,9 +397,10 @@ class study {
   private:
     explicit study(otto_study *s) : s_(s) {}
 
-    template <class F> struct call {
+    template <class F, class R> struct call {
         F *f;
         otto_study *s;
+        std::atomic<std::size_t> wrong_size{0}; /* 1 + the first wrong size returned */
 #if !defined(OTTO_NO_EXCEPTIONS)
         std::atomic_flag claimed = ATOMIC_FLAG_INIT; /* the first throw wins */
         std::exception_ptr thrown;
@@ -370,12 +412,28 @@ class study {
 #if !defined(OTTO_NO_EXCEPTIONS)
             try {
 #endif
-                double v = (*c->f)(view);
+                const R r = (*c->f)(view);
                 if (view.pruned_)
                     return OTTO_TRIAL_PRUNED;
-                for (std::size_t k = 0; k < n; k++)
-                    out[k] = v;
-                return std::isnan(v) ? OTTO_TRIAL_FAIL : OTTO_TRIAL_COMPLETE;
+                bool nan = false;
+                if constexpr (std::is_arithmetic_v<R>) {
+                    out[0] = static_cast<double>(r); /* n == 1: checked before the loop */
+                    nan = std::isnan(out[0]);
+                } else {
+                    std::size_t m = std::size(r);
+                    if (m != n) {
+                        std::size_t none = 0;
+                        c->wrong_size.compare_exchange_strong(none, m + 1);
+                        otto_study_stop(c->s);
+                        return OTTO_TRIAL_FAIL;
+                    }
+                    auto *p = std::data(r);
+                    for (std::size_t k = 0; k < n; k++) {
+                        out[k] = static_cast<double>(p[k]);
+                        nan = nan || std::isnan(out[k]);
+                    }
+                }
+                return nan ? OTTO_TRIAL_FAIL : OTTO_TRIAL_COMPLETE;
 #if !defined(OTTO_NO_EXCEPTIONS)
             } catch (...) { /* nothing may unwind through C */
                 if (!c->claimed.test_and_set())
