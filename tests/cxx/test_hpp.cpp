@@ -1,11 +1,15 @@
 /* Checks of the C++ interface (otto.hpp) beyond what the engine_tuning
  * example shows, built with exceptions and with -fno-exceptions: optimize on
- * studies with several objectives. */
+ * studies with several objectives, and trials that outlive their study. */
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
+
+#include <unistd.h>
 
 #include <otto/otto.hpp>
 
@@ -100,17 +104,17 @@ static void multi_objective_optimize()
     CHECK(otto_study_best_trials(s.get(), nullptr, 0, &n_front) == OTTO_OK && n_front > 0);
 
     /* a NaN in any value fails the trial */
-    const otto_trial *t;
+    const otto_trial *got;
     rc = optimize_status(s, [](otto::trial &t) { return std::vector<double>{suggest_x(t), NAN}; }, 1);
     CHECK(rc == OTTO_OK);
-    CHECK(otto_study_trial(s.get(), 10, &t) == OTTO_OK && otto_trial_get_state(t) == OTTO_TRIAL_FAIL);
+    CHECK(otto_study_trial(s.get(), 10, &got) == OTTO_OK && otto_trial_get_state(got) == OTTO_TRIAL_FAIL);
 
     /* a range of the wrong size at run time: its trial FAIL, the loop stops */
     rc = optimize_status(s, [](otto::trial &t) { return std::vector<double>{suggest_x(t)}; }, 5);
     CHECK(rc == OTTO_EINVAL);
     CHECK(std::strstr(otto_last_error_message(), "returned 1 value for a study of 2") != nullptr);
     CHECK(s.trial_count() == 12);
-    CHECK(otto_study_trial(s.get(), 11, &t) == OTTO_OK && otto_trial_get_state(t) == OTTO_TRIAL_FAIL);
+    CHECK(otto_study_trial(s.get(), 11, &got) == OTTO_OK && otto_trial_get_state(got) == OTTO_TRIAL_FAIL);
 
     /* one objective: a double, or a range of one */
     auto one = otto::study::create();
@@ -121,9 +125,100 @@ static void multi_objective_optimize()
     CHECK(one.value().trial_count() == 4);
 }
 
+/* An allocator that counts the study's live blocks. */
+static std::atomic<long> live_blocks{0};
+static void *count_malloc(void *, std::size_t n)
+{
+    void *p = std::malloc(n);
+    if (p)
+        live_blocks++;
+    return p;
+}
+static void *count_realloc(void *, void *p, std::size_t n)
+{
+    void *q = std::realloc(p, n);
+    if (q && !p)
+        live_blocks++;
+    return q;
+}
+static void count_free(void *, void *p)
+{
+    if (p)
+        live_blocks--;
+    std::free(p);
+}
+
+/* An otto::trial that outlives its otto::study used to point into a freed
+ * study: now it shares ownership, works on, and the C study goes with the
+ * last of them (its trial told FAIL when untold). */
+static void trial_outlives_study()
+{
+    static const otto_allocator counting = {count_malloc, count_realloc, count_free, nullptr};
+    const char *tmp = std::getenv("TMPDIR");
+    char path[512];
+    std::snprintf(path, sizeof path, "%s/otto-hpp-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    otto::trial kept, from_optimize;
+    {
+        otto_storage *st = nullptr;
+        CHECK(otto_storage_journal_open(path, nullptr, &st) == OTTO_OK);
+        otto::options o;
+        o.seed = 5;
+        o.allocator = &counting;
+        o.storage = st;
+        o.name = "outlived";
+        otto_sampler_random_create(nullptr, &o.sampler);
+        auto made = otto::study::create(o);
+        otto_storage_close(st); /* the study keeps it */
+        CHECK(made.ok());
+        otto::study s = std::move(made.value());
+        auto asked = s.ask();
+        CHECK(asked.ok());
+        kept = std::move(asked.value());
+        CHECK(s.optimize([&](otto::trial &t) {
+            from_optimize = std::move(t); /* a view, moved out of the callable */
+            return 1.0;
+        }, 1) == OTTO_OK);
+        CHECK(live_blocks > 0);
+    } /* the otto::study is gone */
+    CHECK(live_blocks > 0); /* the C study lives while its trials do */
+    auto x = kept.suggest_float("x", 0, 1);
+    CHECK(x.ok() && x.value() >= 0 && x.value() <= 1);
+    CHECK(kept.report(0, 0.5) == OTTO_OK);
+    CHECK(from_optimize.number() == 1);
+    from_optimize = otto::trial(); /* optimize told it: nothing to fail */
+    CHECK(live_blocks > 0);
+    CHECK(otto_trial_get_state(kept.get()) == OTTO_TRIAL_RUNNING);
+    kept = otto::trial(); /* the last owner: tells FAIL, then destroys the study */
+    CHECK(live_blocks == 0);
+
+    /* what the journal holds: the kept trial FAIL, optimize's COMPLETE */
+    otto_storage_options ro;
+    otto_storage_options_init(&ro);
+    ro.flags = OTTO_STORAGE_READ_ONLY;
+    otto_storage *st = nullptr;
+    CHECK(otto_storage_journal_open(path, &ro, &st) == OTTO_OK);
+    otto::options o;
+    o.storage = st;
+    o.name = "outlived";
+    o.open_mode = OTTO_OPEN_LOAD;
+    auto loaded = otto::study::create(o);
+    otto_storage_close(st);
+    CHECK(loaded.ok() && loaded.value().trial_count() == 2);
+    const otto_trial *t0 = nullptr, *t1 = nullptr;
+    CHECK(otto_study_trial(loaded.value().get(), 0, &t0) == OTTO_OK &&
+          otto_trial_get_state(t0) == OTTO_TRIAL_FAIL);
+    CHECK(otto_study_trial(loaded.value().get(), 1, &t1) == OTTO_OK &&
+          otto_trial_get_state(t1) == OTTO_TRIAL_COMPLETE);
+    std::remove(path);
+}
+
 int main()
 {
     multi_objective_optimize();
+    trial_outlives_study();
     if (failures)
         std::fprintf(stderr, "%d check(s) failed\n", failures);
     return failures ? 1 : 0;
