@@ -2,8 +2,9 @@
  * trial and space handles, std::string_view names, optimize with any
  * callable. Errors throw otto::error, or, when OTTO_NO_EXCEPTIONS is defined
  * or exceptions are off (-fno-exceptions), come back as a status in every
- * otto::result. It allocates nothing beyond what the C library does. See
- * otto(7). */
+ * otto::result. It allocates nothing beyond what the C library does but one
+ * small block per study: a trial shares ownership of its study (see
+ * otto::trial). See otto(7). */
 #ifndef OTTO_OTTO_HPP
 #define OTTO_OTTO_HPP
 
@@ -12,6 +13,8 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <iterator>
+#include <new>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -21,8 +24,8 @@
 #if !defined(OTTO_NO_EXCEPTIONS) && !defined(__cpp_exceptions) && !defined(__EXCEPTIONS)
 #define OTTO_NO_EXCEPTIONS 1
 #endif
-#if !defined(OTTO_NO_EXCEPTIONS)
 #include <atomic>
+#if !defined(OTTO_NO_EXCEPTIONS)
 #include <exception>
 #endif
 
@@ -85,6 +88,67 @@ template <class T> result<T> fail(int status)
     return result<T>::failure(status);
 }
 
+/* What optimize's callable may return: one value (a number), or one per
+ * objective as a contiguous range of numbers (std::array, std::vector, a
+ * C++20 std::span: anything with std::data and std::size). */
+template <class R, class = void> struct is_values : std::false_type {};
+template <class R>
+struct is_values<R, std::void_t<decltype(std::data(std::declval<R &>())),
+                                decltype(std::size(std::declval<R &>()))>>
+    : std::is_convertible<decltype(*std::data(std::declval<R &>())), double> {};
+/* The size a range type fixes at compile time (std::array), 0 if none. */
+template <class R, class = void> struct fixed_size : std::integral_constant<std::size_t, 0> {};
+template <class R>
+struct fixed_size<R, std::void_t<decltype(std::tuple_size<R>::value)>>
+    : std::integral_constant<std::size_t, std::tuple_size<R>::value> {};
+
+/* Shared ownership of a C study: the otto::study and every otto::trial it
+ * handed out hold a reference, and the last one to go destroys the study.
+ * One block per study (new (std::nothrow): no exception even when
+ * allocation fails), an atomic increment when a trial is made and a
+ * decrement when it ends; nothing on the trial's other calls. */
+class study_ref {
+  public:
+    study_ref() = default;
+    /* Take over s; false (s destroyed) when out of memory. */
+    bool adopt(otto_study *s) noexcept
+    {
+        reset();
+        b_ = new (std::nothrow) block{{1}, s};
+        if (!b_)
+            otto_study_destroy(s);
+        return b_ != nullptr;
+    }
+    study_ref(const study_ref &o) noexcept : b_(o.b_)
+    {
+        if (b_)
+            b_->refs.fetch_add(1, std::memory_order_relaxed);
+    }
+    study_ref(study_ref &&o) noexcept : b_(std::exchange(o.b_, nullptr)) {}
+    study_ref &operator=(study_ref o) noexcept
+    {
+        std::swap(b_, o.b_);
+        return *this;
+    }
+    ~study_ref() { reset(); }
+    void reset() noexcept
+    {
+        if (b_ && b_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            otto_study_destroy(b_->s);
+            delete b_;
+        }
+        b_ = nullptr;
+    }
+    otto_study *get() const noexcept { return b_ ? b_->s : nullptr; }
+
+  private:
+    struct block {
+        std::atomic<long> refs;
+        otto_study *s;
+    };
+    block *b_ = nullptr;
+};
+
 /* A NUL-terminated copy of a name in buf (max_name bytes). */
 inline int name_copy(std::string_view name, char (&buf)[max_name])
 {
@@ -143,14 +207,25 @@ class space {
 
 class study;
 
-/* A trial: the handle a study's ask gives. An owning trial not told when it
- * goes out of scope is told FAIL, so no trial stays RUNNING by accident. */
+/* A trial: the handle a study's ask (or optimize) gives. An owning trial
+ * not told when it goes out of scope is told FAIL, so no trial stays
+ * RUNNING by accident.
+ *
+ * A trial keeps its study alive: it shares ownership of the C study with
+ * the otto::study (detail::study_ref), so a trial that outlives its
+ * otto::study (moved out of optimize's callable, kept past the study's
+ * scope) is never a use after free. Its calls work on as before, and the C
+ * study, with its storage connection, is destroyed when the otto::study
+ * and the last of its trials are gone. That costs one atomic increment per
+ * trial made and one decrement per trial ended, nothing per call; checking
+ * a liveness flag on every call instead would cost an atomic load per call
+ * and still race with a destroy on another thread. */
 class trial {
   public:
     trial() = default;
     ~trial() { finish_as_failed(); }
     trial(trial &&o) noexcept
-        : s_(std::exchange(o.s_, nullptr)), t_(std::exchange(o.t_, nullptr)),
+        : ref_(std::move(o.ref_)), t_(std::exchange(o.t_, nullptr)),
           owns_(std::exchange(o.owns_, false)), pruned_(o.pruned_)
     {
     }
@@ -158,7 +233,7 @@ class trial {
     {
         if (this != &o) {
             finish_as_failed();
-            s_ = std::exchange(o.s_, nullptr);
+            ref_ = std::move(o.ref_);
             t_ = std::exchange(o.t_, nullptr);
             owns_ = std::exchange(o.owns_, false);
             pruned_ = o.pruned_;
@@ -238,14 +313,14 @@ class trial {
 
   private:
     friend class study;
-    trial(otto_study *s, otto_trial *t, bool owns) : s_(s), t_(t), owns_(owns) {}
+    trial(const detail::study_ref &s, otto_trial *t, bool owns) : ref_(s), t_(t), owns_(owns) {}
     void finish_as_failed() noexcept
     {
         if (owns_ && t_ && otto_trial_get_state(t_) == OTTO_TRIAL_RUNNING)
-            (void)otto_study_tell(s_, t_, OTTO_TRIAL_FAIL, nullptr, 0);
+            (void)otto_study_tell(ref_.get(), t_, OTTO_TRIAL_FAIL, nullptr, 0);
         owns_ = false;
     }
-    otto_study *s_ = nullptr;
+    detail::study_ref ref_; /* keeps t_'s study alive */
     otto_trial *t_ = nullptr;
     bool owns_ = false;
     bool pruned_ = false;
@@ -256,15 +331,15 @@ struct options : otto_study_options {
     options() { otto_study_options_init(static_cast<otto_study_options *>(this)); }
 };
 
-/* A study (owning handle). */
+/* A study (owning handle, shared with the trials it hands out: the C study
+ * is destroyed when the study and all its trials are gone). */
 class study {
   public:
     study() = default;
-    ~study() { otto_study_destroy(s_); }
-    study(study &&o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+    study(study &&o) noexcept : ref_(std::move(o.ref_)) {}
     study &operator=(study &&o) noexcept
     {
-        std::swap(s_, o.s_);
+        std::swap(ref_, o.ref_);
         return *this;
     }
     study(const study &) = delete;
@@ -275,64 +350,96 @@ class study {
     {
         otto_study *s = nullptr;
         int rc = otto_study_create(&o, &s);
-        return rc ? detail::fail<study>(rc) : result<study>(study(s));
+        study made;
+        if (!rc && !made.ref_.adopt(s))
+            rc = otto_set_error_message(OTTO_ENOMEM, "otto.hpp: out of memory");
+        if (rc)
+            return detail::fail<study>(rc);
+        return result<study>(std::move(made));
     }
 
     result<trial> ask()
     {
         otto_trial *t = nullptr;
-        int rc = otto_study_ask(s_, &t);
-        return rc ? detail::fail<trial>(rc) : result<trial>(trial(s_, t, true));
+        int rc = otto_study_ask(ref_.get(), &t);
+        return rc ? detail::fail<trial>(rc) : result<trial>(trial(ref_, t, true));
     }
     /* Ask with every param of the space suggested up front. */
     result<trial> ask(const space &sp)
     {
         otto_trial *t = nullptr;
-        int rc = otto_study_ask_with(s_, sp.get(), &t);
-        return rc ? detail::fail<trial>(rc) : result<trial>(trial(s_, t, true));
+        int rc = otto_study_ask_with(ref_.get(), sp.get(), &t);
+        return rc ? detail::fail<trial>(rc) : result<trial>(trial(ref_, t, true));
     }
     int tell(trial &t, double value)
     {
-        int rc = otto_study_tell(s_, t.t_, OTTO_TRIAL_COMPLETE, &value, 1);
+        int rc = otto_study_tell(ref_.get(), t.t_, OTTO_TRIAL_COMPLETE, &value, 1);
         if (!rc)
             t.owns_ = false;
         return detail::check(rc);
     }
     int tell(trial &t, otto_trial_state state)
     {
-        int rc = otto_study_tell(s_, t.t_, state, nullptr, 0);
+        int rc = otto_study_tell(ref_.get(), t.t_, state, nullptr, 0);
         if (!rc)
             t.owns_ = false;
         return detail::check(rc);
     }
 
-    /* Run f(otto::trial &) -> double for n_trials trials on n_threads threads
-     * (f must then be safe to call concurrently). Call trial.prune() in f to
-     * end the trial PRUNED; a NaN value marks it FAIL. With exceptions, one
-     * thrown by f fails its trial, stops the loop and is rethrown here. */
+    /* Run f(otto::trial &) for n_trials trials on n_threads threads (f must
+     * then be safe to call concurrently). f returns the trial's value: a
+     * double for a study with one objective; for a study with several, one
+     * value per objective as a std::array<double, N>, a std::vector<double>
+     * or any contiguous range of numbers (std::data, std::size). A single
+     * double for a study with several objectives, or an std::array of
+     * another size, is OTTO_EINVAL before any trial runs; a range of the
+     * wrong size at run time fails its trial, stops the loop and makes
+     * optimize return OTTO_EINVAL. Call trial.prune() in f to end the trial
+     * PRUNED; a NaN value marks it FAIL. With exceptions, one thrown by f
+     * fails its trial, stops the loop and is rethrown here. */
     template <class F> int optimize(F &&f, std::int64_t n_trials, int n_threads = 1)
     {
+        using R = std::decay_t<decltype(f(std::declval<trial &>()))>;
+        static_assert(std::is_arithmetic_v<R> || detail::is_values<R>::value,
+                      "otto::study::optimize: the callable must return a double, or one "
+                      "value per objective (std::array<double, N>, std::vector<double>)");
+        constexpr std::size_t fixed =
+            std::is_arithmetic_v<R> ? 1 : detail::fixed_size<R>::value;
+        std::size_t n_obj = otto_study_n_objectives(ref_.get());
+        if (fixed && n_obj && n_obj != fixed)
+            return detail::check(otto_set_error_message(
+                OTTO_EINVAL,
+                "otto.hpp: optimize: the objective returns %zu value%s but the study has %zu "
+                "objectives (return a std::array<double, %zu> or std::vector<double>)",
+                fixed, fixed == 1 ? "" : "s", n_obj, n_obj));
         otto_optimize_options o;
         otto_optimize_options_init(&o);
         o.n_trials = n_trials;
         o.n_threads = n_threads;
-        call<std::remove_reference_t<F>> c;
+        call<std::remove_reference_t<F>, R> c;
         c.f = &f;
-        c.s = s_;
-        int rc = otto_study_optimize(s_, &call<std::remove_reference_t<F>>::run, &c, &o);
+        c.s = ref_.get();
+        c.ref = &ref_;
+        int rc = otto_study_optimize(ref_.get(), &call<std::remove_reference_t<F>, R>::run, &c, &o);
 #if !defined(OTTO_NO_EXCEPTIONS)
         if (c.thrown)
             std::rethrow_exception(c.thrown);
 #endif
+        if (std::size_t got = c.wrong_size.load())
+            return detail::check(otto_set_error_message(
+                OTTO_EINVAL,
+                "otto.hpp: optimize: the objective returned %zu value%s for a study of %zu "
+                "objectives",
+                got - 1, got == 2 ? "" : "s", n_obj));
         return detail::check(rc);
     }
-    void stop() { otto_study_stop(s_); }
+    void stop() { otto_study_stop(ref_.get()); }
 
     result<double> best_value() const
     {
         const otto_trial *t = nullptr;
         double v = 0;
-        int rc = otto_study_best_trial(s_, &t);
+        int rc = otto_study_best_trial(ref_.get(), &t);
         if (!rc)
             rc = otto_trial_value(t, &v);
         return rc ? detail::fail<double>(rc) : result<double>(v);
@@ -345,20 +452,20 @@ class study {
         double v = 0;
         int rc = detail::name_copy(name, n);
         if (!rc)
-            rc = otto_study_best_trial(s_, &t);
+            rc = otto_study_best_trial(ref_.get(), &t);
         if (!rc)
             rc = otto_trial_param_float(t, n, &v);
         return rc ? detail::fail<double>(rc) : result<double>(v);
     }
-    std::size_t trial_count() const { return otto_study_trial_count(s_); }
-    otto_study *get() const { return s_; }
+    std::size_t trial_count() const { return otto_study_trial_count(ref_.get()); }
+    otto_study *get() const { return ref_.get(); }
 
   private:
-    explicit study(otto_study *s) : s_(s) {}
-
-    template <class F> struct call {
+    template <class F, class R> struct call {
         F *f;
         otto_study *s;
+        const detail::study_ref *ref;
+        std::atomic<std::size_t> wrong_size{0}; /* 1 + the first wrong size returned */
 #if !defined(OTTO_NO_EXCEPTIONS)
         std::atomic_flag claimed = ATOMIC_FLAG_INIT; /* the first throw wins */
         std::exception_ptr thrown;
@@ -366,16 +473,32 @@ class study {
         static otto_trial_state run(otto_trial *t, void *ud, double *out, std::size_t n)
         {
             auto *c = static_cast<call *>(ud);
-            trial view(c->s, t, false); /* optimize tells it */
+            trial view(*c->ref, t, false); /* optimize tells it */
 #if !defined(OTTO_NO_EXCEPTIONS)
             try {
 #endif
-                double v = (*c->f)(view);
+                const R r = (*c->f)(view);
                 if (view.pruned_)
                     return OTTO_TRIAL_PRUNED;
-                for (std::size_t k = 0; k < n; k++)
-                    out[k] = v;
-                return std::isnan(v) ? OTTO_TRIAL_FAIL : OTTO_TRIAL_COMPLETE;
+                bool nan = false;
+                if constexpr (std::is_arithmetic_v<R>) {
+                    out[0] = static_cast<double>(r); /* n == 1: checked before the loop */
+                    nan = std::isnan(out[0]);
+                } else {
+                    std::size_t m = std::size(r);
+                    if (m != n) {
+                        std::size_t none = 0;
+                        c->wrong_size.compare_exchange_strong(none, m + 1);
+                        otto_study_stop(c->s);
+                        return OTTO_TRIAL_FAIL;
+                    }
+                    auto *p = std::data(r);
+                    for (std::size_t k = 0; k < n; k++) {
+                        out[k] = static_cast<double>(p[k]);
+                        nan = nan || std::isnan(out[k]);
+                    }
+                }
+                return nan ? OTTO_TRIAL_FAIL : OTTO_TRIAL_COMPLETE;
 #if !defined(OTTO_NO_EXCEPTIONS)
             } catch (...) { /* nothing may unwind through C */
                 if (!c->claimed.test_and_set())
@@ -387,7 +510,7 @@ class study {
         }
     };
 
-    otto_study *s_ = nullptr;
+    detail::study_ref ref_; /* owns the C study, with the trials handed out */
 };
 
 } // namespace otto

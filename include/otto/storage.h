@@ -29,6 +29,26 @@ typedef enum otto_sync_policy {
     OTTO_SYNC_NONE = 3        /* never fsync */
 } otto_sync_policy;
 
+/* Flags of otto_storage_options.flags (bits, or'ed together). */
+typedef enum otto_storage_flag {
+    /* Read, never write. The file or database is opened for reading only
+     * (a journal O_RDONLY under shared locks, SQLite with
+     * SQLITE_OPEN_READONLY, a PostgreSQL session with
+     * default_transaction_read_only), so files on read-only mounts and
+     * without write permission can be read. Nothing is created: no file,
+     * no journal header, no tables; a torn journal tail is skipped, not
+     * truncated; an SQLite database keeps its journal mode. A missing file
+     * is OTTO_ENOTFOUND; an empty one (or a database without otto's tables)
+     * holds no studies. Studies open only with OTTO_OPEN_LOAD (
+     * OTTO_OPEN_LOAD_IF_EXISTS loads or is OTTO_ENOTFOUND; OTTO_OPEN_CREATE
+     * is OTTO_ESTATE), and every write through the storage (ask, tell,
+     * enqueue, add_trial, attributes, delete_study) is OTTO_ESTATE. Reading
+     * an SQLite database in WAL mode takes part in SQLite's locking through
+     * its -wal and -shm files beside it, which SQLite creates if absent;
+     * on a read-only mount otto reads the file as immutable instead. */
+    OTTO_STORAGE_READ_ONLY = 1
+} otto_storage_flag;
+
 /* Options of the storage open functions. Fill with otto_storage_options_init,
  * then edit; size-versioned like every otto options struct. */
 typedef struct otto_storage_options {
@@ -43,6 +63,7 @@ typedef struct otto_storage_options {
     double timeout_s;                /* PostgreSQL: how long one call may wait for the server,
                                         across reconnects, before OTTO_EIO; SQLite: how long
                                         to wait for another writer (default 60) */
+    unsigned int flags;              /* otto_storage_flag bits (default 0: read and write) */
 } otto_storage_options;
 
 OTTO_API void otto_storage_options_init_sized(otto_storage_options *o, size_t size);
@@ -51,7 +72,8 @@ OTTO_API void otto_storage_options_init_sized(otto_storage_options *o, size_t si
 /* Open (creating if absent) an append-only journal file. Several handles,
  * in one process or in many, may share one file. o may be NULL (defaults).
  * OTTO_EIO when the file cannot be opened or locked; OTTO_ECORRUPT when it
- * is not an otto journal. */
+ * is not an otto journal. With OTTO_STORAGE_READ_ONLY the file must exist
+ * (OTTO_ENOTFOUND) and is only read. */
 OTTO_API int otto_storage_journal_open(const char *path, const otto_storage_options *o,
                                        otto_storage **out);
 
@@ -60,13 +82,17 @@ OTTO_API int otto_storage_journal_open(const char *path, const otto_storage_opti
  * (not over a network file system: SQLite's locking needs a local one).
  * The sync policy applies as for a journal. OTTO_ENOTSUP when otto was built
  * without libsqlite3; OTTO_EIO when the file cannot be opened; OTTO_ECORRUPT
- * when it is not a database, or holds another program's tables. */
+ * when it is not a database, or holds another program's tables. With
+ * OTTO_STORAGE_READ_ONLY the file must exist (OTTO_ENOTFOUND) and keeps its
+ * tables, or lack of them, and its journal mode. */
 OTTO_API int otto_storage_sqlite_open(const char *path, const otto_storage_options *o,
                                       otto_storage **out);
 
 /* Connect to PostgreSQL (a libpq conninfo string or postgresql:// URI) and
  * create otto's tables if absent. OTTO_ENOTSUP when otto was built without
- * libpq; OTTO_EIO when the connection or a statement fails. */
+ * libpq; OTTO_EIO when the connection or a statement fails. With
+ * OTTO_STORAGE_READ_ONLY the session is read-only (SET
+ * default_transaction_read_only = on) and no table is created. */
 OTTO_API int otto_storage_postgres_open(const char *conninfo, const otto_storage_options *o,
                                         otto_storage **out);
 
@@ -83,7 +109,8 @@ OTTO_API int otto_storage_study_names(otto_storage *st, const char **out, size_t
 /* Delete the study `name` and all its trials from the storage; the name is
  * free for a new study. Study handles still open on it get OTTO_ENOTFOUND
  * from their next write (and, with a journal, from every exchange).
- * OTTO_ENOTFOUND when there is no such study. */
+ * OTTO_ENOTFOUND when there is no such study; OTTO_ESTATE when the storage
+ * is read-only. */
 OTTO_API int otto_storage_delete_study(otto_storage *st, const char *name);
 
 OTTO_END_DECLS

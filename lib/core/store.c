@@ -34,6 +34,15 @@ int otto__store_commit(otto_study *s, otto__build_fn build, void *ctx, int durab
                        int *need_flush)
 {
     otto__store *sto = s->store;
+    if (build && otto__storage_read_only(sto->st)) {
+        if (need_flush)
+            *need_flush = 0;
+        return otto__error(OTTO_ESTATE,
+                           "study '%s': the storage is read-only (OTTO_STORAGE_READ_ONLY): the "
+                           "study can be read, not written (no ask, tell, enqueue, add_trial or "
+                           "attribute)",
+                           s->name);
+    }
     with_pending w = {sto, build, ctx};
     otto__exchange x = {apply_record, s, build ? build_with_pending : NULL, &w, durable, 0, ""};
     size_t pending = sto->pending.n;
@@ -88,11 +97,19 @@ int otto__store_attach(otto_study *s, const otto_study_options *o)
     otto__wbuf_init(&sto->pending, &s->alloc);
     s->store = sto;
 
+    otto_open_mode mode = o->open_mode;
+    if (otto__storage_read_only(st) && mode == OTTO_OPEN_CREATE)
+        return otto__error(OTTO_ESTATE,
+                           "study_create: the storage is read-only (OTTO_STORAGE_READ_ONLY): "
+                           "cannot create study '%s' (load it with OTTO_OPEN_LOAD)",
+                           s->name);
+    if (otto__storage_read_only(st))
+        mode = OTTO_OPEN_LOAD; /* LOAD_IF_EXISTS may not create: absent is ENOTFOUND */
     size_t n_obj = 0;
     otto_direction *dirs = NULL;
     int created = 0;
     char note[256] = "";
-    int rc = st->vt->open_study(st, s->name, s->n_objectives, s->dirs, o->open_mode, a, &sto->bs,
+    int rc = st->vt->open_study(st, s->name, s->n_objectives, s->dirs, mode, a, &sto->bs,
                                 &n_obj, &dirs, &created, note);
     if (note[0]) /* no lock held here */
         otto__log(&s->log, OTTO_LEVEL_WARNING, "%s", note);
@@ -112,7 +129,7 @@ int otto__store_attach(otto_study *s, const otto_study_options *o)
     pthread_mutex_lock(&s->mu);
     rc = otto__store_commit(s, NULL, NULL, 0, NULL);
     otto__study_unlock(s);
-    if (!rc && st->opts.heartbeat_interval_s > 0)
+    if (!rc && st->opts.heartbeat_interval_s > 0 && !otto__storage_read_only(st))
         rc = otto__heartbeat_start(s);
     return rc;
 }

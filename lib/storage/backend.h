@@ -73,6 +73,14 @@ struct otto_storage {
     _Atomic int refs;
 };
 
+/* Whether the storage was opened with OTTO_STORAGE_READ_ONLY: the study's
+ * side (core/store.c) then never builds a write, and backends open their
+ * file or session for reading only. */
+static inline int otto__storage_read_only(const otto_storage *st)
+{
+    return (st->opts.flags & OTTO_STORAGE_READ_ONLY) != 0;
+}
+
 /* Allocate a handle for a backend (opts validated and defaults applied). */
 int otto__storage_new(const otto__backend_vt *vt, const otto_storage_options *o,
                       const char *fn, otto_storage **out);

@@ -40,6 +40,9 @@ int otto__storage_new(const otto__backend_vt *vt, const otto_storage_options *op
         o.grace_period_s <= o.heartbeat_interval_s)
         return otto__error(OTTO_EINVAL, "%s: grace_period_s %g must exceed heartbeat_interval_s %g",
                            fn, o.grace_period_s, o.heartbeat_interval_s);
+    if (o.flags & ~(unsigned)OTTO_STORAGE_READ_ONLY)
+        return otto__error(OTTO_EINVAL, "%s: unknown flags 0x%x", fn,
+                           o.flags & ~(unsigned)OTTO_STORAGE_READ_ONLY);
     if (o.allocator && (!o.allocator->malloc_fn || !o.allocator->realloc_fn ||
                         !o.allocator->free_fn))
         return otto__error(OTTO_EINVAL, "%s: allocator needs all three functions", fn);
@@ -85,5 +88,9 @@ int otto_storage_delete_study(otto_storage *st, const char *name)
     if (!st || !name)
         return otto__error(OTTO_EINVAL, "storage_delete_study: NULL argument");
     int rc = otto__text_check(name, 0, "storage_delete_study", "name");
+    if (!rc && (st->opts.flags & OTTO_STORAGE_READ_ONLY))
+        rc = otto__error(OTTO_ESTATE, "storage_delete_study: the storage is read-only "
+                                      "(OTTO_STORAGE_READ_ONLY): cannot delete study '%s'",
+                         name);
     return rc ? rc : st->vt->delete_study(st, name);
 }

@@ -3,7 +3,9 @@
  * the handles of one process through a registry of open files keyed by
  * device and inode (one descriptor and one mutex per file). Every append
  * happens under the exclusive lock after reading what others wrote; a torn
- * tail left by a crashed writer is truncated away before the next append. */
+ * tail left by a crashed writer is truncated away before the next append.
+ * A read-only handle (OTTO_STORAGE_READ_ONLY) has its own descriptor,
+ * opened O_RDONLY, and only ever takes the shared lock. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -33,6 +35,7 @@ typedef struct jfile {
     dev_t dev;
     ino_t ino;
     int fd;
+    int read_only;      /* fd is O_RDONLY: shared locks only, nothing written */
     pid_t pid;          /* the process that opened fd (see lock_file) */
     char *path;         /* as the caller gave it, for messages */
     char *abs;          /* resolved at open: where the file must stay (see still_there) */
@@ -61,7 +64,7 @@ static int own_descriptor(jfile *jf)
         return OTTO_OK;
     int fd;
     do
-        fd = open(jf->abs, O_RDWR | O_CLOEXEC);
+        fd = open(jf->abs, (jf->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
     while (fd < 0 && errno == EINTR);
     if (fd < 0)
         return otto__error(OTTO_EIO, "journal %s: cannot reopen after fork: %s", jf->path,
@@ -110,6 +113,9 @@ static int still_there(jfile *jf)
 
 static int lock_file(jfile *jf, int exclusive)
 {
+    if (exclusive && jf->read_only) /* every write takes the exclusive lock */
+        return otto__error(OTTO_ESTATE, "journal %s is open read-only (OTTO_STORAGE_READ_ONLY)",
+                           jf->path);
     pthread_mutex_lock(&jf->mu);
     int rc = own_descriptor(jf);
     if (rc) {
@@ -413,10 +419,12 @@ static void header_bytes(unsigned char h[HEADER_SIZE])
         h[12 + i] = (unsigned char)(c >> (8 * i));
 }
 
-/* Write the file header of a new file or check an existing one. */
+/* Write the file header of a new file or check an existing one. A
+ * read-only handle writes nothing: an empty file (or a header prefix) is a
+ * journal without studies yet. */
 static int check_header(jfile *jf)
 {
-    int rc = lock_file(jf, 1);
+    int rc = lock_file(jf, !jf->read_only);
     if (rc)
         return rc;
     uint64_t size = 0;
@@ -441,9 +449,9 @@ static int check_header(jfile *jf)
         /* new, or a creator died mid-header: only a prefix of ours may be there */
         if (size && memcmp(have, want, (size_t)size) != 0)
             rc = otto__error(OTTO_ECORRUPT, "journal %s is not an otto journal", jf->path);
-        if (!rc)
+        if (!rc && !jf->read_only)
             rc = write_all(jf, want, HEADER_SIZE, 0);
-        if (!rc && fsync(jf->fd) != 0)
+        if (!rc && !jf->read_only && fsync(jf->fd) != 0)
             rc = otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, strerror(errno));
     }
     jf->scanned = HEADER_SIZE;
@@ -485,13 +493,20 @@ static void jfile_release(jfile *jf)
     }
 }
 
-/* The registry entry of path's file, opened (and its header checked) if new. */
-static int jfile_get(const char *path, const otto_allocator *a, jfile **out)
+/* The registry entry of path's file, opened (and its header checked) if new.
+ * Read-only handles share an entry of their own: a writer needs a
+ * descriptor opened for writing. */
+static int jfile_get(const char *path, int read_only, const otto_allocator *a, jfile **out)
 {
     int fd;
     do
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        fd = read_only ? open(path, O_RDONLY | O_CLOEXEC)
+                       : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     while (fd < 0 && errno == EINTR);
+    if (fd < 0 && read_only && errno == ENOENT)
+        return otto__error(OTTO_ENOTFOUND, "journal_open: %s does not exist (a read-only "
+                                           "storage never creates it)",
+                           path);
     if (fd < 0)
         return otto__error(OTTO_EIO, "journal_open: cannot open %s: %s", path, strerror(errno));
     struct stat sb;
@@ -501,7 +516,7 @@ static int jfile_get(const char *path, const otto_allocator *a, jfile **out)
     }
     pthread_mutex_lock(&registry_mu);
     for (jfile *jf = registry; jf; jf = jf->next)
-        if (jf->dev == sb.st_dev && jf->ino == sb.st_ino) {
+        if (jf->dev == sb.st_dev && jf->ino == sb.st_ino && jf->read_only == read_only) {
             jf->refs++;
             pthread_mutex_unlock(&registry_mu);
             close(fd);
@@ -529,6 +544,7 @@ static int jfile_get(const char *path, const otto_allocator *a, jfile **out)
     jf->dev = sb.st_dev;
     jf->ino = sb.st_ino;
     jf->fd = fd;
+    jf->read_only = read_only;
     jf->pid = getpid();
     jf->path = p;
     jf->alloc = *a;
@@ -581,7 +597,7 @@ static int j_open_study(otto_storage *st, const char *name, size_t n_objectives,
                         char note[256])
 {
     jfile *jf = st->impl;
-    int rc = lock_file(jf, 1);
+    int rc = lock_file(jf, mode != OTTO_OPEN_LOAD); /* loading writes nothing */
     if (rc)
         return rc;
     uint64_t size = 0;
@@ -813,7 +829,7 @@ int otto_storage_journal_open(const char *path, const otto_storage_options *o,
     if (rc)
         return rc;
     jfile *jf = NULL;
-    rc = jfile_get(path, &st->alloc, &jf);
+    rc = jfile_get(path, otto__storage_read_only(st), &st->alloc, &jf);
     if (rc) {
         otto__free(&st->alloc, st);
         return rc;

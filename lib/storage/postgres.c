@@ -12,7 +12,9 @@
  * lock before anything is written again, so a retried batch is never
  * applied twice. Every commit is synchronous: what a worker was told is
  * written (a trial number above all) survives a crash of the server, so a
- * reconnected worker never sees a number it was given handed to another. */
+ * reconnected worker never sees a number it was given handed to another.
+ * A read-only handle (OTTO_STORAGE_READ_ONLY) runs every session with
+ * default_transaction_read_only on and never creates the tables. */
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -43,6 +45,7 @@ typedef struct pg {
     pid_t pid;          /* the process that made conn (see own_connection) */
     pthread_mutex_t mu; /* one statement at a time on the connection */
     double timeout_s;   /* one call's budget, across reconnects */
+    int read_only;      /* OTTO_STORAGE_READ_ONLY: read-only sessions, no schema */
     uint64_t id_key;    /* batch ids: a random key of this process and handle ... */
     uint64_t id_count;  /* ... and a counter */
     otto__name_pool names; /* what study_names handed out */
@@ -224,7 +227,7 @@ static const char schema_sql[] =
 static int connect_once(pg *p, double deadline, int schema)
 {
     double left = deadline - otto__monotonic_time();
-    char connect_s[24], user_ms[24], session[200];
+    char connect_s[24], user_ms[24], session[260];
     /* libpq's connect_timeout is whole seconds, at least 2 */
     snprintf(connect_s, sizeof connect_s, "%d", (int)fmax(2, ceil(left)));
     long long budget_ms = (long long)fmin(p->timeout_s * 1000, 2147483647.0);
@@ -255,10 +258,11 @@ static int connect_once(pg *p, double deadline, int schema)
      * in a transaction by a worker that stopped (it would hold the lock) */
     snprintf(session, sizeof session,
              "SET client_min_messages = warning; SET statement_timeout = %lld; "
-             "SET idle_in_transaction_session_timeout = %lld",
-             budget_ms, budget_ms);
+             "SET idle_in_transaction_session_timeout = %lld%s",
+             budget_ms, budget_ms,
+             p->read_only ? "; SET default_transaction_read_only = on" : "");
     int rc = pg_exec(p, deadline, "preparing the session", session, 0, NULL, NULL, NULL, 0, NULL);
-    if (!rc && schema) {
+    if (!rc && schema && !p->read_only) {
         /* IF NOT EXISTS is not safe against concurrent creators: serialize them */
         rc = pg_exec(p, deadline, "creating tables",
                      "BEGIN; SELECT pg_advisory_xact_lock(" OTTO__STR(LOCK_CLASS) ")", 0, NULL,
@@ -332,6 +336,21 @@ static int with_retries(pg *p, step_fn step, void *ctx)
 
 /* ---- studies ------------------------------------------------------------------------ */
 
+/* Whether otto's tables exist: a read-only handle never creates them, and
+ * a database without them holds no studies. */
+static int tables_exist(pg *p, double deadline, int *present)
+{
+    PGresult *res = NULL;
+    int rc = pg_exec(p, deadline, "reading the database",
+                     "SELECT to_regclass('otto_studies') IS NOT NULL AND "
+                     "to_regclass('otto_log') IS NOT NULL",
+                     0, NULL, NULL, NULL, 0, &res);
+    *present = !rc && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    if (res)
+        PQclear(res);
+    return rc;
+}
+
 static int find_study(pg *p, double deadline, const char *name, const otto_allocator *a,
                       uint32_t *id, size_t *n_obj, otto_direction **dirs, int *found)
 {
@@ -378,11 +397,13 @@ typedef struct open_ctx {
 static int open_step(pg *p, void *vctx, double deadline)
 {
     open_ctx *c = vctx;
-    int found = 0;
+    int found = 0, present = 1;
     otto__free(c->a, *c->dirs_out);
     *c->dirs_out = NULL;
-    int rc = find_study(p, deadline, c->name, c->a, &c->id, c->n_obj, c->dirs_out, &found);
-    if (!rc && !found && c->mode == OTTO_OPEN_LOAD)
+    int rc = p->read_only ? tables_exist(p, deadline, &present) : OTTO_OK;
+    if (!rc && present)
+        rc = find_study(p, deadline, c->name, c->a, &c->id, c->n_obj, c->dirs_out, &found);
+    if (!rc && !found && (c->mode == OTTO_OPEN_LOAD || p->read_only))
         return otto__error(OTTO_ENOTFOUND, "study_create: postgres has no study named '%s'",
                            c->name);
     if (!rc && found && c->mode == OTTO_OPEN_CREATE && !*c->created)
@@ -651,11 +672,16 @@ static int names_step(pg *p, void *vctx, double deadline)
 {
     names_ctx *c = vctx;
     PGresult *res = NULL;
-    int rc = pg_exec(p, deadline, "listing studies",
-                     "SELECT id::bigint, name FROM otto_studies ORDER BY id", 0, NULL, NULL, NULL,
-                     0, &res);
-    size_t hint = 0;
+    int present = 1;
     c->n = 0;
+    int rc = p->read_only ? tables_exist(p, deadline, &present) : OTTO_OK;
+    if (!rc && !present)
+        return OTTO_OK;
+    if (!rc)
+        rc = pg_exec(p, deadline, "listing studies",
+                     "SELECT id::bigint, name FROM otto_studies ORDER BY id", 0, NULL, NULL,
+                     NULL, 0, &res);
+    size_t hint = 0;
     for (int i = 0; !rc && i < PQntuples(res); i++) {
         const char *name = otto__name_pool_get(&p->names, &c->st->alloc,
                                                strtoll(PQgetvalue(res, i, 0), NULL, 10),
@@ -769,6 +795,7 @@ int otto_storage_postgres_open(const char *conninfo, const otto_storage_options 
     p->pid = getpid();
     p->id_key = otto__entropy64();
     p->timeout_s = st->opts.timeout_s;
+    p->read_only = otto__storage_read_only(st);
     p->conninfo = otto__strdup(&st->alloc, conninfo);
     if (!p->conninfo)
         rc = otto__error(OTTO_ENOMEM, "postgres_open: out of memory");

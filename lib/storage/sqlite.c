@@ -8,11 +8,16 @@
  * order. A committed row is in the WAL before COMMIT returns, so a told
  * trial survives the writer's SIGKILL whatever the sync policy; the policy
  * decides when SQLite fsyncs (synchronous=FULL for results under
- * OTTO_SYNC_EVERY_TELL), which matters for crashes of the machine. */
+ * OTTO_SYNC_EVERY_TELL), which matters for crashes of the machine. A
+ * read-only handle (OTTO_STORAGE_READ_ONLY) opens with SQLITE_OPEN_READONLY
+ * and makes nothing: no file, no tables, no journal mode switch. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -28,6 +33,8 @@
 typedef struct lite {
     sqlite3 *db;        /* NULL: not opened in this process yet */
     char *path;
+    const otto_allocator *alloc; /* the storage's */
+    int read_only;      /* OTTO_STORAGE_READ_ONLY (see connect_read_only) */
     pid_t pid;          /* the process that opened db (see own_connection) */
     pthread_mutex_t mu; /* one statement at a time on the connection */
     int busy_ms;        /* how long to wait for another writer (timeout_s) */
@@ -93,27 +100,36 @@ static const char schema_sql[] =
     " seq INTEGER NOT NULL, batch BLOB NOT NULL,"
     " PRIMARY KEY (study_id, seq)) WITHOUT ROWID;";
 
-/* Make otto's tables, or check that a database made by another program is
- * not mistaken for one (an Optuna RDB file, say): refused unless it is
- * empty or marked with otto's application id. */
-static int ensure_schema(lite *l)
+/* Check that a database made by another program is not mistaken for one
+ * of otto's (an Optuna RDB file, say): refused unless it is empty or marked
+ * with otto's application id (*app). */
+static int check_owner(lite *l, long long *app)
 {
-    int rc = exec_sql(l, "creating tables", "BEGIN IMMEDIATE");
-    if (rc)
-        return rc;
-    long long app = 0, foreign = 0;
-    rc = query_int(l, "reading the database", "PRAGMA application_id", &app);
+    long long foreign = 0;
+    *app = 0;
+    int rc = query_int(l, "reading the database", "PRAGMA application_id", app);
     if (!rc)
         rc = query_int(l, "reading the database",
                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                        "name NOT IN ('otto_studies', 'otto_log') AND name NOT LIKE 'sqlite!_%' "
                        "ESCAPE '!'",
                        &foreign);
-    if (!rc && app != APPLICATION_ID && (app != 0 || foreign > 0))
+    if (!rc && *app != APPLICATION_ID && (*app != 0 || foreign > 0))
         rc = otto__error(OTTO_ECORRUPT,
                          "sqlite %s: not an otto database (it holds tables another program "
                          "made, e.g. an Optuna RDB storage); give otto a file of its own",
                          l->path);
+    return rc;
+}
+
+/* Make otto's tables, after check_owner. */
+static int ensure_schema(lite *l)
+{
+    int rc = exec_sql(l, "creating tables", "BEGIN IMMEDIATE");
+    if (rc)
+        return rc;
+    long long app = 0;
+    rc = check_owner(l, &app);
     if (!rc && app != APPLICATION_ID) {
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA application_id = %d", APPLICATION_ID);
@@ -146,9 +162,99 @@ static int prepare(lite *l, const char *sql, sqlite3_stmt **out)
     return rc == SQLITE_OK ? OTTO_OK : lite_fail(l, "preparing statements", rc);
 }
 
+/* A read-only connection prepares its statements once otto's tables exist
+ * (*present); a database no writer has touched yet has none: no studies. */
+static int ro_tables(lite *l, int *present)
+{
+    *present = l->read != NULL;
+    long long n = 0;
+    int rc = *present ? OTTO_OK
+                      : query_int(l, "reading the database",
+                                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                  "name IN ('otto_studies', 'otto_log')",
+                                  &n);
+    if (!rc && !*present && n == 2) {
+        rc = prepare(l, "SELECT seq, batch FROM otto_log WHERE study_id = ?1 AND seq > ?2 "
+                        "ORDER BY seq",
+                     &l->read);
+        if (!rc)
+            rc = prepare(l, "SELECT id, n_objectives, directions FROM otto_studies WHERE "
+                            "name = ?1",
+                         &l->find);
+        *present = !rc;
+    }
+    return rc;
+}
+
+/* Open the database for reading only. A database in WAL mode is read
+ * through its -wal and -shm files, which SQLite creates beside it if absent;
+ * on a read-only mount it cannot, and no writer can exist either: the file
+ * is then read as immutable (no locks, no WAL). */
+static int connect_read_only(lite *l)
+{
+    struct stat sb;
+    if (stat(l->path, &sb) != 0)
+        return errno == ENOENT
+                   ? otto__error(OTTO_ENOTFOUND, "sqlite_open: %s does not exist (a read-only "
+                                                 "storage never creates it)",
+                                 l->path)
+                   : otto__error(OTTO_EIO, "sqlite_open: cannot open %s: %s", l->path,
+                                 strerror(errno));
+    struct statvfs fs;
+    int immutable = statvfs(l->path, &fs) == 0 && (fs.f_flag & ST_RDONLY);
+    char *uri = NULL;
+    if (immutable) { /* file:PATH?immutable=1, the path percent-encoded */
+        size_t n = strlen(l->path);
+        uri = otto__malloc(l->alloc, 3 * n + 32);
+        if (!uri)
+            return otto__error(OTTO_ENOMEM, "sqlite: out of memory");
+        static const char hex[] = "0123456789ABCDEF";
+        char *q = uri + sprintf(uri, "file:");
+        for (const unsigned char *c = (const unsigned char *)l->path; *c; c++) {
+            if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                (*c >= '0' && *c <= '9') || strchr("/-._~", *c)) {
+                *q++ = (char)*c;
+            } else {
+                *q++ = '%';
+                *q++ = hex[*c >> 4];
+                *q++ = hex[*c & 15];
+            }
+        }
+        strcpy(q, "?immutable=1");
+    }
+    int rc = sqlite3_open_v2(uri ? uri : l->path, &l->db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX |
+                                 (uri ? SQLITE_OPEN_URI : 0),
+                             NULL);
+    otto__free(l->alloc, uri);
+    if (rc != SQLITE_OK) {
+        int r = lite_fail(l, "opening", rc);
+        disconnect(l);
+        return r;
+    }
+    sqlite3_extended_result_codes(l->db, 1);
+    sqlite3_busy_timeout(l->db, l->busy_ms);
+    l->synchronous = -1;
+    long long app = 0;
+    int present = 0, r = check_owner(l, &app);
+    if (!r)
+        r = ro_tables(l, &present);
+    int code = sqlite3_errcode(l->db) & 0xff;
+    if (r == OTTO_EIO && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY))
+        r = otto__error(OTTO_EIO, "sqlite %s: cannot read this WAL database read-only: SQLite "
+                                  "needs its -wal and -shm files beside it and cannot create "
+                                  "them there (%s); read a copy, or from a read-only mount",
+                        l->path, sqlite3_errmsg(l->db));
+    if (r)
+        disconnect(l);
+    return r;
+}
+
 /* Open the database in this process, in WAL mode, with otto's tables. */
 static int connect_db(lite *l)
 {
+    if (l->read_only)
+        return connect_read_only(l);
     int rc = sqlite3_open_v2(l->path, &l->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);
@@ -216,6 +322,17 @@ static int own_connection(lite *l)
         l->pid = getpid();
     }
     return l->db ? OTTO_OK : connect_db(l);
+}
+
+/* own_connection, and whether otto's tables are there to read (always, once
+ * a writable connection is made). */
+static int ready(lite *l, int *present)
+{
+    *present = 1;
+    int rc = own_connection(l);
+    if (!rc && l->read_only)
+        rc = ro_tables(l, present);
+    return rc;
 }
 
 /* Set PRAGMA synchronous for the next commit (outside a transaction). */
@@ -308,16 +425,16 @@ static int l_open_study(otto_storage *st, const char *name, size_t n_objectives,
     *created = 0;
     *dirs_out = NULL;
     uint32_t id = 0;
-    int found = 0;
+    int found = 0, present = 1;
     pthread_mutex_lock(&l->mu);
-    int rc = own_connection(l);
-    if (!rc)
+    int rc = ready(l, &present);
+    if (!rc && !l->read_only)
         rc = set_synchronous(l, sync_level(st, l, 1));
-    if (!rc)
-        rc = exec_sql(l, "opening the study", "BEGIN IMMEDIATE");
-    if (!rc)
+    if (!rc && present) /* read-only: only OTTO_OPEN_LOAD comes here (core/store.c) */
+        rc = exec_sql(l, "opening the study", l->read_only ? "BEGIN" : "BEGIN IMMEDIATE");
+    if (!rc && present)
         rc = find_study(l, name, a, &id, n_obj, dirs_out, &found);
-    if (!rc && !found && mode == OTTO_OPEN_LOAD)
+    if (!rc && !found && (mode == OTTO_OPEN_LOAD || l->read_only))
         rc = otto__error(OTTO_ENOTFOUND, "study_create: sqlite %s has no study named '%s'",
                          l->path, name);
     if (!rc && found && mode == OTTO_OPEN_CREATE)
@@ -456,7 +573,12 @@ static int l_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
     lite *l = st->impl;
     x->need_flush = 0; /* a commit is as durable as its synchronous level */
     pthread_mutex_lock(&l->mu);
-    int rc = own_connection(l);
+    int present, rc = ready(l, &present);
+    if (!rc && !present)
+        rc = otto__error(OTTO_ENOTFOUND, "sqlite %s: otto's tables are gone", l->path);
+    if (!rc && x->build && l->read_only) /* core/store.c never asks: no statement for it */
+        rc = otto__error(OTTO_ESTATE, "sqlite %s is open read-only (OTTO_STORAGE_READ_ONLY)",
+                         l->path);
     if (!rc)
         rc = x->build ? write_batch(st, l, bs, x) : still_at_path(l);
     if (!rc && !x->build)
@@ -475,16 +597,16 @@ static int l_study_names(otto_storage *st, const char **out, size_t cap, size_t 
 {
     lite *l = st->impl;
     pthread_mutex_lock(&l->mu);
-    int rc = own_connection(l);
+    int present, rc = ready(l, &present);
     sqlite3_stmt *s = NULL;
     size_t n = 0, hint = 0;
-    if (!rc) {
+    if (!rc && present) { /* absent: read-only, and no writer made the tables yet */
         int r = sqlite3_prepare_v2(l->db, "SELECT id, name FROM otto_studies ORDER BY id", -1,
                                    &s, NULL);
         if (r != SQLITE_OK)
             rc = lite_fail(l, "listing studies", r);
     }
-    if (!rc) {
+    if (!rc && present) {
         int r;
         while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
             const char *name = (const char *)sqlite3_column_text(s, 1);
@@ -586,6 +708,8 @@ int otto_storage_sqlite_open(const char *path, const otto_storage_options *o, ot
         return otto__error(OTTO_ENOMEM, "sqlite_open: out of memory");
     }
     st->impl = l;
+    l->alloc = &st->alloc;
+    l->read_only = otto__storage_read_only(st);
     l->pid = getpid();
     l->busy_ms = (int)fmin(st->opts.timeout_s * 1000, 2147483647.0);
     l->last_sync = otto__monotonic_time();

@@ -2,8 +2,10 @@
  * study with hostile names (markup, quotes, non-ASCII) and every trial
  * state, a two-objective study, and with --live N a study that grows by one
  * trial every 20 ms while the tests read it. A postgresql:// URI instead of
- * a journal path writes the first two to that server; --many N writes a
- * study of N trials, for the report's limits. */
+ * a journal path writes the first two to that server, sqlite:///PATH to that
+ * SQLite file; --many N writes a study of N trials, for the report's
+ * limits; --inject writes a study whose names and labels are spreadsheet
+ * formulas and terminal controls. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,11 +132,46 @@ static void many(const char *path, int n)
     otto_study_destroy(s);
 }
 
+/* A study named and labelled to attack whoever reads it: cells that
+ * spreadsheets run as formulas (=, +, -, @, tab, CR first), a right-to-left
+ * override (U+202E), a bidi isolate (U+2066), C1 controls (U+0085, U+009B:
+ * CSI) and negative numbers, which must stay numbers. */
+#define INJECT_NAME "@inject\xe2\x80\xae"
+static void inject(const char *path)
+{
+    static const char *const labels[] = {
+        "=HYPERLINK(\"http://x\")", "+SUM(A1)", "-2+3", "@SUM(A1)", "\tTAB", "\rCR",
+        "safe", "ev\xe2\x80\xaeil", "c1\xc2\x85\xc2\x9b" "31m", "bi\xe2\x81\xa6" "di"};
+    enum { N = sizeof labels / sizeof labels[0] };
+    otto_storage *st;
+    CHECK(otto_storage_journal_open(path, NULL, &st));
+    otto_study *s = open_study(st, INJECT_NAME, 1);
+    otto_storage_close(st);
+    for (int i = 0; i < N; i++) {
+        otto_param_value pv = {"cmd", OTTO_VALUE_LABEL, 0, labels[i]};
+        CHECK(otto_study_enqueue_trial(s, &pv, 1));
+        otto_trial *t;
+        size_t o;
+        double x;
+        CHECK(otto_study_ask(s, &t));
+        CHECK(otto_trial_suggest_categorical(t, "cmd", labels, N, &o));
+        CHECK(otto_trial_suggest_float(t, "=x", -2, -1, 0, 0, &x));
+        double v = x - 0.5;
+        CHECK(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+    }
+    otto_study_destroy(s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: make_study JOURNAL|postgresql://... [--live N | --many N]\n");
+        fprintf(stderr, "usage: make_study JOURNAL|sqlite:///PATH|postgresql://... "
+                        "[--live N | --many N | --inject]\n");
         return 2;
+    }
+    if (argc == 3 && strcmp(argv[2], "--inject") == 0) {
+        inject(argv[1]);
+        return 0;
     }
     if (argc == 4 && strcmp(argv[2], "--many") == 0) {
         many(argv[1], atoi(argv[3]));
@@ -146,6 +183,8 @@ int main(int argc, char **argv)
         CHECK(otto_storage_postgres_open(argv[1], NULL, &st));
         otto_storage_delete_study(st, HOSTILE_NAME);
         otto_storage_delete_study(st, "pareto");
+    } else if (strncmp(argv[1], "sqlite:///", 10) == 0) {
+        CHECK(otto_storage_sqlite_open(argv[1] + 10, NULL, &st));
     } else {
         CHECK(otto_storage_journal_open(argv[1], NULL, &st));
     }

@@ -1,10 +1,13 @@
 """otto(1): each subcommand's output in every format, clear errors with
-nonzero exit codes, a journal read while a worker writes it, and a report
-whose hostile names stay text."""
+nonzero exit codes, a journal read while a worker writes it, a report
+whose hostile names stay text, output that cannot inject (spreadsheet
+formulas in CSV, terminal controls and bidi overrides in tables), and
+storages read without a byte written (also from a read-only mount)."""
 import csv
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -211,6 +214,119 @@ class Cli(unittest.TestCase):
         t0 = time.monotonic()
         run("watch", live, "--timeout", "0.3", "--interval", "0.1")
         self.assertLess(time.monotonic() - t0, 10)
+
+    def test_output_cannot_inject(self):
+        j = os.path.join(self.dir.name, "inject.journal")
+        subprocess.run([MAKE, j, "--inject"], check=True)
+        labels = ['=HYPERLINK("http://x")', "+SUM(A1)", "-2+3", "@SUM(A1)", "\tTAB", "\rCR",
+                  "safe", "ev\u202eil", "c1\x85\x9b31m", "bi\u2066di"]
+        hidden = ["\u202e", "\u2066", "\x85", "\x9b", "\t", "\r", "\x1b"]
+
+        def raw(*args):  # bytes as written: no newline translation
+            p = subprocess.run([CLI, *args], capture_output=True, timeout=60)
+            return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+        # CSV: text that a spreadsheet would run starts with ', numbers stay numbers
+        _, out, _ = raw("trials", j, "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(out, newline="")))
+        self.assertEqual([r["params_cmd"] for r in rows],
+                         ["'" + s if s[0] in "=+-@\t\r" else s for s in labels])
+        for r in rows:
+            self.assertLess(float(r["value"]), 0)  # -2.3, not '-2.3
+            self.assertLess(float(r["params_=x"]), 0)
+        _, out, _ = raw("studies", j, "--format", "csv")
+        self.assertEqual(list(csv.DictReader(io.StringIO(out, newline="")))[0]["name"],
+                         "'@inject\u202e")
+        # JSON keeps every value exactly, with the hidden characters escaped
+        _, out, _ = raw("trials", j, "--format", "json")
+        self.assertEqual([r["params_cmd"] for r in json.loads(out)], labels)
+        self.assertFalse([h for h in hidden if h in out])
+        # a terminal sees no control, C1 or bidi character, anywhere
+        for args in (("trials", j), ("studies", j), ("best", j),
+                     ("watch", j, "--timeout", "0.1", "--interval", "0.05")):
+            code, out, err = raw(*args)
+            self.assertEqual(code, 0, err)
+            self.assertFalse([h for h in hidden if h in out], (args, out))
+        _, out, _ = raw("trials", j)
+        for shown in ("?TAB", "?CR", "ev?il", "c1??31m", "bi?di"):
+            self.assertIn(shown, out)
+        self.assertIn("@inject?", raw("studies", j)[1])
+        table = out.splitlines()
+        self.assertEqual(len({len(line.rstrip()) for line in table[1:]}), 1)  # aligned
+        code, _, err = raw("trials", j, "-s", "x\u202e\x1b[2J")
+        self.assertEqual(code, 1)
+        self.assertIn("no study named 'x??[2J'", err)
+
+    def snapshot(self, d):
+        """Every file of directory d: its bytes and modification time."""
+        out = {}
+        for name in sorted(os.listdir(d)):
+            p = os.path.join(d, name)
+            with open(p, "rb") as f:
+                out[name] = (f.read(), os.stat(p).st_mtime_ns)
+        return out
+
+    def read_everything(self, storage, study):
+        for args in (("studies", storage), ("trials", storage, "-s", study),
+                     ("best", storage, "-s", study), ("importance", storage, "-s", study),
+                     ("watch", storage, "-s", study, "--timeout", "0.1", "--interval", "0.05")):
+            run(*args)
+        run("report", storage, "-s", study, "-o", os.path.join(self.dir.name, "ro.html"))
+
+    def test_reading_writes_nothing(self):
+        d = tempfile.mkdtemp(dir=self.dir.name)
+        empty_j, empty_db = os.path.join(d, "empty.journal"), os.path.join(d, "empty.db")
+        open(empty_j, "wb").close()
+        open(empty_db, "wb").close()
+        for storage in (empty_j, "sqlite:///" + empty_db):
+            p = run("studies", storage, "--format", "json")
+            self.assertEqual(json.loads(p.stdout), [])  # no studies, no error
+            p = run("trials", storage, check=False)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("holds no study", p.stderr)
+        self.assertEqual(os.path.getsize(empty_j), 0)  # no journal header written
+        self.assertEqual(os.path.getsize(empty_db), 0)  # no tables, no WAL switch
+        self.assertEqual(sorted(os.listdir(d)), ["empty.db", "empty.journal"])
+
+        # an SQLite study someone switched to a rollback journal stays so
+        db = os.path.join(d, "s.db")
+        subprocess.run([MAKE, "sqlite:///" + db], check=True)
+        with sqlite3.connect(db) as c:
+            c.execute("PRAGMA journal_mode = DELETE")
+        c.close()
+        before = self.snapshot(d)
+        self.read_everything("sqlite:///" + db, HOSTILE)
+        self.read_everything(self.journal, HOSTILE)
+        self.assertEqual(self.snapshot(d), before)
+        with sqlite3.connect(db) as c:
+            self.assertEqual(c.execute("PRAGMA journal_mode").fetchone()[0], "delete")
+        c.close()
+
+    def test_reads_from_a_read_only_mount(self):
+        d = tempfile.mkdtemp(dir=self.dir.name)
+        db = os.path.join(d, "s.db")
+        subprocess.run([MAKE, "sqlite:///" + db], check=True)  # in WAL mode
+        journal = os.path.join(d, "s.journal")
+        with open(self.journal, "rb") as src, open(journal, "wb") as dst:
+            dst.write(src.read())
+        before = self.snapshot(d)
+        script = ("mount --make-rprivate / && mount --bind \"$1\" \"$1\" && "
+                  "mount -o remount,bind,ro \"$1\" || exit 77; "
+                  "touch \"$1/x\" 2>/dev/null && exit 78; "
+                  "\"$2\" trials \"$3\" -s pareto --format json && "
+                  "\"$2\" trials \"sqlite:///$4\" -s pareto --format json")
+        p = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", d, CLI, journal, db],
+                           capture_output=True, text=True, timeout=60)
+        if p.returncode == 77 or "unshare" in p.stderr:
+            self.skipTest("no mount namespaces here: " + p.stderr.strip())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        dec = json.JSONDecoder()
+        from_journal, end = dec.raw_decode(p.stdout)
+        from_sqlite, _ = dec.raw_decode(p.stdout[end:].lstrip())
+        self.assertEqual(len(from_journal), 30)
+        key = [(r["number"], r["params_a"], r["values_1"]) for r in from_journal]
+        self.assertEqual([(r["number"], r["params_a"], r["values_1"]) for r in from_sqlite], key)
+        self.assertEqual(self.snapshot(d), before)
 
     @unittest.skipUnless(os.environ.get("OTTO_TEST_POSTGRES"),
                          "set OTTO_TEST_POSTGRES to a conninfo to run")

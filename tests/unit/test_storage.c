@@ -2,9 +2,12 @@
  * an SQLite database, and PostgreSQL when OTTO_TEST_POSTGRES holds a
  * conninfo (CI starts a throwaway server). History round trips, resume,
  * open modes, handles and processes sharing a study, heartbeats, SIGKILLed
- * workers, and damaged files (flipped bytes, truncation, lost rows). */
+ * workers, damaged files (flipped bytes, truncation, lost rows), and
+ * read-only handles that change no byte. */
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1463,6 +1466,306 @@ static void test_sqlite_bad_input(void **state)
 #endif
 }
 
+/* ---- read-only storages (OTTO_STORAGE_READ_ONLY) ------------------------------------------ */
+
+static int open_read_only(const backend *b, otto_storage **st)
+{
+    otto_storage_options o;
+    otto_storage_options_init(&o);
+    o.flags = OTTO_STORAGE_READ_ONLY;
+    return open_storage(b, &o, st);
+}
+
+/* A study of a read-only storage, or the status that refused it. */
+static int load_read_only(const backend *b, otto_open_mode mode, otto_study **out)
+{
+    otto_storage *st;
+    *out = NULL;
+    int rc = open_read_only(b, &st);
+    if (rc)
+        return rc;
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.name = b->name;
+    so.storage = st;
+    so.open_mode = mode;
+    assert_ok(otto_sampler_random_create(NULL, &so.sampler));
+    rc = otto_study_create(&so, out);
+    otto_storage_close(st);
+    return rc;
+}
+
+/* What a file is: its bytes and modification time. */
+typedef struct file_image {
+    unsigned char *bytes;
+    size_t n;
+    struct timespec mtime;
+} file_image;
+
+static void image_of(const char *path, file_image *im)
+{
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    im->mtime = sb.st_mtim;
+    im->n = read_file(path, &im->bytes);
+}
+
+static void assert_unchanged(const char *path, file_image *before)
+{
+    file_image now;
+    image_of(path, &now);
+    assert_int_equal(now.n, before->n);
+    assert_memory_equal(now.bytes, before->bytes, now.n);
+    assert_int_equal(now.mtime.tv_sec, before->mtime.tv_sec);
+    assert_int_equal(now.mtime.tv_nsec, before->mtime.tv_nsec);
+    free(now.bytes);
+    free(before->bytes);
+    before->bytes = NULL;
+}
+
+/* Reads work and every write is OTTO_ESTATE with nothing written: on any
+ * backend, the file (journal, SQLite) byte for byte unchanged, while a
+ * writer's later trials still reach the reader. */
+static void test_read_only(void **state)
+{
+    backend *b = *state;
+    if (b->kind == MEMORY)
+        skip();
+    otto_storage *st = NULL;
+    otto_study *s, *r, *r2;
+    if (b->kind != POSTGRES) { /* a missing file is not created */
+        assert_status(open_read_only(b, &st), OTTO_ENOTFOUND);
+        assert_null(st);
+        assert_int_equal(access(b->path, F_OK), -1);
+    }
+    otto_storage_options o;
+    otto_storage_options_init(&o);
+    o.flags = 0x10;
+    assert_status(open_storage(b, &o, &st), OTTO_EINVAL);
+    assert_non_null(strstr(otto_last_error_message(), "flags"));
+
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &s));
+    tell_some(s, 3);
+    assert_ok(otto_study_set_user_attr(s, "k", "v"));
+    file_image before = {0};
+    if (b->kind != POSTGRES)
+        image_of(b->path, &before);
+
+    assert_ok(open_read_only(b, &st));
+    const char *names[64];
+    size_t n = 0;
+    assert_ok(otto_storage_study_names(st, names, 64, &n));
+    int listed = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        listed |= strcmp(names[i], b->name) == 0;
+    assert_true(listed);
+    assert_status(otto_storage_delete_study(st, b->name), OTTO_ESTATE);
+    assert_non_null(strstr(otto_last_error_message(), "read-only"));
+    otto_storage_close(st);
+
+    assert_status(load_read_only(b, OTTO_OPEN_CREATE, &r), OTTO_ESTATE);
+    assert_null(r);
+    assert_ok(load_read_only(b, OTTO_OPEN_LOAD_IF_EXISTS, &r2));
+    otto_study_destroy(r2);
+    assert_ok(load_read_only(b, OTTO_OPEN_LOAD, &r));
+    assert_int_equal(otto_study_trial_count(r), 3);
+    const char *v;
+    assert_ok(otto_study_user_attr(r, "k", &v));
+    assert_string_equal(v, "v");
+    const otto_trial *best;
+    assert_ok(otto_study_best_trial(r, &best));
+
+    otto_trial *t;
+    assert_status(otto_study_ask(r, &t), OTTO_ESTATE);
+    assert_non_null(strstr(otto_last_error_message(), "read-only"));
+    otto_param_value pv = {"x", OTTO_VALUE_NUMBER, 0.5, NULL};
+    assert_status(otto_study_enqueue_trial(r, &pv, 1), OTTO_ESTATE);
+    otto_space *sp;
+    assert_ok(otto_space_create(&sp));
+    assert_ok(otto_space_add_float(sp, "x", 0, 1, 0, 0));
+    double x = 0.5;
+    assert_status(otto_study_add_trial(r, sp, &x, OTTO_TRIAL_COMPLETE, &x, 1, NULL), OTTO_ESTATE);
+    otto_space_destroy(sp);
+    assert_status(otto_study_set_user_attr(r, "k", "w"), OTTO_ESTATE);
+    assert_ok(otto_study_user_attr(r, "k", &v));
+    assert_string_equal(v, "v");
+    assert_ok(otto_study_sync(r));
+    assert_int_equal(otto_study_trial_count(r), 3);
+    if (b->kind != POSTGRES)
+        assert_unchanged(b->path, &before);
+
+    tell_some(s, 2); /* a writer goes on; the reader sees it */
+    if (b->kind != POSTGRES)
+        image_of(b->path, &before);
+    assert_ok(otto_study_sync(r));
+    assert_int_equal(otto_study_trial_count(r), 5);
+    assert_status(load_read_only(b, OTTO_OPEN_CREATE, &r2), OTTO_ESTATE);
+    otto_study_destroy(r);
+    if (b->kind != POSTGRES)
+        assert_unchanged(b->path, &before);
+    tell_some(s, 1); /* the writer still can: readers hold no lock it waits on */
+    otto_study_destroy(s);
+
+    /* an absent study under LOAD_IF_EXISTS is not created */
+    snprintf(b->name, sizeof b->name, "never-%llx-%d", (unsigned long long)b->salt, b->n);
+    assert_status(load_read_only(b, OTTO_OPEN_LOAD_IF_EXISTS, &r), OTTO_ENOTFOUND);
+    assert_ok(open_read_only(b, &st));
+    assert_ok(otto_storage_study_names(st, names, 64, &n));
+    for (size_t i = 0; i < n && i < 64; i++)
+        assert_string_not_equal(names[i], b->name);
+    otto_storage_close(st);
+}
+
+/* Entries of directory d other than . and .. */
+static int n_entries(const char *d)
+{
+    DIR *dir = opendir(d);
+    assert_non_null(dir);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(dir)) != NULL;)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(dir);
+    return n;
+}
+
+#if defined(OTTO_HAVE_SQLITE)
+static long long pragma_of(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    /* read-write: closing the last connection removes the -wal and -shm */
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    long long v = sqlite3_column_type(q, 0) == SQLITE_TEXT
+                      ? (long long)sqlite3_column_text(q, 0)[0]
+                      : sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return v;
+}
+#endif
+
+/* Read the study at b->path from a read-only bind mount of its directory
+ * in a child (a mount namespace of its own): 0 when it reads n trials and
+ * a writable open fails, 77 when mounts are not allowed here. */
+static int read_from_read_only_mount(backend *b, const char *dir, size_t n)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char cmd[1024];
+        if (unshare(CLONE_NEWNS) != 0)
+            _exit(77);
+        snprintf(cmd, sizeof cmd,
+                 "mount --make-rprivate / && mount --bind '%s' '%s' && "
+                 "mount -o remount,bind,ro '%s'",
+                 dir, dir, dir);
+        if (system(cmd) != 0)
+            _exit(77);
+        otto_storage *st;
+        if (open_storage(b, NULL, &st) == OTTO_OK) /* really read-only */
+            _exit(3);
+        otto_study *r;
+        if (load_read_only(b, OTTO_OPEN_LOAD, &r) != OTTO_OK) {
+            fprintf(stderr, "read-only mount: %s\n", otto_last_error_message());
+            _exit(4);
+        }
+        int ok = otto_study_trial_count(r) == n;
+        otto_study_destroy(r);
+        _exit(ok ? 0 : 5);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+/* A read-only handle creates nothing and changes no byte: an empty file
+ * stays empty (and holds no studies), a torn journal tail is not cut, an
+ * SQLite database keeps its journal mode (rollback or WAL), and a file on a
+ * read-only mount is read. */
+static void test_read_only_files(void **state)
+{
+    backend *b = *state;
+    if (b->kind != JOURNAL && b->kind != SQLITE)
+        skip();
+    char dir[300];
+    snprintf(dir, sizeof dir, "%.250s/ro%d", b->dir, b->n);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(b->path, sizeof b->path, "%s/empty", dir);
+    static const unsigned char nothing[1];
+    write_file(b->path, nothing, 0);
+    otto_storage *st;
+    otto_study *r, *s;
+    size_t n = 9;
+    assert_ok(open_read_only(b, &st));
+    assert_ok(otto_storage_study_names(st, NULL, 0, &n));
+    assert_int_equal(n, 0);
+    otto_storage_close(st);
+    assert_status(load_read_only(b, OTTO_OPEN_LOAD, &r), OTTO_ENOTFOUND);
+    file_image im;
+    image_of(b->path, &im);
+    assert_int_equal(im.n, 0);
+    free(im.bytes);
+    assert_int_equal(n_entries(dir), 1);
+    unlink(b->path);
+
+    snprintf(b->path, sizeof b->path, "%s/study", dir);
+    assert_ok(open_study(b, OTTO_OPEN_CREATE, random_sampler(), NULL, NULL, &s));
+    tell_some(s, 4);
+    otto_study_destroy(s);
+    if (b->kind == JOURNAL) { /* a torn tail: a writer died mid-record */
+        unsigned char *bytes;
+        size_t len = read_file(b->path, &bytes);
+        write_file(b->path, bytes, len - 3);
+        free(bytes);
+    }
+#if defined(OTTO_HAVE_SQLITE)
+    if (b->kind == SQLITE) { /* someone switched it to a rollback journal */
+        assert_int_equal(pragma_of(b->path, "PRAGMA journal_mode"), 'w');
+        sqlite3 *db = raw_db(b);
+        raw_exec(db, "PRAGMA journal_mode = DELETE");
+        sqlite3_close(db);
+        assert_int_equal(pragma_of(b->path, "PRAGMA journal_mode"), 'd');
+    }
+#endif
+    file_image before;
+    image_of(b->path, &before);
+    assert_ok(load_read_only(b, OTTO_OPEN_LOAD, &r));
+    assert_int_equal(otto_study_trial_count(r), 4);
+    const otto_trial *last;
+    assert_ok(otto_study_trial(r, 3, &last)); /* the journal's torn tell is not there */
+    assert_int_equal(otto_trial_get_state(last),
+                     b->kind == JOURNAL ? OTTO_TRIAL_RUNNING : OTTO_TRIAL_COMPLETE);
+    assert_ok(otto_study_sync(r));
+    otto_study_destroy(r);
+    assert_unchanged(b->path, &before);
+    assert_int_equal(n_entries(dir), 1); /* no -wal, -shm or -journal made */
+#if defined(OTTO_HAVE_SQLITE)
+    if (b->kind == SQLITE) { /* back to WAL: still read, still WAL */
+        assert_int_equal(pragma_of(b->path, "PRAGMA journal_mode"), 'd');
+        sqlite3 *db = raw_db(b);
+        raw_exec(db, "PRAGMA journal_mode = WAL");
+        sqlite3_close(db);
+        image_of(b->path, &before);
+        assert_ok(load_read_only(b, OTTO_OPEN_LOAD, &r));
+        assert_int_equal(otto_study_trial_count(r), 4);
+        otto_study_destroy(r);
+        assert_unchanged(b->path, &before);
+        assert_int_equal(pragma_of(b->path, "PRAGMA journal_mode"), 'w');
+        char side[700];
+        snprintf(side, sizeof side, "rm -f '%s-wal' '%s-shm'", b->path, b->path);
+        assert_int_equal(system(side), 0); /* as after a clean close of the last writer */
+    }
+#endif
+    int rc = read_from_read_only_mount(b, dir, 4);
+    if (rc == 77)
+        print_message("read-only mount: skipped (no mount namespaces here)\n");
+    else
+        assert_int_equal(rc, 0);
+}
+
 static uint64_t prop_next(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
@@ -1578,8 +1881,10 @@ static void test_distributions_round_trip(void **state)
         cmocka_unit_test_setup(test_sync_policies, before_each),                       \
         cmocka_unit_test_setup(test_delete_study, before_each),                        \
         cmocka_unit_test_setup(test_sqlite_damage, before_each),                       \
-        cmocka_unit_test_setup(test_sqlite_bad_input, before_each),                     \
-        cmocka_unit_test_setup(test_distributions_round_trip, before_each)
+        cmocka_unit_test_setup(test_sqlite_bad_input, before_each),                    \
+        cmocka_unit_test_setup(test_distributions_round_trip, before_each),            \
+        cmocka_unit_test_setup(test_read_only, before_each),                           \
+        cmocka_unit_test_setup(test_read_only_files, before_each)
 
 int main(void)
 {

@@ -4,6 +4,7 @@
 #ifndef OTTO_CLI_H
 #define OTTO_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <otto/otto.h>
@@ -27,7 +28,19 @@ typedef struct cli_study {
     cli_param *params;
 } cli_study;
 
-/* "otto: ..." on stderr. */
+/* The code point of the UTF-8 sequence at s (not at its end) and its
+ * length; a byte that does not start a valid sequence is U+FFFD, one byte
+ * long. */
+uint32_t cli_utf8_next(const char *s, size_t *len);
+/* Whether code point c could rewrite or reorder what a terminal shows: C0
+ * and C1 controls, DEL, and the bidi controls of "Trojan Source" (U+202A-
+ * U+202E, U+2066-U+2069, U+200E, U+200F, U+061C). */
+int cli_hidden_char(uint32_t c);
+/* A malloc'ed copy of s for a terminal: each such character (and any byte
+ * that is not valid UTF-8) is '?'. NULL when out of memory. */
+char *cli_terminal_text(const char *s);
+
+/* "otto: ..." on stderr (through cli_terminal_text). */
 void cli_error(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))

@@ -2,6 +2,7 @@
  * values, labels and times that every subcommand prints. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,14 +10,68 @@
 
 #include "cli.h"
 
+uint32_t cli_utf8_next(const char *str, size_t *len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned char c = s[0];
+    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1Fu : n == 3 ? c & 0x0Fu : c & 0x07u;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            n = 0;
+            break;
+        }
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    if (!n || (n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+        *len = 1;
+        return 0xFFFD;
+    }
+    *len = n;
+    return cp;
+}
+
+int cli_hidden_char(uint32_t c)
+{
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) ||  /* C0, DEL, C1 (U+009B is CSI) */
+           (c >= 0x202A && c <= 0x202E) ||            /* bidi embeddings and overrides */
+           (c >= 0x2066 && c <= 0x2069) ||            /* bidi isolates */
+           c == 0x200E || c == 0x200F || c == 0x061C; /* bidi marks */
+}
+
+char *cli_terminal_text(const char *s)
+{
+    s = s ? s : "";
+    char *out = malloc(strlen(s) + 1), *q = out;
+    if (!out)
+        return NULL;
+    for (const char *p = s; *p;) {
+        size_t n;
+        uint32_t c = cli_utf8_next(p, &n);
+        if (cli_hidden_char(c) || c == 0xFFFD) {
+            *q++ = '?';
+        } else {
+            memcpy(q, p, n);
+            q += n;
+        }
+        p += n;
+    }
+    *q = 0;
+    return out;
+}
+
 void cli_error(const char *fmt, ...)
 {
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    fputs("otto: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    char *safe = cli_terminal_text(msg); /* names in messages come from storages */
+    fprintf(stderr, "otto: %s\n", safe ? safe : "out of memory");
+    free(safe);
 }
 
 void cli_otto_error(const char *what, int rc)
@@ -37,9 +92,14 @@ int cli_open_storage(const char *spec, otto_storage **out)
         cli_error("no storage given (a journal file, sqlite:///path or postgresql://...)");
         return 1;
     }
+    /* every subcommand only reads: never a header, a table or a journal
+     * mode switch, and read-only files and mounts work */
+    otto_storage_options so;
+    otto_storage_options_init(&so);
+    so.flags = OTTO_STORAGE_READ_ONLY;
     int rc;
     if (has_prefix(spec, "postgresql://") || has_prefix(spec, "postgres://")) {
-        rc = otto_storage_postgres_open(spec, NULL, out);
+        rc = otto_storage_postgres_open(spec, &so, out);
     } else {
         int sqlite = has_prefix(spec, "sqlite:///");
         /* as SQLAlchemy reads it: sqlite:///rel.db relative, sqlite:////abs.db absolute */
@@ -54,8 +114,8 @@ int cli_open_storage(const char *spec, otto_storage **out)
             cli_error("%s: not a regular file", path);
             return 1;
         }
-        rc = sqlite ? otto_storage_sqlite_open(path, NULL, out)
-                    : otto_storage_journal_open(path, NULL, out);
+        rc = sqlite ? otto_storage_sqlite_open(path, &so, out)
+                    : otto_storage_journal_open(path, &so, out);
     }
     if (rc) {
         cli_otto_error(spec, rc);

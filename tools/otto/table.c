@@ -98,52 +98,71 @@ static void put_padded(FILE *out, const char *s, size_t width, int right)
         fprintf(out, "%*s", (int)pad, "");
 }
 
-/* A cell shown in a terminal: control characters become '?', so that a
- * name cannot move the cursor or clear the screen. */
-static char *terminal_safe(const char *s)
-{
-    char *c = strdup(s ? s : "");
-    for (char *p = c; p && *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
-    return c;
-}
-
+/* Aligned columns for a terminal. Every cell goes through
+ * cli_terminal_text first (widths are measured on what is shown), so that
+ * a name can neither move the cursor, clear the screen nor reorder what
+ * follows it on the line (bidi overrides). */
 static void print_aligned(const cli_table *t, FILE *out)
 {
+    size_t n = (t->n_rows + 1) * t->n_cols;
     size_t *w = calloc(t->n_cols ? t->n_cols : 1, sizeof *w);
-    if (!w)
-        return;
-    for (size_t c = 0; c < t->n_cols; c++) {
-        w[c] = width_of(t->head[c]);
-        for (size_t r = 0; r < t->n_rows; r++) {
-            size_t cw = width_of(t->cells[r * t->n_cols + c]);
-            w[c] = cw > w[c] ? cw : w[c];
-        }
+    char **shown = calloc(n ? n : 1, sizeof *shown);
+    for (size_t i = 0; w && shown && i < n; i++) {
+        size_t r = i / t->n_cols, c = i % t->n_cols;
+        shown[i] = cli_terminal_text(r == 0 ? t->head[c] : t->cells[(r - 1) * t->n_cols + c]);
+        if (!shown[i])
+            break;
+        size_t cw = width_of(shown[i]);
+        w[c] = cw > w[c] ? cw : w[c];
     }
-    for (size_t r = 0; r <= t->n_rows; r++) {
+    int complete = w && shown && (!n || shown[n - 1]);
+    for (size_t r = 0; complete && r <= t->n_rows; r++) {
         for (size_t c = 0; c < t->n_cols; c++) {
-            const char *s = r == 0 ? t->head[c] : t->cells[(r - 1) * t->n_cols + c];
             int right = r > 0 && t->number[(r - 1) * t->n_cols + c];
-            char *safe = terminal_safe(s);
             if (c)
                 fputs("  ", out);
-            put_padded(out, safe, c + 1 < t->n_cols || right ? w[c] : 0, right);
-            free(safe);
+            put_padded(out, shown[r * t->n_cols + c], c + 1 < t->n_cols || right ? w[c] : 0,
+                       right);
         }
         fputc('\n', out);
     }
+    if (!complete)
+        cli_error("out of memory");
+    for (size_t i = 0; shown && i < n; i++)
+        free(shown[i]);
+    free(shown);
     free(w);
 }
 
-static void put_csv(FILE *out, const char *s)
+/* Whether a cell would start a formula in a spreadsheet (OWASP's "CSV
+ * injection"): text that begins with =, +, -, @, a tab or a carriage
+ * return. A number cell that is a genuine number (-1.5, -inf) stays one. */
+static int csv_formula_risk(const char *s, int number)
+{
+    if (!s || !*s || !strchr("=+-@\t\r", *s))
+        return 0;
+    if (number) {
+        char *end;
+        (void)strtod(s, &end);
+        return *end != 0;
+    }
+    return 1;
+}
+
+/* One CSV cell (RFC 4180); text that a spreadsheet would run as a formula
+ * gets a leading single quote, as OWASP advises, which spreadsheets show
+ * as text and do not display. */
+static void put_csv(FILE *out, const char *s, int number)
 {
     s = s ? s : "";
+    const char *quote = csv_formula_risk(s, number) ? "'" : "";
     if (!strpbrk(s, ",\"\r\n")) {
+        fputs(quote, out);
         fputs(s, out);
         return;
     }
     fputc('"', out);
+    fputs(quote, out);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', out);
@@ -152,21 +171,23 @@ static void put_csv(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* A JSON string; controls and bidi controls (cli_hidden_char) escaped, so
+ * that JSON printed to a terminal is as safe as the table. */
 static void put_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch == '\n')
+    for (size_t n; s && *s; s += n) {
+        uint32_t c = cli_utf8_next(s, &n);
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", (int)c);
+        else if (c == '\n')
             fputs("\\n", out);
-        else if (ch < 0x20 || ch == 0x7f)
-            fprintf(out, "\\u%04x", ch);
-        else if (ch == '<') /* safe to paste into HTML <script> blocks too */
+        else if (cli_hidden_char(c))
+            fprintf(out, "\\u%04x", (unsigned)c);
+        else if (c == '<') /* safe to paste into HTML <script> blocks too */
             fputs("\\u003c", out);
         else
-            fputc(ch, out);
+            fwrite(s, 1, n, out); /* invalid bytes as they are (otto stores none) */
     }
     fputc('"', out);
 }
@@ -180,7 +201,8 @@ void cli_table_print(const cli_table *t, cli_format f, FILE *out)
     if (f == CLI_CSV) {
         for (size_t r = 0; r <= t->n_rows; r++)
             for (size_t c = 0; c < t->n_cols; c++) {
-                put_csv(out, r == 0 ? t->head[c] : t->cells[(r - 1) * t->n_cols + c]);
+                put_csv(out, r == 0 ? t->head[c] : t->cells[(r - 1) * t->n_cols + c],
+                        r > 0 && t->number[(r - 1) * t->n_cols + c]);
                 fputs(c + 1 < t->n_cols ? "," : "\r\n", out);
             }
         return;

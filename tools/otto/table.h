@@ -1,5 +1,7 @@
-/* A table of text cells that the otto tool prints as aligned columns, CSV
- * (RFC 4180) or JSON (an array of objects; numeric cells unquoted). */
+/* A table of text cells that the otto tool prints as aligned columns (no
+ * control or bidi characters reach the terminal), CSV (RFC 4180; text
+ * that a spreadsheet would run as a formula starts with ') or JSON (an
+ * array of objects; numeric cells unquoted). */
 #ifndef OTTO_CLI_TABLE_H
 #define OTTO_CLI_TABLE_H
 

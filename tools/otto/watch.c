@@ -21,11 +21,12 @@ static void pause_for(double s)
     nanosleep(&ts, NULL);
 }
 
-/* Text without control characters, for a terminal. */
+/* Text for a terminal (see cli_terminal_text). */
 static void put_safe(const char *s)
 {
-    for (; *s; s++)
-        putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+    char *safe = cli_terminal_text(s);
+    fputs(safe ? safe : "?", stdout);
+    free(safe);
 }
 
 static void print_trial(const cli_study *cs, const otto_trial *t, double *best,

@@ -60,6 +60,7 @@ class StorageOptions(ctypes.Structure):
         ("retry_failed_trials", c_int),
         ("allocator", c_void_p),
         ("timeout_s", c_double),
+        ("flags", ctypes.c_uint),
     ]
 
 
