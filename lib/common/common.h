@@ -84,14 +84,6 @@ void *otto__segvec_get(const otto__segvec *v, size_t i);
 size_t otto__segvec_count(const otto__segvec *v);
 void otto__segvec_free(otto__segvec *v, const otto_allocator *a);
 
-/* ---- trials, through the public API -------------------------------------------- */
-/* A trial samplers learn from: COMPLETE or PRUNED. */
-static inline int otto__trial_usable(const otto_trial *t)
-{
-    otto_trial_state st = otto_trial_get_state(t);
-    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
-}
-
 /* ---- text (text.c) ------------------------------------------------------------- */
 /* OTTO_OK, or OTTO_EINVAL ("fn: what ...") when s is NULL, empty (unless
  * may_be_empty), longer than OTTO_TEXT_MAX or not valid UTF-8. */

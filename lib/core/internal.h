@@ -165,10 +165,16 @@ struct otto_pruner {
     _Atomic int adopted; /* a study owns it: a second study may not */
 };
 
-/* A study's sampler and pruner when its options give none (defined above
- * core, in lib/defaults.c). */
-int otto__default_sampler(otto_sampler **out);
-int otto__default_pruner(otto_pruner **out);
+/* What a study gets when its options name no sampler or pruner: chosen
+ * above core (lib/defaults.c, whose otto_study_create passes them in), so
+ * that core names, and links, no concrete sampler or pruner. */
+typedef struct otto__defaults {
+    int (*sampler)(otto_sampler **out);
+    int (*pruner)(otto_pruner **out);
+} otto__defaults;
+/* otto_study_create with the defaults given. */
+int otto__study_create(const otto_study_options *opts, const otto__defaults *defaults,
+                       otto_study **out);
 
 /* ---- views (view.c) ------------------------------------------------------------ */
 struct otto_view {

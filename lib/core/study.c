@@ -63,7 +63,8 @@ static int validate_options(const otto_study_options *o)
     return OTTO_OK;
 }
 
-int otto_study_create(const otto_study_options *opts, otto_study **out)
+int otto__study_create(const otto_study_options *opts, const otto__defaults *defaults,
+                       otto_study **out)
 {
     if (out)
         *out = NULL;
@@ -134,9 +135,9 @@ int otto_study_create(const otto_study_options *opts, otto_study **out)
     for (size_t k = 0; !rc && k < s->n_objectives; k++)
         s->dirs[k] = o.directions ? o.directions[k] : o.direction;
     if (!rc && !s->sampler)
-        rc = otto__default_sampler(&s->sampler);
+        rc = defaults->sampler(&s->sampler);
     if (!rc && !s->pruner)
-        rc = otto__default_pruner(&s->pruner);
+        rc = defaults->pruner(&s->pruner);
     if (!rc && o.storage)
         rc = otto__store_attach(s, &o);
     if (rc) {

@@ -58,7 +58,7 @@ static decision decide(const autos *s, const otto_view *v)
     const otto_trial *first = NULL;
     for (size_t i = 0; i < otto_view_count(v); i++) {
         const otto_trial *t = otto_view_trial(v, i);
-        if (!otto__trial_usable(t))
+        if (!otto_trial_is_learnable(t))
             continue;
         n_complete += otto_trial_get_state(t) == OTTO_TRIAL_COMPLETE;
         constrained |= otto_trial_constraint_count(t) > 0;

@@ -1,9 +1,13 @@
 /* otto/sys/sampler.h: the plug-in kit for samplers (in the way libgit2
  * keeps include/git2/sys/): the vtable, the read-only history view, per-trial
  * random streams, parameter keys, and the study's allocator and log. otto's
- * own samplers are written with this header and nothing else of the
- * library's insides, so a sampler written outside the library can do
- * everything a built-in one does.
+ * own samplers reach the study through this header and nothing else of
+ * core's insides (tests/abi/check_symbols.py checks it), so a sampler
+ * written outside the library can do everything a built-in one does. Beyond
+ * the kit, built-ins use only conveniences below core that a plug-in has its
+ * own ways to do: lib/common's allocation wrappers (the kit's allocator),
+ * error messages (otto_set_error_message) and sized-options copying, and the
+ * numeric and linear-algebra code.
  *
  * A sampler proposes internal values. Relative sampling draws the params of
  * the relative search space jointly when a trial is asked; every param outside
@@ -36,6 +40,13 @@ typedef struct otto_view otto_view;
 OTTO_API size_t otto_view_count(const otto_view *v);
 /* The i-th finished trial (0 <= i < count), or NULL when i is out of range. */
 OTTO_API const otto_trial *otto_view_trial(const otto_view *v, size_t i);
+/* 1 for a trial samplers learn from: COMPLETE, or PRUNED (its value is its
+ * last report); 0 for FAIL, RUNNING, WAITING or NULL. */
+static inline int otto_trial_is_learnable(const otto_trial *t)
+{
+    otto_trial_state st = otto_trial_get_state(t);
+    return st == OTTO_TRIAL_COMPLETE || st == OTTO_TRIAL_PRUNED;
+}
 OTTO_API size_t otto_view_n_objectives(const otto_view *v);
 /* 1 when objective k is maximized, 0 when minimized. */
 OTTO_API int otto_view_maximize(const otto_view *v, size_t k);

@@ -166,7 +166,7 @@ static int past_startup(const tpe *s, const otto_view *v)
 {
     size_t c = 0;
     for (size_t i = window_start(s, v); i < otto_view_count(v) && c < s->o.n_startup_trials; i++)
-        c += otto__trial_usable(otto_view_trial(v, i));
+        c += otto_trial_is_learnable(otto_view_trial(v, i));
     return c >= s->o.n_startup_trials;
 }
 
@@ -311,7 +311,7 @@ static int scan_groups(const tpe *s, const otto_view *v, const otto_allocator *a
     int rc = OTTO_OK;
     for (; !rc && *from < to; ++*from) {
         const otto_trial *t = otto_view_trial(v, *from);
-        if (!otto__trial_usable(t))
+        if (!otto_trial_is_learnable(t))
             continue;
         rc = s->o.group ? groups_add_trial(a, gs, t) : intersection_add_trial(a, gs, t, !*any);
         if (rc)

@@ -95,7 +95,7 @@ static int catch_up(otto__tpe_column *col, const otto_allocator *a, const otto_v
     for (size_t vi = col->seen; vi < n; vi++) {
         const otto_trial *t = otto_view_trial(v, vi);
         double value, u = NAN;
-        int has = otto__trial_usable(t) && otto_trial_param_like(t, col->spec, 0, &value);
+        int has = otto_trial_is_learnable(t) && otto_trial_param_like(t, col->spec, 0, &value);
         if (has && categorical)
             u = value; /* a name keeps its kind and choices across trials */
         else if (has && !otto_distribution_unit_inside(dist, value, &u))
