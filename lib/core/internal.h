@@ -304,5 +304,12 @@ int otto__dominates(const otto_direction *dirs, size_t n, const double *a, const
  * nothing changed), then publish it in its final state (cannot fail). */
 int otto__study_reserve_finish(otto_study *s, const otto_trial *t, otto_trial_state st);
 void otto__study_finish_locked(otto_study *s, otto_trial *t, otto_trial_state st);
+/* The values a trial told (or added) in `state` must come with: COMPLETE
+ * needs one per objective, PRUNED and FAIL none. fn names the caller. */
+int otto__tell_args_check(const otto_study *s, otto_trial_state state, const double *values,
+                          size_t n_values, const char *fn);
+/* Extras given with an enqueued or added trial, checked before anything is
+ * built. */
+int otto__trial_extras_check(const otto_trial_extras *e);
 
 #endif /* OTTO_INTERNAL_H */
