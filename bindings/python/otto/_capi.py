@@ -99,6 +99,7 @@ AFTER_FN = ctypes.CFUNCTYPE(None, c_void_p, c_void_p, c_void_p, c_int, P(c_doubl
 DESTROY_FN = ctypes.CFUNCTYPE(None, c_void_p)
 PRUNE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p, P(c_int))
 FILTER_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p)
+EXHAUSTED_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, P(c_int))
 
 
 class SamplerVtable(ctypes.Structure):
@@ -110,6 +111,7 @@ class SamplerVtable(ctypes.Structure):
         ("sample_independent", INDEPENDENT_FN),
         ("after_trial", AFTER_FN),
         ("destroy", DESTROY_FN),
+        ("is_exhausted", EXHAUSTED_FN),
     ]
 
 
@@ -373,6 +375,7 @@ _FUNCTIONS = [
      [sampler_p, c_void_p, c_void_p, c_char_p, P(Distribution), P(c_double)], S),
     ("otto_sampler_after_trial", [sampler_p, c_void_p, c_void_p, c_int, P(c_double), c_size_t],
      None),
+    ("otto_sampler_is_exhausted", [sampler_p, c_void_p, P(c_int)], S),
     ("otto_pruner_destroy", [pruner_p], None),
     ("otto_pruner_name", [pruner_p], c_char_p),
     ("otto_pruner_nop_create", [P(pruner_p)], S),
@@ -437,6 +440,7 @@ _FUNCTIONS = [
     ("otto_optimize_options_init_sized", [P(OptimizeOptions), c_size_t], None),
     ("otto_study_optimize", [study_p, c_void_p, c_void_p, P(OptimizeOptions)], S),
     ("otto_study_stop", [study_p], None),
+    ("otto_study_exhausted", [study_p, P(c_int)], S),
     # importance.h
     ("otto_importance_options_init_sized", [P(ImportanceOptions), c_size_t], None),
     ("otto_study_param_importances",
