@@ -63,13 +63,19 @@ class StorageOptions(ctypes.Structure):
     ]
 
 
+# otto_study_optimize's objective (trial, user_data, values_out, n_values) -> state
+# and callback (study, trial, user_data) -> nonzero to stop.
+OBJECTIVE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, P(c_double), c_size_t)
+CALLBACK_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p)
+
+
 class OptimizeOptions(ctypes.Structure):
     _fields_ = [
         ("size", c_size_t),
         ("n_trials", c_int64),
         ("timeout_s", c_double),
         ("n_threads", c_int),
-        ("callback", c_void_p),
+        ("callback", CALLBACK_FN),
         ("callback_user_data", c_void_p),
     ]
 
@@ -438,7 +444,7 @@ _FUNCTIONS = [
     ("otto_study_direction", [study_p, c_size_t], c_int),
     ("otto_study_name", [study_p], c_char_p),
     ("otto_optimize_options_init_sized", [P(OptimizeOptions), c_size_t], None),
-    ("otto_study_optimize", [study_p, c_void_p, c_void_p, P(OptimizeOptions)], S),
+    ("otto_study_optimize", [study_p, OBJECTIVE_FN, c_void_p, P(OptimizeOptions)], S),
     ("otto_study_stop", [study_p], None),
     ("otto_study_exhausted", [study_p, P(c_int)], S),
     # importance.h

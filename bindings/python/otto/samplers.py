@@ -52,7 +52,7 @@ class BaseSampler:
             self._seed = int.from_bytes(os.urandom(8), "little") % _capi.SEED_NONE
 
 
-_pending = threading.local()
+_pending = {}  # thread id -> exceptions (see _plugins.Context: C threads' callbacks)
 
 
 def pending_errors():
@@ -60,10 +60,18 @@ def pending_errors():
     (TPESampler's gamma and weights) not raised yet. A callback runs in the
     thread of the C call that needs it, so the call that failed (ask,
     suggest_*) finds its callback's exception here and raises it."""
-    errors = getattr(_pending, "errors", None)
+    ident = threading.get_ident()
+    errors = _pending.get(ident)
     if errors is None:
-        errors = _pending.errors = []
+        errors = _pending[ident] = []
     return errors
+
+
+def take_pending_error():
+    """This thread's first pending callback exception (the others are
+    dropped), or None."""
+    errors = _pending.pop(threading.get_ident(), None) if _pending else None
+    return errors[0] if errors else None
 
 
 def _trampoline(functype, body, failed):
@@ -536,8 +544,7 @@ class GridSampler(_BuiltinSampler):
     every point is evaluated. A grid value outside its param's distribution
     is an error in otto (Optuna warns and uses it)."""
 
-    _builtin = True  # a C sampler (see _plugins.make_sampler) ...
-    _python_hooks = ("after_trial",)  # ... whose after_trial stops optimize()
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
 
     def __init__(self, search_space, seed=None):
         import warnings as _w
@@ -655,8 +662,7 @@ class BruteForceSampler(_BuiltinSampler):
     every combination of a finite define-by-run space, each once; optimize()
     stops when all are explored, as in Optuna. Floats need a step."""
 
-    _builtin = True  # a C sampler (see _plugins.make_sampler) ...
-    _python_hooks = ("after_trial",)  # ... whose after_trial stops optimize()
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
 
     def __init__(self, seed=None, avoid_premature_stop=False):
         _warn_experimental("BruteForceSampler")

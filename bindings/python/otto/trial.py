@@ -6,6 +6,7 @@ import enum
 import json
 import math
 import warnings
+from collections.abc import Sequence
 
 from . import _capi, _labels, distributions as _dists, samplers as _samplers
 from .exceptions import CallbackError, NotFoundError, StateError
@@ -546,6 +547,27 @@ def create_trial(*, state=TrialState.COMPLETE, value=None, values=None, params=N
     return FrozenTrial(-1, state, value, now, now if TrialState(state).is_finished() else None,
                        params, distributions, user_attrs or {}, system_attrs or {},
                        intermediate_values or {}, values=values)
+
+
+def to_floats(result, n_objectives):
+    """(values, None) for an objective's result of n_objectives numbers, or
+    (None, why not): C takes a fixed array of doubles, so the conversion
+    and the count are the binding's to check (NaN is C's rule: it fails
+    the trial)."""
+    if result is None:
+        return None, "The value None could not be cast to float."
+    items = result if isinstance(result, Sequence) and not isinstance(result, str) \
+        else (result,)
+    values = []
+    for v in items:
+        try:
+            values.append(float(v))
+        except (TypeError, ValueError):
+            return None, f"The value {v!r} could not be cast to float."
+    if len(values) != n_objectives:
+        return None, (f"The number of the values {len(values)} did not match the number of "
+                      f"the objectives {n_objectives}.")
+    return values, None
 
 
 def _values_message(values, n_objectives):
