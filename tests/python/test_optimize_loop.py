@@ -98,6 +98,8 @@ class ExhaustionTest(unittest.TestCase):
                        n_trials=100)
         self.assertEqual(len(study.trials), 6)
         self.assertTrue(sampler.is_exhausted(study))
+        with self.assertRaises(ValueError):  # asked of a study it does not sample
+            sampler.is_exhausted(otto.create_study())
 
     def test_a_python_wrapper_of_a_grid_still_ends_the_run(self):
         class Heard(otto.samplers.GridSampler):

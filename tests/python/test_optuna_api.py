@@ -174,6 +174,33 @@ class TellTest(unittest.TestCase):
         t4 = self.study.ask()
         self.assertEqual(self.study.tell(t4, float("inf")).state, TrialState.COMPLETE)
 
+    def test_c_verdicts_map_to_optunas_answers(self):
+        """C checks the trial's state and the values against the state; tell
+        maps its status: a finished trial is "Cannot tell a FAIL trial." (or
+        skipped, even with arguments C refuses), a state that takes no
+        values, or none at all, is ValueError, values of the wrong count
+        fail the trial with a warning."""
+        t = self.study.ask()
+        self.study.tell(t, state=TrialState.FAIL)
+        with self.assertRaisesRegex(ValueError, "Cannot tell a FAIL trial"):
+            self.study.tell(t, 1.0)
+        self.assertEqual(self.study.tell(t, 1.0, state=TrialState.FAIL,
+                                         skip_if_finished=True).state, TrialState.FAIL)
+        t = self.study.ask()
+        for state in (TrialState.RUNNING, TrialState.WAITING):
+            with self.assertRaises(ValueError):
+                self.study.tell(t, 1.0, state=state)
+        with self.assertRaises(ValueError):
+            self.study.tell(t, [1.0, 2.0], state=TrialState.COMPLETE)
+        with self.assertRaises(ValueError):
+            self.study.tell(t, 1.0, state=TrialState.FAIL)
+        self.assertEqual(self.study.trials[t.number].state, TrialState.RUNNING)
+        with self.assertWarnsRegex(UserWarning, "did not match the number of the objectives"):
+            self.assertEqual(self.study.tell(t, [1.0, 2.0]).state, TrialState.FAIL)
+        t = self.study.ask()
+        with self.assertWarnsRegex(UserWarning, "could not be cast to float"):
+            self.assertEqual(self.study.tell(t, "x").state, TrialState.FAIL)
+
     def test_report_prune_and_intermediate_values(self):
         t = self.study.ask()
         t.report(3.0, 0)

@@ -21,7 +21,7 @@ from .exceptions import NotFoundError, StateError, TrialPruned, _warn_experiment
 from .pruners import NopPruner
 from .samplers import TPESampler
 from . import trial as _trial
-from .trial import FrozenTrial, Trial, TrialState, _values_message
+from .trial import FrozenTrial, Trial, TrialState
 
 _logger = _logging.getLogger("otto")
 
@@ -83,6 +83,7 @@ _study_optimize = _capi.raw("otto_study_optimize", [ctypes.c_void_p, _capi.OBJEC
                                                     ctypes.POINTER(_capi.OptimizeOptions)])
 _UNFINISHED = (int(TrialState.RUNNING),)
 _COMPLETE, _PRUNED, _FAIL = int(TrialState.COMPLETE), int(TrialState.PRUNED), int(TrialState.FAIL)
+_EINVAL, _ESTATE = -1, -3  # otto_status codes tell maps
 _MAX_THREADS = 4096  # otto_study_optimize's limit
 
 
@@ -503,23 +504,25 @@ class Study:
         ptr = self._tell(trial, values, state, skip_if_finished, stacklevel=3)
         return _trial._LazyFrozenTrial(self, ptr)  # read from C if the caller looks
 
-    def _tell(self, trial, values, state, skip_if_finished, stacklevel, warn=True):
+    def _tell(self, trial, values, state, skip_if_finished, stacklevel):
         """tell without building the returned FrozenTrial; returns the C trial.
-        warn=False: an unusable value is only logged (optimize's way)."""
+        C decides: it checks the trial's state and the values against the
+        state, and fails a NaN; its verdict is mapped to what Optuna raises
+        or warns (see _told). Python's part is what C cannot see: the trial
+        object or number, results that are not numbers, and Optuna's
+        state=None inference."""
         if state is None and type(trial) is Trial and trial.study is self and \
                 type(values) is float and values == values and self._n_objectives == 1 and \
-                getattr(self._sampler, "constraints_func", None) is None:
-            # the common case, a finite float told to a running trial, without
-            # the general checks below (which give the same answer for it)
+                self._constraints_func() is None:
+            # the common case, a number told to a trial: one C call
             ptr = trial._ptr
-            if _capi.trial_get_state(ptr) in _UNFINISHED:
-                trial._f.value = values  # the trial's own buffer: one teller, read at once
-                rc = _study_tell(self._ptr, ptr, 1, trial._fp, 1)
-                if rc:
-                    raise _capi.raise_status(rc, "otto_study_tell")
-                if self._plugin_ctx.errors:
-                    self._plugin_ctx.raise_pending()
-                return ptr
+            trial._f.value = values  # the trial's own buffer: one teller, read at once
+            rc = _study_tell(self._ptr, ptr, _COMPLETE, trial._fp, 1)
+            if rc:
+                return self._told(ptr, rc, state, [values], skip_if_finished, stacklevel)
+            if self._plugin_ctx.errors:
+                self._plugin_ctx.raise_pending()
+            return ptr
         if isinstance(trial, Trial):
             if trial.study is not self:
                 raise ValueError("The trial belongs to another study.")
@@ -535,52 +538,68 @@ class Study:
                                  "been created.") from None
         else:
             raise TypeError("Trial must be a trial object or trial number.")
-        current = TrialState(_capi.trial_get_state(ptr))
-        if current.is_finished():
-            if skip_if_finished:
-                return ptr
-            raise ValueError(f"Cannot tell a {current.name} trial.")
 
-        if values is None:
-            vals = None
-        elif isinstance(values, Sequence) and not isinstance(values, str):
-            vals = list(values)
-        else:
-            vals = [values]
-        if state is not None:
-            state = TrialState(state)
-        if state == TrialState.COMPLETE:
+        vals = None if values is None else \
+            list(values) if isinstance(values, Sequence) and not isinstance(values, str) \
+            else [values]
+        floats, message = (None, None) if vals is None else _trial.to_floats(vals, len(vals))
+        if state is None:  # Optuna's inference: COMPLETE with usable values, else FAIL
             if vals is None:
-                raise ValueError("No values were told. Values are required when state is "
-                                 "TrialState.COMPLETE.")
-            message = _values_message(vals, self._n_objectives)
+                message = "The value None could not be cast to float."
+            c_state = _FAIL if message else _COMPLETE
             if message:
+                floats = None
+        else:
+            c_state = int(TrialState(state))
+            if message:  # values that are not numbers, whatever the state
                 raise ValueError(message)
-        elif state in (TrialState.PRUNED, TrialState.FAIL):
-            if vals is not None:
-                raise ValueError("Values were told. Values cannot be specified when state is "
-                                 "TrialState.PRUNED or TrialState.FAIL.")
-        elif state is None:
-            message = ("The value None could not be cast to float." if vals is None
-                       else _values_message(vals, self._n_objectives))
-            if message:
-                if warn:
-                    warnings.warn(message, stacklevel=stacklevel)
-                _logger.warning("Trial %d failed: %s", _capi.trial_number(ptr), message)
-                state, vals = TrialState.FAIL, None
-            else:
-                state = TrialState.COMPLETE
-        else:
-            raise ValueError(f"Cannot tell with state {state}.")
-
-        self._constrain(ptr, state, vals)
-        if vals is not None:
-            arr = (ctypes.c_double * len(vals))(*[float(v) for v in vals])
-            _capi.study_tell(self._ptr, ptr, int(state), arr, len(vals))
-        else:
-            _capi.study_tell(self._ptr, ptr, int(state), None, 0)
+            if c_state == _COMPLETE and floats and any(v != v for v in floats):
+                # Optuna refuses NaN with an explicit COMPLETE (C would fail the trial)
+                raise ValueError("The value nan is not acceptable.")
+        if c_state in (_COMPLETE, _PRUNED):
+            self._constrain(ptr, TrialState(c_state), floats)
+        n = len(floats) if floats is not None else 0
+        rc = _study_tell(self._ptr, ptr, c_state, (ctypes.c_double * n)(*floats) if n else None, n)
+        if rc:
+            return self._told(ptr, rc, state, vals, skip_if_finished, stacklevel)
+        if state is None and not message and _capi.trial_get_state(ptr) == _FAIL:
+            message = "The value nan is not acceptable."  # C fails a NaN
+        if message:
+            self._warn_failed(ptr, message, stacklevel)
         self._plugin_ctx.raise_pending()  # a Python sampler's after_trial raised
         return ptr
+
+    def _told(self, ptr, rc, state, vals, skip_if_finished, stacklevel):
+        """Optuna's answer to C refusing a tell with status rc."""
+        error = _capi.raise_status(rc, "otto_study_tell")
+        if rc not in (_ESTATE, _EINVAL):
+            raise error
+        current = TrialState(_capi.trial_get_state(ptr))
+        if current.is_finished():  # C checks the arguments first, Optuna the trial
+            if skip_if_finished:
+                _logger.info("Skipped telling trial %d with values %s and state %s since the "
+                             "trial was already finished.", _capi.trial_number(ptr), vals, state)
+                return ptr
+            raise ValueError(f"Cannot tell a {current.name} trial.") from error
+        if rc == _ESTATE:  # running, but told elsewhere (another handle, a tell under way)
+            raise error
+        if state is None and vals is not None:
+            # a COMPLETE refused for the count of its values: Optuna fails the trial
+            rc = _study_tell(self._ptr, ptr, _FAIL, None, 0)
+            if rc:
+                raise _capi.raise_status(rc, "otto_study_tell")
+            self._warn_failed(ptr, f"The number of the values {len(vals)} did not match the "
+                                   f"number of the objectives {self._n_objectives}.",
+                              stacklevel + 1)
+            self._plugin_ctx.raise_pending()
+            return ptr
+        raise ValueError(str(error)) from error  # the state and the values do not go together
+
+    @staticmethod
+    def _warn_failed(ptr, message, stacklevel):
+        """Optuna's warning for a trial told values it cannot complete with."""
+        warnings.warn(message, stacklevel=stacklevel + 1)
+        _logger.warning("Trial %d failed: %s", _capi.trial_number(ptr), message)
 
     def _constraints_func(self):
         return getattr(self._sampler, "constraints_func", None)
@@ -590,7 +609,8 @@ class Study:
         be told COMPLETE or PRUNED (Optuna calls it in after_trial), its
         values stored on the trial for the sampler to read."""
         constraints_func = self._constraints_func()
-        if constraints_func is None or state not in (TrialState.COMPLETE, TrialState.PRUNED):
+        if constraints_func is None or state not in (TrialState.COMPLETE, TrialState.PRUNED) or \
+                _capi.trial_get_state(ptr) not in _UNFINISHED:  # C refuses the tell itself
             return
         frozen = FrozenTrial._from_c(ptr, self._attr_objects)
         frozen.state = state

@@ -570,20 +570,5 @@ def to_floats(result, n_objectives):
     return values, None
 
 
-def _values_message(values, n_objectives):
-    """Why `values` cannot be a COMPLETE result (None when they can)."""
-    for v in values:
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            return f"The value {v!r} could not be cast to float."
-        if math.isnan(f):
-            return f"The value {v} is not acceptable."
-    if len(values) != n_objectives:
-        return (f"The number of the values {len(values)} did not match the number of the "
-                f"objectives {n_objectives}.")
-    return None
-
-
 def _warn(message):
     warnings.warn(message, stacklevel=3)
