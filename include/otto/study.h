@@ -241,7 +241,8 @@ OTTO_API void otto_optimize_options_init_sized(otto_optimize_options *o, size_t 
 #define otto_optimize_options_init(o) otto_optimize_options_init_sized((o), sizeof *(o))
 
 /* Run the loop: each worker asks, calls f, tells. Returns OTTO_OK when it
- * ran out of trials or time or was stopped, or the first error of ask/tell
+ * ran out of trials or time, was stopped, or the sampler was exhausted (see
+ * otto_study_exhausted), or the first error of ask/tell
  * (the other workers then stop after their current trial). n_trials 0 without
  * timeout runs until otto_study_stop or a callback stops it. */
 OTTO_API int otto_study_optimize(otto_study *s, otto_objective_fn f, void *user_data,
@@ -249,6 +250,15 @@ OTTO_API int otto_study_optimize(otto_study *s, otto_objective_fn f, void *user_
 /* Stop every otto_study_optimize running on the study: running trials finish,
  * no new ones start. Safe from any thread, callback or objective. */
 OTTO_API void otto_study_stop(otto_study *s);
+/* Whether the study's sampler has nothing left to propose: *exhausted is 1
+ * once every point of a grid sampler, or every combination of a brute-force
+ * sampler, has a finished trial (the sampler's is_exhausted callback, see
+ * otto/sys/sampler.h), else 0; always 0 for samplers without an end.
+ * otto_study_optimize asks after each tell and stops the loop when it is 1
+ * (Optuna's optimize stops a GridSampler run the same way). It reads the
+ * trials this handle knows: call otto_study_sync first to see other
+ * workers' of a shared storage. */
+OTTO_API int otto_study_exhausted(otto_study *s, int *exhausted);
 
 OTTO_END_DECLS
 

@@ -1,6 +1,7 @@
 /* otto_study_optimize: the ask -> objective -> tell loop on the calling thread
  * plus n_threads - 1 workers, with a trial budget, a timeout, per-trial
- * callbacks and otto_study_stop. No lock is held while user code runs. */
+ * callbacks, otto_study_stop and a stop when the sampler is exhausted. No
+ * lock is held while user code runs. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +52,19 @@ static int should_continue(run *r)
     return 1;
 }
 
+/* Stop once the sampler has nothing left to propose (every grid point has a
+ * finished trial), as Optuna's optimize stops a GridSampler run. A failing
+ * check is logged, never fatal to the run. */
+static void stop_if_exhausted(otto_study *s)
+{
+    int exhausted = 0;
+    if (otto_study_exhausted(s, &exhausted) != OTTO_OK)
+        otto__log(&s->log, OTTO_LEVEL_WARNING, "optimize: the sampler could not say whether "
+                  "it is exhausted: %s", otto_last_error_message());
+    else if (exhausted)
+        otto_study_stop(s);
+}
+
 static void *worker(void *arg)
 {
     run *r = arg;
@@ -93,6 +107,7 @@ static void *worker(void *arg)
             record_error(r, rc);
             break;
         }
+        stop_if_exhausted(s);
         if (r->o.callback && r->o.callback(s, t, r->o.callback_user_data))
             otto_study_stop(s);
     }

@@ -1,5 +1,6 @@
 /* The sampler handle: a vtable, its state and an optional seed. Built-in and
- * user samplers are made the same way. */
+ * user samplers are made the same way. Also the study's question to its
+ * sampler whether anything is left to propose (otto_study_exhausted). */
 #include <stdlib.h>
 
 #include "internal.h"
@@ -98,4 +99,38 @@ void otto_sampler_after_trial(const otto_sampler *s, const otto_view *v, otto_tr
 {
     if (s && v && t && OTTO__VT_HAS(s->vt, otto_sampler_vtable, after_trial))
         s->vt->after_trial(s->state, v, t, state, values, n_values);
+}
+
+int otto_sampler_is_exhausted(const otto_sampler *s, const otto_view *v, int *exhausted)
+{
+    if (exhausted)
+        *exhausted = 0;
+    if (!s || !v || !exhausted)
+        return otto__error(OTTO_EINVAL, "sampler_is_exhausted: NULL argument");
+    if (!OTTO__VT_HAS(s->vt, otto_sampler_vtable, is_exhausted))
+        return OTTO_OK;
+    int ex = 0;
+    int rc = s->vt->is_exhausted(s->state, v, &ex);
+    *exhausted = !rc && ex;
+    return rc;
+}
+
+/* ---- the study's sampler ---------------------------------------------------------- */
+
+int otto_study_exhausted(otto_study *s, int *exhausted)
+{
+    if (exhausted)
+        *exhausted = 0;
+    if (!s || !exhausted)
+        return otto__error(OTTO_EINVAL, "study_exhausted: NULL argument");
+    pthread_mutex_lock(&s->mu);
+    const otto_sampler *sm = s->sampler; /* replaced only while no trial runs */
+    pthread_mutex_unlock(&s->mu);
+    if (!OTTO__VT_HAS(sm->vt, otto_sampler_vtable, is_exhausted))
+        return OTTO_OK;
+    otto_view v; /* every finished trial, unfiltered: the sampler's own history */
+    otto__view_init_light(&v, s, NULL);
+    int rc = otto_sampler_is_exhausted(sm, &v, exhausted);
+    otto__view_clear(&v);
+    return rc;
 }

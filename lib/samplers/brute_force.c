@@ -3,8 +3,9 @@
  * form a tree of param choices (a trial's params in suggestion order, after
  * the ones the current trial has fixed already); each suggest picks a child
  * of the current node that still has unexplored leaves, weighted half by how
- * many and half evenly, preferring children no running trial ends at.
- * Written with the plug-in kit only.
+ * many and half evenly, preferring children no running trial ends at. It is
+ * exhausted when no unexplored leaf is left. Written with the plug-in kit
+ * only.
  *
  * Values are handled as grid indices (otto_distribution_grid_size): the
  * choice index of a categorical, (value - low) / step of an int or step
@@ -82,15 +83,15 @@ static double count_open(path *const *p, size_t n, size_t depth, int exclude_run
 }
 
 /* The paths of the other trials that agree with the current trial's params
- * so far, after those params. */
+ * so far, after those params; with no current trial (NULL), of every trial. */
 static int collect_paths(const otto_view *v, const otto_trial *trial, path *paths, size_t *n_paths,
                          const otto_trial *const *running, size_t n_running)
 {
     size_t n = 0, n_fin = otto_view_count(v);
-    size_t fixed = otto_trial_param_count(trial);
+    size_t fixed = trial ? otto_trial_param_count(trial) : 0;
     for (size_t i = 0; i < n_fin + n_running; i++) {
         const otto_trial *t = i < n_fin ? otto_view_trial(v, i) : running[i - n_fin];
-        if (otto_trial_number(t) == otto_trial_number(trial))
+        if (trial && otto_trial_number(t) == otto_trial_number(trial))
             continue;
         int agrees = 1;
         for (size_t j = 0; j < fixed && agrees; j++) {
@@ -116,7 +117,7 @@ static int collect_paths(const otto_view *v, const otto_trial *trial, path *path
         for (size_t j = 0; j < cnt; j++) {
             double value;
             const otto_param_key *k = otto_trial_param_key(t, j, &value);
-            if (!k || otto_trial_param_find(trial, otto_param_key_name(k), NULL))
+            if (!k || (trial && otto_trial_param_find(trial, otto_param_key_name(k), NULL)))
                 continue; /* fixed in the current trial: not part of the path */
             p->keys[p->n] = k;
             p->idx[p->n++] = grid_index(otto_param_key_distribution(k), value);
@@ -125,6 +126,15 @@ static int collect_paths(const otto_view *v, const otto_trial *trial, path *path
     }
     *n_paths = n;
     return OTTO_OK;
+}
+
+static void free_paths(path *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(paths[i].keys);
+        free(paths[i].idx);
+    }
+    free(paths);
 }
 
 static int bf_sample(void *state, const otto_view *v, otto_trial *trial, const char *name,
@@ -175,10 +185,6 @@ static int bf_sample(void *state, const otto_view *v, otto_trial *trial, const c
         sum += open[k];
         n_open += open[k] > 0;
     }
-    for (size_t i = 0; i < n; i++) {
-        free(paths[i].keys);
-        free(paths[i].idx);
-    }
     otto_rng *rng = otto_trial_rng(trial);
     size_t pick = 0;
     if (!rc && sum == 0) { /* everything explored: any value */
@@ -208,7 +214,7 @@ static int bf_sample(void *state, const otto_view *v, otto_trial *trial, const c
         while (w[pick] == 0 && pick > 0) /* rounding at the end: the last open one */
             pick--;
     }
-    free(paths);
+    free_paths(paths, paths ? n : 0);
     free(ptrs);
     free(open);
     free(ends_running);
@@ -218,6 +224,39 @@ static int bf_sample(void *state, const otto_view *v, otto_trial *trial, const c
     return OTTO_OK;
 }
 
+/* Exhausted when the tree of every trial has no unexplored leaf left (a
+ * running trial's leaf counts as explored unless avoid_premature_stop), the
+ * test Optuna's BruteForceSampler stops optimize with after each trial. */
+static int bf_is_exhausted(void *state, const otto_view *v, int *exhausted)
+{
+    const bf *b = state;
+    *exhausted = 0;
+    const otto_trial *const *running = NULL;
+    size_t n_running = 0;
+    int rc = otto_view_running(v, &running, &n_running);
+    if (rc)
+        return rc;
+    size_t total = otto_view_count(v) + n_running, n = 0, depth = 0;
+    if (total == 0)
+        return OTTO_OK;
+    path *paths = calloc(total, sizeof *paths);
+    path **ptrs = NULL;
+    rc = paths ? collect_paths(v, NULL, paths, &n, running, n_running) : OTTO_ENOMEM;
+    for (size_t i = 0; !rc && i < n; i++)
+        depth = paths[i].n > depth ? paths[i].n : depth;
+    /* the root's n paths, then the recursion's subsets: at most n per level */
+    if (!rc && !(ptrs = calloc((n + 1) * (depth + 2), sizeof *ptrs)))
+        rc = OTTO_ENOMEM;
+    if (!rc) {
+        for (size_t i = 0; i < n; i++)
+            ptrs[i] = &paths[i];
+        *exhausted = count_open(ptrs, n, 0, !b->o.avoid_premature_stop, ptrs + n) == 0;
+    }
+    free_paths(paths, paths ? n : 0);
+    free(ptrs);
+    return rc ? otto_set_error_message(OTTO_ENOMEM, "brute-force sampler: out of memory") : rc;
+}
+
 static void bf_destroy(void *state) { free(state); }
 
 static const otto_sampler_vtable bf_vtable = {
@@ -225,6 +264,7 @@ static const otto_sampler_vtable bf_vtable = {
     .name = "brute_force",
     .sample_independent = bf_sample,
     .destroy = bf_destroy,
+    .is_exhausted = bf_is_exhausted,
 };
 
 void otto_brute_force_options_init_sized(otto_brute_force_options *o, size_t size)

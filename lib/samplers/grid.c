@@ -1,8 +1,9 @@
 /* The grid sampler (Optuna's GridSampler): every combination of given param
  * values, in an order shuffled by the seed. Trial k < size takes point
  * perm(k), so workers sharing a study take distinct points without talking;
- * a later trial takes a point no finished trial of the same grid holds.
- * Written with the plug-in kit only.
+ * a later trial takes a point no finished trial of the same grid holds. The
+ * sampler is exhausted once every point has a finished trial. Written with
+ * the plug-in kit only.
  *
  * Grid points are numbered in Optuna's product order: axes sorted by name,
  * the last axis varying fastest. The shuffle is an affine bijection
@@ -128,6 +129,33 @@ static int parse_id(const char *text, uint64_t *out)
     return 1;
 }
 
+static int no_memory(const grid *g)
+{
+    return otto_set_error_message(OTTO_ENOMEM, "grid sampler: out of memory for a grid of "
+                                               "%" PRIu64 " points",
+                                  g->size);
+}
+
+/* Set the bit of every point a finished trial of this grid in the view
+ * holds; returns how many points that is. */
+static uint64_t mark_done(const grid *g, const otto_view *view, uint64_t *done)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < otto_view_count(view); i++) {
+        const otto_trial *t = otto_view_trial(view, i);
+        const char *space, *text;
+        uint64_t id;
+        if (otto_trial_system_attr(t, "search_space", &space) == OTTO_OK &&
+            strcmp(space, g->space) == 0 &&
+            otto_trial_system_attr(t, "grid_id", &text) == OTTO_OK && parse_id(text, &id) &&
+            id < g->size && !(done[id / 64] >> (id % 64) & 1)) {
+            done[id / 64] |= 1ull << (id % 64);
+            n++;
+        }
+    }
+    return n;
+}
+
 /* A point no finished trial of this grid in the view holds, and none of this
  * sampler's running trials, drawn from the trial's stream; failing that one
  * not finished; failing that any (the grid was visited whole). Lock held. */
@@ -139,20 +167,9 @@ static int pick_unvisited(grid *g, const otto_view *view, otto_trial *trial, uin
     if (!done || !busy) {
         otto__free(&g->alloc, done);
         otto__free(&g->alloc, busy);
-        return otto_set_error_message(OTTO_ENOMEM, "grid sampler: out of memory for a grid of "
-                                                   "%" PRIu64 " points",
-                                      g->size);
+        return no_memory(g);
     }
-    for (size_t i = 0; i < otto_view_count(view); i++) {
-        const otto_trial *t = otto_view_trial(view, i);
-        const char *space, *text;
-        uint64_t id;
-        if (otto_trial_system_attr(t, "search_space", &space) == OTTO_OK &&
-            strcmp(space, g->space) == 0 &&
-            otto_trial_system_attr(t, "grid_id", &text) == OTTO_OK && parse_id(text, &id) &&
-            id < g->size)
-            done[id / 64] |= 1ull << (id % 64);
-    }
+    (void)mark_done(g, view, done);
     for (size_t i = 0; i < g->n_running; i++)
         busy[g->running_id[i] / 64] |= 1ull << (g->running_id[i] % 64);
     uint64_t n_free = 0, n_open = 0;
@@ -284,12 +301,30 @@ static void grid_after_trial(void *state, const otto_view *view, otto_trial *tri
     pthread_mutex_unlock(&g->mu);
 }
 
+/* Exhausted once every point has a finished trial of this grid: Optuna's
+ * GridSampler stops optimize when, with the trial being told finished, no
+ * point is left unfinished. */
+static int grid_is_exhausted(void *state, const otto_view *view, int *exhausted)
+{
+    const grid *g = state;
+    *exhausted = 0;
+    if (otto_view_count(view) < g->size) /* too few finished trials to cover it */
+        return OTTO_OK;
+    uint64_t *done = otto__calloc(&g->alloc, (size_t)((g->size + 63) / 64), sizeof *done);
+    if (!done)
+        return no_memory(g);
+    *exhausted = mark_done(g, view, done) == g->size;
+    otto__free(&g->alloc, done);
+    return OTTO_OK;
+}
+
 static const otto_sampler_vtable grid_vtable = {
     .size = sizeof(otto_sampler_vtable),
     .name = "grid",
     .sample_independent = grid_sample_independent,
     .after_trial = grid_after_trial,
     .destroy = grid_destroy,
+    .is_exhausted = grid_is_exhausted,
 };
 
 void otto_grid_options_init_sized(otto_grid_options *o, size_t size)

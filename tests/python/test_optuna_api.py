@@ -174,6 +174,33 @@ class TellTest(unittest.TestCase):
         t4 = self.study.ask()
         self.assertEqual(self.study.tell(t4, float("inf")).state, TrialState.COMPLETE)
 
+    def test_c_verdicts_map_to_optunas_answers(self):
+        """C checks the trial's state and the values against the state; tell
+        maps its status: a finished trial is "Cannot tell a FAIL trial." (or
+        skipped, even with arguments C refuses), a state that takes no
+        values, or none at all, is ValueError, values of the wrong count
+        fail the trial with a warning."""
+        t = self.study.ask()
+        self.study.tell(t, state=TrialState.FAIL)
+        with self.assertRaisesRegex(ValueError, "Cannot tell a FAIL trial"):
+            self.study.tell(t, 1.0)
+        self.assertEqual(self.study.tell(t, 1.0, state=TrialState.FAIL,
+                                         skip_if_finished=True).state, TrialState.FAIL)
+        t = self.study.ask()
+        for state in (TrialState.RUNNING, TrialState.WAITING):
+            with self.assertRaises(ValueError):
+                self.study.tell(t, 1.0, state=state)
+        with self.assertRaises(ValueError):
+            self.study.tell(t, [1.0, 2.0], state=TrialState.COMPLETE)
+        with self.assertRaises(ValueError):
+            self.study.tell(t, 1.0, state=TrialState.FAIL)
+        self.assertEqual(self.study.trials[t.number].state, TrialState.RUNNING)
+        with self.assertWarnsRegex(UserWarning, "did not match the number of the objectives"):
+            self.assertEqual(self.study.tell(t, [1.0, 2.0]).state, TrialState.FAIL)
+        t = self.study.ask()
+        with self.assertWarnsRegex(UserWarning, "could not be cast to float"):
+            self.assertEqual(self.study.tell(t, "x").state, TrialState.FAIL)
+
     def test_report_prune_and_intermediate_values(self):
         t = self.study.ask()
         t.report(3.0, 0)
@@ -273,32 +300,27 @@ class OptimizeTest(unittest.TestCase):
         self.assertEqual(s.trials[2].state, TrialState.FAIL)
         self.assertFalse(any(t.state == TrialState.RUNNING for t in s.trials))
 
-    def test_interrupt_while_workers_start(self):
+    def test_interrupt_in_one_of_several_workers(self):
+        """Ctrl-C in one of C's worker threads: that trial FAILs, the trials
+        running beside it finish, none starts after, none is left RUNNING,
+        and KeyboardInterrupt reaches the caller."""
         s = otto.create_study()
-        in_trial = threading.Event()
+        started = threading.Barrier(3, timeout=5)
 
         def objective(trial):
             x = trial.suggest_float("x", 0, 1)
-            in_trial.set()
-            time.sleep(0.3)
+            if trial.number < 3:
+                started.wait()  # three trials run at once
+                if trial.number == 1:
+                    raise KeyboardInterrupt
+                time.sleep(0.05)
             return x
 
-        real_start, calls = threading.Thread.start, []
-
-        def start(thread):  # Ctrl-C while the second worker starts
-            calls.append(thread.name)
-            if len(calls) == 2:
-                in_trial.wait(5)  # the first worker is inside a trial
-                raise KeyboardInterrupt
-            real_start(thread)
-
-        with unittest.mock.patch.object(threading.Thread, "start", start):
-            with self.assertRaises(KeyboardInterrupt):
-                s.optimize(objective, n_trials=10, n_jobs=3)
-        self.assertEqual([t.name for t in threading.enumerate()
-                          if t.name.startswith("otto-worker")], [])
-        states = [t.state for t in s.trials]
-        self.assertEqual(states, [TrialState.COMPLETE])  # finished; no trial after Ctrl-C
+        with self.assertRaises(KeyboardInterrupt):
+            s.optimize(objective, n_trials=50, n_jobs=3)
+        states = sorted((t.number, t.state) for t in s.trials)
+        self.assertEqual(states, [(0, TrialState.COMPLETE), (1, TrialState.FAIL),
+                                  (2, TrialState.COMPLETE)])
 
     def test_callbacks_and_stop(self):
         s = otto.create_study()

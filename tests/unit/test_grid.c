@@ -1,8 +1,10 @@
 /* The grid sampler: each point once (serially and from several threads),
  * a seeded and reproducible shuffle, a running trial's point taken by a
- * later trial only when nothing else is left, clear errors for params off
- * the grid, and bad options. */
+ * later trial only when nothing else is left, exhaustion (otto_study_optimize
+ * stops with the grid), clear errors for params off the grid, and bad
+ * options. */
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "../common.h"
 
@@ -141,6 +143,98 @@ static void test_later_trials_fill_gaps(void **state)
     otto_study_destroy(s);
 }
 
+static int count_calls(otto_study *s, const otto_trial *t, void *ud)
+{
+    (void)s;
+    (void)t;
+    atomic_fetch_add((_Atomic int *)ud, 1);
+    return 0;
+}
+
+/* optimize without a trial budget stops once every point has a finished
+ * trial (Optuna's rule), serially and with threads; the callback still
+ * hears the trial that completed the grid. */
+static void test_optimize_stops_when_exhausted(void **state)
+{
+    (void)state;
+    for (int threads = 1; threads <= 3; threads += 2) {
+        shared sh = {make_study(7, OTTO_MINIMIZE, grid_sampler(3), NULL),
+                     PTHREAD_MUTEX_INITIALIZER,
+                     {0}};
+        int exhausted = -1;
+        _Atomic int calls = 0;
+        assert_ok(otto_study_exhausted(sh.s, &exhausted));
+        assert_int_equal(exhausted, 0);
+        otto_optimize_options oo;
+        otto_optimize_options_init(&oo);
+        oo.n_threads = threads; /* n_trials 0: until stopped */
+        oo.callback = count_calls;
+        oo.callback_user_data = &calls;
+        assert_ok(otto_study_optimize(sh.s, grid_objective, &sh, &oo));
+        size_t n = otto_study_trial_count(sh.s);
+        /* serially exactly the grid; threads may have started a few more
+         * before the last point finished */
+        assert_true(threads == 1 ? n == 12 : n >= 12 && n < 12 + (size_t)threads);
+        assert_int_equal(atomic_load(&calls), (int)n);
+        for (int p = 0; p < 12; p++)
+            assert_true(sh.seen[p] >= 1);
+        assert_ok(otto_study_exhausted(sh.s, &exhausted));
+        assert_int_equal(exhausted, 1);
+        otto_study_destroy(sh.s);
+    }
+}
+
+/* Exhausted means every point finished (FAIL and PRUNED count, as in
+ * Optuna); a running trial's point does not; trials of another grid in the
+ * same study do not. */
+static void test_exhausted_counts_finished_points(void **state)
+{
+    (void)state;
+    otto_study *s = make_study(8, OTTO_MINIMIZE, grid_sampler(1), NULL);
+    otto_trial *stuck, *t;
+    int exhausted = -1;
+    assert_ok(otto_study_ask(s, &stuck));
+    (void)suggest_point(stuck);
+    for (int i = 1; i < 12; i++) {
+        assert_ok(otto_study_ask(s, &t));
+        (void)suggest_point(t);
+        if (i % 3 == 0)
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_FAIL, NULL, 0));
+        else if (i % 3 == 1)
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_PRUNED, NULL, 0));
+        else {
+            double v = i;
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+        }
+        assert_ok(otto_study_exhausted(s, &exhausted));
+        assert_int_equal(exhausted, 0);
+    }
+    /* a 12th finished trial on a point already done: still one open */
+    assert_ok(otto_study_ask(s, &t));
+    (void)suggest_point(t); /* the stuck one's point: nothing else is open */
+    double v = 0;
+    assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+    assert_ok(otto_study_exhausted(s, &exhausted));
+    assert_int_equal(exhausted, 1); /* it took the stuck trial's point */
+    assert_ok(otto_study_tell(s, stuck, OTTO_TRIAL_FAIL, NULL, 0));
+    assert_ok(otto_study_exhausted(s, &exhausted));
+    assert_int_equal(exhausted, 1);
+    /* a sampler for another grid (one axis fewer) sees none of its points */
+    otto_grid_axis axes[2] = {{"x", 3, xs}, {"k", 2, ks}};
+    otto_grid_options o;
+    otto_grid_options_init(&o);
+    o.n_axes = 2;
+    o.axes = axes;
+    otto_sampler *other;
+    assert_ok(otto_sampler_grid_create(&o, &other));
+    assert_ok(otto_study_set_sampler(s, other));
+    assert_ok(otto_study_exhausted(s, &exhausted));
+    assert_int_equal(exhausted, 0);
+    assert_status(otto_study_exhausted(s, NULL), OTTO_EINVAL);
+    assert_status(otto_study_exhausted(NULL, &exhausted), OTTO_EINVAL);
+    otto_study_destroy(s);
+}
+
 static void test_params_off_the_grid(void **state)
 {
     (void)state;
@@ -215,6 +309,8 @@ int main(void)
         cmocka_unit_test(test_each_point_once_and_seeded),
         cmocka_unit_test(test_threads_take_distinct_points),
         cmocka_unit_test(test_later_trials_fill_gaps),
+        cmocka_unit_test(test_optimize_stops_when_exhausted),
+        cmocka_unit_test(test_exhausted_counts_finished_points),
         cmocka_unit_test(test_params_off_the_grid),
         cmocka_unit_test(test_bad_options),
     };

@@ -1,6 +1,7 @@
 /* otto_study_optimize: trial budgets, timeouts, stopping from callbacks and
- * objectives, invalid objective returns, errors, and callbacks that call back
- * into the study (no lock is held while user code runs). */
+ * objectives, a plug-in sampler's exhaustion, invalid objective returns,
+ * errors, and callbacks that call back into the study (no lock is held while
+ * user code runs). */
 #include <time.h>
 
 #include "../common.h"
@@ -162,6 +163,78 @@ static void timeout_stops_starting_trials(void **state)
     otto_study_destroy(s);
 }
 
+/* ---- a plug-in's exhaustion (the vtable's last slot) ---- */
+
+static int uniform(void *state, const otto_view *v, otto_trial *t, const char *name,
+                   const otto_distribution *d, double *out)
+{
+    (void)state;
+    (void)v;
+    (void)name;
+    *out = otto_distribution_from_unit(d, otto_rng_uniform(otto_trial_rng(t)));
+    return OTTO_OK;
+}
+
+/* Exhausted once *state finished trials are in the view; a negative state
+ * is an error. */
+static int five_then_done(void *state, const otto_view *v, int *exhausted)
+{
+    int limit = *(const int *)state;
+    if (limit < 0)
+        return otto_set_error_message(OTTO_ENUMERIC, "cannot tell");
+    *exhausted = otto_view_count(v) >= (size_t)limit;
+    return OTTO_OK;
+}
+
+static otto_study *plugin_study(otto_sampler_vtable *vt, int *limit, log_capture *logs)
+{
+    otto_sampler *sm;
+    assert_ok(otto_sampler_create(vt, limit, 7, &sm));
+    return make_study(17, OTTO_MINIMIZE, sm, logs);
+}
+
+static void plugin_exhaustion_stops_the_loop(void **state)
+{
+    (void)state;
+    int limit = 5;
+    otto_sampler_vtable vt = {.size = sizeof vt, .name = "five",
+                              .sample_independent = uniform, .is_exhausted = five_then_done};
+    otto_optimize_options oo;
+    otto_optimize_options_init(&oo);
+    oo.n_trials = 100;
+    otto_study *s = plugin_study(&vt, &limit, NULL);
+    assert_ok(otto_study_optimize(s, sphere, NULL, &oo));
+    assert_int_equal(otto_study_trial_count(s), 5);
+    /* each call clears the stop flag, and the first tell says "done" again */
+    assert_ok(otto_study_optimize(s, sphere, NULL, &oo));
+    assert_int_equal(otto_study_trial_count(s), 6);
+    otto_study_destroy(s);
+
+    /* a vtable from an older header (its size ends before is_exhausted):
+     * the slot is not read, whatever lies there */
+    vt.size = offsetof(otto_sampler_vtable, is_exhausted);
+    s = plugin_study(&vt, &limit, NULL);
+    int exhausted = -1;
+    assert_ok(otto_study_optimize(s, sphere, NULL, &oo));
+    assert_int_equal(otto_study_trial_count(s), 100);
+    assert_ok(otto_study_exhausted(s, &exhausted));
+    assert_int_equal(exhausted, 0);
+    otto_study_destroy(s);
+
+    /* a failing check is logged and does not stop or fail the run */
+    log_capture logs = {0};
+    limit = -1;
+    vt.size = sizeof vt;
+    s = plugin_study(&vt, &limit, &logs);
+    oo.n_trials = 10;
+    assert_ok(otto_study_optimize(s, sphere, NULL, &oo));
+    assert_int_equal(otto_study_trial_count(s), 10);
+    assert_true(logs.n_warnings >= 10);
+    assert_status(otto_study_exhausted(s, &exhausted), OTTO_ENUMERIC);
+    assert_int_equal(exhausted, 0);
+    otto_study_destroy(s);
+}
+
 static void bad_optimize_options(void **state)
 {
     (void)state;
@@ -190,6 +263,7 @@ int main(void)
         cmocka_unit_test(stop_from_the_objective),
         cmocka_unit_test(invalid_objective_returns_fail_the_trial),
         cmocka_unit_test(timeout_stops_starting_trials),
+        cmocka_unit_test(plugin_exhaustion_stops_the_loop),
         cmocka_unit_test(bad_optimize_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

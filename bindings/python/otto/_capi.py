@@ -64,13 +64,19 @@ class StorageOptions(ctypes.Structure):
     ]
 
 
+# otto_study_optimize's objective (trial, user_data, values_out, n_values) -> state
+# and callback (study, trial, user_data) -> nonzero to stop.
+OBJECTIVE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, P(c_double), c_size_t)
+CALLBACK_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p)
+
+
 class OptimizeOptions(ctypes.Structure):
     _fields_ = [
         ("size", c_size_t),
         ("n_trials", c_int64),
         ("timeout_s", c_double),
         ("n_threads", c_int),
-        ("callback", c_void_p),
+        ("callback", CALLBACK_FN),
         ("callback_user_data", c_void_p),
     ]
 
@@ -100,6 +106,7 @@ AFTER_FN = ctypes.CFUNCTYPE(None, c_void_p, c_void_p, c_void_p, c_int, P(c_doubl
 DESTROY_FN = ctypes.CFUNCTYPE(None, c_void_p)
 PRUNE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p, P(c_int))
 FILTER_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p)
+EXHAUSTED_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, P(c_int))
 
 
 class SamplerVtable(ctypes.Structure):
@@ -111,6 +118,7 @@ class SamplerVtable(ctypes.Structure):
         ("sample_independent", INDEPENDENT_FN),
         ("after_trial", AFTER_FN),
         ("destroy", DESTROY_FN),
+        ("is_exhausted", EXHAUSTED_FN),
     ]
 
 
@@ -374,6 +382,7 @@ _FUNCTIONS = [
      [sampler_p, c_void_p, c_void_p, c_char_p, P(Distribution), P(c_double)], S),
     ("otto_sampler_after_trial", [sampler_p, c_void_p, c_void_p, c_int, P(c_double), c_size_t],
      None),
+    ("otto_sampler_is_exhausted", [sampler_p, c_void_p, P(c_int)], S),
     ("otto_pruner_destroy", [pruner_p], None),
     ("otto_pruner_name", [pruner_p], c_char_p),
     ("otto_pruner_nop_create", [P(pruner_p)], S),
@@ -436,8 +445,9 @@ _FUNCTIONS = [
     ("otto_study_direction", [study_p, c_size_t], c_int),
     ("otto_study_name", [study_p], c_char_p),
     ("otto_optimize_options_init_sized", [P(OptimizeOptions), c_size_t], None),
-    ("otto_study_optimize", [study_p, c_void_p, c_void_p, P(OptimizeOptions)], S),
+    ("otto_study_optimize", [study_p, OBJECTIVE_FN, c_void_p, P(OptimizeOptions)], S),
     ("otto_study_stop", [study_p], None),
+    ("otto_study_exhausted", [study_p, P(c_int)], S),
     # importance.h
     ("otto_importance_options_init_sized", [P(ImportanceOptions), c_size_t], None),
     ("otto_study_param_importances",

@@ -39,13 +39,26 @@ class Context:
         self._study = lambda: None
         self._copies = weakref.WeakSet()  # every Study object on the C study (copy.copy)
         self._local = threading.local()  # hooks run in the thread whose call they serve
+        # Hook exceptions by thread id, not in threading.local: a thread of
+        # C's optimize loop gets a fresh Python thread state for every
+        # callback, so an error of a hook in C's ask must outlive it until
+        # the objective's callback on the same thread raises it.
+        self._errors = {}
 
     @property
     def errors(self):
         """This thread's hook exceptions not raised yet."""
-        if not hasattr(self._local, "errors"):
-            self._local.errors = []
-        return self._local.errors
+        ident = threading.get_ident()
+        errors = self._errors.get(ident)
+        if errors is None:
+            errors = self._errors[ident] = []
+        return errors
+
+    def take_error(self):
+        """This thread's first hook exception not raised yet (the others are
+        dropped), or None."""
+        errors = self._errors.pop(threading.get_ident(), None) if self._errors else None
+        return errors[0] if errors else None
 
     @property
     def study(self):
@@ -173,6 +186,8 @@ class SamplerPlugin:
         vt.sample_independent = _capi.INDEPENDENT_FN(self._independent)
         vt.after_trial = _capi.AFTER_FN(self._after)
         vt.destroy = _capi.DESTROY_FN(self._destroy)
+        if base is not None:  # a wrapped grid or brute-force sampler still ends a run
+            vt.is_exhausted = _capi.EXHAUSTED_FN(self._exhausted)
         self.vt = vt  # the C sampler keeps pointers into it: alive as long as the study
 
     def create(self):
@@ -232,6 +247,13 @@ class SamplerPlugin:
             from .trial import TrialState
             vals = [values[k] for k in range(n_values)] if values and n_values else None
             self.py.after_trial(self.ctx.study, self.ctx.frozen(trial), TrialState(final), vals)
+
+    def _exhausted(self, state, view, out):
+        # the wrapped C sampler's verdict; nothing Python runs in between
+        try:
+            return _base_call(_capi.sampler_is_exhausted, self.base, view, out)
+        except BaseException as e:  # noqa: B036 - nothing may escape into C
+            return self.ctx.fail(e)
 
     def _destroy(self, state):
         if self.base is not None:

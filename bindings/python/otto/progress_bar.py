@@ -48,11 +48,11 @@ class ProgressBar:
             warnings.warn("The timeout-based progress bar is not supported with n_jobs != 1.",
                           UserWarning, stacklevel=3)
             show = False
-        self._on = bool(show) and (n_trials is not None or timeout is not None)
+        self.on = bool(show) and (n_trials is not None or timeout is not None)
         self._n_trials, self._timeout = n_trials, timeout
         self._last = 0.0
         self._lock = threading.Lock()
-        if not self._on:
+        if not self.on:
             return
         try:
             from tqdm.auto import tqdm
@@ -67,7 +67,7 @@ class ProgressBar:
             self._bar = _PlainBar(timeout, True)
 
     def update(self, elapsed, study):
-        if not self._on:
+        if not self.on:
             return
         with self._lock:
             if len(study.directions) == 1:
@@ -87,5 +87,5 @@ class ProgressBar:
                 self._last += step
 
     def close(self):
-        if self._on:
+        if self.on:
             self._bar.close()

@@ -52,7 +52,7 @@ class BaseSampler:
             self._seed = int.from_bytes(os.urandom(8), "little") % _capi.SEED_NONE
 
 
-_pending = threading.local()
+_pending = {}  # thread id -> exceptions (see _plugins.Context: C threads' callbacks)
 
 
 def pending_errors():
@@ -60,10 +60,18 @@ def pending_errors():
     (TPESampler's gamma and weights) not raised yet. A callback runs in the
     thread of the C call that needs it, so the call that failed (ask,
     suggest_*) finds its callback's exception here and raises it."""
-    errors = getattr(_pending, "errors", None)
+    ident = threading.get_ident()
+    errors = _pending.get(ident)
     if errors is None:
-        errors = _pending.errors = []
+        errors = _pending[ident] = []
     return errors
+
+
+def take_pending_error():
+    """This thread's first pending callback exception (the others are
+    dropped), or None."""
+    errors = _pending.pop(threading.get_ident(), None) if _pending else None
+    return errors[0] if errors else None
 
 
 def _trampoline(functype, body, failed):
@@ -536,8 +544,7 @@ class GridSampler(_BuiltinSampler):
     every point is evaluated. A grid value outside its param's distribution
     is an error in otto (Optuna warns and uses it)."""
 
-    _builtin = True  # a C sampler (see _plugins.make_sampler) ...
-    _python_hooks = ("after_trial",)  # ... whose after_trial stops optimize()
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
 
     def __init__(self, search_space, seed=None):
         import warnings as _w
@@ -575,32 +582,18 @@ class GridSampler(_BuiltinSampler):
         _capi.sampler_grid_create(ctypes.byref(opts), ctypes.byref(out))
         return out
 
-    def _unvisited(self, study, space):
-        n = ctypes.c_uint64()
-        opts, keep = self._options()
-        _capi.grid_size(ctypes.byref(opts), ctypes.byref(n))
-        done, running = set(), set()
-        for t in study.get_trials(deepcopy=False):
-            attrs = t.system_attrs
-            if space is None or attrs.get("search_space") != space or "grid_id" not in attrs:
-                continue
-            (done if t.state.is_finished() else running).add(int(attrs["grid_id"]))
-        left = set(range(n.value)) - done - running
-        return list(left if left else set(range(n.value)) - done)
-
     def is_exhausted(self, study):
-        """True once every grid point has a finished trial."""
-        spaces = [t.system_attrs.get("search_space") for t in study.get_trials(deepcopy=False)
-                  if "grid_id" in t.system_attrs]
-        return bool(spaces) and not self._unvisited(study, spaces[-1])
-
-    def after_trial(self, study, trial, state, values):
-        """Stop optimize() once the grid is done, as Optuna does."""
-        space = trial.system_attrs.get("search_space")
-        left = self._unvisited(study, space)
-        if not left or (len(left) == 1 and trial.system_attrs.get("grid_id") == left[0]):
-            if getattr(study._thread_local, "in_optimize_loop", False):
-                study.stop()
+        """True once every grid point has a finished trial: the C grid
+        sampler's verdict (otto_study_exhausted(3)), which also ends
+        optimize(). The study must sample with this GridSampler."""
+        if study.sampler is not self and getattr(study.sampler, "_base_sampler", None) is not self:
+            raise ValueError("GridSampler.is_exhausted: the study does not sample with this "
+                             "GridSampler")
+        if study._storage is not None:  # other workers' trials, as Optuna reads them
+            _capi.study_sync(study._ptr)
+        out = ctypes.c_int()
+        _capi.study_exhausted(study._ptr, ctypes.byref(out))
+        return bool(out.value)
 
     def reseed_rng(self):
         self._seed = int.from_bytes(os.urandom(8), "little") % _capi.SEED_NONE
@@ -655,8 +648,7 @@ class BruteForceSampler(_BuiltinSampler):
     every combination of a finite define-by-run space, each once; optimize()
     stops when all are explored, as in Optuna. Floats need a step."""
 
-    _builtin = True  # a C sampler (see _plugins.make_sampler) ...
-    _python_hooks = ("after_trial",)  # ... whose after_trial stops optimize()
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
 
     def __init__(self, seed=None, avoid_premature_stop=False):
         _warn_experimental("BruteForceSampler")
@@ -672,54 +664,5 @@ class BruteForceSampler(_BuiltinSampler):
         _capi.sampler_brute_force_create(ctypes.byref(opts), ctypes.byref(out))
         return out
 
-    def after_trial(self, study, trial, state, values):
-        """Stop optimize() once no unexplored combination is left."""
-        from .trial import TrialState
-        paths = []
-        for t in study.get_trials(deepcopy=False):
-            if t.state == TrialState.WAITING:
-                continue
-            finished = t.state.is_finished() or t.number == trial.number
-            steps = [(name, t.distributions[name], _grid_index(t.distributions[name], value))
-                     for name, value in t.params.items()]
-            paths.append((steps, finished))
-        exclude_running = not self._avoid_premature_stop
-        if paths and _open_leaves(paths, 0, exclude_running) == 0 and \
-                getattr(study._thread_local, "in_optimize_loop", False):
-            study.stop()
-
     def reseed_rng(self):
         self._seed = int.from_bytes(os.urandom(8), "little") % _capi.SEED_NONE
-
-
-def _grid_size(dist):
-    from .distributions import CategoricalDistribution
-    if isinstance(dist, CategoricalDistribution):
-        return len(dist.choices)
-    step = getattr(dist, "step", None) or 1
-    return int(round((dist.high - dist.low) / step)) + 1
-
-
-def _grid_index(dist, value):
-    from .distributions import CategoricalDistribution
-    if isinstance(dist, CategoricalDistribution):
-        return dist.to_internal_repr(value)
-    step = getattr(dist, "step", None) or 1
-    return round((value - dist.low) / step)
-
-
-def _open_leaves(paths, depth, exclude_running):
-    """The brute-force tree's unexplored leaves under the node where these
-    (steps, finished) paths meet, as lib/samplers/brute_force.c counts them."""
-    ends = [finished for steps, finished in paths if len(steps) == depth]
-    if any(ends):
-        return 0
-    longer = [p for p in paths if len(p[0]) > depth]
-    if not longer:
-        return 0 if exclude_running else 1
-    name, dist, _ = longer[0][0][depth]
-    total = 0
-    for k in range(_grid_size(dist)):
-        group = [p for p in longer if p[0][depth][0] == name and p[0][depth][2] == k]
-        total += _open_leaves(group, depth + 1, exclude_running) if group else 1
-    return total

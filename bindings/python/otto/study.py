@@ -1,6 +1,7 @@
-"""Study with Optuna's API over otto's C study: ask/tell, optimize (Python
-threads over ask/tell for n_jobs), enqueue/add trials, best trial(s), trials.
-The C study is thread-safe and ctypes releases the GIL during C calls."""
+"""Study with Optuna's API over otto's C study: ask/tell, optimize (C's loop,
+otto_study_optimize, calling the objective and callbacks through ctypes),
+enqueue/add trials, best trial(s), trials. The C study is thread-safe and
+ctypes releases the GIL during C calls."""
 import copy
 import ctypes
 import datetime
@@ -9,7 +10,6 @@ import gc
 import json
 import logging as _logging
 import math
-import os
 import threading
 import time
 import warnings
@@ -21,7 +21,7 @@ from .exceptions import NotFoundError, StateError, TrialPruned, _warn_experiment
 from .pruners import NopPruner
 from .samplers import TPESampler
 from . import trial as _trial
-from .trial import FrozenTrial, Trial, TrialState, _values_message
+from .trial import FrozenTrial, Trial, TrialState
 
 _logger = _logging.getLogger("otto")
 
@@ -40,6 +40,11 @@ _C_LEVELS = {0: _logging.DEBUG, 1: _logging.INFO, 2: _logging.WARNING, 3: _loggi
 _WARN_PREFIXES = ("wilcoxon pruner:",)
 
 
+# A Ctrl-C that landed in the log callback (the first Python code the main
+# thread ran after the signal): optimize() raises it after its trial.
+_interrupts = []
+
+
 @_capi.LOG_FN
 def _log_trampoline(level, message, user_data):
     # ctypes would print and drop an exception raised here: swallow it.
@@ -49,6 +54,8 @@ def _log_trampoline(level, message, user_data):
             warnings.warn(text, UserWarning, stacklevel=2)
         else:
             _logger.log(_C_LEVELS.get(level, _logging.WARNING), text)
+    except KeyboardInterrupt as e:
+        _interrupts[:] = [e]
     except BaseException:  # noqa: B036 - nothing may escape into C
         pass
 
@@ -71,7 +78,126 @@ def _direction(d):
 
 _study_tell = _capi.raw("otto_study_tell", [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int,
                                             ctypes.c_void_p, ctypes.c_size_t])
+_study_optimize = _capi.raw("otto_study_optimize", [ctypes.c_void_p, _capi.OBJECTIVE_FN,
+                                                    ctypes.c_void_p,
+                                                    ctypes.POINTER(_capi.OptimizeOptions)])
 _UNFINISHED = (int(TrialState.RUNNING),)
+_COMPLETE, _PRUNED, _FAIL = int(TrialState.COMPLETE), int(TrialState.PRUNED), int(TrialState.FAIL)
+_EINVAL, _ESTATE = -1, -3  # otto_status codes tell maps
+_MAX_THREADS = 4096  # otto_study_optimize's limit
+
+
+class _Run:
+    """One optimize() call, shared by the ctypes callbacks that C's threads
+    run: the thread ids it saw (stop() and the nested-call check), the
+    exceptions to raise once C returns, and the trials whose exception
+    propagates (no callback hears them, as in Optuna). Nothing raised in a
+    callback reaches C: ctypes would print and drop it."""
+
+    def __init__(self, study, func, catch, callbacks, gc_after_trial, bar):
+        self.study, self.func, self.catch = study, func, catch
+        self.callbacks, self.gc, self.bar = callbacks, gc_after_trial, bar
+        self.log_info = _logger.isEnabledFor(_logging.INFO)
+        self.threads = {threading.get_ident()}
+        self.errors = []
+        self.raised = set()
+        self.started = time.monotonic()
+
+    def fail(self, error, number=None):
+        """Keep error for the caller and stop the loop: running trials
+        finish, none starts."""
+        self.errors.append(error)
+        if number is not None:
+            self.raised.add(number)
+        _capi.study_stop(self.study._ptr)
+
+    def objective(self, ptr, user_data, values, n_values):
+        """otto_objective_fn: run func on the trial C asked, write its values."""
+        try:
+            self.threads.add(threading.get_ident())
+            study = self.study
+            error = _samplers.take_pending_error()
+            error = study._plugin_ctx.take_error() or error
+            if _interrupts:  # Ctrl-C caught by the log callback in C's ask
+                error = _interrupts.pop()
+            if error is not None:  # a sampler hook raised in C's ask: as ask() raises it
+                self.fail(error, _capi.trial_number(ptr))
+                return _FAIL
+            trial = Trial(study, ptr)
+            try:
+                result = self.func(trial)
+            except TrialPruned:  # C gives it its last intermediate value
+                return self.constrain(ptr, _PRUNED, None)
+            except BaseException as e:  # noqa: B036 - KeyboardInterrupt fails the trial too
+                _log_failed(ptr, repr(e))
+                if not (isinstance(e, Exception) and isinstance(e, self.catch)):
+                    self.fail(e, trial.number)
+                return _FAIL
+            if result.__class__ is float and n_values == 1:
+                values[0] = result  # NaN: C fails the trial and logs why
+                vals = None
+            else:
+                vals, message = _trial.to_floats(result, n_values)
+                if message is not None:
+                    _log_failed(ptr, message)
+                    return _FAIL
+                for k in range(n_values):
+                    values[k] = vals[k]
+            if study._constraints_func() is None:
+                return _COMPLETE
+            return self.constrain(ptr, _COMPLETE, vals if vals is not None else [result])
+        except BaseException as e:  # noqa: B036 - nothing may escape into C
+            self.fail(e)
+            return _FAIL
+
+    def constrain(self, ptr, state, vals):
+        """The sampler's constraints_func on a trial about to be told state
+        (Optuna calls it in after_trial); its exception is raised after C
+        returns, with the trial told as it would have been."""
+        try:
+            self.study._constrain(ptr, TrialState(state), vals)
+        except BaseException as e:  # noqa: B036
+            self.fail(e, _capi.trial_number(ptr))
+        return state
+
+    def after(self, study_ptr, ptr, user_data):
+        """otto_callback_fn, after each tell: a Python sampler's after_trial
+        exception, the INFO log, the callbacks, gc_after_trial, the bar."""
+        try:
+            self.threads.add(threading.get_ident())
+            study = self.study
+            error = study._plugin_ctx.take_error()
+            if _interrupts:  # Ctrl-C caught by the log callback in C's tell
+                error = _interrupts.pop()
+            if error is not None:  # raised in C's tell: as tell() raises it
+                self.fail(error)
+                heard = False
+            else:
+                heard = not self.raised or _capi.trial_number(ptr) not in self.raised
+            if heard and (self.callbacks or self.log_info):
+                frozen = study._freeze(ptr)
+                if frozen.state == TrialState.COMPLETE and _logger.isEnabledFor(_logging.INFO):
+                    _logger.info("Trial %d finished with value: %s and parameters: %s.",
+                                 frozen.number,
+                                 frozen.values if study._n_objectives > 1 else frozen.value,
+                                 frozen.params)
+                for cb in self.callbacks:
+                    cb(study, copy.deepcopy(frozen))
+            if self.gc:
+                gc.collect()
+            if heard:
+                self.bar.update(time.monotonic() - self.started, study)
+            return 0
+        except BaseException as e:  # noqa: B036 - nothing may escape into C
+            self.fail(e)
+            return 1
+
+
+def _log_failed(ptr, why):
+    """Optuna's warning for a trial that failed in optimize()."""
+    if _logger.isEnabledFor(_logging.WARNING):
+        _logger.warning("Trial %d failed with parameters: %s because of the following error: "
+                        "%s.", _capi.trial_number(ptr), _trial._read_params(ptr)[0], why)
 
 
 class _StudyOwner:
@@ -118,9 +244,8 @@ class Study:
         self._n_objectives = _capi.study_n_objectives(ptr)
         self._lock = threading.Lock()
         self._frozen = {}  # number -> FrozenTrial of finished (immutable) trials
-        self._stop_flag = False
         self._plugin_ctx = _plugins.Context()
-        self._thread_local = threading.local()  # in_optimize_loop, as Optuna tracks it
+        self._runs = []  # the optimize() calls running (see _Run), shared by copies
         self._enqueued = []  # params this process enqueued (skip_if_exists looks here too)
         self._attr_objects = {}  # attr values that are not JSON (see trial.attr_text)
         self._spaces = self._owner.spaces
@@ -379,23 +504,25 @@ class Study:
         ptr = self._tell(trial, values, state, skip_if_finished, stacklevel=3)
         return _trial._LazyFrozenTrial(self, ptr)  # read from C if the caller looks
 
-    def _tell(self, trial, values, state, skip_if_finished, stacklevel, warn=True):
+    def _tell(self, trial, values, state, skip_if_finished, stacklevel):
         """tell without building the returned FrozenTrial; returns the C trial.
-        warn=False: an unusable value is only logged (optimize's way)."""
+        C decides: it checks the trial's state and the values against the
+        state, and fails a NaN; its verdict is mapped to what Optuna raises
+        or warns (see _told). Python's part is what C cannot see: the trial
+        object or number, results that are not numbers, and Optuna's
+        state=None inference."""
         if state is None and type(trial) is Trial and trial.study is self and \
                 type(values) is float and values == values and self._n_objectives == 1 and \
-                getattr(self._sampler, "constraints_func", None) is None:
-            # the common case, a finite float told to a running trial, without
-            # the general checks below (which give the same answer for it)
+                self._constraints_func() is None:
+            # the common case, a number told to a trial: one C call
             ptr = trial._ptr
-            if _capi.trial_get_state(ptr) in _UNFINISHED:
-                trial._f.value = values  # the trial's own buffer: one teller, read at once
-                rc = _study_tell(self._ptr, ptr, 1, trial._fp, 1)
-                if rc:
-                    raise _capi.raise_status(rc, "otto_study_tell")
-                if self._plugin_ctx.errors:
-                    self._plugin_ctx.raise_pending()
-                return ptr
+            trial._f.value = values  # the trial's own buffer: one teller, read at once
+            rc = _study_tell(self._ptr, ptr, _COMPLETE, trial._fp, 1)
+            if rc:
+                return self._told(ptr, rc, state, [values], skip_if_finished, stacklevel)
+            if self._plugin_ctx.errors:
+                self._plugin_ctx.raise_pending()
+            return ptr
         if isinstance(trial, Trial):
             if trial.study is not self:
                 raise ValueError("The trial belongs to another study.")
@@ -411,59 +538,86 @@ class Study:
                                  "been created.") from None
         else:
             raise TypeError("Trial must be a trial object or trial number.")
-        current = TrialState(_capi.trial_get_state(ptr))
-        if current.is_finished():
-            if skip_if_finished:
-                return ptr
-            raise ValueError(f"Cannot tell a {current.name} trial.")
 
-        if values is None:
-            vals = None
-        elif isinstance(values, Sequence) and not isinstance(values, str):
-            vals = list(values)
-        else:
-            vals = [values]
-        if state is not None:
-            state = TrialState(state)
-        if state == TrialState.COMPLETE:
+        vals = None if values is None else \
+            list(values) if isinstance(values, Sequence) and not isinstance(values, str) \
+            else [values]
+        floats, message = (None, None) if vals is None else _trial.to_floats(vals, len(vals))
+        if state is None:  # Optuna's inference: COMPLETE with usable values, else FAIL
             if vals is None:
-                raise ValueError("No values were told. Values are required when state is "
-                                 "TrialState.COMPLETE.")
-            message = _values_message(vals, self._n_objectives)
+                message = "The value None could not be cast to float."
+            c_state = _FAIL if message else _COMPLETE
             if message:
+                floats = None
+        else:
+            c_state = int(TrialState(state))
+            if message:  # values that are not numbers, whatever the state
                 raise ValueError(message)
-        elif state in (TrialState.PRUNED, TrialState.FAIL):
-            if vals is not None:
-                raise ValueError("Values were told. Values cannot be specified when state is "
-                                 "TrialState.PRUNED or TrialState.FAIL.")
-        elif state is None:
-            message = ("The value None could not be cast to float." if vals is None
-                       else _values_message(vals, self._n_objectives))
-            if message:
-                if warn:
-                    warnings.warn(message, stacklevel=stacklevel)
-                _logger.warning("Trial %d failed: %s", _capi.trial_number(ptr), message)
-                state, vals = TrialState.FAIL, None
-            else:
-                state = TrialState.COMPLETE
-        else:
-            raise ValueError(f"Cannot tell with state {state}.")
-
-        constraints_func = getattr(self.sampler, "constraints_func", None)
-        if constraints_func is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
-            frozen = FrozenTrial._from_c(ptr, self._attr_objects)
-            frozen.state = state
-            frozen._values = vals
-            c = [float(x) for x in constraints_func(frozen)]
-            carr = (ctypes.c_double * len(c))(*c)
-            _capi.trial_set_constraints(ptr, carr, len(c))
-        if vals is not None:
-            arr = (ctypes.c_double * len(vals))(*[float(v) for v in vals])
-            _capi.study_tell(self._ptr, ptr, int(state), arr, len(vals))
-        else:
-            _capi.study_tell(self._ptr, ptr, int(state), None, 0)
+            if c_state == _COMPLETE and floats and any(v != v for v in floats):
+                # Optuna refuses NaN with an explicit COMPLETE (C would fail the trial)
+                raise ValueError("The value nan is not acceptable.")
+        if c_state in (_COMPLETE, _PRUNED):
+            self._constrain(ptr, TrialState(c_state), floats)
+        n = len(floats) if floats is not None else 0
+        rc = _study_tell(self._ptr, ptr, c_state, (ctypes.c_double * n)(*floats) if n else None, n)
+        if rc:
+            return self._told(ptr, rc, state, vals, skip_if_finished, stacklevel)
+        if state is None and not message and _capi.trial_get_state(ptr) == _FAIL:
+            message = "The value nan is not acceptable."  # C fails a NaN
+        if message:
+            self._warn_failed(ptr, message, stacklevel)
         self._plugin_ctx.raise_pending()  # a Python sampler's after_trial raised
         return ptr
+
+    def _told(self, ptr, rc, state, vals, skip_if_finished, stacklevel):
+        """Optuna's answer to C refusing a tell with status rc."""
+        error = _capi.raise_status(rc, "otto_study_tell")
+        if rc not in (_ESTATE, _EINVAL):
+            raise error
+        current = TrialState(_capi.trial_get_state(ptr))
+        if current.is_finished():  # C checks the arguments first, Optuna the trial
+            if skip_if_finished:
+                _logger.info("Skipped telling trial %d with values %s and state %s since the "
+                             "trial was already finished.", _capi.trial_number(ptr), vals, state)
+                return ptr
+            raise ValueError(f"Cannot tell a {current.name} trial.") from error
+        if rc == _ESTATE:  # running, but told elsewhere (another handle, a tell under way)
+            raise error
+        if state is None and vals is not None:
+            # a COMPLETE refused for the count of its values: Optuna fails the trial
+            rc = _study_tell(self._ptr, ptr, _FAIL, None, 0)
+            if rc:
+                raise _capi.raise_status(rc, "otto_study_tell")
+            self._warn_failed(ptr, f"The number of the values {len(vals)} did not match the "
+                                   f"number of the objectives {self._n_objectives}.",
+                              stacklevel + 1)
+            self._plugin_ctx.raise_pending()
+            return ptr
+        raise ValueError(str(error)) from error  # the state and the values do not go together
+
+    @staticmethod
+    def _warn_failed(ptr, message, stacklevel):
+        """Optuna's warning for a trial told values it cannot complete with."""
+        warnings.warn(message, stacklevel=stacklevel + 1)
+        _logger.warning("Trial %d failed: %s", _capi.trial_number(ptr), message)
+
+    def _constraints_func(self):
+        return getattr(self._sampler, "constraints_func", None)
+
+    def _constrain(self, ptr, state, vals):
+        """The sampler's constraints_func(frozen trial) for a trial about to
+        be told COMPLETE or PRUNED (Optuna calls it in after_trial), its
+        values stored on the trial for the sampler to read."""
+        constraints_func = self._constraints_func()
+        if constraints_func is None or state not in (TrialState.COMPLETE, TrialState.PRUNED) or \
+                _capi.trial_get_state(ptr) not in _UNFINISHED:  # C refuses the tell itself
+            return
+        frozen = FrozenTrial._from_c(ptr, self._attr_objects)
+        frozen.state = state
+        frozen._values = vals
+        c = [float(x) for x in constraints_func(frozen)]
+        carr = (ctypes.c_double * len(c))(*c)
+        _capi.trial_set_constraints(ptr, carr, len(c))
 
     # ---- queue and warm start ---------------------------------------------------------
 
@@ -559,124 +713,72 @@ class Study:
 
     # ---- optimize ---------------------------------------------------------------------
 
+    def _in_optimize_loop(self):
+        """Whether this thread runs an objective or a callback of an
+        optimize() call on this study: C's worker threads are not Python
+        threads with a lasting threading.local, so each call keeps the ids
+        of the threads it saw."""
+        runs = self._runs
+        if not runs:
+            return False
+        ident = threading.get_ident()
+        return any(ident in run.threads for run in runs)
+
     def stop(self):
-        """Stop optimize() after the running trials: no new trial starts. Only
-        from an objective or a callback, as in Optuna."""
-        if not getattr(self._thread_local, "in_optimize_loop", False):
+        """Stop optimize() after the running trials: no new trial starts
+        (otto_study_stop). Only from an objective or a callback, as in Optuna."""
+        if not self._in_optimize_loop():
             raise RuntimeError("`Study.stop` is supposed to be invoked inside an objective "
                                "function or a callback.")
-        self._stop_flag = True
-
-    def _run_trial(self, func, catch, callbacks):
-        trial = self.ask()
-        error = None
-        try:
-            try:
-                result = func(trial)
-                state = None
-            except TrialPruned:
-                result, state = None, TrialState.PRUNED
-            except BaseException as e:  # noqa: B036 - KeyboardInterrupt fails the trial too
-                result, state, error = None, TrialState.FAIL, e
-            if error is not None:
-                _logger.warning("Trial %d failed because of the following error: %r",
-                                trial.number, error)
-            self._tell(trial, result, state, False, stacklevel=4, warn=False)  # logged instead
-        finally:
-            # whatever interrupted us, leave no RUNNING trial behind
-            if _capi.trial_get_state(trial._ptr) == TrialState.RUNNING:
-                self._tell(trial, None, TrialState.FAIL, False, stacklevel=4)
-        if error is not None and not (isinstance(error, Exception) and isinstance(error, catch)):
-            raise error  # as Optuna: no callback hears a trial whose exception propagates
-        # the FrozenTrial is built only for those who look at it
-        if callbacks or _logger.isEnabledFor(_logging.INFO):
-            frozen = self._freeze(trial._ptr)
-            if frozen.state == TrialState.COMPLETE:
-                _logger.info("Trial %d finished with value: %s and parameters: %s.",
-                             frozen.number,
-                             frozen.values if self._n_objectives > 1 else frozen.value,
-                             frozen.params)
-            for cb in callbacks or ():
-                cb(self, copy.deepcopy(frozen))
+        _capi.study_stop(self._ptr)
 
     def optimize(self, func, n_trials=None, timeout=None, n_jobs=1, catch=(), callbacks=None,
                  gc_after_trial=False, show_progress_bar=False):
+        """Optuna's optimize, run by C's loop (otto_study_optimize(3)):
+        n_trials and timeout are its budget, n_jobs its threads (-1: one per
+        CPU), stop() is otto_study_stop, and the loop ends by itself when the
+        sampler is exhausted (a grid run). The objective, the callbacks and
+        gc_after_trial run in ctypes callbacks on C's threads (ctypes takes
+        the GIL for them, so n_jobs > 1 behaves as Optuna's threads). An
+        exception in `catch` fails its trial and the loop goes on; any other
+        (KeyboardInterrupt too) fails its trial, stops the loop (running
+        trials finish) and is raised here once C returns."""
         if not isinstance(catch, tuple):
             catch = tuple(catch) if isinstance(catch, (list, set)) else (catch,)
-        if n_jobs == -1:
-            n_jobs = os.cpu_count() or 1
-        if n_jobs < 1:
-            raise ValueError(f"n_jobs must be -1 or positive, not {n_jobs}")
-        if n_trials is not None and n_trials < 0:
-            raise ValueError(f"n_trials must be >= 0, not {n_trials}")
-        if getattr(self._thread_local, "in_optimize_loop", False):
+        if self._in_optimize_loop():
             raise RuntimeError("Nested invocation of `Study.optimize` method isn't allowed.")
+        if n_trials == 0 or (timeout is not None and timeout <= 0):
+            return  # Optuna starts no trial; to C, 0 would mean "no limit"
+        if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or \
+                not -1 <= n_jobs <= _MAX_THREADS:  # C checks the rest of its range
+            raise ValueError(f"n_jobs must be -1 or 1..{_MAX_THREADS}, not {n_jobs!r}")
+        opts = _capi.OptimizeOptions()
+        _capi.optimize_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+        opts.n_trials = 0 if n_trials is None else _capi.int64(n_trials, "n_trials")
+        opts.timeout_s = 0.0 if timeout is None else float(timeout)
+        opts.n_threads = n_jobs
         bar = _progress.ProgressBar(show_progress_bar, n_trials, timeout, n_jobs)
-        started_at = time.monotonic()  # after the bar's clock: it shows the whole timeout
-        deadline = None if timeout is None else started_at + timeout
-        self._stop_flag = False
-        lock = threading.Lock()
-        started = [0]
-        errors = []
-
-        def claim():
-            with lock:
-                if self._stop_flag or errors:
-                    return False
-                if n_trials is not None and started[0] >= n_trials:
-                    return False
-                if deadline is not None and time.monotonic() >= deadline:
-                    return False
-                started[0] += 1
-                return True
-
-        def loop():
-            self._thread_local.in_optimize_loop = True
-            try:
-                work()
-            finally:
-                self._thread_local.in_optimize_loop = False
-
-        def work():
-            while claim():
-                try:
-                    self._run_trial(func, catch, callbacks)
-                except BaseException as e:  # noqa: B036
-                    with lock:
-                        errors.append(e)
-                    return
-                bar.update(time.monotonic() - started_at, self)
-                if gc_after_trial:
-                    gc.collect()
-
+        run = _Run(self, func, catch, callbacks or (), gc_after_trial, bar)
+        objective = _capi.OBJECTIVE_FN(run.objective)  # alive until C returns
+        callback = None
+        if run.callbacks or gc_after_trial or bar.on or run.log_info or \
+                self._plugins != (None, None):
+            callback = opts.callback = _capi.CALLBACK_FN(run.after)
+        self._runs.append(run)
+        _interrupts.clear()  # one from before this call is not this call's
         try:
-            self._run_workers(loop, n_jobs)
+            rc = _study_optimize(self._ptr, objective, None, ctypes.byref(opts))
+            error = _capi.raise_status(rc, "otto_study_optimize") if rc else None
         finally:
+            self._runs.remove(run)
             bar.close()
-        if errors:
-            raise errors[0]
-
-    def _run_workers(self, loop, n_jobs):
-        if n_jobs == 1:
-            loop()
-        else:
-            threads = []
-            try:  # an interrupt may come while threads start, too
-                for i in range(n_jobs):
-                    threads.append(threading.Thread(target=loop, name=f"otto-worker-{i}",
-                                                     daemon=True))
-                    threads[-1].start()
-                for t in threads:
-                    while t.is_alive():
-                        t.join(0.1)
-            except BaseException:
-                self._stop_flag = True  # e.g. Ctrl-C: let running trials finish
-                for t in threads:
-                    try:
-                        t.join()
-                    except RuntimeError:  # its start() was interrupted: it runs no trial
-                        pass
-                raise
+        del objective, callback
+        if _interrupts:
+            run.errors.append(_interrupts.pop())
+        if run.errors:
+            raise run.errors[0]
+        if error is not None:
+            raise error
 
     # ---- export -------------------------------------------------------------------------
 

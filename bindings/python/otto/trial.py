@@ -6,6 +6,7 @@ import enum
 import json
 import math
 import warnings
+from collections.abc import Sequence
 
 from . import _capi, _labels, distributions as _dists, samplers as _samplers
 from .exceptions import CallbackError, NotFoundError, StateError
@@ -548,19 +549,25 @@ def create_trial(*, state=TrialState.COMPLETE, value=None, values=None, params=N
                        intermediate_values or {}, values=values)
 
 
-def _values_message(values, n_objectives):
-    """Why `values` cannot be a COMPLETE result (None when they can)."""
-    for v in values:
+def to_floats(result, n_objectives):
+    """(values, None) for an objective's result of n_objectives numbers, or
+    (None, why not): C takes a fixed array of doubles, so the conversion
+    and the count are the binding's to check (NaN is C's rule: it fails
+    the trial)."""
+    if result is None:
+        return None, "The value None could not be cast to float."
+    items = result if isinstance(result, Sequence) and not isinstance(result, str) \
+        else (result,)
+    values = []
+    for v in items:
         try:
-            f = float(v)
+            values.append(float(v))
         except (TypeError, ValueError):
-            return f"The value {v!r} could not be cast to float."
-        if math.isnan(f):
-            return f"The value {v} is not acceptable."
+            return None, f"The value {v!r} could not be cast to float."
     if len(values) != n_objectives:
-        return (f"The number of the values {len(values)} did not match the number of the "
-                f"objectives {n_objectives}.")
-    return None
+        return None, (f"The number of the values {len(values)} did not match the number of "
+                      f"the objectives {n_objectives}.")
+    return values, None
 
 
 def _warn(message):

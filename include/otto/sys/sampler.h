@@ -181,6 +181,14 @@ typedef struct otto_sampler_vtable {
                         size_t n_values);
     /* Optional. Free `state`. */
     void (*destroy)(void *state);
+    /* Optional, and absent from vtables whose size ends before it (built
+     * against an older header). Set *exhausted to 1 when the sampler has nothing left to
+     * propose in the view's study (every grid point or combination has a
+     * finished trial), else 0. otto_study_optimize asks after every tell
+     * and stops once it is 1, as Optuna's optimize stops a GridSampler run;
+     * otto_study_exhausted asks on demand. The view holds the finished
+     * trials; otto_view_running gives the running ones. */
+    int (*is_exhausted)(void *state, const otto_view *view, int *exhausted);
 } otto_sampler_vtable;
 
 /* Wrap a vtable and its state into a sampler. The vtable must outlive the
@@ -204,6 +212,10 @@ OTTO_API int otto_sampler_sample_independent(const otto_sampler *s, const otto_v
 OTTO_API void otto_sampler_after_trial(const otto_sampler *s, const otto_view *v,
                                        otto_trial *t, otto_trial_state state,
                                        const double *values, size_t n_values);
+/* The sampler's is_exhausted verdict on the view, in *exhausted; 0 (never
+ * exhausted) for a sampler without that callback. */
+OTTO_API int otto_sampler_is_exhausted(const otto_sampler *s, const otto_view *v,
+                                       int *exhausted);
 
 /* Set the calling thread's error message (otto_last_error_message) from a
  * sampler or pruner callback, printf-style. Returns code, for
