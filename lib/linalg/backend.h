@@ -1,6 +1,6 @@
-/* The primitives a linear-algebra backend gives dense.c, so that one file
- * holds all calls into BLAS and LAPACK: backend_lapack.c (CBLAS + LAPACKE,
- * built when OTTO_USE_CBLAS is defined). Internal.
+/* The primitives a linear-algebra backend gives dense.c: backend_lapack.c
+ * (CBLAS + LAPACKE, built when OTTO_USE_CBLAS is defined) or backend_builtin.c
+ * and backend_builtin_eigen.c (otto's own kernels, otherwise). Internal.
  *
  * Conventions as in linalg.h: column-major, element (i, j) at a[i + j*ld],
  * lower triangles. dense.c validates every argument before the call (sizes in
@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-/* The backend's name for messages, e.g. "OpenBLAS/LAPACKE". */
+/* The backend's name for messages: "OpenBLAS/LAPACKE" or "built-in". */
 extern const char otto__lab_name[];
 
 /* Cholesky factorization in place: the lower triangle of the n-by-n A becomes
