@@ -50,7 +50,7 @@ typedef struct otto_study_options {
     otto_log_fn log_fn;              /* NULL: silent */
     void *log_user_data;
     otto_log_level log_level;        /* minimum level passed on (WARNING) */
-    const otto_allocator *allocator; /* NULL: libc; copied */
+    const otto_allocator *allocator; /* NULL: libc; copied; see otto/alloc.h */
     otto_storage *storage;           /* NULL: in memory; the study takes a reference */
     otto_open_mode open_mode;        /* with a storage: create, resume or either */
 } otto_study_options;
