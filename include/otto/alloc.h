@@ -1,8 +1,14 @@
-/* otto/alloc.h: per-study allocator hooks (default: the C library's malloc,
- * realloc and free). A study allocates everything it owns through them,
- * including all that its sampler and pruner grow while it runs. Only what
- * exists before the study does comes from the C library: a sampler's or
- * pruner's handle and fixed-size options, made by its *_create function. */
+/* otto/alloc.h: allocator hooks (default: the C library's malloc, realloc
+ * and free), per handle, never process-wide. A study allocates everything
+ * it owns through its allocator (otto_study_options.allocator), including
+ * all that its sampler and pruner grow while it runs, their per-call work,
+ * and the result of otto_study_param_importances. What exists before the
+ * study does, a sampler's or pruner's handle and state, comes from the
+ * allocator given to its *_create (the `allocator` field of its options, or
+ * a *_create_with argument; NULL: the C library's). The study's own default
+ * sampler and pruner use the study's. So a study and its sampler and pruner
+ * all made with one allocator take nothing from the C library's malloc
+ * (the libraries otto calls, BLAS, SQLite and libpq, keep their own). */
 #ifndef OTTO_ALLOC_H
 #define OTTO_ALLOC_H
 

@@ -21,6 +21,7 @@ typedef struct otto_auto_options {
     /* Finished trials after which a numeric study leaves the GP (0: 250,
      * as OptunaHub's AutoSampler). */
     size_t gp_trials;
+    const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
 } otto_auto_options;
 
 OTTO_API void otto_auto_options_init_sized(otto_auto_options *o, size_t size);

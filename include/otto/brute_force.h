@@ -15,6 +15,7 @@ typedef struct otto_brute_force_options {
     size_t size;
     uint64_t seed;            /* OTTO_SEED_NONE (default): the study's */
     int avoid_premature_stop; /* count running trials as unexplored (0), as Optuna's option */
+    const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
 } otto_brute_force_options;
 
 OTTO_API void otto_brute_force_options_init_sized(otto_brute_force_options *o, size_t size);

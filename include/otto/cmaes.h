@@ -45,6 +45,7 @@ typedef struct otto_cmaes_options {
      * ignored. */
     const otto_trial *const *source_trials;
     size_t n_source_trials;
+    const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
 } otto_cmaes_options;
 
 OTTO_API void otto_cmaes_options_init_sized(otto_cmaes_options *o, size_t size);

@@ -22,6 +22,7 @@ typedef struct otto_gp_options {
     int dim_scaled_prior;       /* lengthscale prior growing with sqrt(dims) (0) */
     int use_running_trials;     /* running trials as pending points (1) */
     int warn_independent_sampling; /* log params sampled outside the GP (1) */
+    const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
 } otto_gp_options;
 
 OTTO_API void otto_gp_options_init_sized(otto_gp_options *o, size_t size);

@@ -26,6 +26,7 @@ typedef struct otto_grid_options {
     uint64_t seed;              /* OTTO_SEED_NONE (default): the study's */
     size_t n_axes;
     const otto_grid_axis *axes; /* copied; names unique and non-empty */
+    const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
 } otto_grid_options;
 
 OTTO_API void otto_grid_options_init_sized(otto_grid_options *o, size_t size);

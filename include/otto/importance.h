@@ -59,8 +59,10 @@ typedef struct otto_param_importance {
 } otto_param_importance;
 
 /* Importance of each param of the study's COMPLETE trials, most important
- * first (ties by name). The result is one block from malloc, names included;
- * free it with otto_param_importances_free. o may be NULL (defaults).
+ * first (ties by name). The result is one block, names included, from the
+ * study's allocator (otto_study_allocator), as is all the work space: free
+ * it with otto_param_importances_free, never free(). It may outlive the
+ * study, not the allocator. o may be NULL (defaults).
  * Deterministic for a seed and a set of trials. With fewer than two usable
  * trials every param gets importance 0 (1/n when normalized). Errors:
  * OTTO_EINVAL for bad options or a study with several objectives and no
@@ -73,7 +75,8 @@ typedef struct otto_param_importance {
 OTTO_API int otto_study_param_importances(const otto_study *s,
                                           const otto_importance_options *o,
                                           otto_param_importance **out, size_t *n_out);
-/* Free a result of otto_study_param_importances; NULL is a no-op. */
+/* Free a result of otto_study_param_importances through the allocator it
+ * came from; NULL is a no-op. */
 OTTO_API void otto_param_importances_free(otto_param_importance *imp);
 
 OTTO_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "alloc.h"
 #include "export.h"
 #include "trial.h"
 
@@ -17,14 +18,23 @@ typedef struct otto_pruner otto_pruner;
 OTTO_API void otto_pruner_destroy(otto_pruner *p);
 OTTO_API const char *otto_pruner_name(const otto_pruner *p);
 
-/* Grows only at the end; set size = sizeof(otto_pruner_vtable). Called
- * without any otto lock held, possibly from several threads at once. */
-/* Never prunes (the default when a study gets no pruner). */
+/* Never prunes (the default when a study gets no pruner; the study makes it
+ * with its own allocator). The handle comes from the C library's malloc, or
+ * with _with from `allocator` (copied; NULL: the C library's). */
 OTTO_API int otto_pruner_nop_create(otto_pruner **out);
+OTTO_API int otto_pruner_nop_create_with(const otto_allocator *allocator, otto_pruner **out);
 
 /* --- built-in pruners (Optuna's names, parameters and defaults) --------------
  * Every *_create takes options that may be NULL for the defaults, validates
- * them (OTTO_EINVAL) and writes the new pruner to *out. */
+ * them (OTTO_EINVAL) and writes the new pruner to *out.
+ *
+ * Allocation: the pruner's handle and state come from the options'
+ * `allocator` (the last field; NULL, the default: the C library's), copied,
+ * and otto_pruner_destroy frees them with it, so it must outlive the
+ * pruner. A study does not move a pruner made without one onto its own
+ * allocator; what a pruner grows while a study runs, and its per-call work,
+ * comes from the study's allocator either way. An allocator without all
+ * three functions is OTTO_EINVAL. */
 
 /* Percentile / median: prune when the trial's best intermediate value is
  * worse than the given percentile of the COMPLETE trials' values at the same
@@ -37,6 +47,7 @@ typedef struct otto_percentile_options {
     int64_t n_warmup_steps;   /* no pruning before this step (0) */
     int64_t interval_steps;   /* check at most once per this many steps (1) */
     int64_t n_min_trials;     /* values needed at a step to judge (1) */
+    const otto_allocator *allocator; /* handle and state (NULL: libc) */
 } otto_percentile_options;
 
 OTTO_API void otto_percentile_options_init_sized(otto_percentile_options *o, size_t size);
@@ -55,6 +66,7 @@ typedef struct otto_successive_halving_options {
     int64_t reduction_factor;        /* >= 2 (4) */
     int64_t min_early_stopping_rate; /* >= 0 (0) */
     int64_t bootstrap_count;         /* >= 0: prune until this many values at a rung (0) */
+    const otto_allocator *allocator; /* handle and state (NULL: libc) */
 } otto_successive_halving_options;
 
 OTTO_API void otto_successive_halving_options_init_sized(otto_successive_halving_options *o,
@@ -74,6 +86,7 @@ typedef struct otto_hyperband_options {
     int64_t max_resource;     /* 0 = "auto": last step + 1 of the first COMPLETE trials */
     int64_t reduction_factor; /* >= 2 (3) */
     int64_t bootstrap_count;  /* >= 0 (0); needs a fixed max_resource when > 0 */
+    const otto_allocator *allocator; /* handle and state (NULL: libc) */
 } otto_hyperband_options;
 
 OTTO_API void otto_hyperband_options_init_sized(otto_hyperband_options *o, size_t size);
@@ -88,6 +101,7 @@ typedef struct otto_threshold_options {
     double upper;           /* +inf: none */
     int64_t n_warmup_steps; /* (0) */
     int64_t interval_steps; /* (1) */
+    const otto_allocator *allocator; /* handle and state (NULL: libc) */
 } otto_threshold_options;
 
 OTTO_API void otto_threshold_options_init_sized(otto_threshold_options *o, size_t size);
@@ -104,6 +118,7 @@ typedef struct otto_wilcoxon_options {
     size_t size;
     double p_threshold;      /* in [0, 1] (0.1) */
     int64_t n_startup_steps; /* >= 0 (2): shared steps needed before pruning (at least 2) */
+    const otto_allocator *allocator; /* handle and state (NULL: libc) */
 } otto_wilcoxon_options;
 
 OTTO_API void otto_wilcoxon_options_init_sized(otto_wilcoxon_options *o, size_t size);
@@ -113,9 +128,13 @@ OTTO_API int otto_pruner_wilcoxon_create(const otto_wilcoxon_options *o, otto_pr
 /* Patient: defer to `wrapped` (NULL: prune) only once the best value of the
  * trial's last patience + 1 steps is worse than its best value before them by
  * more than min_delta (Optuna's rule). Takes ownership of `wrapped`, also on
- * failure. */
+ * failure. Its handle and state come from the C library's malloc, or with
+ * _with from `allocator` (copied; NULL: the C library's). */
 OTTO_API int otto_pruner_patient_create(otto_pruner *wrapped, int64_t patience, double min_delta,
                                         otto_pruner **out);
+OTTO_API int otto_pruner_patient_create_with(otto_pruner *wrapped, int64_t patience,
+                                             double min_delta, const otto_allocator *allocator,
+                                             otto_pruner **out);
 
 OTTO_END_DECLS
 

@@ -23,6 +23,7 @@ typedef struct otto_qmc_options {
     otto_qmc_sequence sequence;    /* OTTO_QMC_SOBOL (default) */
     int scramble;                  /* shift the sequence by the seed (0) */
     int warn_independent_sampling; /* log params sampled at random (1) */
+    const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
 } otto_qmc_options;
 
 OTTO_API void otto_qmc_options_init_sized(otto_qmc_options *o, size_t size);

@@ -14,6 +14,7 @@ OTTO_BEGIN_DECLS
 typedef struct otto_random_options {
     size_t size;
     uint64_t seed; /* OTTO_SEED_NONE (default): the study's seed */
+    const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
 } otto_random_options;
 
 OTTO_API void otto_random_options_init_sized(otto_random_options *o, size_t size);

@@ -50,7 +50,7 @@ typedef struct otto_study_options {
     otto_log_fn log_fn;              /* NULL: silent */
     void *log_user_data;
     otto_log_level log_level;        /* minimum level passed on (WARNING) */
-    const otto_allocator *allocator; /* NULL: libc; copied */
+    const otto_allocator *allocator; /* NULL: libc; copied; see otto/alloc.h */
     otto_storage *storage;           /* NULL: in memory; the study takes a reference */
     otto_open_mode open_mode;        /* with a storage: create, resume or either */
 } otto_study_options;
@@ -216,6 +216,12 @@ OTTO_API size_t otto_study_n_objectives(const otto_study *s);
 OTTO_API otto_direction otto_study_direction(const otto_study *s, size_t k);
 /* The study's name; never NULL. */
 OTTO_API const char *otto_study_name(const otto_study *s);
+/* The study's allocator: a copy of otto_study_options.allocator, or the C
+ * library's hooks; valid while the study lives, NULL for NULL. For work done
+ * on the study's behalf outside sampler callbacks (there it is
+ * otto_view_allocator), as otto_study_param_importances does, and for a
+ * sampler or pruner to be set on the study later (otto_study_set_sampler). */
+OTTO_API const otto_allocator *otto_study_allocator(const otto_study *s);
 
 /* --- the optimization loop ------------------------------------------------------- */
 

@@ -58,6 +58,7 @@ typedef struct otto_tpe_options {
     /* The good side's share when gamma is NULL, in [0, 1]; 0 (default):
      * otto's, 0.15 with joint kernels and 0.1 univariate (Optuna: 0.1). */
     double gamma_fraction;
+    const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
 } otto_tpe_options;
 
 /* otto_tpe_options.multivariate: decide from the study's objectives. */

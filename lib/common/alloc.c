@@ -19,6 +19,18 @@ void otto__alloc_default(otto_allocator *a)
     a->user_data = NULL;
 }
 
+int otto__alloc_pick(otto_allocator *dst, const otto_allocator *src, const char *what)
+{
+    if (!src) {
+        otto__alloc_default(dst);
+        return OTTO_OK;
+    }
+    if (!src->malloc_fn || !src->realloc_fn || !src->free_fn)
+        return otto__error(OTTO_EINVAL, "%s: allocator needs all three functions", what);
+    *dst = *src;
+    return OTTO_OK;
+}
+
 static void *out_of_memory(size_t count, size_t size)
 {
     otto__error(OTTO_ENOMEM, "out of memory (allocating %zu x %zu bytes)", count, size);

@@ -14,6 +14,10 @@
 
 /* ---- allocator (alloc.c) ---------------------------------------------------- */
 void otto__alloc_default(otto_allocator *a);
+/* *dst = *src, or libc's hooks when src is NULL: how a *_create takes the
+ * allocator its options name. OTTO_EINVAL (message names `what`) when src
+ * lacks one of its three functions. */
+int otto__alloc_pick(otto_allocator *dst, const otto_allocator *src, const char *what);
 void *otto__malloc(const otto_allocator *a, size_t n);
 void *otto__calloc(const otto_allocator *a, size_t count, size_t size);
 void *otto__realloc(const otto_allocator *a, void *p, size_t n);

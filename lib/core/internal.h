@@ -154,6 +154,7 @@ struct otto_sampler {
     const otto_sampler_vtable *vt;
     void *state;
     uint64_t seed;
+    otto_allocator alloc; /* the handle's (otto_sampler_create_with) */
     _Atomic int adopted; /* a study owns it: a second study may not */
 };
 /* The seed a study's trial streams come from: the sampler's, else the
@@ -162,15 +163,17 @@ uint64_t otto__sampler_seed(const struct otto_study *s);
 struct otto_pruner {
     const otto_pruner_vtable *vt;
     void *state;
+    otto_allocator alloc; /* the handle's (otto_pruner_create_with) */
     _Atomic int adopted; /* a study owns it: a second study may not */
 };
 
 /* What a study gets when its options name no sampler or pruner: chosen
  * above core (lib/defaults.c, whose otto_study_create passes them in), so
- * that core names, and links, no concrete sampler or pruner. */
+ * that core names, and links, no concrete sampler or pruner. They are made
+ * with the study's allocator `a`. */
 typedef struct otto__defaults {
-    int (*sampler)(otto_sampler **out);
-    int (*pruner)(otto_pruner **out);
+    int (*sampler)(const otto_allocator *a, otto_sampler **out);
+    int (*pruner)(const otto_allocator *a, otto_pruner **out);
 } otto__defaults;
 /* otto_study_create with the defaults given. */
 int otto__study_create(const otto_study_options *opts, const otto__defaults *defaults,

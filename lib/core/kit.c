@@ -72,6 +72,8 @@ double otto_trial_objective(const otto_trial *t, size_t k)
 
 const otto_allocator *otto_view_allocator(const otto_view *v) { return v ? &v->study->alloc : NULL; }
 
+const otto_allocator *otto_study_allocator(const otto_study *s) { return s ? &s->alloc : NULL; }
+
 uint64_t otto_view_seed(const otto_view *v) { return v ? otto__sampler_seed(v->study) : 0; }
 
 void otto_view_log(const otto_view *v, otto_log_level level, const char *fmt, ...)

@@ -1,6 +1,5 @@
-/* The pruner handle: a vtable and its state, as for samplers. */
-#include <stdlib.h>
-
+/* The pruner handle: a vtable, its state and the allocator the handle came
+ * from, as for samplers. */
 #include "internal.h"
 
 static void destroy_state(const otto_pruner_vtable *vt, void *state)
@@ -11,6 +10,13 @@ static void destroy_state(const otto_pruner_vtable *vt, void *state)
 
 int otto_pruner_create(const otto_pruner_vtable *vt, void *state, otto_pruner **out)
 {
+    return otto_pruner_create_with(vt, state, NULL, out);
+}
+
+int otto_pruner_create_with(const otto_pruner_vtable *vt, void *state,
+                            const otto_allocator *allocator, otto_pruner **out)
+{
+    otto_allocator a;
     int rc = OTTO_OK;
     if (!out)
         rc = otto__error(OTTO_EINVAL, "pruner_create: out is NULL");
@@ -18,17 +24,20 @@ int otto_pruner_create(const otto_pruner_vtable *vt, void *state, otto_pruner **
         rc = otto__error(OTTO_EINVAL, "pruner_create: vtable is NULL");
     else if (!OTTO__VT_HAS(vt, otto_pruner_vtable, prune))
         rc = otto__error(OTTO_EINVAL, "pruner_create: vtable needs size and prune");
+    else
+        rc = otto__alloc_pick(&a, allocator, "pruner_create");
     if (out)
         *out = NULL;
     if (rc) {
         destroy_state(vt, state);
         return rc;
     }
-    otto_pruner *p = calloc(1, sizeof *p);
+    otto_pruner *p = otto__calloc(&a, 1, sizeof *p);
     if (!p) {
         destroy_state(vt, state);
-        return otto__error(OTTO_ENOMEM, "pruner_create: out of memory");
+        return OTTO_ENOMEM;
     }
+    p->alloc = a;
     p->vt = vt;
     p->state = state;
     *out = p;
@@ -40,7 +49,8 @@ void otto_pruner_destroy(otto_pruner *p)
     if (!p)
         return;
     destroy_state(p->vt, p->state);
-    free(p);
+    otto_allocator a = p->alloc;
+    otto__free(&a, p);
 }
 
 const char *otto_pruner_name(const otto_pruner *p)

@@ -1,8 +1,7 @@
-/* The sampler handle: a vtable, its state and an optional seed. Built-in and
- * user samplers are made the same way. Also the study's question to its
- * sampler whether anything is left to propose (otto_study_exhausted). */
-#include <stdlib.h>
-
+/* The sampler handle: a vtable, its state, an optional seed and the
+ * allocator the handle came from. Built-in and user samplers are made the
+ * same way. Also the study's question to its sampler whether anything is
+ * left to propose (otto_study_exhausted). */
 #include "internal.h"
 
 static void destroy_state(const otto_sampler_vtable *vt, void *state)
@@ -19,6 +18,13 @@ uint64_t otto__sampler_seed(const otto_study *s)
 int otto_sampler_create(const otto_sampler_vtable *vt, void *state, uint64_t seed,
                         otto_sampler **out)
 {
+    return otto_sampler_create_with(vt, state, seed, NULL, out);
+}
+
+int otto_sampler_create_with(const otto_sampler_vtable *vt, void *state, uint64_t seed,
+                             const otto_allocator *allocator, otto_sampler **out)
+{
+    otto_allocator a;
     int rc = OTTO_OK;
     if (!out)
         rc = otto__error(OTTO_EINVAL, "sampler_create: out is NULL");
@@ -26,17 +32,20 @@ int otto_sampler_create(const otto_sampler_vtable *vt, void *state, uint64_t see
         rc = otto__error(OTTO_EINVAL, "sampler_create: vtable is NULL");
     else if (!OTTO__VT_HAS(vt, otto_sampler_vtable, sample_independent))
         rc = otto__error(OTTO_EINVAL, "sampler_create: vtable needs size and sample_independent");
+    else
+        rc = otto__alloc_pick(&a, allocator, "sampler_create");
     if (out)
         *out = NULL;
     if (rc) {
         destroy_state(vt, state);
         return rc;
     }
-    otto_sampler *s = calloc(1, sizeof *s);
+    otto_sampler *s = otto__calloc(&a, 1, sizeof *s);
     if (!s) {
         destroy_state(vt, state);
-        return otto__error(OTTO_ENOMEM, "sampler_create: out of memory");
+        return OTTO_ENOMEM;
     }
+    s->alloc = a;
     s->vt = vt;
     s->state = state;
     s->seed = seed;
@@ -49,7 +58,8 @@ void otto_sampler_destroy(otto_sampler *s)
     if (!s)
         return;
     destroy_state(s->vt, s->state);
-    free(s);
+    otto_allocator a = s->alloc;
+    otto__free(&a, s);
 }
 
 const char *otto_sampler_name(const otto_sampler *s)

@@ -135,9 +135,9 @@ int otto__study_create(const otto_study_options *opts, const otto__defaults *def
     for (size_t k = 0; !rc && k < s->n_objectives; k++)
         s->dirs[k] = o.directions ? o.directions[k] : o.direction;
     if (!rc && !s->sampler)
-        rc = defaults->sampler(&s->sampler);
+        rc = defaults->sampler(&s->alloc, &s->sampler);
     if (!rc && !s->pruner)
-        rc = defaults->pruner(&s->pruner);
+        rc = defaults->pruner(&s->alloc, &s->pruner);
     if (!rc && o.storage)
         rc = otto__store_attach(s, &o);
     if (rc) {

@@ -20,16 +20,18 @@ typedef struct otto__fanova_input {
 } otto__fanova_input;
 
 /* Each param's mean share of variance over the trees whose variance is
- * positive (0 when none is) into importance[n_params]. OTTO_ENOMEM only. */
-int otto__fanova(const otto__fanova_input *in, size_t n_trees, size_t max_depth,
-                 uint64_t seed, double *importance);
+ * positive (0 when none is) into importance[n_params]. Work space from a
+ * (the study's allocator). OTTO_ENOMEM only. */
+int otto__fanova(const otto__fanova_input *in, const otto_allocator *a, size_t n_trees,
+                 size_t max_depth, uint64_t seed, double *importance);
 
 /* One param's PED-ANOVA divergence within one regime: the Pearson divergence
  * of the param's distribution among target trials from that among region
  * trials (or from uniform when !local). values are internal values; the
- * target trials are those with in_target[i]. Returns -1 on allocation
- * failure, else the divergence (>= 0). */
-double otto__ped_anova_divergence(const otto_distribution *d, const double *values,
-                                  const unsigned char *in_target, size_t n, int local);
+ * target trials are those with in_target[i]. Work space from a. Returns -1
+ * on allocation failure, else the divergence (>= 0). */
+double otto__ped_anova_divergence(const otto_allocator *a, const otto_distribution *d,
+                                  const double *values, const unsigned char *in_target, size_t n,
+                                  int local);
 
 #endif /* OTTO_IMPORTANCE_EVALUATORS_H */

@@ -158,22 +158,23 @@ static double main_effect_variance(const otto__fanova_input *in, const leaves *l
 
 /* Add each param's share of this tree's variance to acc; 0 if the tree has
  * no variance, 1 if it counted, negative on allocation failure. */
-static int tree_shares(const otto__fanova_input *in, const otto__tree *t, double *acc)
+static int tree_shares(const otto__fanova_input *in, const otto_allocator *a, const otto__tree *t,
+                       double *acc)
 {
     size_t d = in->n_cols, P = in->n_params, n_leaves = t->n_nodes / 2 + 1;
     leaves lv = {.d = d};
-    lv.lo = malloc(sizeof(double) * n_leaves * d);
-    lv.hi = malloc(sizeof(double) * n_leaves * d);
-    lv.value = malloc(sizeof(double) * n_leaves);
-    double *box = malloc(sizeof(double) * 2 * d);
-    double *share = malloc(sizeof(double) * n_leaves * P);
-    double *rest = malloc(sizeof(double) * n_leaves);
-    double *value_rest = malloc(sizeof(double) * n_leaves);
+    lv.lo = otto__malloc(a, sizeof(double) * n_leaves * d);
+    lv.hi = otto__malloc(a, sizeof(double) * n_leaves * d);
+    lv.value = otto__malloc(a, sizeof(double) * n_leaves);
+    double *box = otto__malloc(a, sizeof(double) * 2 * d);
+    double *share = otto__malloc(a, sizeof(double) * n_leaves * P);
+    double *rest = otto__malloc(a, sizeof(double) * n_leaves);
+    double *value_rest = otto__malloc(a, sizeof(double) * n_leaves);
     size_t scratch = 2 * n_leaves + 2 + d;
-    double *edges = malloc(sizeof(double) * scratch);
-    double *num = malloc(sizeof(double) * scratch);
-    double *den = malloc(sizeof(double) * scratch);
-    size_t *choice = malloc(sizeof(size_t) * (d + 1));
+    double *edges = otto__malloc(a, sizeof(double) * scratch);
+    double *num = otto__malloc(a, sizeof(double) * scratch);
+    double *den = otto__malloc(a, sizeof(double) * scratch);
+    size_t *choice = otto__malloc(a, sizeof(size_t) * (d + 1));
     int rc = -1;
     if (!lv.lo || !lv.hi || !lv.value || !box || !share || !rest || !value_rest || !edges ||
         !num || !den || !choice)
@@ -221,26 +222,26 @@ static int tree_shares(const otto__fanova_input *in, const otto__tree *t, double
     }
     rc = 1;
 done:
-    free(lv.lo);
-    free(lv.hi);
-    free(lv.value);
-    free(box);
-    free(share);
-    free(rest);
-    free(value_rest);
-    free(edges);
-    free(num);
-    free(den);
-    free(choice);
+    otto__free(a, lv.lo);
+    otto__free(a, lv.hi);
+    otto__free(a, lv.value);
+    otto__free(a, box);
+    otto__free(a, share);
+    otto__free(a, rest);
+    otto__free(a, value_rest);
+    otto__free(a, edges);
+    otto__free(a, num);
+    otto__free(a, den);
+    otto__free(a, choice);
     return rc;
 }
 
-int otto__fanova(const otto__fanova_input *in, size_t n_trees, size_t max_depth,
-                 uint64_t seed, double *importance)
+int otto__fanova(const otto__fanova_input *in, const otto_allocator *a, size_t n_trees,
+                 size_t max_depth, uint64_t seed, double *importance)
 {
     memset(importance, 0, in->n_params * sizeof *importance);
     otto__forest_data fd;
-    int rc = otto__forest_data_init(&fd, in->x, in->y, in->n, in->n_cols);
+    int rc = otto__forest_data_init(&fd, a, in->x, in->y, in->n, in->n_cols);
     if (rc)
         return rc;
     size_t counted = 0;
@@ -251,7 +252,7 @@ int otto__fanova(const otto__fanova_input *in, size_t n_trees, size_t max_depth,
         rc = otto__tree_fit(&fd, max_depth, &rng, &tree);
         if (rc)
             break;
-        int got = tree_shares(in, &tree, importance);
+        int got = tree_shares(in, a, &tree, importance);
         otto__tree_free(&tree);
         if (got < 0)
             rc = OTTO_ENOMEM;

@@ -3,7 +3,6 @@
  * node, in a random order that breaks ties). Columns are sorted once per
  * forest; a node's rows stay sorted per column by stable partitioning, so a
  * tree costs O(rows x columns x depth). */
-#include <stdlib.h>
 #include <string.h>
 
 #include "importance/forest.h"
@@ -27,22 +26,25 @@ static void sort_by_key(uint32_t *idx, uint32_t *tmp, size_t n, const double *ke
     }
 }
 
-int otto__forest_data_init(otto__forest_data *fd, const double *x, const double *y, size_t n,
-                           size_t d)
+int otto__forest_data_init(otto__forest_data *fd, const otto_allocator *a, const double *x,
+                           const double *y, size_t n, size_t d)
 {
     memset(fd, 0, sizeof *fd);
+    fd->a = a;
     fd->n = n;
     fd->d = d;
     fd->x = x;
     fd->y = y;
-    if (n == 0 || d == 0 || n > UINT32_MAX || n > SIZE_MAX / sizeof(uint32_t) / d)
-        return n && d ? OTTO_ENOMEM : OTTO_OK;
-    fd->sorted = malloc(sizeof(uint32_t) * d * n);
-    uint32_t *tmp = malloc(sizeof(uint32_t) * n);
-    double *key = malloc(sizeof(double) * n);
+    if (n == 0 || d == 0)
+        return OTTO_OK;
+    if (n > UINT32_MAX || n > SIZE_MAX / sizeof(uint32_t) / d)
+        return otto__error(OTTO_ENOMEM, "fanova: %zu rows x %zu columns are too many", n, d);
+    fd->sorted = otto__malloc(a, sizeof(uint32_t) * d * n);
+    uint32_t *tmp = otto__malloc(a, sizeof(uint32_t) * n);
+    double *key = otto__malloc(a, sizeof(double) * n);
     if (!fd->sorted || !tmp || !key) {
-        free(tmp);
-        free(key);
+        otto__free(a, tmp);
+        otto__free(a, key);
         otto__forest_data_free(fd);
         return OTTO_ENOMEM;
     }
@@ -54,20 +56,22 @@ int otto__forest_data_init(otto__forest_data *fd, const double *x, const double 
         }
         sort_by_key(o, tmp, n, key);
     }
-    free(tmp);
-    free(key);
+    otto__free(a, tmp);
+    otto__free(a, key);
     return OTTO_OK;
 }
 
 void otto__forest_data_free(otto__forest_data *fd)
 {
-    free(fd->sorted);
+    if (fd->a)
+        otto__free(fd->a, fd->sorted);
     fd->sorted = NULL;
 }
 
 void otto__tree_free(otto__tree *tree)
 {
-    free(tree->nodes);
+    if (tree->a)
+        otto__free(tree->a, tree->nodes);
     memset(tree, 0, sizeof *tree);
 }
 
@@ -91,7 +95,7 @@ static int new_node(otto__tree *t, uint32_t *index)
 {
     if (t->n_nodes == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 64;
-        otto__tree_node *p = realloc(t->nodes, cap * sizeof *p);
+        otto__tree_node *p = otto__reallocarray(t->a, t->nodes, cap, sizeof *p);
         if (!p)
             return OTTO_ENOMEM;
         t->nodes = p;
@@ -198,11 +202,13 @@ int otto__tree_fit(const otto__forest_data *fd, size_t max_depth, otto_rng *rng,
                    otto__tree *tree)
 {
     size_t n = fd->n, d = fd->d;
+    const otto_allocator *a = fd->a;
     memset(tree, 0, sizeof *tree);
-    uint32_t *count = calloc(n ? n : 1, sizeof *count);
-    unsigned char *goes_left = malloc(n ? n : 1);
-    uint32_t *tmp = malloc(sizeof(uint32_t) * (n ? n : 1));
-    size_t *perm = malloc(sizeof(size_t) * (d ? d : 1));
+    tree->a = a;
+    uint32_t *count = otto__calloc(a, n ? n : 1, sizeof *count);
+    unsigned char *goes_left = otto__malloc(a, n ? n : 1);
+    uint32_t *tmp = otto__malloc(a, sizeof(uint32_t) * (n ? n : 1));
+    size_t *perm = otto__malloc(a, sizeof(size_t) * (d ? d : 1));
     uint32_t *order = NULL;
     int rc = OTTO_ENOMEM;
     if (!count || !goes_left || !tmp || !perm)
@@ -212,7 +218,7 @@ int otto__tree_fit(const otto__forest_data *fd, size_t max_depth, otto_rng *rng,
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         m += count[i] > 0;
-    order = malloc(sizeof(uint32_t) * (m > 0 && d > 0 ? m * d : 1));
+    order = otto__malloc(a, sizeof(uint32_t) * (m > 0 && d > 0 ? m * d : 1));
     if (!order)
         goto done;
     for (size_t j = 0; j < d; j++) {
@@ -230,11 +236,11 @@ int otto__tree_fit(const otto__forest_data *fd, size_t max_depth, otto_rng *rng,
     if (!rc && m > 0 && d > 0)
         rc = grow(&g, 0, m, 0, root);
 done:
-    free(count);
-    free(goes_left);
-    free(tmp);
-    free(perm);
-    free(order);
+    otto__free(a, count);
+    otto__free(a, goes_left);
+    otto__free(a, tmp);
+    otto__free(a, perm);
+    otto__free(a, order);
     if (rc)
         otto__tree_free(tree);
     return rc;

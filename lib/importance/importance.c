@@ -1,8 +1,10 @@
 /* otto_study_param_importances: gathers the study's COMPLETE trials and
  * their targets, picks the params an evaluator assesses, encodes them, runs
- * fANOVA or PED-ANOVA (fanova.c, ped_anova.c), then normalizes and sorts. */
+ * fANOVA or PED-ANOVA (fanova.c, ped_anova.c), then normalizes and sorts.
+ * All of it, the result included, on the study's allocator. */
 #include <math.h>
-#include <stdlib.h>
+#include <stddef.h> /* max_align_t */
+#include <stdlib.h> /* qsort */
 #include <string.h>
 
 #include "common/options.h"
@@ -82,6 +84,15 @@ static int by_importance(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* What precedes the entries of a result block: the allocator that
+ * otto_param_importances_free gives the block back to (a copy, so the
+ * result may outlive the study, though not its allocator), padded so the
+ * entries that follow are aligned. */
+typedef union result_head {
+    otto_allocator alloc;
+    max_align_t align;
+} result_head;
+
 /* The completed trials with a finite target, in trial order. */
 typedef struct rows {
     const otto_trial **trial;
@@ -89,11 +100,11 @@ typedef struct rows {
     size_t n;
 } rows;
 
-static int gather(const otto_importance_options *o, const otto_trial **complete,
-                  size_t n_complete, rows *r)
+static int gather(const otto_importance_options *o, const otto_allocator *a,
+                  const otto_trial **complete, size_t n_complete, rows *r)
 {
-    r->trial = malloc(sizeof *r->trial * (n_complete ? n_complete : 1));
-    r->y = malloc(sizeof *r->y * (n_complete ? n_complete : 1));
+    r->trial = otto__calloc(a, n_complete ? n_complete : 1, sizeof *r->trial);
+    r->y = otto__calloc(a, n_complete ? n_complete : 1, sizeof *r->y);
     r->n = 0;
     if (!r->trial || !r->y)
         return otto__error(OTTO_ENOMEM, "param_importances: out of memory");
@@ -175,15 +186,16 @@ static int fanova_params(const otto_importance_options *o, const otto_trial **co
     return OTTO_OK;
 }
 
-static int run_fanova(const otto_importance_options *o, const rows *r, param *ps, size_t n_ps)
+static int run_fanova(const otto_importance_options *o, const otto_allocator *a, const rows *r,
+                      param *ps, size_t n_ps)
 {
     /* rows with every param (all of them, unless params were named) */
     size_t P = 0, n_cols = 0;
-    size_t *col_start = malloc(sizeof(size_t) * (n_ps + 1));
-    size_t *n_cols_of = malloc(sizeof(size_t) * (n_ps + 1));
-    unsigned char *onehot = malloc(n_ps + 1);
-    size_t *which = malloc(sizeof(size_t) * (n_ps + 1));
-    double *imp = malloc(sizeof(double) * (n_ps + 1));
+    size_t *col_start = otto__calloc(a, n_ps + 1, sizeof(size_t));
+    size_t *n_cols_of = otto__calloc(a, n_ps + 1, sizeof(size_t));
+    unsigned char *onehot = otto__malloc(a, n_ps + 1);
+    size_t *which = otto__calloc(a, n_ps + 1, sizeof(size_t));
+    double *imp = otto__calloc(a, n_ps + 1, sizeof(double));
     double *x = NULL, *y = NULL;
     int rc = OTTO_ENOMEM;
     if (!col_start || !n_cols_of || !onehot || !which || !imp)
@@ -210,8 +222,8 @@ static int run_fanova(const otto_importance_options *o, const rows *r, param *ps
         goto done;
     }
     rc = OTTO_ENOMEM;
-    x = calloc(r->n * n_cols, sizeof *x);
-    y = malloc(sizeof *y * r->n);
+    x = otto__calloc(a, r->n * n_cols, sizeof *x);
+    y = otto__calloc(a, r->n, sizeof *y);
     if (!x || !y)
         goto done;
     size_t n = 0;
@@ -243,7 +255,7 @@ static int run_fanova(const otto_importance_options *o, const rows *r, param *ps
         goto done;
     otto__fanova_input in = {n, n_cols, P, x, y, col_start, n_cols_of, onehot};
     uint64_t seed = o->seed == OTTO_SEED_NONE ? otto__entropy64() : o->seed;
-    rc = otto__fanova(&in, o->n_trees, o->max_depth, seed, imp);
+    rc = otto__fanova(&in, a, o->n_trees, o->max_depth, seed, imp);
     if (rc)
         goto done;
     for (size_t g = 0; g < P; g++)
@@ -251,13 +263,13 @@ static int run_fanova(const otto_importance_options *o, const rows *r, param *ps
 done:
     if (rc == OTTO_ENOMEM)
         otto__error(rc, "param_importances: out of memory");
-    free(col_start);
-    free(n_cols_of);
-    free(onehot);
-    free(which);
-    free(imp);
-    free(x);
-    free(y);
+    otto__free(a, col_start);
+    otto__free(a, n_cols_of);
+    otto__free(a, onehot);
+    otto__free(a, which);
+    otto__free(a, imp);
+    otto__free(a, x);
+    otto__free(a, y);
     return rc;
 }
 
@@ -332,17 +344,17 @@ static size_t top_quantile(const double *loss, size_t n, double q, double *sorte
  * divergence, alpha and beta being the regime's shares of the target and
  * region trials; the sum is scaled by (|target| / |region|)^2. */
 static int run_ped_anova(const otto_study *s, const otto_importance_options *o,
-                         const rows *r, param *ps, size_t n_ps)
+                         const otto_allocator *a, const rows *r, param *ps, size_t n_ps)
 {
     size_t n = r->n;
     for (size_t k = 0; k < n_ps; k++)
         ps[k].importance = 0;
     if (n < 2)
         return OTTO_OK;
-    double *loss = malloc(sizeof(double) * n), *sorted = malloc(sizeof(double) * n);
-    double *values = malloc(sizeof(double) * n);
-    unsigned char *in_target = malloc(n), *in_region = malloc(n), *sub_target = malloc(n);
-    unsigned char *done_row = malloc(n);
+    double *loss = otto__calloc(a, n, sizeof(double)), *sorted = otto__calloc(a, n, sizeof(double));
+    double *values = otto__calloc(a, n, sizeof(double));
+    unsigned char *in_target = otto__malloc(a, n), *in_region = otto__malloc(a, n);
+    unsigned char *sub_target = otto__malloc(a, n), *done_row = otto__malloc(a, n);
     int rc = OTTO_ENOMEM;
     if (!loss || !sorted || !values || !in_target || !in_region || !sub_target || !done_row)
         goto done;
@@ -375,7 +387,7 @@ static int run_ped_anova(const otto_study *s, const otto_importance_options *o,
             }
             if (m < 2 || m_target == 0 || single_valued(&d))
                 continue;
-            double div = otto__ped_anova_divergence(&d, values, sub_target, m,
+            double div = otto__ped_anova_divergence(a, &d, values, sub_target, m,
                                                     o->evaluate_on_local);
             if (div < 0)
                 goto done;
@@ -389,13 +401,13 @@ static int run_ped_anova(const otto_study *s, const otto_importance_options *o,
 done:
     if (rc)
         otto__error(rc, "param_importances: out of memory");
-    free(loss);
-    free(sorted);
-    free(values);
-    free(in_target);
-    free(in_region);
-    free(sub_target);
-    free(done_row);
+    otto__free(a, loss);
+    otto__free(a, sorted);
+    otto__free(a, values);
+    otto__free(a, in_target);
+    otto__free(a, in_region);
+    otto__free(a, sub_target);
+    otto__free(a, done_row);
     return rc;
 }
 
@@ -454,11 +466,12 @@ int otto_study_param_importances(const otto_study *s, const otto_importance_opti
     if (rc)
         return rc;
 
+    const otto_allocator *a = otto_study_allocator(s);
     size_t count = otto_study_trial_count(s), n_complete = 0, n_slots = 0;
-    const otto_trial **complete = malloc(sizeof *complete * (count ? count : 1));
+    const otto_trial **complete = otto__calloc(a, count ? count : 1, sizeof *complete);
     rows r = {0};
     param *ps = NULL;
-    otto_param_importance *res = NULL;
+    result_head *res = NULL;
     rc = OTTO_ENOMEM;
     if (!complete)
         goto done;
@@ -472,7 +485,7 @@ int otto_study_param_importances(const otto_study *s, const otto_importance_opti
     }
     if (o.params)
         n_slots = o.n_params;
-    ps = malloc(sizeof *ps * (n_slots ? n_slots : 1));
+    ps = otto__calloc(a, n_slots ? n_slots : 1, sizeof *ps);
     if (!ps)
         goto done;
     size_t n_ps = 0;
@@ -480,10 +493,10 @@ int otto_study_param_importances(const otto_study *s, const otto_importance_opti
              ? fanova_params(&o, complete, n_complete, ps, &n_ps)
              : ped_params(&o, complete, n_complete, ps, &n_ps);
     if (!rc)
-        rc = gather(&o, complete, n_complete, &r);
+        rc = gather(&o, a, complete, n_complete, &r);
     if (!rc)
-        rc = o.evaluator == OTTO_IMPORTANCE_FANOVA ? run_fanova(&o, &r, ps, n_ps)
-                                                   : run_ped_anova(s, &o, &r, ps, n_ps);
+        rc = o.evaluator == OTTO_IMPORTANCE_FANOVA ? run_fanova(&o, a, &r, ps, n_ps)
+                                                   : run_ped_anova(s, &o, a, &r, ps, n_ps);
     if (rc)
         goto done;
 
@@ -496,36 +509,47 @@ int otto_study_param_importances(const otto_study *s, const otto_importance_opti
     if (o.normalize)
         for (size_t k = 0; k < n_ps; k++)
             ps[k].importance = sum > 0 ? ps[k].importance / sum : 1.0 / (double)n_ps;
-    /* one block: the entries, then their names */
-    res = malloc(sizeof *res * (n_ps ? n_ps : 1) + names);
+    /* one block: the allocator, the entries, then their names */
+    size_t n_entries = n_ps ? n_ps : 1;
+    if (n_entries > (SIZE_MAX - sizeof *res - names) / sizeof(otto_param_importance)) {
+        rc = otto__error(OTTO_ENOMEM, "param_importances: out of memory");
+        goto done;
+    }
+    res = otto__malloc(a, sizeof *res + sizeof(otto_param_importance) * n_entries + names);
     rc = OTTO_ENOMEM;
     if (!res)
         goto done;
-    char *text = (char *)(res + (n_ps ? n_ps : 1));
+    res->alloc = *a;
+    otto_param_importance *entries = (otto_param_importance *)(res + 1);
+    char *text = (char *)(entries + n_entries);
     for (size_t k = 0; k < n_ps; k++) {
         size_t len = strlen(ps[k].name) + 1;
         memcpy(text, ps[k].name, len);
-        res[k].name = text;
-        res[k].importance = ps[k].importance;
+        entries[k].name = text;
+        entries[k].importance = ps[k].importance;
         text += len;
     }
-    qsort(res, n_ps, sizeof *res, by_importance);
-    *out = res;
+    qsort(entries, n_ps, sizeof *entries, by_importance);
+    *out = entries;
     *n_out = n_ps;
     res = NULL;
     rc = OTTO_OK;
 done:
     if (rc == OTTO_ENOMEM)
         otto__error(rc, "param_importances: out of memory");
-    free(complete);
-    free(r.trial);
-    free(r.y);
-    free(ps);
-    free(res);
+    otto__free(a, complete);
+    otto__free(a, r.trial);
+    otto__free(a, r.y);
+    otto__free(a, ps);
+    otto__free(a, res);
     return rc;
 }
 
 void otto_param_importances_free(otto_param_importance *imp)
 {
-    free(imp);
+    if (!imp)
+        return;
+    result_head *head = (result_head *)(void *)imp - 1;
+    otto_allocator a = head->alloc;
+    otto__free(&a, head);
 }

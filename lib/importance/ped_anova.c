@@ -121,14 +121,15 @@ static void parzen_on_grid(int categorical, const double *counts, size_t G, doub
         pdf[c] += 1e-12;
 }
 
-double otto__ped_anova_divergence(const otto_distribution *d, const double *values,
-                                  const unsigned char *in_target, size_t n, int local)
+double otto__ped_anova_divergence(const otto_allocator *a, const otto_distribution *d,
+                                  const double *values, const unsigned char *in_target, size_t n,
+                                  int local)
 {
     int categorical = d->kind == OTTO_DIST_CATEGORICAL;
     size_t G = categorical ? d->n_choices : numeric_cells(d);
     if (G < 2 || n == 0)
         return 0;
-    double *buf = malloc(sizeof(double) * 4 * G);
+    double *buf = otto__malloc(a, sizeof(double) * 4 * G);
     if (!buf)
         return -1;
     double *counts = buf, *top = buf + G, *region = buf + 2 * G, *rc = buf + 3 * G;
@@ -146,6 +147,6 @@ double otto__ped_anova_divergence(const otto_distribution *d, const double *valu
         double r = top[c] / region[c] - 1;
         div += region[c] * r * r;
     }
-    free(buf);
+    otto__free(a, buf);
     return div;
 }

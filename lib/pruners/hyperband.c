@@ -15,6 +15,7 @@
 
 typedef struct hyperband {
     otto_hyperband_options o;
+    otto_allocator own;  /* from create: this struct */
     pthread_mutex_t mu;
     _Atomic int ready; /* set (release) once the fields below are final */
     size_t n_brackets;
@@ -111,7 +112,8 @@ static void hyperband_destroy(void *state)
         otto__free(h->alloc, h->budget);
     }
     pthread_mutex_destroy(&h->mu);
-    free(h);
+    otto_allocator own = h->own;
+    otto__free(&own, h);
 }
 
 static const otto_pruner_vtable hyperband_vtable = {
@@ -151,14 +153,20 @@ int otto_pruner_hyperband_create(const otto_hyperband_options *opts, otto_pruner
     if (o.bootstrap_count > 0 && o.max_resource == 0)
         return otto__error(OTTO_EINVAL, "hyperband: bootstrap_count > 0 needs a fixed "
                                         "max_resource (as in Optuna)");
-    hyperband *h = calloc(1, sizeof *h);
+    otto_allocator own;
+    rc = otto__alloc_pick(&own, o.allocator, "hyperband_options");
+    if (rc)
+        return rc;
+    hyperband *h = otto__calloc(&own, 1, sizeof *h);
     if (!h)
-        return otto__error(OTTO_ENOMEM, "pruner_hyperband_create: out of memory");
+        return OTTO_ENOMEM;
     if (pthread_mutex_init(&h->mu, NULL) != 0) {
-        free(h);
+        otto__free(&own, h);
         return otto__error(OTTO_ESYSTEM, "hyperband: cannot create a mutex");
     }
     h->o = o;
+    h->o.allocator = NULL; /* the caller's pointer: h->own holds the copy */
+    h->own = own;
     atomic_init(&h->ready, 0);
-    return otto_pruner_create(&hyperband_vtable, h, out);
+    return otto_pruner_create_with(&hyperband_vtable, h, &own, out);
 }

@@ -18,5 +18,10 @@ static const otto_pruner_vtable nop_vtable = {
 
 int otto_pruner_nop_create(otto_pruner **out)
 {
-    return otto_pruner_create(&nop_vtable, NULL, out);
+    return otto_pruner_create_with(&nop_vtable, NULL, NULL, out);
+}
+
+int otto_pruner_nop_create_with(const otto_allocator *allocator, otto_pruner **out)
+{
+    return otto_pruner_create_with(&nop_vtable, NULL, allocator, out);
 }

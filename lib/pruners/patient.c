@@ -2,11 +2,11 @@
  * it judge a trial only once the best value of its last patience + 1 steps is
  * worse than the best value before them by more than min_delta. */
 #include <math.h>
-#include <stdlib.h>
 
 #include "pruning.h"
 
 typedef struct patient {
+    otto_allocator own;   /* from create: this struct */
     otto_pruner *wrapped; /* NULL: prune outright */
     int64_t patience;
     double min_delta;
@@ -44,7 +44,8 @@ static void patient_destroy(void *state)
 {
     patient *p = state;
     otto_pruner_destroy(p->wrapped);
-    free(p);
+    otto_allocator own = p->own;
+    otto__free(&own, p);
 }
 
 static const otto_pruner_vtable patient_vtable = {
@@ -58,6 +59,13 @@ static const otto_pruner_vtable patient_vtable = {
 int otto_pruner_patient_create(otto_pruner *wrapped, int64_t patience, double min_delta,
                                otto_pruner **out)
 {
+    return otto_pruner_patient_create_with(wrapped, patience, min_delta, NULL, out);
+}
+
+int otto_pruner_patient_create_with(otto_pruner *wrapped, int64_t patience, double min_delta,
+                                    const otto_allocator *allocator, otto_pruner **out)
+{
+    otto_allocator own;
     int rc = OTTO_OK;
     if (out)
         *out = NULL;
@@ -67,15 +75,18 @@ int otto_pruner_patient_create(otto_pruner *wrapped, int64_t patience, double mi
         rc = otto__error(OTTO_EINVAL, "patient: patience %lld must be >= 0", (long long)patience);
     else if (!(min_delta >= 0) || isinf(min_delta))
         rc = otto__error(OTTO_EINVAL, "patient: min_delta %g must be finite and >= 0", min_delta);
-    patient *p = rc ? NULL : calloc(1, sizeof *p);
+    else
+        rc = otto__alloc_pick(&own, allocator, "pruner_patient_create");
+    patient *p = rc ? NULL : otto__calloc(&own, 1, sizeof *p);
     if (!rc && !p)
-        rc = otto__error(OTTO_ENOMEM, "pruner_patient_create: out of memory");
+        rc = OTTO_ENOMEM;
     if (rc) {
         otto_pruner_destroy(wrapped);
         return rc;
     }
+    p->own = own;
     p->wrapped = wrapped;
     p->patience = patience;
     p->min_delta = min_delta;
-    return otto_pruner_create(&patient_vtable, p, out);
+    return otto_pruner_create_with(&patient_vtable, p, &own, out);
 }

@@ -14,6 +14,7 @@
 
 typedef struct percentile {
     otto_percentile_options o;
+    otto_allocator own;  /* from create: this struct */
     pthread_mutex_t mu;
     int ready;           /* direction known, quantiles set up */
     int maximize;
@@ -94,7 +95,8 @@ static void percentile_destroy(void *state)
     if (p->ready)
         otto__sq_free(&p->sq);
     pthread_mutex_destroy(&p->mu);
-    free(p);
+    otto_allocator own = p->own;
+    otto__free(&own, p);
 }
 
 static const otto_pruner_vtable percentile_vtable = {
@@ -130,15 +132,21 @@ static int create(const otto_percentile_options *opts, int median, otto_pruner *
         o.n_min_trials < 1)
         return otto__error(OTTO_EINVAL, "percentile pruner: n_startup_trials and n_warmup_steps "
                                         "must be >= 0, interval_steps and n_min_trials >= 1");
-    percentile *p = calloc(1, sizeof *p);
+    otto_allocator own;
+    rc = otto__alloc_pick(&own, o.allocator, "percentile_options");
+    if (rc)
+        return rc;
+    percentile *p = otto__calloc(&own, 1, sizeof *p);
     if (!p)
-        return otto__error(OTTO_ENOMEM, "pruner_percentile_create: out of memory");
+        return OTTO_ENOMEM;
     if (pthread_mutex_init(&p->mu, NULL) != 0) {
-        free(p);
+        otto__free(&own, p);
         return otto__error(OTTO_ESYSTEM, "pruner_percentile_create: cannot create a mutex");
     }
     p->o = o;
-    return otto_pruner_create(median ? &median_vtable : &percentile_vtable, p, out);
+    p->o.allocator = NULL; /* the caller's pointer: p->own holds the copy */
+    p->own = own;
+    return otto_pruner_create_with(median ? &median_vtable : &percentile_vtable, p, &own, out);
 }
 
 int otto_pruner_percentile_create(const otto_percentile_options *o, otto_pruner **out)

@@ -126,6 +126,7 @@ int otto__asha_prune(otto__asha *a, const otto_view *v, otto_trial *t, int *out)
 
 typedef struct sha {
     pthread_mutex_t mu;
+    otto_allocator own;  /* from create: this struct */
     int auto_min_resource;
     otto__asha asha;
 } sha;
@@ -147,7 +148,8 @@ static void sha_destroy(void *state)
     sha *s = state;
     otto__asha_free(&s->asha);
     pthread_mutex_destroy(&s->mu);
-    free(s);
+    otto_allocator own = s->own;
+    otto__free(&own, s);
 }
 
 static const otto_pruner_vtable sha_vtable = {
@@ -185,16 +187,21 @@ int otto_pruner_successive_halving_create(const otto_successive_halving_options 
                            "successive halving: min_resource must be >= 1 (or 0 for auto), "
                            "reduction_factor >= 2, min_early_stopping_rate and "
                            "bootstrap_count >= 0");
-    sha *s = calloc(1, sizeof *s);
+    otto_allocator own;
+    rc = otto__alloc_pick(&own, o.allocator, "successive_halving_options");
+    if (rc)
+        return rc;
+    sha *s = otto__calloc(&own, 1, sizeof *s);
     if (!s)
-        return otto__error(OTTO_ENOMEM, "pruner_successive_halving_create: out of memory");
+        return OTTO_ENOMEM;
     if (pthread_mutex_init(&s->mu, NULL) != 0) {
-        free(s);
+        otto__free(&own, s);
         return otto__error(OTTO_ESYSTEM, "successive halving: cannot create a mutex");
     }
+    s->own = own;
     s->asha.min_resource = o.min_resource;
     s->asha.reduction_factor = o.reduction_factor;
     s->asha.min_early_stopping_rate = o.min_early_stopping_rate;
     s->asha.bootstrap_count = o.bootstrap_count;
-    return otto_pruner_create(&sha_vtable, s, out);
+    return otto_pruner_create_with(&sha_vtable, s, &own, out);
 }

@@ -1,16 +1,20 @@
 /* The threshold pruner: prune as soon as the value at the last reported step
  * leaves [lower, upper] or is NaN (after the warm-up, once per interval). */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/options.h"
 #include "pruning.h"
 
+typedef struct threshold {
+    otto_threshold_options o;
+    otto_allocator own;  /* from create: this struct */
+} threshold;
+
 static int threshold_prune(void *state, const otto_view *v, const otto_trial *t, int *out)
 {
     (void)v;
-    const otto_threshold_options *o = state;
+    const otto_threshold_options *o = &((const threshold *)state)->o;
     int64_t step = otto__last_step(t);
     *out = 0;
     if (step < 0 || step < o->n_warmup_steps ||
@@ -21,7 +25,12 @@ static int threshold_prune(void *state, const otto_view *v, const otto_trial *t,
     return OTTO_OK;
 }
 
-static void threshold_destroy(void *state) { free(state); }
+static void threshold_destroy(void *state)
+{
+    threshold *th = state;
+    otto_allocator own = th->own;
+    otto__free(&own, th);
+}
 
 static const otto_pruner_vtable threshold_vtable = {
     .size = sizeof(otto_pruner_vtable),
@@ -46,9 +55,7 @@ int otto_pruner_threshold_create(const otto_threshold_options *opts, otto_pruner
         *out = NULL;
     if (!out)
         return otto__error(OTTO_EINVAL, "pruner_threshold_create: out is NULL");
-    otto_threshold_options *o = malloc(sizeof *o);
-    if (!o)
-        return otto__error(OTTO_ENOMEM, "pruner_threshold_create: out of memory");
+    otto_threshold_options ob, *o = &ob;
     otto_threshold_options_init(o);
     int rc = opts ? otto__options_copy(o, sizeof *o, opts, "threshold_options") : OTTO_OK;
     if (!rc && (isnan(o->lower) || isnan(o->upper) || o->lower > o->upper))
@@ -59,9 +66,16 @@ int otto_pruner_threshold_create(const otto_threshold_options *opts, otto_pruner
     if (!rc && (o->n_warmup_steps < 0 || o->interval_steps < 1))
         rc = otto__error(OTTO_EINVAL, "threshold: n_warmup_steps must be >= 0 and "
                                       "interval_steps >= 1");
-    if (rc) {
-        free(o);
+    otto_allocator own;
+    if (!rc)
+        rc = otto__alloc_pick(&own, o->allocator, "threshold_options");
+    if (rc)
         return rc;
-    }
-    return otto_pruner_create(&threshold_vtable, o, out);
+    threshold *th = otto__malloc(&own, sizeof *th);
+    if (!th)
+        return OTTO_ENOMEM;
+    th->o = *o;
+    th->o.allocator = NULL; /* the caller's pointer: th->own holds the copy */
+    th->own = own;
+    return otto_pruner_create_with(&threshold_vtable, th, &own, out);
 }

@@ -5,7 +5,6 @@
  * as good as the best trial's (Optuna's safety rule). Non-finite scores on
  * either side: never pruned, with a warning. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/options.h"
@@ -49,9 +48,14 @@ static double mean(const otto_report *r, size_t n)
     return s / (double)n;
 }
 
+typedef struct wilcoxon {
+    otto_wilcoxon_options o;
+    otto_allocator own;  /* from create: this struct */
+} wilcoxon;
+
 static int wilcoxon_prune(void *state, const otto_view *v, const otto_trial *t, int *out)
 {
-    const otto_wilcoxon_options *o = state;
+    const otto_wilcoxon_options *o = &((const wilcoxon *)state)->o;
     *out = 0;
     size_t n, nb;
     const otto_report *r = otto_trial_reports(t, &n);
@@ -76,9 +80,10 @@ static int wilcoxon_prune(void *state, const otto_view *v, const otto_trial *t, 
                       (long long)otto_trial_number(best), nb ? "infinite or NaN" : "no");
         return OTTO_OK;
     }
-    double *d = malloc(3 * n * sizeof *d); /* differences, then the test's work space */
+    const otto_allocator *a = otto_view_allocator(v); /* per-call: the study's */
+    double *d = otto__malloc(a, 3 * n * sizeof *d); /* differences, then the test's work space */
     if (!d)
-        return otto_set_error_message(OTTO_ENOMEM, "wilcoxon pruner: out of memory");
+        return OTTO_ENOMEM;
     size_t m = 0;
     for (size_t i = 0, j = 0; i < n && j < nb;) { /* both sorted by step */
         if (r[i].step < b[j].step) {
@@ -102,11 +107,16 @@ static int wilcoxon_prune(void *state, const otto_view *v, const otto_trial *t, 
         int average_is_best = maximize ? mb <= mt : mb >= mt;
         *out = p < o->p_threshold && !average_is_best;
     }
-    free(d);
+    otto__free(a, d);
     return OTTO_OK;
 }
 
-static void wilcoxon_destroy(void *state) { free(state); }
+static void wilcoxon_destroy(void *state)
+{
+    wilcoxon *w = state;
+    otto_allocator own = w->own;
+    otto__free(&own, w);
+}
 
 static const otto_pruner_vtable wilcoxon_vtable = {
     .size = sizeof(otto_pruner_vtable),
@@ -130,9 +140,7 @@ int otto_pruner_wilcoxon_create(const otto_wilcoxon_options *opts, otto_pruner *
         *out = NULL;
     if (!out)
         return otto__error(OTTO_EINVAL, "pruner_wilcoxon_create: out is NULL");
-    otto_wilcoxon_options *o = malloc(sizeof *o);
-    if (!o)
-        return otto__error(OTTO_ENOMEM, "pruner_wilcoxon_create: out of memory");
+    otto_wilcoxon_options ob, *o = &ob;
     otto_wilcoxon_options_init(o);
     int rc = opts ? otto__options_copy(o, sizeof *o, opts, "wilcoxon_options") : OTTO_OK;
     if (!rc && !(o->p_threshold >= 0 && o->p_threshold <= 1))
@@ -141,9 +149,16 @@ int otto_pruner_wilcoxon_create(const otto_wilcoxon_options *opts, otto_pruner *
     if (!rc && o->n_startup_steps < 0)
         rc = otto__error(OTTO_EINVAL, "wilcoxon: n_startup_steps must be >= 0, got %lld",
                          (long long)o->n_startup_steps);
-    if (rc) {
-        free(o);
+    otto_allocator own;
+    if (!rc)
+        rc = otto__alloc_pick(&own, o->allocator, "wilcoxon_options");
+    if (rc)
         return rc;
-    }
-    return otto_pruner_create(&wilcoxon_vtable, o, out);
+    wilcoxon *w = otto__malloc(&own, sizeof *w);
+    if (!w)
+        return OTTO_ENOMEM;
+    w->o = *o;
+    w->o.allocator = NULL; /* the caller's pointer: w->own holds the copy */
+    w->own = own;
+    return otto_pruner_create_with(&wilcoxon_vtable, w, &own, out);
 }

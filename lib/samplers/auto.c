@@ -8,7 +8,6 @@
  * same decision again. The pick is recorded in each trial's system
  * attribute "auto:sampler" with OptunaHub's class names. */
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/options.h"
@@ -29,6 +28,7 @@ static const char *const pick_names[N_PICKS] = {"GPSampler", "TPESampler", "CmaE
 
 typedef struct autos {
     otto_auto_options o;
+    otto_allocator own; /* from create: this struct and the children */
     otto_sampler *child[N_PICKS];
     pthread_mutex_t mu; /* guards last */
     int last;           /* the previous pick, for logging switches (-1: none) */
@@ -153,7 +153,8 @@ static void auto_destroy(void *state)
     for (int p = 0; p < N_PICKS; p++)
         otto_sampler_destroy(s->child[p]);
     pthread_mutex_destroy(&s->mu);
-    free(s);
+    otto_allocator own = s->own;
+    otto__free(&own, s);
 }
 
 static const otto_sampler_vtable auto_vtable = {
@@ -183,10 +184,13 @@ static int make_children(autos *s)
     otto_gp_options_init(&go);
     go.warn_independent_sampling = 0;
     go.n_startup_trials = GP_STARTUP;
+    go.allocator = &s->own;
     otto_tpe_options to;
     otto_tpe_options_init(&to);
+    to.allocator = &s->own;
     otto_cmaes_options co;
     otto_cmaes_options_init(&co);
+    co.allocator = &s->own;
     co.warn_independent_sampling = 0;
     co.independent_sampler = OTTO_CMAES_FALLBACK_TPE;
     int rc = otto_sampler_gp_create(&go, &s->child[PICK_GP]);
@@ -209,12 +213,17 @@ int otto_sampler_auto_create(const otto_auto_options *opts, otto_sampler **out)
     if (!rc && o.gp_trials > 100000)
         rc = otto__error(OTTO_EINVAL, "auto_options: gp_trials %zu is unreasonably large",
                          o.gp_trials);
+    otto_allocator own;
+    if (!rc)
+        rc = otto__alloc_pick(&own, o.allocator, "auto_options");
     if (rc)
         return rc;
-    autos *s = calloc(1, sizeof *s);
+    autos *s = otto__calloc(&own, 1, sizeof *s);
     if (!s)
-        return otto__error(OTTO_ENOMEM, "sampler_auto_create: out of memory");
+        return OTTO_ENOMEM;
     s->o = o;
+    s->o.allocator = NULL; /* the caller's pointer: s->own holds the copy */
+    s->own = own;
     s->last = -1;
     pthread_mutex_init(&s->mu, NULL);
     rc = make_children(s);
@@ -222,5 +231,5 @@ int otto_sampler_auto_create(const otto_auto_options *opts, otto_sampler **out)
         auto_destroy(s);
         return rc;
     }
-    return otto_sampler_create(&auto_vtable, s, o.seed, out);
+    return otto_sampler_create_with(&auto_vtable, s, o.seed, &own, out);
 }

@@ -11,13 +11,13 @@
  * choice index of a categorical, (value - low) / step of an int or step
  * float. A float without a step makes the space infinite: OTTO_ECALLBACK. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/options.h"
 
 typedef struct bf {
     otto_brute_force_options o;
+    otto_allocator own; /* from create: this struct */
 } bf;
 
 /* One other trial: its params not fixed in the current trial, in order. */
@@ -87,6 +87,7 @@ static double count_open(path *const *p, size_t n, size_t depth, int exclude_run
 static int collect_paths(const otto_view *v, const otto_trial *trial, path *paths, size_t *n_paths,
                          const otto_trial *const *running, size_t n_running)
 {
+    const otto_allocator *a = otto_view_allocator(v);
     size_t n = 0, n_fin = otto_view_count(v);
     size_t fixed = trial ? otto_trial_param_count(trial) : 0;
     for (size_t i = 0; i < n_fin + n_running; i++) {
@@ -106,11 +107,11 @@ static int collect_paths(const otto_view *v, const otto_trial *trial, path *path
         p->t = t;
         p->running = i >= n_fin;
         p->n = 0;
-        p->keys = malloc((cnt + 1) * sizeof *p->keys);
-        p->idx = malloc((cnt + 1) * sizeof *p->idx);
+        p->keys = otto__malloc(a, (cnt + 1) * sizeof *p->keys);
+        p->idx = otto__malloc(a, (cnt + 1) * sizeof *p->idx);
         if (!p->keys || !p->idx) {
-            free(p->keys);
-            free(p->idx);
+            otto__free(a, p->keys);
+            otto__free(a, p->idx);
             *n_paths = n;
             return OTTO_ENOMEM;
         }
@@ -128,13 +129,13 @@ static int collect_paths(const otto_view *v, const otto_trial *trial, path *path
     return OTTO_OK;
 }
 
-static void free_paths(path *paths, size_t n)
+static void free_paths(const otto_allocator *a, path *paths, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        free(paths[i].keys);
-        free(paths[i].idx);
+        otto__free(a, paths[i].keys);
+        otto__free(a, paths[i].idx);
     }
-    free(paths);
+    otto__free(a, paths);
 }
 
 static int bf_sample(void *state, const otto_view *v, otto_trial *trial, const char *name,
@@ -157,17 +158,18 @@ static int bf_sample(void *state, const otto_view *v, otto_trial *trial, const c
     if (otto_view_running(v, &running, &n_running) != OTTO_OK)
         n_running = 0;
     size_t total = otto_view_count(v) + n_running;
-    path *paths = calloc(total + 1, sizeof *paths);
+    const otto_allocator *a = otto_view_allocator(v); /* per-call: the study's */
+    path *paths = otto__calloc(a, total + 1, sizeof *paths);
     path **ptrs = NULL; /* the recursion's subsets: at most n per level */
     size_t n = 0, kmax = (size_t)size, depth = 0;
-    double *open = calloc(kmax, sizeof *open);
-    int *ends_running = calloc(kmax, sizeof *ends_running);
+    double *open = otto__calloc(a, kmax, sizeof *open);
+    int *ends_running = otto__calloc(a, kmax, sizeof *ends_running);
     int rc = paths && open && ends_running ? OTTO_OK : OTTO_ENOMEM;
     if (!rc)
         rc = collect_paths(v, trial, paths, &n, running, n_running);
     for (size_t i = 0; !rc && i < n; i++)
         depth = paths[i].n > depth ? paths[i].n : depth;
-    if (!rc && !(ptrs = calloc((n + 1) * (depth + 2), sizeof *ptrs)))
+    if (!rc && !(ptrs = otto__calloc(a, (n + 1) * (depth + 2), sizeof *ptrs)))
         rc = OTTO_ENOMEM;
     int exclude_running = !b->o.avoid_premature_stop;
     double sum = 0, n_open = 0;
@@ -214,10 +216,10 @@ static int bf_sample(void *state, const otto_view *v, otto_trial *trial, const c
         while (w[pick] == 0 && pick > 0) /* rounding at the end: the last open one */
             pick--;
     }
-    free_paths(paths, paths ? n : 0);
-    free(ptrs);
-    free(open);
-    free(ends_running);
+    free_paths(a, paths, paths ? n : 0);
+    otto__free(a, ptrs);
+    otto__free(a, open);
+    otto__free(a, ends_running);
     if (rc)
         return otto_set_error_message(OTTO_ENOMEM, "brute-force sampler: out of memory");
     *out = from_index(dist, (double)pick);
@@ -239,25 +241,31 @@ static int bf_is_exhausted(void *state, const otto_view *v, int *exhausted)
     size_t total = otto_view_count(v) + n_running, n = 0, depth = 0;
     if (total == 0)
         return OTTO_OK;
-    path *paths = calloc(total, sizeof *paths);
+    const otto_allocator *a = otto_view_allocator(v); /* per-call: the study's */
+    path *paths = otto__calloc(a, total, sizeof *paths);
     path **ptrs = NULL;
     rc = paths ? collect_paths(v, NULL, paths, &n, running, n_running) : OTTO_ENOMEM;
     for (size_t i = 0; !rc && i < n; i++)
         depth = paths[i].n > depth ? paths[i].n : depth;
     /* the root's n paths, then the recursion's subsets: at most n per level */
-    if (!rc && !(ptrs = calloc((n + 1) * (depth + 2), sizeof *ptrs)))
+    if (!rc && !(ptrs = otto__calloc(a, (n + 1) * (depth + 2), sizeof *ptrs)))
         rc = OTTO_ENOMEM;
     if (!rc) {
         for (size_t i = 0; i < n; i++)
             ptrs[i] = &paths[i];
         *exhausted = count_open(ptrs, n, 0, !b->o.avoid_premature_stop, ptrs + n) == 0;
     }
-    free_paths(paths, paths ? n : 0);
-    free(ptrs);
+    free_paths(a, paths, paths ? n : 0);
+    otto__free(a, ptrs);
     return rc ? otto_set_error_message(OTTO_ENOMEM, "brute-force sampler: out of memory") : rc;
 }
 
-static void bf_destroy(void *state) { free(state); }
+static void bf_destroy(void *state)
+{
+    bf *b = state;
+    otto_allocator own = b->own;
+    otto__free(&own, b);
+}
 
 static const otto_sampler_vtable bf_vtable = {
     .size = sizeof(otto_sampler_vtable),
@@ -281,15 +289,19 @@ int otto_sampler_brute_force_create(const otto_brute_force_options *opts, otto_s
         *out = NULL;
     if (!out)
         return otto__error(OTTO_EINVAL, "sampler_brute_force_create: out is NULL");
-    bf *b = malloc(sizeof *b);
-    if (!b)
-        return otto__error(OTTO_ENOMEM, "sampler_brute_force_create: out of memory");
-    otto_brute_force_options_init(&b->o);
-    int rc = opts ? otto__options_copy(&b->o, sizeof b->o, opts, "brute_force_options")
-                  : OTTO_OK;
-    if (rc) {
-        free(b);
+    otto_brute_force_options o;
+    otto_brute_force_options_init(&o);
+    int rc = opts ? otto__options_copy(&o, sizeof o, opts, "brute_force_options") : OTTO_OK;
+    otto_allocator own;
+    if (!rc)
+        rc = otto__alloc_pick(&own, o.allocator, "brute_force_options");
+    if (rc)
         return rc;
-    }
-    return otto_sampler_create(&bf_vtable, b, b->o.seed, out);
+    bf *b = otto__malloc(&own, sizeof *b);
+    if (!b)
+        return OTTO_ENOMEM;
+    b->o = o;
+    b->o.allocator = NULL; /* the caller's pointer: b->own holds the copy */
+    b->own = own;
+    return otto_sampler_create_with(&bf_vtable, b, o.seed, &own, out);
 }

@@ -27,7 +27,7 @@ typedef struct axis {
 } axis;
 
 typedef struct grid {
-    otto_allocator alloc;
+    otto_allocator alloc; /* from create: this struct and the axes */
     size_t n_axes;
     axis *axes;        /* sorted by name */
     uint64_t size;     /* product of the axes' sizes */
@@ -38,6 +38,7 @@ typedef struct grid {
     int64_t *running;  /* numbers of this sampler's unfinished trials ... */
     uint64_t *running_id; /* ... and their points */
     size_t n_running, cap_running;
+    const otto_allocator *run_alloc; /* the study's (set on first use): running* */
 } grid;
 
 static uint64_t gcd(uint64_t x, uint64_t y)
@@ -85,8 +86,10 @@ static void grid_free(grid *g)
         otto__free(&g->alloc, g->axes[i].name);
     }
     otto__free(&g->alloc, g->axes);
-    otto__free(&g->alloc, g->running);
-    otto__free(&g->alloc, g->running_id);
+    if (g->run_alloc) {
+        otto__free(g->run_alloc, g->running);
+        otto__free(g->run_alloc, g->running_id);
+    }
     pthread_mutex_destroy(&g->mu);
     otto_allocator a = g->alloc;
     otto__free(&a, g);
@@ -162,11 +165,12 @@ static uint64_t mark_done(const grid *g, const otto_view *view, uint64_t *done)
 static int pick_unvisited(grid *g, const otto_view *view, otto_trial *trial, uint64_t *out)
 {
     size_t words = (size_t)((g->size + 63) / 64);
-    uint64_t *done = otto__calloc(&g->alloc, words, sizeof *done);
-    uint64_t *busy = otto__calloc(&g->alloc, words, sizeof *busy);
+    const otto_allocator *a = otto_view_allocator(view); /* per-call: the study's */
+    uint64_t *done = otto__calloc(a, words, sizeof *done);
+    uint64_t *busy = otto__calloc(a, words, sizeof *busy);
     if (!done || !busy) {
-        otto__free(&g->alloc, done);
-        otto__free(&g->alloc, busy);
+        otto__free(a, done);
+        otto__free(a, busy);
         return no_memory(g);
     }
     (void)mark_done(g, view, done);
@@ -190,8 +194,8 @@ static int pick_unvisited(grid *g, const otto_view *view, otto_trial *trial, uin
             break;
         }
     }
-    otto__free(&g->alloc, done);
-    otto__free(&g->alloc, busy);
+    otto__free(a, done);
+    otto__free(a, busy);
     if (mode == 2)
         otto_view_log(view, OTTO_LEVEL_WARNING,
                       "grid sampler: every point has been evaluated; trial %lld repeats one",
@@ -218,10 +222,13 @@ static int point_of(grid *g, const otto_view *view, otto_trial *trial, uint64_t 
         rc = pick_unvisited(g, view, trial, out);
     if (!rc && g->n_running == g->cap_running) {
         size_t cap = g->cap_running ? 2 * g->cap_running : 8;
-        int64_t *r = otto__reallocarray(&g->alloc, g->running, cap, sizeof *r);
+        if (!g->run_alloc) /* one study's: a sampler belongs to one study */
+            g->run_alloc = otto_view_allocator(view);
+        int64_t *r = otto__reallocarray(g->run_alloc, g->running, cap, sizeof *r);
         if (r)
             g->running = r;
-        uint64_t *ri = r ? otto__reallocarray(&g->alloc, g->running_id, cap, sizeof *ri) : NULL;
+        uint64_t *ri = r ? otto__reallocarray(g->run_alloc, g->running_id, cap, sizeof *ri)
+                         : NULL;
         if (ri) {
             g->running_id = ri;
             g->cap_running = cap;
@@ -310,11 +317,12 @@ static int grid_is_exhausted(void *state, const otto_view *view, int *exhausted)
     *exhausted = 0;
     if (otto_view_count(view) < g->size) /* too few finished trials to cover it */
         return OTTO_OK;
-    uint64_t *done = otto__calloc(&g->alloc, (size_t)((g->size + 63) / 64), sizeof *done);
+    const otto_allocator *a = otto_view_allocator(view); /* per-call: the study's */
+    uint64_t *done = otto__calloc(a, (size_t)((g->size + 63) / 64), sizeof *done);
     if (!done)
         return no_memory(g);
     *exhausted = mark_done(g, view, done) == g->size;
-    otto__free(&g->alloc, done);
+    otto__free(a, done);
     return OTTO_OK;
 }
 
@@ -394,7 +402,9 @@ int otto_sampler_grid_create(const otto_grid_options *opts, otto_sampler **out)
     if (rc)
         return rc;
     otto_allocator a;
-    otto__alloc_default(&a);
+    rc = otto__alloc_pick(&a, o.allocator, "grid_options");
+    if (rc)
+        return rc;
     grid *g = otto__calloc(&a, 1, sizeof *g);
     if (!g || pthread_mutex_init(&g->mu, NULL) != 0) {
         otto__free(&a, g);
@@ -445,5 +455,5 @@ int otto_sampler_grid_create(const otto_grid_options *opts, otto_sampler **out)
         }
     }
     snprintf(g->space, sizeof g->space, "grid:%016" PRIx64, h);
-    return otto_sampler_create(&grid_vtable, g, o.seed, out);
+    return otto_sampler_create_with(&grid_vtable, g, o.seed, &a, out);
 }

@@ -6,7 +6,6 @@
  * distinct points without coordinating; point 0 (the corner) is skipped
  * because trial 0 is sampled at random. Written with the plug-in kit only. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/options.h"
@@ -14,6 +13,7 @@
 
 typedef struct qmc {
     otto_qmc_options o;
+    otto_allocator own; /* from create: this struct */
 } qmc;
 
 static const otto_trial *first_finished(const otto_view *v)
@@ -57,9 +57,10 @@ static int qmc_relative(void *state, const otto_view *v, otto_trial *trial,
         return otto_set_error_message(OTTO_ERANGE, "qmc sampler: %zu params exceed the %zu "
                                                    "dimensions of the %s sequence",
                                       d, max, sobol ? "Sobol" : "Halton");
-    double *u = malloc(d * (sizeof *u + sizeof(uint32_t) + sizeof(double)) + 1);
+    const otto_allocator *a = otto_view_allocator(v);
+    double *u = otto__malloc(a, d * (sizeof *u + sizeof(uint32_t) + sizeof(double)) + 1);
     if (!u)
-        return otto_set_error_message(OTTO_ENOMEM, "qmc sampler: out of memory");
+        return OTTO_ENOMEM;
     uint32_t *ishift = (uint32_t *)(u + 2 * d);
     double *fshift = u + d;
     otto_rng r;
@@ -82,7 +83,7 @@ static int qmc_relative(void *state, const otto_view *v, otto_trial *trial,
         if (!rc)
             out[k] = otto_distribution_from_unit(&dist, u[k]);
     }
-    free(u);
+    otto__free(a, u);
     return rc;
 }
 
@@ -99,7 +100,12 @@ static int qmc_independent(void *state, const otto_view *v, otto_trial *trial, c
     return OTTO_OK;
 }
 
-static void qmc_destroy(void *state) { free(state); }
+static void qmc_destroy(void *state)
+{
+    qmc *q = state;
+    otto_allocator own = q->own;
+    otto__free(&own, q);
+}
 
 static const otto_sampler_vtable qmc_vtable = {
     .size = sizeof(otto_sampler_vtable),
@@ -126,18 +132,23 @@ int otto_sampler_qmc_create(const otto_qmc_options *opts, otto_sampler **out)
         *out = NULL;
     if (!out)
         return otto__error(OTTO_EINVAL, "sampler_qmc_create: out is NULL");
-    qmc *q = malloc(sizeof *q);
-    if (!q)
-        return otto__error(OTTO_ENOMEM, "sampler_qmc_create: out of memory");
-    otto_qmc_options_init(&q->o);
-    int rc = opts ? otto__options_copy(&q->o, sizeof q->o, opts, "qmc_options") : OTTO_OK;
-    if (!rc && q->o.sequence != OTTO_QMC_SOBOL && q->o.sequence != OTTO_QMC_HALTON)
+    otto_qmc_options o;
+    otto_qmc_options_init(&o);
+    int rc = opts ? otto__options_copy(&o, sizeof o, opts, "qmc_options") : OTTO_OK;
+    if (!rc && o.sequence != OTTO_QMC_SOBOL && o.sequence != OTTO_QMC_HALTON)
         rc = otto__error(OTTO_EINVAL, "qmc: sequence %d is invalid (OTTO_QMC_SOBOL or "
                                       "OTTO_QMC_HALTON)",
-                         (int)q->o.sequence);
-    if (rc) {
-        free(q);
+                         (int)o.sequence);
+    otto_allocator own;
+    if (!rc)
+        rc = otto__alloc_pick(&own, o.allocator, "qmc_options");
+    if (rc)
         return rc;
-    }
-    return otto_sampler_create(&qmc_vtable, q, q->o.seed, out);
+    qmc *q = otto__malloc(&own, sizeof *q);
+    if (!q)
+        return OTTO_ENOMEM;
+    q->o = o;
+    q->o.allocator = NULL; /* the caller's pointer: q->own holds the copy */
+    q->own = own;
+    return otto_sampler_create_with(&qmc_vtable, q, o.seed, &own, out);
 }

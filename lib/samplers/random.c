@@ -37,5 +37,5 @@ int otto_sampler_random_create(const otto_random_options *opts, otto_sampler **o
         if (rc)
             return rc;
     }
-    return otto_sampler_create(&random_vtable, NULL, o.seed, out);
+    return otto_sampler_create_with(&random_vtable, NULL, o.seed, o.allocator, out);
 }

@@ -82,7 +82,7 @@ class OptimizeOptions(ctypes.Structure):
 
 
 class RandomOptions(ctypes.Structure):
-    _fields_ = [("size", c_size_t), ("seed", c_uint64)]
+    _fields_ = [("size", c_size_t), ("seed", c_uint64), ("allocator", c_void_p)]
 
 
 class Distribution(ctypes.Structure):
@@ -158,6 +158,7 @@ class TpeOptions(ctypes.Structure):
         ("unnormalized_kernels", c_int),
         ("scott_bandwidth", c_int),
         ("gamma_fraction", c_double),
+        ("allocator", c_void_p),  # const otto_allocator *: NULL, the C library's
     ]
 
 
@@ -177,6 +178,7 @@ class CmaEsOptions(ctypes.Structure):
         ("warn_independent_sampling", c_int),
         ("source_trials", c_void_p),  # const otto_trial *const *
         ("n_source_trials", c_size_t),
+        ("allocator", c_void_p),
     ]
 
 
@@ -192,6 +194,7 @@ class GpOptions(ctypes.Structure):
         ("dim_scaled_prior", c_int),
         ("use_running_trials", c_int),
         ("warn_independent_sampling", c_int),
+        ("allocator", c_void_p),
     ]
 
 
@@ -201,32 +204,35 @@ class AutoOptions(ctypes.Structure):
         ("seed", c_uint64),
         ("n_trials", c_size_t),
         ("gp_trials", c_size_t),
+        ("allocator", c_void_p),
     ]
 
 
 class PercentileOptions(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("percentile", c_double), ("n_startup_trials", c_int64),
                 ("n_warmup_steps", c_int64), ("interval_steps", c_int64),
-                ("n_min_trials", c_int64)]
+                ("n_min_trials", c_int64), ("allocator", c_void_p)]
 
 
 class SuccessiveHalvingOptions(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("min_resource", c_int64), ("reduction_factor", c_int64),
-                ("min_early_stopping_rate", c_int64), ("bootstrap_count", c_int64)]
+                ("min_early_stopping_rate", c_int64), ("bootstrap_count", c_int64),
+                ("allocator", c_void_p)]
 
 
 class HyperbandOptions(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("min_resource", c_int64), ("max_resource", c_int64),
-                ("reduction_factor", c_int64), ("bootstrap_count", c_int64)]
+                ("reduction_factor", c_int64), ("bootstrap_count", c_int64), ("allocator", c_void_p)]
 
 
 class ThresholdOptions(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("lower", c_double), ("upper", c_double),
-                ("n_warmup_steps", c_int64), ("interval_steps", c_int64)]
+                ("n_warmup_steps", c_int64), ("interval_steps", c_int64), ("allocator", c_void_p)]
 
 
 class WilcoxonOptions(ctypes.Structure):
-    _fields_ = [("size", c_size_t), ("p_threshold", c_double), ("n_startup_steps", c_int64)]
+    _fields_ = [("size", c_size_t), ("p_threshold", c_double), ("n_startup_steps", c_int64),
+                ("allocator", c_void_p)]
 
 
 class TrialExtras(ctypes.Structure):
@@ -242,11 +248,12 @@ class TrialExtras(ctypes.Structure):
 
 class QmcOptions(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("seed", c_uint64), ("sequence", c_int),
-                ("scramble", c_int), ("warn_independent_sampling", c_int)]
+                ("scramble", c_int), ("warn_independent_sampling", c_int), ("allocator", c_void_p)]
 
 
 class BruteForceOptions(ctypes.Structure):
-    _fields_ = [("size", c_size_t), ("seed", c_uint64), ("avoid_premature_stop", c_int)]
+    _fields_ = [("size", c_size_t), ("seed", c_uint64), ("avoid_premature_stop", c_int),
+                ("allocator", c_void_p)]
 
 
 class ParamValue(ctypes.Structure):
@@ -265,7 +272,7 @@ class GridAxis(ctypes.Structure):
 
 class GridOptions(ctypes.Structure):
     _fields_ = [("size", c_size_t), ("seed", ctypes.c_uint64), ("n_axes", c_size_t),
-                ("axes", ctypes.POINTER(GridAxis))]
+                ("axes", ctypes.POINTER(GridAxis)), ("allocator", c_void_p)]
 
 
 TARGET_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, P(c_double))

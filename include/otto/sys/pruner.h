@@ -26,9 +26,14 @@ typedef struct otto_pruner_vtable {
     void (*destroy)(void *state);
 } otto_pruner_vtable;
 
-/* Same ownership rules as otto_sampler_create. */
+/* Same ownership rules as otto_sampler_create; the handle comes from the
+ * C library's malloc. */
 OTTO_API int otto_pruner_create(const otto_pruner_vtable *vtable, void *state,
                                 otto_pruner **out);
+/* The same, with the handle from `allocator` (copied; NULL: the C
+ * library's), as otto_sampler_create_with. */
+OTTO_API int otto_pruner_create_with(const otto_pruner_vtable *vtable, void *state,
+                                     const otto_allocator *allocator, otto_pruner **out);
 
 /* Consult another pruner (one that a composite pruner, like the patient
  * pruner, owns): its verdict on trial, and whether it keeps candidate in

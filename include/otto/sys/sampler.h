@@ -193,9 +193,19 @@ typedef struct otto_sampler_vtable {
 
 /* Wrap a vtable and its state into a sampler. The vtable must outlive the
  * sampler. The sampler takes ownership of `state` (vtable->destroy frees it),
- * also when this call fails. seed: OTTO_SEED_NONE to use the study's. */
+ * also when this call fails. seed: OTTO_SEED_NONE to use the study's. The
+ * handle comes from the C library's malloc. */
 OTTO_API int otto_sampler_create(const otto_sampler_vtable *vtable, void *state,
                                  uint64_t seed, otto_sampler **out);
+/* The same, with the handle from `allocator` (copied; NULL: the C
+ * library's), which otto_sampler_destroy frees it with: the allocator must
+ * outlive the sampler. OTTO_EINVAL when it lacks one of its functions.
+ * `state` is the plug-in's own: allocate it as it likes (the built-ins take
+ * it from the same allocator). Giving the study's allocator here makes
+ * everything the study owns come from it. */
+OTTO_API int otto_sampler_create_with(const otto_sampler_vtable *vtable, void *state,
+                                      uint64_t seed, const otto_allocator *allocator,
+                                      otto_sampler **out);
 
 /* Consult another sampler, as the study would call it: for composite
  * samplers (like the auto sampler) that hand an ask to samplers they own.

@@ -31,6 +31,7 @@ typedef struct pending {
 
 typedef struct cmaes {
     otto_cmaes_options o;
+    otto_allocator own;      /* from create: this struct, x0, source, fallback */
     char **x0_names;
     double *x0_values;
     otto__cma_source source; /* warm-start trials (none: n == 0) */
@@ -248,8 +249,8 @@ static int search_reset(cmaes *s, const otto_view *v, const otto_param_key **spe
     double sigma0 = s->o.sigma0, *cov = NULL;
     if (s->source.n && n && !s->o.separable) { /* start where the source task did well */
         cov = otto__calloc(a, n * n, sizeof *cov);
-        int w = cov ? otto__cma_warm_start(&s->source, specs, n, otto_view_maximize(v, 0), x,
-                                           &sigma0, cov)
+        int w = cov ? otto__cma_warm_start(&s->source, a, specs, n, otto_view_maximize(v, 0),
+                                           x, &sigma0, cov)
                     : OTTO_ENOMEM;
         if (w) {
             otto_view_log(v, OTTO_LEVEL_WARNING,
@@ -390,13 +391,14 @@ static void cmaes_destroy(void *state)
         otto__free(s->alloc, s->pend_v);
     }
     for (size_t i = 0; i < s->o.n_x0; i++)
-        free(s->x0_names[i]);
-    free(s->x0_names);
-    free(s->x0_values);
-    otto__cma_source_free(&s->source);
+        otto__free(&s->own, s->x0_names[i]);
+    otto__free(&s->own, s->x0_names);
+    otto__free(&s->own, s->x0_values);
+    otto__cma_source_free(&s->source, &s->own);
     otto_sampler_destroy(s->fallback);
     pthread_mutex_destroy(&s->mu);
-    free(s);
+    otto_allocator own = s->own;
+    otto__free(&own, s);
 }
 
 static const otto_sampler_vtable cmaes_vtable = {
@@ -481,34 +483,39 @@ int otto_sampler_cmaes_create(const otto_cmaes_options *opts, otto_sampler **out
         return rc;
     if (o.sigma0 == 0)
         o.sigma0 = 1.0 / 6.0;
-    cmaes *s = calloc(1, sizeof *s);
+    otto_allocator own;
+    rc = otto__alloc_pick(&own, o.allocator, "cmaes_options");
+    if (rc)
+        return rc;
+    cmaes *s = otto__calloc(&own, 1, sizeof *s);
     if (!s)
-        return otto__error(OTTO_ENOMEM, "sampler_cmaes_create: out of memory");
+        return OTTO_ENOMEM;
+    s->own = own;
     s->o = o;
     s->o.x0 = NULL;
     s->o.n_x0 = 0;
     s->o.source_trials = NULL;
     s->o.n_source_trials = 0;
-    if (otto__cma_source_copy(&s->source, o.source_trials, o.n_source_trials)) {
-        otto__cma_source_free(&s->source);
-        free(s);
-        return otto__error(OTTO_ENOMEM, "sampler_cmaes_create: out of memory");
+    s->o.allocator = NULL; /* the caller's pointer: s->own holds the copy */
+    if (otto__cma_source_copy(&s->source, &own, o.source_trials, o.n_source_trials)) {
+        otto__cma_source_free(&s->source, &own);
+        otto__free(&own, s);
+        return OTTO_ENOMEM;
     }
     if (pthread_mutex_init(&s->mu, NULL)) {
-        otto__cma_source_free(&s->source);
-        free(s);
+        otto__cma_source_free(&s->source, &own);
+        otto__free(&own, s);
         return otto__error(OTTO_ESYSTEM, "sampler_cmaes_create: mutex init failed");
     }
-    s->x0_names = calloc(o.n_x0 ? o.n_x0 : 1, sizeof *s->x0_names);
-    s->x0_values = calloc(o.n_x0 ? o.n_x0 : 1, sizeof *s->x0_values);
-    rc = s->x0_names && s->x0_values ? OTTO_OK
-                                      : otto__error(OTTO_ENOMEM, "sampler_cmaes_create: out of memory");
+    s->x0_names = otto__calloc(&own, o.n_x0 ? o.n_x0 : 1, sizeof *s->x0_names);
+    s->x0_values = otto__calloc(&own, o.n_x0 ? o.n_x0 : 1, sizeof *s->x0_values);
+    rc = s->x0_names && s->x0_values ? OTTO_OK : OTTO_ENOMEM;
     for (size_t i = 0; !rc && i < o.n_x0; i++) {
-        s->x0_names[i] = strdup(o.x0[i].name);
+        s->x0_names[i] = otto__strdup(&own, o.x0[i].name);
         s->x0_values[i] = o.x0[i].number;
         s->o.n_x0 = i + 1;
         if (!s->x0_names[i])
-            rc = otto__error(OTTO_ENOMEM, "sampler_cmaes_create: out of memory");
+            rc = OTTO_ENOMEM;
     }
     if (!rc) {
         if (o.independent_sampler == OTTO_CMAES_FALLBACK_TPE) {
@@ -517,11 +524,13 @@ int otto_sampler_cmaes_create(const otto_cmaes_options *opts, otto_sampler **out
             to.seed = o.seed;
             to.multivariate = 0;
             to.group = 0;
+            to.allocator = &own;
             rc = otto_sampler_tpe_create(&to, &s->fallback);
         } else {
             otto_random_options ro;
             otto_random_options_init(&ro);
             ro.seed = o.seed;
+            ro.allocator = &own;
             rc = otto_sampler_random_create(&ro, &s->fallback);
         }
     }
@@ -529,5 +538,5 @@ int otto_sampler_cmaes_create(const otto_cmaes_options *opts, otto_sampler **out
         cmaes_destroy(s);
         return rc;
     }
-    return otto_sampler_create(&cmaes_vtable, s, o.seed, out);
+    return otto_sampler_create_with(&cmaes_vtable, s, o.seed, &own, out);
 }

@@ -4,7 +4,7 @@
  * the search starts at mean mu with step det(Sigma)^(1 / 2n) and covariance
  * Sigma / det(Sigma)^(1 / n). */
 #include <math.h>
-#include <stdlib.h>
+#include <stdlib.h> /* qsort */
 #include <string.h>
 
 #include "linalg/linalg.h"
@@ -13,24 +13,25 @@
 #define GAMMA 0.1
 #define ALPHA 0.1
 
-void otto__cma_source_free(otto__cma_source *src)
+void otto__cma_source_free(otto__cma_source *src, const otto_allocator *a)
 {
     for (size_t i = 0; i < src->n; i++) {
         for (size_t k = 0; k < src->trials[i].n; k++)
-            free(src->trials[i].params[k].name);
-        free(src->trials[i].params);
+            otto__free(a, src->trials[i].params[k].name);
+        otto__free(a, src->trials[i].params);
     }
-    free(src->trials);
+    otto__free(a, src->trials);
     src->trials = NULL;
     src->n = 0;
 }
 
-int otto__cma_source_copy(otto__cma_source *src, const otto_trial *const *trials, size_t n)
+int otto__cma_source_copy(otto__cma_source *src, const otto_allocator *a,
+                          const otto_trial *const *trials, size_t n)
 {
     memset(src, 0, sizeof *src);
     if (!n)
         return OTTO_OK;
-    if (!(src->trials = calloc(n, sizeof *src->trials)))
+    if (!(src->trials = otto__calloc(a, n, sizeof *src->trials)))
         return OTTO_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         const otto_trial *t = trials[i];
@@ -40,7 +41,7 @@ int otto__cma_source_copy(otto__cma_source *src, const otto_trial *const *trials
         otto__cma_source_trial *s = &src->trials[src->n++];
         s->f = f;
         size_t cnt = otto_trial_param_count(t);
-        if (cnt && !(s->params = calloc(cnt, sizeof *s->params)))
+        if (cnt && !(s->params = otto__calloc(a, cnt, sizeof *s->params)))
             return OTTO_ENOMEM;
         for (size_t k = 0; k < cnt; k++) {
             const char *name;
@@ -49,7 +50,7 @@ int otto__cma_source_copy(otto__cma_source *src, const otto_trial *const *trials
             if (otto_trial_param_at(t, k, &name, &d, &v) || d.kind == OTTO_DIST_CATEGORICAL)
                 continue;
             otto__cma_source_param *p = &s->params[s->n];
-            if (!(p->name = strdup(name)))
+            if (!(p->name = otto__strdup(a, name)))
                 return OTTO_ENOMEM;
             d.choices = NULL;
             d.n_choices = 0;
@@ -95,12 +96,13 @@ static int by_f(const void *x, const void *y)
     return a->f < b->f ? -1 : a->f > b->f ? 1 : (a->i > b->i) - (a->i < b->i);
 }
 
-int otto__cma_warm_start(const otto__cma_source *src, const otto_param_key *const *keys,
-                         size_t n, int maximize, double *mean, double *sigma, double *cov)
+int otto__cma_warm_start(const otto__cma_source *src, const otto_allocator *a,
+                         const otto_param_key *const *keys, size_t n, int maximize,
+                         double *mean, double *sigma, double *cov)
 {
-    double *x = calloc((src->n + 1) * (n ? n : 1), sizeof *x);
-    ranked *r = calloc(src->n + 1, sizeof *r);
-    double *l = calloc(n * n + 1, sizeof *l);
+    double *x = otto__calloc(a, (src->n + 1) * (n ? n : 1), sizeof *x);
+    ranked *r = otto__calloc(a, src->n + 1, sizeof *r);
+    double *l = otto__calloc(a, n * n + 1, sizeof *l);
     size_t m = 0;
     int rc = x && r && l ? OTTO_OK : OTTO_ENOMEM;
     for (size_t i = 0; !rc && i < src->n; i++)
@@ -140,8 +142,8 @@ int otto__cma_warm_start(const otto__cma_source *src, const otto_param_key *cons
                 cov[k] *= scale;
         }
     }
-    free(x);
-    free(r);
-    free(l);
+    otto__free(a, x);
+    otto__free(a, r);
+    otto__free(a, l);
     return rc;
 }

@@ -37,6 +37,7 @@ typedef struct warm {
 
 typedef struct gp_sampler {
     otto_gp_options o;
+    otto_allocator own;   /* from create: this struct */
     pthread_mutex_t mu;
     warm *warm;           /* from alloc, the study's (set on first store) */
     size_t n_warm;
@@ -811,7 +812,8 @@ static void gp_destroy(void *state)
     if (s->alloc)
         otto__free(s->alloc, s->warm);
     pthread_mutex_destroy(&s->mu);
-    free(s);
+    otto_allocator own = s->own;
+    otto__free(&own, s);
 }
 
 static const otto_sampler_vtable gp_vtable = {
@@ -870,15 +872,20 @@ int otto_sampler_gp_create(const otto_gp_options *opts, otto_sampler **out)
         rc = check_flag(o.use_running_trials, "use_running_trials");
     if (!rc)
         rc = check_flag(o.warn_independent_sampling, "warn_independent_sampling");
+    otto_allocator own;
+    if (!rc)
+        rc = otto__alloc_pick(&own, o.allocator, "gp_options");
     if (rc)
         return rc;
-    gp_sampler *s = calloc(1, sizeof *s);
+    gp_sampler *s = otto__calloc(&own, 1, sizeof *s);
     if (!s)
-        return otto__error(OTTO_ENOMEM, "sampler_gp_create: out of memory");
+        return OTTO_ENOMEM;
     if (pthread_mutex_init(&s->mu, NULL)) {
-        free(s);
+        otto__free(&own, s);
         return otto__error(OTTO_ESYSTEM, "sampler_gp_create: mutex init failed");
     }
     s->o = o;
-    return otto_sampler_create(&gp_vtable, s, o.seed, out);
+    s->o.allocator = NULL; /* the caller's pointer: s->own holds the copy */
+    s->own = own;
+    return otto_sampler_create_with(&gp_vtable, s, o.seed, &own, out);
 }

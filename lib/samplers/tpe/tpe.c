@@ -57,6 +57,7 @@ typedef struct groups {
 
 typedef struct tpe {
     otto_tpe_options o;
+    otto_allocator own;    /* from create: this struct */
     otto__arena_pool pool; /* scratch memory of the calls in flight */
     otto__tpe_cache cache; /* coordinates and their order, kept across asks */
     /* the group decomposition of the first kept_seen view entries (under
@@ -1030,7 +1031,8 @@ static void tpe_destroy(void *state)
         groups_free(s->kept_alloc, &s->kept);
     if (s->ranks_alloc)
         otto__free(s->ranks_alloc, s->ranks);
-    free(s);
+    otto_allocator own = s->own;
+    otto__free(&own, s);
 }
 
 static const otto_sampler_vtable tpe_vtable = {
@@ -1105,13 +1107,18 @@ int otto_sampler_tpe_create(const otto_tpe_options *opts, otto_sampler **out)
         rc = check_flag(o.scott_bandwidth, "scott_bandwidth");
     /* group decomposes the multivariate space: univariate TPE has none, so
      * group is simply unused there (Optuna only refuses an explicit pair) */
+    otto_allocator own;
+    if (!rc)
+        rc = otto__alloc_pick(&own, o.allocator, "tpe_options");
     if (rc)
         return rc;
-    tpe *s = calloc(1, sizeof *s);
+    tpe *s = otto__calloc(&own, 1, sizeof *s);
     if (!s)
-        return otto__error(OTTO_ENOMEM, "sampler_tpe_create: out of memory");
+        return OTTO_ENOMEM;
     s->o = o;
+    s->o.allocator = NULL; /* the caller's pointer: s->own holds the copy */
+    s->own = own;
     otto__arena_pool_init(&s->pool);
     otto__tpe_cache_init(&s->cache);
-    return otto_sampler_create(&tpe_vtable, s, o.seed, out);
+    return otto_sampler_create_with(&tpe_vtable, s, o.seed, &own, out);
 }
