@@ -39,9 +39,15 @@ def version_header():
 
 
 def library_sources():
+    """Every lib/ source meson.build names, in order: the otto_sources list and
+    the sources it picks per build (both linear-algebra backends: their files
+    guard on OTTO_USE_CBLAS themselves)."""
     text = (ROOT / "meson.build").read_text()
-    block = re.search(r"otto_sources = files\((.*?)\)", text, re.S).group(1)
-    return [ROOT / s for s in re.findall(r"'([^']+\.c)'", block)]
+    names = []
+    for name in re.findall(r"'(lib/[^']+\.c)'", text):
+        if name not in names:
+            names.append(name)
+    return [ROOT / n for n in names]
 
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+([<"])([^>"]+)[>"].*$', re.M)
