@@ -114,7 +114,12 @@ typedef struct otto_param_value {
  * listed are sampled as usual. A fixed value outside the suggested range is
  * used anyway, with a warning; a label that is not one of the suggested
  * choices, or a number where a categorical is suggested, is ignored with a
- * warning and the param sampled. Everything is copied. */
+ * warning and the param sampled. A NaN number is accepted here and kept as
+ * the label of Python's float('nan') (OTTO_LABEL_TYPED "f:nan"): the float or
+ * int suggest that meets it returns OTTO_EINVAL ("`nan` is invalid value.")
+ * and the trial stays RUNNING, as Optuna raises ValueError at suggest; a
+ * categorical with that choice takes it. An infinite number is OTTO_EINVAL.
+ * Everything is copied. */
 OTTO_API int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params,
                                       size_t n_params);
 
