@@ -1,9 +1,14 @@
 """Small behaviours where otto once differed from Optuna (issue 30): an
-enqueued NaN. Each
+enqueued NaN, and Optuna 5's names for the heartbeat retry callback. Each
 test states what Optuna 3.1 and 5 do and checks otto does the same; where
 Optuna itself is importable, the same scenario runs on it too, so the
 expectation is checked against the real thing."""
 import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
 import unittest
 import warnings
 
@@ -67,6 +72,62 @@ class EnqueuedNanTest(unittest.TestCase):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.assertEqual(enqueued_nan(real_optuna), OPTUNA_ENQUEUED_NAN)
+
+
+WORKER = r"""
+import os, sys
+import otto
+st = otto.storages.RDBStorage(sys.argv[1], heartbeat_interval=1, grace_period=2)
+study = otto.load_study(study_name="hb", storage=st)
+trial = study.ask()
+trial.suggest_float("x", 0, 1)
+trial.report(0.5, 0)  # writes the param with the report
+os._exit(0)  # dies without telling: its heartbeat stops
+"""
+
+
+class HeartbeatNamesTest(unittest.TestCase):
+    def test_optuna5_names(self):
+        cb = otto.storages.RetryHeartbeatStaleTrialCallback()
+        self.assertIsInstance(otto.storages.RetryFailedTrialCallback(),
+                              otto.storages.RetryHeartbeatStaleTrialCallback)
+        with tempfile.TemporaryDirectory() as d:
+            url = f"sqlite:///{d}/a.db"
+            st = otto.storages.RDBStorage(url, heartbeat_interval=1,
+                                          heartbeat_stale_trial_callback=cb)
+            self.assertIs(st.get_heartbeat_stale_trial_callback(), cb)
+            self.assertIs(st.get_failed_trial_callback(), cb)
+            self.assertEqual(st.get_heartbeat_interval(), 1)
+            old = otto.storages.RDBStorage(url, heartbeat_interval=1,
+                                           failed_trial_callback=cb)
+            self.assertIs(old.get_heartbeat_stale_trial_callback(), cb)
+            with self.assertRaises(ValueError):
+                otto.storages.RDBStorage(url, heartbeat_interval=1, failed_trial_callback=cb,
+                                         heartbeat_stale_trial_callback=cb)
+            with self.assertRaises(NotImplementedError):
+                otto.storages.RDBStorage(url, heartbeat_interval=1,
+                                         heartbeat_stale_trial_callback=lambda s, t: None)
+            journal = otto.storages.JournalStorage(
+                otto.storages.JournalFileStorage(os.path.join(d, "j.log")),
+                heartbeat_interval=1, heartbeat_stale_trial_callback=cb)
+            self.assertIs(journal.get_heartbeat_stale_trial_callback(), cb)
+
+    def test_stale_trial_is_retried_with_its_params(self):
+        with tempfile.TemporaryDirectory() as d:
+            url = f"sqlite:///{d}/hb.db"
+            st = otto.storages.RDBStorage(
+                url, heartbeat_interval=1, grace_period=2,
+                heartbeat_stale_trial_callback=otto.storages.RetryHeartbeatStaleTrialCallback())
+            study = otto.create_study(study_name="hb", storage=st)
+            subprocess.run([sys.executable, "-c", WORKER, url], check=True, timeout=60)
+            stale = study.trials[0]
+            self.assertEqual(stale.state, otto.trial.TrialState.RUNNING)
+            time.sleep(3.2)  # past the grace period
+            trial = study.ask()  # fails the stale trial and takes its retry
+            self.assertEqual(study.trials[0].state, otto.trial.TrialState.FAIL)
+            self.assertEqual(trial.suggest_float("x", 0, 1), stale.params["x"])
+            self.assertEqual(int(study.trials[1].system_attrs["failed_trial"]), 0)
+            study.tell(trial, 1.0)
 
 
 if __name__ == "__main__":
