@@ -93,6 +93,15 @@ OTTO_API int otto_study_ask_with(otto_study *s, const otto_space *space, otto_tr
 OTTO_API int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state,
                              const double *values, size_t n_values);
 
+/* Finish trial `number` (Optuna's study.tell(number) and `tell
+ * --trial-number`), whichever handle or process asked it: a RUNNING trial
+ * of another worker, read from the storage, is taken over by this handle
+ * and told here (its asker's own tell then finds it finished). With a
+ * storage, what other workers wrote is read first. OTTO_ENOTFOUND when no
+ * trial has that number; otherwise as otto_study_tell. */
+OTTO_API int otto_study_tell_number(otto_study *s, int64_t number, otto_trial_state state,
+                                    const double *values, size_t n_values);
+
 /* A fixed param for enqueue_trial. kind selects the field read: number for
  * float and int params; label for categorical params (matched against the
  * suggested choices); ANY gives both, and the suggested kind picks one (for

@@ -481,6 +481,54 @@ static void test_open_modes(void **state)
 
 /* Two handles on one study in one process: unique numbers, each sees the
  * other's trials, and an enqueued trial runs once. */
+/* Optuna's tell by number (and `otto tell --trial-number`): a handle
+ * finishes a trial that another handle asked and never told. */
+static void test_tell_number(void **state)
+{
+    backend *b = *state;
+    otto_study *a, *c;
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), NULL, NULL, &a));
+    otto_trial *t;
+    assert_ok(otto_study_ask(a, &t));
+    double x, v = 0.5;
+    assert_ok(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x));
+    if (b->kind == MEMORY) { /* one handle: by number is the same as by handle */
+        assert_status(otto_study_tell_number(a, 1, OTTO_TRIAL_COMPLETE, &v, 1),
+                      OTTO_ENOTFOUND);
+        assert_ok(otto_study_tell_number(a, 0, OTTO_TRIAL_COMPLETE, &v, 1));
+        assert_status(otto_study_tell(a, t, OTTO_TRIAL_FAIL, NULL, 0), OTTO_ESTATE);
+        otto_study_destroy(a);
+        return;
+    }
+    assert_ok(otto_study_sync(a)); /* writes x */
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &c));
+    assert_status(otto_study_tell_number(c, 1, OTTO_TRIAL_COMPLETE, &v, 1), OTTO_ENOTFOUND);
+    assert_status(otto_study_tell_number(c, -1, OTTO_TRIAL_COMPLETE, &v, 1), OTTO_ENOTFOUND);
+    assert_status(otto_study_tell_number(c, 0, OTTO_TRIAL_COMPLETE, NULL, 0), OTTO_EINVAL);
+    assert_ok(otto_study_tell_number(c, 0, OTTO_TRIAL_COMPLETE, &v, 1));
+    assert_status(otto_study_tell_number(c, 0, OTTO_TRIAL_FAIL, NULL, 0), OTTO_ESTATE);
+    const otto_trial *done;
+    assert_ok(otto_study_best_trial(c, &done));
+    assert_int_equal(otto_trial_number(done), 0);
+    double got;
+    assert_ok(otto_trial_param_float(done, "x", &got));
+    assert_true(got == x);
+    otto_trial *t2; /* c asks and tells on as usual after taking one over */
+    assert_ok(otto_study_ask(c, &t2));
+    assert_int_equal(otto_trial_number(t2), 1);
+    assert_ok(otto_study_tell(c, t2, OTTO_TRIAL_FAIL, NULL, 0));
+    otto_study_destroy(c);
+    /* the asker learns it is finished; a fresh handle reads it COMPLETE */
+    assert_ok(otto_study_sync(a));
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &c));
+    assert_ok(otto_study_trial(c, 0, &done));
+    assert_int_equal(otto_trial_get_state(done), OTTO_TRIAL_COMPLETE);
+    assert_ok(otto_trial_value(done, &got));
+    assert_true(got == 0.5);
+    otto_study_destroy(c);
+    otto_study_destroy(a);
+}
+
 static void test_two_handles(void **state)
 {
     backend *b = *state;
@@ -1868,6 +1916,7 @@ static void test_distributions_round_trip(void **state)
         cmocka_unit_test_setup(test_resume, before_each),                              \
         cmocka_unit_test_setup(test_open_modes, before_each),                          \
         cmocka_unit_test_setup(test_two_handles, before_each),                         \
+        cmocka_unit_test_setup(test_tell_number, before_each),                         \
         cmocka_unit_test_setup(test_processes, before_each),                           \
         cmocka_unit_test_setup(test_fork_after_open, before_each),                     \
         cmocka_unit_test_setup(test_threads, before_each),                             \
