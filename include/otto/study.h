@@ -160,7 +160,8 @@ OTTO_API int otto_study_add_trial(otto_study *s, const otto_space *space,
 
 /* What an added trial carries besides its params and values (Optuna's
  * create_trial fields): intermediate values (steps unique), user and system
- * attributes (UTF-8 keys and values), constraint values. Fill with
+ * attributes (UTF-8 keys and values), constraint values, and its start and
+ * completion times (Unix seconds; 0, the default, is now). Fill with
  * otto_trial_extras_init, then set what applies; size-versioned. */
 typedef struct otto_trial_extras {
     size_t size;
@@ -175,11 +176,17 @@ typedef struct otto_trial_extras {
     const char *const *system_values;
     size_t n_constraints;
     const double *constraints;
+    double datetime_start;        /* 0: now */
+    double datetime_complete;     /* 0: now; ignored for a RUNNING trial */
 } otto_trial_extras;
 
 OTTO_API void otto_trial_extras_init_sized(otto_trial_extras *e, size_t size);
 #define otto_trial_extras_init(e) otto_trial_extras_init_sized((e), sizeof *(e))
-/* otto_study_add_trial with extras (NULL: none), all copied. */
+/* otto_study_add_trial with extras (NULL: none), all copied. state may also
+ * be RUNNING (no values): a trial that runs elsewhere, as when a study is
+ * migrated, which otto_study_tell_number finishes. A PRUNED trial takes its
+ * last intermediate value (highest step, unless NaN) as its value, as tell
+ * gives it. */
 OTTO_API int otto_study_add_trial_with(otto_study *s, const otto_space *space,
                                        const double *internal_values, otto_trial_state state,
                                        const double *values, size_t n_values,
