@@ -103,5 +103,7 @@ int cli_ask(int argc, char **argv);
 int cli_tell(int argc, char **argv);
 int cli_best_trial(int argc, char **argv);
 int cli_best_trials(int argc, char **argv);
+/* otto import: Optuna's studies into an otto storage */
+int cli_import(int argc, char **argv);
 
 #endif /* OTTO_CLI_H */

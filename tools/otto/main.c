@@ -31,6 +31,10 @@ static const char usage[] =
     "       [--state complete|pruned|fail] [--skip-if-finished]\n"
     "  best-trial, best-trials --storage URL --study-name NAME [-f F] [--flatten]\n"
     "\n"
+    "  import SRC DST [--study-name NAME] [--skip-existing]\n"
+    "       copy Optuna's studies (SRC: sqlite:///optuna.db or an Optuna journal file)\n"
+    "       into an otto storage\n"
+    "\n"
     "See otto(1).\n";
 
 int main(int argc, char **argv)
@@ -57,7 +61,7 @@ int main(int argc, char **argv)
                     {"create-study", cli_create_study}, {"delete-study", cli_delete_study},
                     {"study-names", cli_study_names},   {"ask", cli_ask},
                     {"tell", cli_tell},                 {"best-trial", cli_best_trial},
-                    {"best-trials", cli_best_trials}};
+                    {"best-trials", cli_best_trials},   {"import", cli_import}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
