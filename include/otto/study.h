@@ -93,6 +93,15 @@ OTTO_API int otto_study_ask_with(otto_study *s, const otto_space *space, otto_tr
 OTTO_API int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state,
                              const double *values, size_t n_values);
 
+/* Finish trial `number` (Optuna's study.tell(number) and `tell
+ * --trial-number`), whichever handle or process asked it: a RUNNING trial
+ * of another worker, read from the storage, is taken over by this handle
+ * and told here (its asker's own tell then finds it finished). With a
+ * storage, what other workers wrote is read first. OTTO_ENOTFOUND when no
+ * trial has that number; otherwise as otto_study_tell. */
+OTTO_API int otto_study_tell_number(otto_study *s, int64_t number, otto_trial_state state,
+                                    const double *values, size_t n_values);
+
 /* A fixed param for enqueue_trial. kind selects the field read: number for
  * float and int params; label for categorical params (matched against the
  * suggested choices); ANY gives both, and the suggested kind picks one (for
@@ -114,7 +123,12 @@ typedef struct otto_param_value {
  * listed are sampled as usual. A fixed value outside the suggested range is
  * used anyway, with a warning; a label that is not one of the suggested
  * choices, or a number where a categorical is suggested, is ignored with a
- * warning and the param sampled. Everything is copied. */
+ * warning and the param sampled. A NaN number is accepted here and kept as
+ * the label of Python's float('nan') (OTTO_LABEL_TYPED "f:nan"): the float or
+ * int suggest that meets it returns OTTO_EINVAL ("`nan` is invalid value.")
+ * and the trial stays RUNNING, as Optuna raises ValueError at suggest; a
+ * categorical with that choice takes it. An infinite number is OTTO_EINVAL.
+ * Everything is copied. */
 OTTO_API int otto_study_enqueue_trial(otto_study *s, const otto_param_value *params,
                                       size_t n_params);
 
@@ -146,7 +160,8 @@ OTTO_API int otto_study_add_trial(otto_study *s, const otto_space *space,
 
 /* What an added trial carries besides its params and values (Optuna's
  * create_trial fields): intermediate values (steps unique), user and system
- * attributes (UTF-8 keys and values), constraint values. Fill with
+ * attributes (UTF-8 keys and values), constraint values, and its start and
+ * completion times (Unix seconds; 0, the default, is now). Fill with
  * otto_trial_extras_init, then set what applies; size-versioned. */
 typedef struct otto_trial_extras {
     size_t size;
@@ -161,11 +176,17 @@ typedef struct otto_trial_extras {
     const char *const *system_values;
     size_t n_constraints;
     const double *constraints;
+    double datetime_start;        /* 0: now */
+    double datetime_complete;     /* 0: now; ignored for a RUNNING trial */
 } otto_trial_extras;
 
 OTTO_API void otto_trial_extras_init_sized(otto_trial_extras *e, size_t size);
 #define otto_trial_extras_init(e) otto_trial_extras_init_sized((e), sizeof *(e))
-/* otto_study_add_trial with extras (NULL: none), all copied. */
+/* otto_study_add_trial with extras (NULL: none), all copied. state may also
+ * be RUNNING (no values): a trial that runs elsewhere, as when a study is
+ * migrated, which otto_study_tell_number finishes. A PRUNED trial takes its
+ * last intermediate value (highest step, unless NaN) as its value, as tell
+ * gives it. */
 OTTO_API int otto_study_add_trial_with(otto_study *s, const otto_space *space,
                                        const double *internal_values, otto_trial_state state,
                                        const double *values, size_t n_values,

@@ -84,6 +84,12 @@ typedef struct otto__fixed {
     char *label;
 } otto__fixed;
 
+/* An enqueued NaN for a param: the typed label of Python's float('nan')
+ * (otto/space.h), which is how Python enqueues it and how C's NaN is kept.
+ * A float or int suggest that meets it is OTTO_EINVAL, as Optuna raises
+ * ValueError("`nan` is invalid value.") at suggest. */
+#define OTTO__LABEL_NAN OTTO_LABEL_TYPED "f:nan"
+
 /* State a trial needs only while RUNNING; freed when it finishes. */
 typedef struct otto__live {
     otto_rng rng;

@@ -56,6 +56,10 @@ int otto__store_enqueue(otto_study *s, otto__queued *q, int *need_flush);
 int otto__store_add_trial(otto_study *s, otto_trial *t, otto_trial_state st, int *need_flush);
 /* Force the study's writes to disk (no study lock held). */
 int otto__store_flush(otto_study *s);
+/* This handle takes over t, a RUNNING trial of another worker
+ * (otto_study_tell_number): it is no longer watched as a remote trial.
+ * Caller holds s->mu; a no-op without a storage. */
+void otto__store_forget_remote(otto_study *s, const otto_trial *t);
 /* Apply one record of the study (store_replay.c); caller holds s->mu. */
 int otto__replay_record(otto_study *s, const unsigned char *p, size_t len);
 /* Encode the failing of remote RUNNING trials whose heartbeat is older than

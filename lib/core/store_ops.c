@@ -227,7 +227,8 @@ static int build_add(void *ctx, otto__wbuf *b)
     add_ctx *c = ctx;
     otto_study *s = c->s;
     otto_trial *t = c->t;
-    if (otto__segvec_reserve(&s->trials, &s->alloc) || otto__study_reserve_finish(s, t, c->st))
+    if (otto__segvec_reserve(&s->trials, &s->alloc) ||
+        (c->st != OTTO_TRIAL_RUNNING && otto__study_reserve_finish(s, t, c->st)))
         return otto__error(OTTO_ENOMEM, "add_trial: out of memory");
     t->number = (int64_t)otto__segvec_count(&s->trials);
     otto__rec_begin(b, OTTO__OP_TRIAL, sid(s));
@@ -246,8 +247,10 @@ static int build_add(void *ctx, otto__wbuf *b)
         otto__rec_attr(b, sid(s), t->number, 1, t->sys[i].key, t->sys[i].value);
     if (t->n_constraints)
         otto__rec_constraints(b, sid(s), t->number, t->constraints, t->n_constraints);
-    otto__rec_finish(b, sid(s), t->number, c->st, t->values,
-                     c->st == OTTO_TRIAL_COMPLETE ? s->n_objectives : 0, t->t_complete);
+    if (c->st != OTTO_TRIAL_RUNNING) /* a RUNNING one is finished later, by tell */
+        otto__rec_finish(b, sid(s), t->number, c->st, t->values,
+                         !t->values ? 0 : c->st == OTTO_TRIAL_COMPLETE ? s->n_objectives : 1,
+                         t->t_complete);
     return OTTO_OK;
 }
 

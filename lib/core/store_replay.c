@@ -38,6 +38,12 @@ static void remote_remove(otto__store *sto, const otto_trial *t)
         }
 }
 
+void otto__store_forget_remote(otto_study *s, const otto_trial *t)
+{
+    if (s->store)
+        remote_remove(s->store, t);
+}
+
 static int apply_trial(otto_study *s, otto__rbuf *r)
 {
     otto__store *sto = s->store;

@@ -96,8 +96,9 @@ int otto_study_enqueue_trial_with(otto_study *s, const otto_param_value *params,
         if (p->kind < OTTO_VALUE_NUMBER || p->kind > OTTO_VALUE_ANY)
             return otto__error(OTTO_EINVAL, "enqueue_trial '%s': kind %d is invalid", p->name,
                                (int)p->kind);
-        if ((p->kind & OTTO_VALUE_NUMBER) && !isfinite(p->number))
-            return otto__error(OTTO_EINVAL, "enqueue_trial '%s': value must be finite", p->name);
+        if ((p->kind & OTTO_VALUE_NUMBER) && isinf(p->number))
+            return otto__error(OTTO_EINVAL, "enqueue_trial '%s': value must be finite or NaN",
+                               p->name);
         if ((p->kind & OTTO_VALUE_LABEL) && !p->label)
             return otto__error(OTTO_EINVAL, "enqueue_trial '%s': label is NULL", p->name);
         if ((p->kind & OTTO_VALUE_LABEL) &&
@@ -123,7 +124,14 @@ int otto_study_enqueue_trial_with(otto_study *s, const otto_param_value *params,
         f->number = params[i].number;
         f->name = otto__strdup(a, params[i].name);
         ok = f->name != NULL;
-        if (ok && (f->kind & OTTO_VALUE_LABEL))
+        if (ok && (f->kind & OTTO_VALUE_NUMBER) && isnan(f->number)) {
+            /* NaN is kept as Python's float label, as Optuna keeps it: the
+             * suggest that meets it fails (otto__fixed_nan), a categorical
+             * with a NaN choice takes it, and the stored record stays finite */
+            f->kind = OTTO_VALUE_LABEL;
+            f->number = 0;
+            ok = (f->label = otto__strdup(a, OTTO__LABEL_NAN)) != NULL;
+        } else if (ok && (f->kind & OTTO_VALUE_LABEL))
             ok = (f->label = otto__strdup(a, params[i].label)) != NULL;
     }
     for (size_t i = 0; ok && i < ex.n_user_attrs; i++)

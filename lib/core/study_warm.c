@@ -80,7 +80,11 @@ int otto_study_add_trial_with(otto_study *s, const otto_space *space,
 {
     if (!s || !space || (space->n && !internal_values))
         return otto__error(OTTO_EINVAL, "add_trial: NULL argument");
-    int rc = otto__tell_args_check(s, state, values, n_values, "add_trial");
+    int running = state == OTTO_TRIAL_RUNNING; /* runs elsewhere (migration) */
+    int rc = running && (values || n_values)
+                 ? otto__error(OTTO_EINVAL, "add_trial: a RUNNING trial takes no values")
+             : running ? OTTO_OK
+                       : otto__tell_args_check(s, state, values, n_values, "add_trial");
     if (rc)
         return rc;
     otto_trial_extras ex;
@@ -88,6 +92,21 @@ int otto_study_add_trial_with(otto_study *s, const otto_space *space,
     if (extras && ((rc = otto__options_copy(&ex, sizeof ex, extras, "trial_extras")) ||
                    (rc = otto__trial_extras_check(&ex))))
         return rc;
+    if (!isfinite(ex.datetime_start) || !isfinite(ex.datetime_complete))
+        return otto__error(OTTO_EINVAL, "add_trial: datetime_start and datetime_complete must "
+                                        "be finite");
+    /* a PRUNED trial's value is its last report, as tell gives it */
+    double pruned_value = NAN;
+    for (size_t i = 0, last = 0; state == OTTO_TRIAL_PRUNED && s->n_objectives == 1 &&
+                                 i < ex.n_reports; i++)
+        if (i == 0 || ex.steps[i] > ex.steps[last]) {
+            last = i;
+            pruned_value = ex.report_values[i];
+        }
+    if (!isnan(pruned_value)) {
+        values = &pruned_value;
+        n_values = 1;
+    }
     for (size_t k = 0; state == OTTO_TRIAL_COMPLETE && k < n_values; k++)
         if (isnan(values[k]))
             return otto__error(OTTO_EINVAL, "add_trial: value %zu is NaN", k);
@@ -98,8 +117,8 @@ int otto_study_add_trial_with(otto_study *s, const otto_space *space,
                                internal_values[i], space->params[i].name);
     const otto_allocator *a = &s->alloc;
     otto_trial *t = otto__calloc(a, 1, sizeof *t);
-    double *vals = state == OTTO_TRIAL_COMPLETE ? otto__calloc(a, n_values, sizeof *vals) : NULL;
-    if (!t || (state == OTTO_TRIAL_COMPLETE && !vals)) {
+    double *vals = values ? otto__calloc(a, n_values, sizeof *vals) : NULL;
+    if (!t || (values && !vals)) {
         otto__free(a, t);
         otto__free(a, vals);
         return otto__error(OTTO_ENOMEM, "add_trial: out of memory");
@@ -118,10 +137,13 @@ int otto_study_add_trial_with(otto_study *s, const otto_space *space,
         if (!rc && otto__trial_add_param(t, spec, internal_values[i]))
             rc = otto__error(OTTO_ENOMEM, "add_trial: out of memory");
     }
-    if (!rc && (otto__segvec_reserve(&s->trials, a) || otto__study_reserve_finish(s, t, state)))
+    if (!rc && (otto__segvec_reserve(&s->trials, a) ||
+                (!running && otto__study_reserve_finish(s, t, state))))
         rc = otto__error(OTTO_ENOMEM, "add_trial: out of memory");
     t->values = vals;
-    t->t_start = t->t_complete = otto__wall_time();
+    double now = otto__wall_time();
+    t->t_start = ex.datetime_start != 0 ? ex.datetime_start : now;
+    t->t_complete = running ? 0 : ex.datetime_complete != 0 ? ex.datetime_complete : now;
     int need_flush = 0;
     if (!rc && s->store) /* numbered after every other worker's trials */
         rc = otto__store_add_trial(s, t, state, &need_flush);
@@ -134,7 +156,8 @@ int otto_study_add_trial_with(otto_study *s, const otto_space *space,
         return rc;
     }
     otto__segvec_push(&s->trials, a, t);
-    otto__study_finish_locked(s, t, state);
+    if (!running)
+        otto__study_finish_locked(s, t, state);
     otto__study_unlock(s);
     if (number_out)
         *number_out = t->number;

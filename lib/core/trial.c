@@ -209,8 +209,11 @@ static int check_running(const otto_trial *t, const char *fn)
     return OTTO_OK;
 }
 
-/* An enqueued value for this param, converted to internal; 1 when used. */
-static int fixed_value(otto_trial *t, const char *name, const otto_distribution *d, double *out)
+/* An enqueued value for this param, converted to internal; 1 when used, 0
+ * when there is none (or it is ignored), negative (an otto status) for an
+ * enqueued NaN of a numeric param. */
+static int fixed_value(otto_trial *t, const char *name, const otto_distribution *d,
+                       const char *fn, double *out)
 {
     const otto__logger *lg = &t->study->log;
     for (size_t i = 0; i < t->live->n_fixed; i++) {
@@ -229,6 +232,8 @@ static int fixed_value(otto_trial *t, const char *name, const otto_distribution 
                       (long long)t->number, name);
             return 0;
         }
+        if (!(f->kind & OTTO_VALUE_NUMBER) && f->label && strcmp(f->label, OTTO__LABEL_NAN) == 0)
+            return otto__error(OTTO_EINVAL, "%s '%s': `nan` is invalid value.", fn, name);
         if (!(f->kind & OTTO_VALUE_NUMBER)) {
             otto__log(lg, OTTO_LEVEL_WARNING,
                       "trial %lld: enqueued label for numeric '%s' ignored; sampling it",
@@ -279,7 +284,9 @@ static int suggest(otto_trial *t, const char *name, const otto_distribution *d, 
         return rc;
 
     double v = NAN;
-    int found = fixed_value(t, name, &spec->dist, &v);
+    int found = fixed_value(t, name, &spec->dist, fn, &v);
+    if (found < 0)
+        return found; /* the trial stays RUNNING without the param, as in Optuna */
     const otto__live *lv = t->live;
     if (!found && t->n_params < lv->n_relative && lv->relative[t->n_params].spec == spec) {
         v = lv->relative[t->n_params].value; /* suggested in the relative space's order */

@@ -116,12 +116,16 @@ class PythonBadInput(unittest.TestCase):
 
     def test_enqueue_nan(self):
         # accepted and deduplicated as in Optuna; a NaN is a categorical
-        # choice's value, never a float param's: a float suggest samples
+        # choice's value, never a float param's: the float suggest that
+        # meets it raises Optuna's ValueError and the trial stays RUNNING
         self.study.enqueue_trial({"x": math.nan})
         self.study.enqueue_trial({"x": math.nan}, skip_if_exists=True)
         t = self.study.ask()
-        self.assertTrue(0 <= t.suggest_float("x", 0, 1) <= 1)
-        self.study.tell(t, 0.0)
+        with self.assertRaisesRegex(ValueError, "`nan` is invalid value."):
+            t.suggest_float("x", 0, 1)
+        self.assertEqual(t.params, {})
+        self.study.tell(t, state=otto.trial.TrialState.FAIL)
+        self.assertEqual(len(self.study.get_trials(states=(otto.trial.TrialState.WAITING,))), 0)
         self.study.enqueue_trial({"c": math.nan})
         t = self.study.ask()
         self.assertTrue(math.isnan(t.suggest_categorical("c", [1.0, math.nan])))

@@ -481,6 +481,110 @@ static void test_open_modes(void **state)
 
 /* Two handles on one study in one process: unique numbers, each sees the
  * other's trials, and an enqueued trial runs once. */
+/* Optuna's tell by number (and `otto tell --trial-number`): a handle
+ * finishes a trial that another handle asked and never told. */
+static void test_tell_number(void **state)
+{
+    backend *b = *state;
+    otto_study *a, *c;
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), NULL, NULL, &a));
+    otto_trial *t;
+    assert_ok(otto_study_ask(a, &t));
+    double x, v = 0.5;
+    assert_ok(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x));
+    if (b->kind == MEMORY) { /* one handle: by number is the same as by handle */
+        assert_status(otto_study_tell_number(a, 1, OTTO_TRIAL_COMPLETE, &v, 1),
+                      OTTO_ENOTFOUND);
+        assert_ok(otto_study_tell_number(a, 0, OTTO_TRIAL_COMPLETE, &v, 1));
+        assert_status(otto_study_tell(a, t, OTTO_TRIAL_FAIL, NULL, 0), OTTO_ESTATE);
+        otto_study_destroy(a);
+        return;
+    }
+    assert_ok(otto_study_sync(a)); /* writes x */
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &c));
+    assert_status(otto_study_tell_number(c, 1, OTTO_TRIAL_COMPLETE, &v, 1), OTTO_ENOTFOUND);
+    assert_status(otto_study_tell_number(c, -1, OTTO_TRIAL_COMPLETE, &v, 1), OTTO_ENOTFOUND);
+    assert_status(otto_study_tell_number(c, 0, OTTO_TRIAL_COMPLETE, NULL, 0), OTTO_EINVAL);
+    assert_ok(otto_study_tell_number(c, 0, OTTO_TRIAL_COMPLETE, &v, 1));
+    assert_status(otto_study_tell_number(c, 0, OTTO_TRIAL_FAIL, NULL, 0), OTTO_ESTATE);
+    const otto_trial *done;
+    assert_ok(otto_study_best_trial(c, &done));
+    assert_int_equal(otto_trial_number(done), 0);
+    double got;
+    assert_ok(otto_trial_param_float(done, "x", &got));
+    assert_true(got == x);
+    otto_trial *t2; /* c asks and tells on as usual after taking one over */
+    assert_ok(otto_study_ask(c, &t2));
+    assert_int_equal(otto_trial_number(t2), 1);
+    assert_ok(otto_study_tell(c, t2, OTTO_TRIAL_FAIL, NULL, 0));
+    otto_study_destroy(c);
+    /* the asker learns it is finished; a fresh handle reads it COMPLETE */
+    assert_ok(otto_study_sync(a));
+    assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &c));
+    assert_ok(otto_study_trial(c, 0, &done));
+    assert_int_equal(otto_trial_get_state(done), OTTO_TRIAL_COMPLETE);
+    assert_ok(otto_trial_value(done, &got));
+    assert_true(got == 0.5);
+    otto_study_destroy(c);
+    otto_study_destroy(a);
+}
+
+/* What a migration adds (otto import): RUNNING trials that tell_number
+ * finishes later, PRUNED trials whose value is their last report, and
+ * trials' own start and completion times; kept through the storage. */
+static void test_add_trial_as_migrated(void **state)
+{
+    backend *b = *state;
+    otto_study *s;
+    assert_ok(open_study(b, OTTO_OPEN_LOAD_IF_EXISTS, random_sampler(), NULL, NULL, &s));
+    otto_space *sp;
+    assert_ok(otto_space_create(&sp));
+    assert_ok(otto_space_add_float(sp, "x", 0, 1, 0, 0));
+    double x = 0.25, one = 1;
+    otto_trial_extras ex;
+    otto_trial_extras_init(&ex);
+    int64_t steps[] = {3, 1};
+    double reports[] = {0.5, 0.75};
+    ex.n_reports = 2;
+    ex.steps = steps;
+    ex.report_values = reports;
+    ex.datetime_start = 1000.5;
+    ex.datetime_complete = 1010.25;
+    int64_t n;
+    assert_ok(otto_study_add_trial_with(s, sp, &x, OTTO_TRIAL_PRUNED, NULL, 0, &ex, &n));
+    assert_int_equal(n, 0);
+    ex.n_reports = 0;
+    assert_status(otto_study_add_trial_with(s, sp, &x, OTTO_TRIAL_RUNNING, &one, 1, &ex, NULL),
+                  OTTO_EINVAL);
+    assert_ok(otto_study_add_trial_with(s, sp, &x, OTTO_TRIAL_RUNNING, NULL, 0, &ex, &n));
+    assert_int_equal(n, 1);
+    ex.datetime_start = NAN;
+    assert_status(otto_study_add_trial_with(s, sp, &x, OTTO_TRIAL_FAIL, NULL, 0, &ex, NULL),
+                  OTTO_EINVAL);
+    otto_study *r = s;
+    if (b->kind != MEMORY)
+        assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &r));
+    const otto_trial *t;
+    double v;
+    assert_ok(otto_study_trial(r, 0, &t));
+    assert_int_equal(otto_trial_get_state(t), OTTO_TRIAL_PRUNED);
+    assert_ok(otto_trial_value(t, &v));
+    assert_true(v == 0.5); /* the report at step 3, the last */
+    assert_ok(otto_trial_datetime_start(t, &v));
+    assert_true(v == 1000.5);
+    assert_ok(otto_trial_datetime_complete(t, &v));
+    assert_true(v == 1010.25);
+    assert_ok(otto_study_trial(r, 1, &t));
+    assert_int_equal(otto_trial_get_state(t), OTTO_TRIAL_RUNNING);
+    assert_status(otto_trial_datetime_complete(t, &v), OTTO_ESTATE);
+    assert_ok(otto_study_tell_number(r, 1, OTTO_TRIAL_COMPLETE, &one, 1));
+    assert_int_equal(otto_trial_get_state(t), OTTO_TRIAL_COMPLETE);
+    if (r != s)
+        otto_study_destroy(r);
+    otto_space_destroy(sp);
+    otto_study_destroy(s);
+}
+
 static void test_two_handles(void **state)
 {
     backend *b = *state;
@@ -1868,6 +1972,8 @@ static void test_distributions_round_trip(void **state)
         cmocka_unit_test_setup(test_resume, before_each),                              \
         cmocka_unit_test_setup(test_open_modes, before_each),                          \
         cmocka_unit_test_setup(test_two_handles, before_each),                         \
+        cmocka_unit_test_setup(test_tell_number, before_each),                         \
+        cmocka_unit_test_setup(test_add_trial_as_migrated, before_each),               \
         cmocka_unit_test_setup(test_processes, before_each),                           \
         cmocka_unit_test_setup(test_fork_after_open, before_each),                     \
         cmocka_unit_test_setup(test_threads, before_each),                             \

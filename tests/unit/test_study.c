@@ -281,7 +281,7 @@ static void enqueued_params_come_first(void **state)
                              {.name = "opt", .kind = OTTO_VALUE_ANY, .number = 0, .label = "sgd"}};
     assert_ok(otto_study_enqueue_trial(s, p1, 3));
     assert_ok(otto_study_enqueue_trial(s, p2, 2));
-    otto_param_value bad[] = {{.name = "x", .kind = OTTO_VALUE_NUMBER, .number = NAN}};
+    otto_param_value bad[] = {{.name = "x", .kind = OTTO_VALUE_NUMBER, .number = INFINITY}};
     assert_status(otto_study_enqueue_trial(s, bad, 1), OTTO_EINVAL);
     otto_param_value nolabel[] = {{.name = "x", .kind = OTTO_VALUE_ANY, .number = 1}};
     assert_status(otto_study_enqueue_trial(s, nolabel, 1), OTTO_EINVAL);
@@ -313,6 +313,54 @@ static void enqueued_params_come_first(void **state)
         }
         assert_ok(otto_study_tell(s, t, OTTO_TRIAL_FAIL, NULL, 0));
     }
+    otto_study_destroy(s);
+}
+
+/* Optuna accepts an enqueued NaN and raises ValueError("`nan` is invalid
+ * value.") from the suggest_float or suggest_int that meets it, leaving the
+ * trial RUNNING; a categorical with a NaN choice takes it. */
+static void enqueued_nan_fails_the_suggest(void **state)
+{
+    (void)state;
+    otto_study *s = make_study(4, OTTO_MINIMIZE, NULL, NULL);
+    otto_param_value p[] = {{.name = "x", .kind = OTTO_VALUE_NUMBER, .number = NAN},
+                            {.name = "n", .kind = OTTO_VALUE_ANY, .number = NAN, .label = "?"},
+                            {.name = "c", .kind = OTTO_VALUE_NUMBER, .number = NAN}};
+    assert_ok(otto_study_enqueue_trial(s, p, 3));
+    otto_waiting_trial *w;
+    size_t nw;
+    assert_ok(otto_study_waiting(s, &w, &nw));
+    assert_int_equal(nw, 1);
+    assert_int_equal(w[0].params[0].kind, OTTO_VALUE_LABEL);
+    assert_string_equal(w[0].params[0].label, OTTO_LABEL_TYPED "f:nan");
+    otto_study_waiting_free(s, w, nw);
+    otto_trial *t;
+    assert_ok(otto_study_ask(s, &t));
+    double x = 7;
+    assert_status(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), OTTO_EINVAL);
+    assert_non_null(strstr(otto_last_error_message(), "`nan` is invalid value."));
+    assert_true(x == 7);
+    int64_t n;
+    assert_status(otto_trial_suggest_int(t, "n", 0, 9, 1, 0, &n), OTTO_EINVAL);
+    assert_non_null(strstr(otto_last_error_message(), "`nan` is invalid value."));
+    const char *ch[] = {"a", OTTO_LABEL_TYPED "f:nan"};
+    size_t c;
+    assert_ok(otto_trial_suggest_categorical(t, "c", ch, 2, &c));
+    assert_int_equal(c, 1);
+    assert_int_equal(otto_trial_get_state(t), OTTO_TRIAL_RUNNING);
+    assert_int_equal(otto_trial_param_count(t), 1); /* only c */
+    assert_ok(otto_study_tell(s, t, OTTO_TRIAL_FAIL, NULL, 0));
+    /* ask_with meets it too: the ask fails and leaves no RUNNING trial */
+    assert_ok(otto_study_enqueue_trial(s, p, 1));
+    otto_space *sp;
+    assert_ok(otto_space_create(&sp));
+    assert_ok(otto_space_add_float(sp, "x", 0, 1, 0, 0));
+    assert_status(otto_study_ask_with(s, sp, &t), OTTO_EINVAL);
+    assert_non_null(strstr(otto_last_error_message(), "`nan` is invalid value."));
+    const otto_trial *second;
+    assert_ok(otto_study_trial(s, 1, &second));
+    assert_int_equal(otto_trial_get_state(second), OTTO_TRIAL_FAIL);
+    otto_space_destroy(sp);
     otto_study_destroy(s);
 }
 
@@ -817,6 +865,7 @@ int main(void)
         cmocka_unit_test(set_sampler),
         cmocka_unit_test(add_trial_with_extras),
         cmocka_unit_test(waiting_trials),
+        cmocka_unit_test(enqueued_nan_fails_the_suggest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

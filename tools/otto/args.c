@@ -32,11 +32,13 @@ int cli_parse(int argc, char **argv, unsigned takes, cli_args *a)
         {"output", required_argument, 0, 'o'},    {"evaluator", required_argument, 0, 'e'},
         {"objective", required_argument, 0, 'k'}, {"interval", required_argument, 0, 'i'},
         {"timeout", required_argument, 0, 't'},   {"until", required_argument, 0, 'u'},
-        {"study-name", required_argument, 0, 's'}, {0, 0, 0, 0}};
+        {"study-name", required_argument, 0, 's'}, {"storage", required_argument, 0, 'S'},
+        {0, 0, 0, 0}};
     static const unsigned needs[128] = {['s'] = ARG_STUDY, ['f'] = ARG_FORMAT,
                                         ['o'] = ARG_OUTPUT, ['e'] = ARG_EVALUATOR,
                                         ['k'] = ARG_OBJECTIVE, ['i'] = ARG_WATCH,
-                                        ['t'] = ARG_WATCH, ['u'] = ARG_WATCH};
+                                        ['t'] = ARG_WATCH, ['u'] = ARG_WATCH,
+                                        ['S'] = ~0u};
     optind = 1;
     opterr = 0;
     int c;
@@ -58,6 +60,9 @@ int cli_parse(int argc, char **argv, unsigned takes, cli_args *a)
             break;
         case 'o':
             a->output = optarg;
+            break;
+        case 'S': /* Optuna's --storage URL, in place of the operand */
+            a->storage = optarg;
             break;
         case 'e':
             if (strcmp(optarg, "fanova") == 0)
@@ -89,16 +94,17 @@ int cli_parse(int argc, char **argv, unsigned takes, cli_args *a)
             break;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !a->storage) {
         cli_error("%s: no storage given (a journal file, sqlite:///path or postgresql://...)",
                   argv[0]);
         return 2;
     }
-    if (optind + 1 < argc) {
-        cli_error("%s: unexpected argument '%s'", argv[0], argv[optind + 1]);
+    if (optind + (a->storage ? 0 : 1) < argc) {
+        cli_error("%s: unexpected argument '%s'", argv[0], argv[optind + (a->storage ? 0 : 1)]);
         return 2;
     }
-    a->storage = argv[optind];
+    if (!a->storage)
+        a->storage = argv[optind];
     return 0;
 }
 
@@ -108,4 +114,170 @@ int cli_parse_and_load(int argc, char **argv, unsigned takes, cli_args *a, cli_s
     if (rc)
         return rc;
     return cli_load(a->storage, a->study, cs) ? 1 : 0;
+}
+
+/* ---- Optuna's options ------------------------------------------------------------ */
+
+/* argv[*i] is --name or --name=VALUE: 1 when it matches; *value is what
+ * follows '=' or NULL. */
+static int is_opt(const char *arg, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0 || (arg[n] != 0 && arg[n] != '='))
+        return 0;
+    *value = arg[n] == '=' ? arg + n + 1 : NULL;
+    return 1;
+}
+
+static int is_number(const char *s)
+{
+    char *end;
+    (void)strtod(s, &end);
+    return *s && !*end;
+}
+
+int cli_oparse(int argc, char **argv, unsigned takes, cli_oformat format, cli_oargs *a)
+{
+    memset(a, 0, sizeof *a);
+    a->format = format;
+    a->state = -1;
+    const char *cmd = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *v = NULL;
+        /* the option's value: after '=' or the next word */
+#define VALUE(opt)                                                                           \
+    do {                                                                                     \
+        if (!v && (v = i + 1 < argc ? argv[++i] : NULL) == NULL) {                          \
+            cli_error("%s %s: needs a value", cmd, opt);                                     \
+            return 2;                                                                        \
+        }                                                                                    \
+    } while (0)
+        if (is_opt(arg, "--storage", &v)) {
+            VALUE("--storage");
+            a->storage = v;
+        } else if (is_opt(arg, "--study-name", &v) || is_opt(arg, "--study", &v) ||
+                   strcmp(arg, "-s") == 0) {
+            VALUE("--study-name");
+            a->study = v;
+        } else if ((takes & OPT_FORMAT) && (is_opt(arg, "--format", &v) || strcmp(arg, "-f") == 0)) {
+            VALUE("--format");
+            static const char *const names[] = {"table", "json", "yaml", "value"};
+            size_t k;
+            for (k = 0; k < 4 && strcmp(v, names[k]) != 0; k++)
+                ;
+            if (k == 4) {
+                cli_error("%s --format: '%s' (json, table, yaml or value)", cmd, v);
+                return 2;
+            }
+            a->format = (cli_oformat)k;
+        } else if ((takes & OPT_FORMAT) && strcmp(arg, "--flatten") == 0) {
+            a->flatten = 1;
+        } else if ((takes & OPT_DIRECTIONS) &&
+                   (is_opt(arg, "--direction", &v) || is_opt(arg, "--directions", &v))) {
+            int many = strncmp(arg, "--directions", 12) == 0;
+            if (a->n_directions) {
+                cli_error("%s: give --direction or --directions once", cmd);
+                return 2;
+            }
+            for (int first = 1;; first = 0) {
+                if (!v) {
+                    if (i + 1 >= argc || argv[i + 1][0] == '-')
+                        break;
+                    v = argv[++i];
+                }
+                if (strcmp(v, "minimize") != 0 && strcmp(v, "maximize") != 0) {
+                    cli_error("%s %s: '%s' (minimize or maximize)", cmd, arg, v);
+                    return 2;
+                }
+                if (a->n_directions == CLI_MAX_OBJECTIVES) {
+                    cli_error("%s: more than %d directions", cmd, CLI_MAX_OBJECTIVES);
+                    return 2;
+                }
+                a->directions[a->n_directions++] = v[1] == 'a' ? OTTO_MAXIMIZE : OTTO_MINIMIZE;
+                v = NULL;
+                if (!many || (first && strchr(arg, '=')))
+                    break;
+            }
+            if (!a->n_directions) {
+                cli_error("%s %s: needs minimize or maximize", cmd, arg);
+                return 2;
+            }
+        } else if ((takes & OPT_SKIP_EXISTS) && strcmp(arg, "--skip-if-exists") == 0) {
+            a->skip_if_exists = 1;
+        } else if ((takes & OPT_ASK) && is_opt(arg, "--search-space", &v)) {
+            VALUE("--search-space");
+            a->search_space = v;
+        } else if ((takes & OPT_ASK) && is_opt(arg, "--sampler", &v)) {
+            VALUE("--sampler");
+            a->sampler = v;
+        } else if ((takes & OPT_ASK) && is_opt(arg, "--sampler-kwargs", &v)) {
+            VALUE("--sampler-kwargs");
+            a->sampler_kwargs = v;
+        } else if ((takes & OPT_TELL) && is_opt(arg, "--trial-number", &v)) {
+            VALUE("--trial-number");
+            char *end;
+            long long n = strtoll(v, &end, 10);
+            if (!*v || *end) {
+                cli_error("%s --trial-number: '%s' is not an integer", cmd, v);
+                return 2;
+            }
+            a->trial_number = n;
+            a->has_trial_number = 1;
+        } else if ((takes & OPT_TELL) && is_opt(arg, "--values", &v)) {
+            int given = v != NULL;
+            for (;;) {
+                if (!v) {
+                    if (i + 1 >= argc || !is_number(argv[i + 1]))
+                        break;
+                    v = argv[++i];
+                }
+                if (!is_number(v)) {
+                    cli_error("%s --values: '%s' is not a number", cmd, v);
+                    return 2;
+                }
+                if (a->n_values == CLI_MAX_OBJECTIVES) {
+                    cli_error("%s: more than %d values", cmd, CLI_MAX_OBJECTIVES);
+                    return 2;
+                }
+                a->values[a->n_values++] = strtod(v, NULL);
+                v = NULL;
+                if (given)
+                    break;
+            }
+            if (!a->n_values) {
+                cli_error("%s --values: needs one or more numbers", cmd);
+                return 2;
+            }
+        } else if ((takes & OPT_TELL) && is_opt(arg, "--state", &v)) {
+            VALUE("--state");
+            if (strcmp(v, "complete") == 0)
+                a->state = OTTO_TRIAL_COMPLETE;
+            else if (strcmp(v, "pruned") == 0)
+                a->state = OTTO_TRIAL_PRUNED;
+            else if (strcmp(v, "fail") == 0)
+                a->state = OTTO_TRIAL_FAIL;
+            else {
+                cli_error("%s --state: '%s' (complete, pruned or fail)", cmd, v);
+                return 2;
+            }
+        } else if ((takes & OPT_TELL) && strcmp(arg, "--skip-if-finished") == 0) {
+            a->skip_if_finished = 1;
+        } else if (arg[0] == '-' && arg[1]) {
+            cli_error("%s: unknown option %s (see otto --help)", cmd, arg);
+            return 2;
+        } else if (!a->storage) {
+            a->storage = arg;
+        } else {
+            cli_error("%s: unexpected argument '%s'", cmd, arg);
+            return 2;
+        }
+#undef VALUE
+    }
+    if (!a->storage) {
+        cli_error("%s: no storage given (--storage: a journal file, sqlite:///path or "
+                  "postgresql://...)",
+                  cmd);
+        return 2;
+    }
+    return 0;
 }

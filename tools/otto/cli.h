@@ -52,6 +52,14 @@ void cli_otto_error(const char *what, int rc);
 /* Open STORAGE: a journal file path, sqlite:///path or a postgresql:// URI.
  * A journal or SQLite file must exist. 0 on success; prints the error. */
 int cli_open_storage(const char *spec, otto_storage **out);
+/* Open STORAGE for writing (create-study, ask, tell, delete-study, import):
+ * read-write, and with `create` a journal or SQLite file that does not
+ * exist is made. 0 on success; prints the error. */
+int cli_open_storage_rw(const char *spec, int create, otto_storage **out);
+/* Open study `name` of a storage opened for writing, with the auto sampler
+ * (or `sampler`, which it takes), or print why not: 0 or 1. */
+int cli_open_study_rw(otto_storage *st, const char *spec, const char *name,
+                      otto_sampler *sampler, otto_study **out);
 /* Load study `name` (NULL: the storage's only study) and snapshot it. */
 int cli_load(const char *spec, const char *name, cli_study *cs);
 /* Read what other processes wrote since, and snapshot again. */
@@ -87,5 +95,15 @@ int cli_best(int argc, char **argv);
 int cli_importance(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_watch(int argc, char **argv);
+/* Optuna's subcommands, with its names, options and output */
+int cli_create_study(int argc, char **argv);
+int cli_delete_study(int argc, char **argv);
+int cli_study_names(int argc, char **argv);
+int cli_ask(int argc, char **argv);
+int cli_tell(int argc, char **argv);
+int cli_best_trial(int argc, char **argv);
+int cli_best_trials(int argc, char **argv);
+/* otto import: Optuna's studies into an otto storage */
+int cli_import(int argc, char **argv);
 
 #endif /* OTTO_CLI_H */

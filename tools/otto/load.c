@@ -85,18 +85,53 @@ static int has_prefix(const char *s, const char *p)
     return strncmp(s, p, strlen(p)) == 0;
 }
 
+static int open_storage(const char *spec, int read_only, int create, otto_storage **out);
+
 int cli_open_storage(const char *spec, otto_storage **out)
+{
+    return open_storage(spec, 1, 0, out);
+}
+
+int cli_open_storage_rw(const char *spec, int create, otto_storage **out)
+{
+    return open_storage(spec, 0, create, out);
+}
+
+int cli_open_study_rw(otto_storage *st, const char *spec, const char *name,
+                      otto_sampler *sampler, otto_study **out)
+{
+    *out = NULL;
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.storage = st;
+    so.name = name;
+    so.open_mode = OTTO_OPEN_LOAD;
+    so.sampler = sampler;
+    int rc = otto_study_create(&so, out);
+    if (rc == OTTO_ENOTFOUND) {
+        cli_error("%s: no study named '%s' (see 'otto study-names --storage %s')", spec, name,
+                  spec);
+        return 1;
+    }
+    if (rc) {
+        cli_otto_error(name, rc);
+        return 1;
+    }
+    return 0;
+}
+
+static int open_storage(const char *spec, int read_only, int create, otto_storage **out)
 {
     *out = NULL;
     if (!spec || !*spec) {
         cli_error("no storage given (a journal file, sqlite:///path or postgresql://...)");
         return 1;
     }
-    /* every subcommand only reads: never a header, a table or a journal
-     * mode switch, and read-only files and mounts work */
+    /* the reading subcommands only read: never a header, a table or a
+     * journal mode switch, and read-only files and mounts work */
     otto_storage_options so;
     otto_storage_options_init(&so);
-    so.flags = OTTO_STORAGE_READ_ONLY;
+    so.flags = read_only ? OTTO_STORAGE_READ_ONLY : 0;
     int rc;
     if (has_prefix(spec, "postgresql://") || has_prefix(spec, "postgres://")) {
         rc = otto_storage_postgres_open(spec, &so, out);
@@ -105,12 +140,19 @@ int cli_open_storage(const char *spec, otto_storage **out)
         /* as SQLAlchemy reads it: sqlite:///rel.db relative, sqlite:////abs.db absolute */
         const char *path = sqlite ? spec + strlen("sqlite:///") : spec;
         struct stat sb;
-        if (stat(path, &sb) != 0) {
-            cli_error("%s: no such file (otto reads existing studies; it never creates one)",
+        int exists = stat(path, &sb) == 0;
+        if (!exists && !create) {
+            cli_error(read_only ? "%s: no such file (otto reads existing studies; it never "
+                                  "creates one)"
+                                : "%s: no such file (create-study makes one)",
                       path);
             return 1;
         }
-        if (!S_ISREG(sb.st_mode)) {
+        if (!*path) {
+            cli_error("%s: no file name", spec);
+            return 1;
+        }
+        if (exists && !S_ISREG(sb.st_mode)) {
             cli_error("%s: not a regular file", path);
             return 1;
         }

@@ -1,5 +1,6 @@
 /* otto(1): look at studies that otto programs write to a journal file, an
- * SQLite database or PostgreSQL, without stopping them. */
+ * SQLite database or PostgreSQL, without stopping them; drive a study from a
+ * shell with Optuna's CLI commands; bring studies over from Optuna. */
 #include <string.h>
 
 #include "cli.h"
@@ -18,6 +19,21 @@ static const char usage[] =
     "  report STORAGE [-s NAME] -o FILE.html   a self-contained HTML report\n"
     "  watch STORAGE [-s NAME] [--interval S] [--timeout S] [--until N]\n"
     "                                          follow a running study\n"
+    "\n"
+    "Optuna's commands (--storage URL or the STORAGE operand; -f json|table|yaml|value):\n"
+    "  create-study --storage URL [--study-name NAME] [--direction D | --directions D...]\n"
+    "               [--skip-if-exists]         make a study (a missing file too)\n"
+    "  delete-study --storage URL --study-name NAME\n"
+    "  study-names --storage URL [-f F]\n"
+    "  ask --storage URL --study-name NAME [--search-space JSON] [--sampler CLASS\n"
+    "      [--sampler-kwargs JSON]] [-f F] [--flatten]   start a trial: number, params\n"
+    "  tell --storage URL --study-name NAME --trial-number N [--values V...]\n"
+    "       [--state complete|pruned|fail] [--skip-if-finished]\n"
+    "  best-trial, best-trials --storage URL --study-name NAME [-f F] [--flatten]\n"
+    "\n"
+    "  import SRC DST [--study-name NAME] [--skip-existing]\n"
+    "       copy Optuna's studies (SRC: sqlite:///optuna.db or an Optuna journal file)\n"
+    "       into an otto storage\n"
     "\n"
     "See otto(1).\n";
 
@@ -39,9 +55,13 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(int, char **);
-    } commands[] = {{"studies", cli_studies}, {"trials", cli_trials},
-                    {"best", cli_best},       {"importance", cli_importance},
-                    {"report", cli_report},   {"watch", cli_watch}};
+    } commands[] = {{"studies", cli_studies},           {"trials", cli_trials},
+                    {"best", cli_best},                 {"importance", cli_importance},
+                    {"report", cli_report},             {"watch", cli_watch},
+                    {"create-study", cli_create_study}, {"delete-study", cli_delete_study},
+                    {"study-names", cli_study_names},   {"ask", cli_ask},
+                    {"tell", cli_tell},                 {"best-trial", cli_best_trial},
+                    {"best-trials", cli_best_trials},   {"import", cli_import}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);

@@ -243,7 +243,8 @@ class TrialExtras(ctypes.Structure):
                 ("user_values", ctypes.POINTER(c_char_p)),
                 ("n_system_attrs", c_size_t), ("system_keys", ctypes.POINTER(c_char_p)),
                 ("system_values", ctypes.POINTER(c_char_p)),
-                ("n_constraints", c_size_t), ("constraints", ctypes.POINTER(c_double))]
+                ("n_constraints", c_size_t), ("constraints", ctypes.POINTER(c_double)),
+                ("datetime_start", c_double), ("datetime_complete", c_double)]
 
 
 class QmcOptions(ctypes.Structure):

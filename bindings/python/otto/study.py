@@ -810,8 +810,8 @@ class Study:
 
 def _same_params(existing, given):
     """Optuna's skip_if_exists test: the same names, and every value of the
-    same type and equal (numbers within numpy.isclose's relative 1e-5, NaN
-    equal to NaN)."""
+    same type and equal (numbers within numpy.isclose's relative 1e-5; a
+    given NaN matches any number, as Optuna's np.isnan(value) or ... test)."""
     if existing.keys() != given.keys():
         return False
     for name, value in given.items():
@@ -820,8 +820,7 @@ def _same_params(existing, given):
             return False
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             a, b = float(value), float(have)
-            if not (a == b or (math.isnan(a) and math.isnan(b)) or
-                    abs(a - b) <= 1e-5 * abs(b)):
+            if not (a == b or math.isnan(a) or abs(a - b) <= 1e-5 * abs(b)):
                 return False
         elif value != have:
             return False

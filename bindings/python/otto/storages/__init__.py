@@ -13,16 +13,25 @@ from .. import _capi
 _SYNC = {"every_tell": 1, "batch": 2, "none": 3}
 
 
-class RetryFailedTrialCallback:
+class RetryHeartbeatStaleTrialCallback:
     """Enqueue a trial that failed for missed heartbeats again with the same
-    params (Optuna's callback of the same name). Every such trial is retried;
-    max_retry is not supported."""
+    params (Optuna 5's name; Optuna 3's is RetryFailedTrialCallback). Give it
+    as RDBStorage(heartbeat_stale_trial_callback=...) or, Optuna 3's way,
+    failed_trial_callback=. The retry gets the system attr "failed_trial"
+    (the stale trial's number), as in Optuna. Every such trial is retried,
+    once per failure: max_retry and inherit_intermediate_values are not
+    supported."""
 
     def __init__(self, max_retry=None, inherit_intermediate_values=False):
         if max_retry is not None or inherit_intermediate_values:
             raise NotImplementedError("otto retries every trial failed by its heartbeat, once "
                                       "per failure; max_retry and inherit_intermediate_values "
                                       "are not supported")
+
+
+class RetryFailedTrialCallback(RetryHeartbeatStaleTrialCallback):
+    """Optuna 3's name of RetryHeartbeatStaleTrialCallback (deprecated by
+    Optuna 4.9, which keeps it as a subclass, as here)."""
 
 
 class _Handle:
@@ -49,15 +58,23 @@ class BaseStorage:
     _temporary = False  # a private file removed with the object: nothing to reopen
 
     def __init__(self, heartbeat_interval=None, grace_period=None, failed_trial_callback=None,
-                 sync="every_tell", sync_interval=1.0):
+                 sync="every_tell", sync_interval=1.0, heartbeat_stale_trial_callback=None):
         if heartbeat_interval is not None and heartbeat_interval <= 0:
             raise ValueError("The value of `heartbeat_interval` should be a positive integer.")
         if grace_period is not None and grace_period <= 0:
             raise ValueError("The value of `grace_period` should be a positive integer.")
-        if failed_trial_callback is not None and not isinstance(failed_trial_callback,
-                                                                RetryFailedTrialCallback):
-            raise NotImplementedError("otto's failed_trial_callback must be "
+        if failed_trial_callback is not None and heartbeat_stale_trial_callback is not None:
+            raise ValueError("Give only one of `heartbeat_stale_trial_callback` and its older "
+                             "name `failed_trial_callback`.")
+        if heartbeat_stale_trial_callback is None:
+            heartbeat_stale_trial_callback = failed_trial_callback
+        if heartbeat_stale_trial_callback is not None and not isinstance(
+                heartbeat_stale_trial_callback, RetryHeartbeatStaleTrialCallback):
+            raise NotImplementedError("otto's heartbeat_stale_trial_callback (or "
+                                      "failed_trial_callback) must be "
+                                      "RetryHeartbeatStaleTrialCallback() or "
                                       "RetryFailedTrialCallback()")
+        failed_trial_callback = heartbeat_stale_trial_callback
         if sync not in _SYNC:
             raise ValueError(f"sync must be one of {sorted(_SYNC)}, not {sync!r}")
         self.heartbeat_interval = heartbeat_interval
@@ -66,6 +83,17 @@ class BaseStorage:
         self._sync = sync
         self._sync_interval = float(sync_interval)
         self._owner = _Handle()
+
+    def get_heartbeat_interval(self):
+        return self.heartbeat_interval
+
+    def get_heartbeat_stale_trial_callback(self):
+        """The retry callback, given under either name (Optuna 5)."""
+        return self.failed_trial_callback
+
+    def get_failed_trial_callback(self):
+        """Optuna 3's name of get_heartbeat_stale_trial_callback."""
+        return self.failed_trial_callback
 
     def _options(self):
         o = _capi.StorageOptions()
@@ -194,7 +222,7 @@ class RDBStorage(BaseStorage):
 
     def __init__(self, url, engine_kwargs=None, skip_compatibility_check=False,
                  heartbeat_interval=None, grace_period=None, failed_trial_callback=None,
-                 skip_table_creation=False):
+                 skip_table_creation=False, *, heartbeat_stale_trial_callback=None):
         scheme, sep, rest = str(url).partition("://")
         kind = scheme.split("+")[0]
         if not sep or kind not in ("postgresql", "postgres", "sqlite"):
@@ -208,7 +236,8 @@ class RDBStorage(BaseStorage):
                                           "connect_args={'timeout': seconds}")
             if "timeout" in args:
                 self._timeout = float(args["timeout"])
-        super().__init__(heartbeat_interval, grace_period, failed_trial_callback)
+        super().__init__(heartbeat_interval, grace_period, failed_trial_callback,
+                         heartbeat_stale_trial_callback=heartbeat_stale_trial_callback)
         self.url = str(url)
         if kind == "sqlite":
             path = rest.split("?", 1)[0]
