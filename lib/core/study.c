@@ -20,6 +20,7 @@ void otto_study_options_init_sized(otto_study_options *o, size_t size)
     def.n_objectives = 1;
     def.seed = OTTO_SEED_NONE;
     def.log_level = OTTO_LEVEL_WARNING;
+    def.prefetch_thread = 1;
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
@@ -140,6 +141,8 @@ int otto__study_create(const otto_study_options *opts, const otto__defaults *def
         rc = defaults->pruner(&s->pruner);
     if (!rc && o.storage)
         rc = otto__store_attach(s, &o);
+    if (!rc && o.prefetch) /* prefetch.c */
+        rc = otto__prefetch_create(s, &o, defaults);
     if (rc) {
         otto_study_destroy(s);
         return rc;
@@ -239,6 +242,7 @@ void otto_study_destroy(otto_study *s)
 {
     if (!s)
         return;
+    otto__prefetch_destroy(s); /* prefetch.c: joins its worker before anything goes */
     otto__store_detach(s); /* stops the heartbeat thread first */
     const otto_allocator *a = &s->alloc;
     size_t n = otto__segvec_count(&s->trials);
@@ -288,6 +292,7 @@ int otto_study_set_sampler(otto_study *s, otto_sampler *sampler)
                                         "are running; tell them first",
                            running);
     }
+    otto__prefetch_reset(s); /* prefetch.c: proposals of the old sampler go with it */
     otto_sampler_destroy(old);
     return OTTO_OK;
 }
@@ -296,9 +301,8 @@ int otto_study_set_sampler(otto_study *s, otto_sampler *sampler)
 
 /* Relative sampling for a new trial. Failures are logged and the trial falls
  * back to independent sampling: a sampler problem never fails the study. */
-static void sample_relative(otto_study *s, otto_trial *t)
+void otto__sample_relative(otto_study *s, const otto_sampler *sm, otto_trial *t)
 {
-    const otto_sampler *sm = s->sampler;
     const otto_allocator *a = &s->alloc;
     otto_view *v = t->live->view;
     otto_space *space = NULL;
@@ -439,9 +443,11 @@ int otto_study_ask(otto_study *s, otto_trial **out)
         otto__log(&s->log, OTTO_LEVEL_WARNING,
                   "trial %lld: out of memory filtering the sampler's view; using all trials",
                   (long long)t->number);
-    if (relative && (live->view->n_isect ||
-                     OTTO__VT_HAS(s->sampler->vt, otto_sampler_vtable, infer_relative_space)))
-        sample_relative(s, t);
+    if (s->prefetch) /* prefetch.c: a proposal computed ahead, or the fallback */
+        otto__prefetch_ask(s, t);
+    else if (relative && (live->view->n_isect ||
+                          OTTO__VT_HAS(s->sampler->vt, otto_sampler_vtable, infer_relative_space)))
+        otto__sample_relative(s, s->sampler, t);
     *out = t;
     return OTTO_OK;
 }
@@ -699,7 +705,8 @@ int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state, const 
         memcpy(vals, src, n_src * sizeof *vals);
 
     const otto_sampler *sm = s->sampler;
-    if (OTTO__VT_HAS(sm->vt, otto_sampler_vtable, after_trial))
+    if (OTTO__VT_HAS(sm->vt, otto_sampler_vtable, after_trial) &&
+        !t->live->no_after_trial) /* prefetch.c closes the proposal instead */
         sm->vt->after_trial(sm->state, t->live->view, t, final,
                             final == OTTO_TRIAL_COMPLETE ? vals : NULL,
                             final == OTTO_TRIAL_COMPLETE ? n_values : 0);
