@@ -53,6 +53,10 @@ typedef struct otto_study_options {
     const otto_allocator *allocator; /* NULL: libc; copied; see otto/alloc.h */
     otto_storage *storage;           /* NULL: in memory; the study takes a reference */
     otto_open_mode open_mode;        /* with a storage: create, resume or either */
+    size_t prefetch;                 /* 0 (default): off; N: keep up to N relative
+                                        samples computed ahead (see "Prefetched asks") */
+    int prefetch_thread;             /* 1 (default): a worker thread the study owns
+                                        computes them; 0: the host, by otto_study_work */
 } otto_study_options;
 
 OTTO_API void otto_study_options_init_sized(otto_study_options *o, size_t size);
@@ -83,6 +87,62 @@ OTTO_API int otto_study_set_sampler(otto_study *s, otto_sampler *sampler);
 OTTO_API int otto_study_ask(otto_study *s, otto_trial **out);
 /* Ask and suggest every param of `space` up front (in order). */
 OTTO_API int otto_study_ask_with(otto_study *s, const otto_space *space, otto_trial **out);
+
+/* --- prefetched asks --------------------------------------------------------------
+ * With otto_study_options.prefetch = N > 0, the expensive part of an ask (the
+ * sampler's relative sample: the GP fit and acquisition, the TPE or CMA-ES
+ * draw) is computed ahead, so that an ask on a frame-bound thread costs a
+ * copy instead of a model fit:
+ * - Each ask queues proposals for the next trial numbers, up to N ahead of
+ *   the trial it returns, and ask takes the proposal made for its own trial
+ *   number when it is ready (system attr "otto:prefetch" = "ready").
+ * - When it is not ready (computing, or never queued: the first ask), ask
+ *   does not wait: the trial's relative params come from a cheap fallback, a
+ *   scrambled Sobol point of the relative search space (the QMC sampler's
+ *   draw; "otto:prefetch" = "fallback"). Params outside the relative space
+ *   are sampled independently at suggest time as without prefetch (TPE's
+ *   independent draw; the GP's and CMA-ES's are cheap random or TPE draws).
+ * - A proposal treats as pending points (constant liar, kriging believer)
+ *   the trials running when it was queued, with their relative params, and
+ *   the proposals queued before it that no ask had taken yet.
+ * - The proposals are computed, one at a time and in trial-number order, by
+ *   one worker thread that the study starts at its first ask and that
+ *   otto_study_destroy stops and joins (after the sampler call in progress
+ *   returns); with prefetch_thread = 0, by otto_study_work on the threads
+ *   the host chooses (the sampler, and the log function for its messages,
+ *   run there). Samplers without relative sampling (random, grid) ignore
+ *   prefetch, and no thread starts.
+ * - A proposal the sampler made (or was making) that no ask takes (its ask
+ *   came first, or its number went to an added trial or another worker's)
+ *   is closed with the sampler's after_trial as FAIL, on its own stand-in
+ *   trial of that number; a trial asked here while its proposal was being
+ *   made then gets no after_trial, so the sampler hears of each number
+ *   once. A queued proposal not started yet is just dropped.
+ *
+ * Reproducibility: proposal k (for trial number k) is queued by the ask that
+ * returns trial k - N (all of 1..N by the first ask) and is a function of the
+ * seed, k (trial k's random stream) and the study as of that ask: the trials
+ * finished then, the trials running then with their params, and proposals
+ * k-N+1..k-1. When the worker computes it does not matter; whether ask k
+ * finds it ready does (a fallback changes trial k and what later proposals
+ * see), and with an owned thread that is timing. So, with a seed, a given N
+ * and a given order of asks and tells, two runs give the same trials as
+ * long as every ask after the first finds its proposal ready. With
+ * prefetch_thread = 0 the host controls this: calling otto_study_work until
+ * it reports no work before each ask makes every ask after the first take
+ * a ready proposal, and a run then repeats trial for trial. */
+
+/* Perform one unit of pending prefetch work on the calling thread: compute
+ * the oldest queued proposal, or close one that no ask took. *did_work (may
+ * be NULL) is 1 when it did something, 0 when there was nothing to do, the
+ * study has no prefetch, or another thread (the study's worker, or another
+ * otto_study_work) is doing a unit (units run one at a time). It may take as
+ * long as one relative sample. Thread-safe: any thread, concurrently with
+ * every call but otto_study_destroy. */
+OTTO_API int otto_study_work(otto_study *s, int *did_work);
+/* How many proposals are ready, starting with the next trial number this
+ * handle would ask (0 when the next ask would fall back). Thread-safe. */
+OTTO_API size_t otto_study_prefetch_ready(const otto_study *s);
 
 /* Finish a trial. state: COMPLETE (values required, n_values = objectives),
  * PRUNED or FAIL (values must be NULL). A COMPLETE tell with a NaN value

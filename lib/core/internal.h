@@ -100,6 +100,8 @@ typedef struct otto__live {
     size_t n_fixed;
     struct otto_trial *prev, *next; /* study's list of running trials */
     int telling;                /* a tell is in progress */
+    int proposal;               /* a prefetch stand-in (prefetch.c): never stored */
+    int no_after_trial;         /* prefetch: its proposal is closed instead (prefetch.c) */
     int remote_state;           /* another worker finished it (heartbeat): that state */
 } otto__live;
 
@@ -180,6 +182,7 @@ struct otto_pruner {
 typedef struct otto__defaults {
     int (*sampler)(const otto_allocator *a, otto_sampler **out);
     int (*pruner)(const otto_allocator *a, otto_pruner **out);
+    int (*fallback)(const otto_allocator *a, otto_sampler **out); /* prefetch's cheap draw */
 } otto__defaults;
 /* otto_study_create with the defaults given. */
 int otto__study_create(const otto_study_options *opts, const otto__defaults *defaults,
@@ -279,6 +282,8 @@ struct otto_study {
     char **old_values;    /* replaced values, kept until destroy (handed out) */
     size_t n_old, cap_old;
 
+    struct otto__prefetch *prefetch; /* NULL: off (prefetch.c) */
+
     /* log messages produced under the lock, emitted after it (the log
      * function is user code and never runs under an otto lock) */
     char deferred[4][256];
@@ -320,5 +325,26 @@ int otto__tell_args_check(const otto_study *s, otto_trial_state state, const dou
 /* Extras given with an enqueued or added trial, checked before anything is
  * built. */
 int otto__trial_extras_check(const otto_trial_extras *e);
+
+/* Relative sampling for a new trial by sampler sm (the study's, or
+ * prefetch's fallback) over t->live->view; failures are logged and leave the
+ * params to independent sampling. */
+void otto__sample_relative(otto_study *s, const otto_sampler *sm, otto_trial *t);
+
+/* ---- prefetched asks (prefetch.c) ------------------------------------------------ */
+typedef struct otto__prefetch otto__prefetch;
+/* Set up prefetch for a new study (o->prefetch > 0); no thread yet. */
+int otto__prefetch_create(otto_study *s, const otto_study_options *o,
+                          const otto__defaults *defaults);
+/* Stop and join the worker (after its unit in progress), free everything. */
+void otto__prefetch_destroy(otto_study *s);
+/* The relative params of a trial just asked (in s->running, rng set, no
+ * lock held): its ready proposal, else the fallback draw; then queue the
+ * proposals up to N ahead and wake the worker (started here, the first
+ * time). */
+void otto__prefetch_ask(otto_study *s, otto_trial *t);
+/* Wait for the unit in progress and drop every proposal (the sampler is
+ * being replaced). */
+void otto__prefetch_reset(otto_study *s);
 
 #endif /* OTTO_INTERNAL_H */

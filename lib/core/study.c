@@ -20,6 +20,7 @@ void otto_study_options_init_sized(otto_study_options *o, size_t size)
     def.n_objectives = 1;
     def.seed = OTTO_SEED_NONE;
     def.log_level = OTTO_LEVEL_WARNING;
+    def.prefetch_thread = 1;
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
@@ -140,6 +141,8 @@ int otto__study_create(const otto_study_options *opts, const otto__defaults *def
         rc = defaults->pruner(&s->alloc, &s->pruner);
     if (!rc && o.storage)
         rc = otto__store_attach(s, &o);
+    if (!rc && o.prefetch) /* prefetch.c */
+        rc = otto__prefetch_create(s, &o, defaults);
     if (rc) {
         otto_study_destroy(s);
         return rc;
@@ -180,6 +183,7 @@ void otto_study_destroy(otto_study *s)
 {
     if (!s)
         return;
+    otto__prefetch_destroy(s); /* prefetch.c: joins its worker before anything goes */
     otto__store_detach(s); /* stops the heartbeat thread first */
     const otto_allocator *a = &s->alloc;
     size_t n = otto__segvec_count(&s->trials);
@@ -229,6 +233,7 @@ int otto_study_set_sampler(otto_study *s, otto_sampler *sampler)
                                         "are running; tell them first",
                            running);
     }
+    otto__prefetch_reset(s); /* prefetch.c: proposals of the old sampler go with it */
     otto_sampler_destroy(old);
     return OTTO_OK;
 }

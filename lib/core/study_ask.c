@@ -9,9 +9,8 @@
 
 /* Relative sampling for a new trial. Failures are logged and the trial falls
  * back to independent sampling: a sampler problem never fails the study. */
-static void sample_relative(otto_study *s, otto_trial *t)
+void otto__sample_relative(otto_study *s, const otto_sampler *sm, otto_trial *t)
 {
-    const otto_sampler *sm = s->sampler;
     const otto_allocator *a = &s->alloc;
     otto_view *v = t->live->view;
     otto_space *space = NULL;
@@ -157,9 +156,11 @@ int otto_study_ask(otto_study *s, otto_trial **out)
         otto__log(&s->log, OTTO_LEVEL_WARNING,
                   "trial %lld: out of memory filtering the sampler's view; using all trials",
                   (long long)t->number);
-    if (relative && (live->view->n_isect ||
-                     OTTO__VT_HAS(s->sampler->vt, otto_sampler_vtable, infer_relative_space)))
-        sample_relative(s, t);
+    if (s->prefetch) /* prefetch.c: a proposal computed ahead, or the fallback */
+        otto__prefetch_ask(s, t);
+    else if (relative && (live->view->n_isect ||
+                          OTTO__VT_HAS(s->sampler->vt, otto_sampler_vtable, infer_relative_space)))
+        otto__sample_relative(s, s->sampler, t);
     *out = t;
     return OTTO_OK;
 }

@@ -148,7 +148,8 @@ int otto_study_tell(otto_study *s, otto_trial *t, otto_trial_state state, const 
         return rc;
     }
     const otto_sampler *sm = s->sampler;
-    if (OTTO__VT_HAS(sm->vt, otto_sampler_vtable, after_trial))
+    if (OTTO__VT_HAS(sm->vt, otto_sampler_vtable, after_trial) &&
+        !t->live->no_after_trial) /* prefetch.c closes the proposal instead */
         sm->vt->after_trial(sm->state, t->live->view, t, final,
                             final == OTTO_TRIAL_COMPLETE ? vals : NULL,
                             final == OTTO_TRIAL_COMPLETE ? n_values : 0);

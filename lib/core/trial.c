@@ -454,7 +454,8 @@ static int set_attr(otto_trial *t, int sys, const char *key, const char *value)
         return rc;
     otto_study *s = t->study;
     pthread_mutex_lock(&s->mu);
-    if (s->store && (rc = otto__store_attr(s, t, sys, key, value)) != OTTO_OK) {
+    if (s->store && !t->live->proposal && /* a prefetch stand-in is never stored */
+        (rc = otto__store_attr(s, t, sys, key, value)) != OTTO_OK) {
         otto__study_unlock(s);
         return rc;
     }

@@ -47,6 +47,8 @@ class StudyOptions(ctypes.Structure):
         ("allocator", c_void_p),
         ("storage", c_void_p),
         ("open_mode", c_int),
+        ("prefetch", c_size_t),
+        ("prefetch_thread", c_int),
     ]
 
 
@@ -410,6 +412,8 @@ _FUNCTIONS = [
     # study.h
     ("otto_study_options_init_sized", [P(StudyOptions), c_size_t], None),
     ("otto_study_sync", [study_p], S),
+    ("otto_study_work", [study_p, P(c_int)], S),
+    ("otto_study_prefetch_ready", [study_p], c_size_t),
     ("otto_study_set_sampler", [study_p, sampler_p], S),
     ("otto_trial_extras_init_sized", [P(TrialExtras), c_size_t], None),
     ("otto_study_enqueue_trial_with", [study_p, P(ParamValue), c_size_t, P(TrialExtras)], S),

@@ -294,6 +294,9 @@ class Study:
         PartialFixedSampler between optimize calls); no trial of this study
         object may be running."""
         c_sampler, plugin = _plugins.make_sampler(sampler, self._plugin_ctx)
+        if plugin is not None and getattr(self, "_prefetch", 0):
+            _capi.sampler_destroy(c_sampler)
+            raise ValueError(_PREFETCH_PLUGIN)
         _capi.study_set_sampler(self._ptr, c_sampler)  # owns c_sampler, also on failure
         self._plugins = (plugin, self._plugins[1])
         self._sampler = sampler
@@ -830,7 +833,14 @@ def _same_params(existing, given):
 _METRIC_NAMES_KEY = "\ufdd0otto:metric_names"  # a noncharacter: no user key starts with it
 
 
-def _make_study(storage, sampler, pruner, study_name, dirs, open_mode):
+_PREFETCH_PLUGIN = ("prefetch needs a sampler that samples in C (an otto built-in whose "
+                    "hooks are not overridden in Python): its proposals are computed on "
+                    "a C worker thread")
+
+
+def _make_study(storage, sampler, pruner, study_name, dirs, open_mode, prefetch=0):
+    if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
+        raise ValueError(f"prefetch must be an int >= 0, not {prefetch!r}")
     sampler = sampler if sampler is not None else TPESampler()
     pruner = pruner if pruner is not None else NopPruner()
     opts = _capi.StudyOptions()
@@ -854,12 +864,18 @@ def _make_study(storage, sampler, pruner, study_name, dirs, open_mode):
     except BaseException:
         _capi.sampler_destroy(c_sampler)
         raise
+    if prefetch and s_plugin is not None:
+        _capi.sampler_destroy(c_sampler)
+        _capi.pruner_destroy(c_pruner)
+        raise ValueError(_PREFETCH_PLUGIN)
+    opts.prefetch = prefetch
     opts.sampler = c_sampler
     opts.pruner = c_pruner
     out = ctypes.c_void_p()
     _capi.study_create(ctypes.byref(opts), ctypes.byref(out))  # owns sampler and pruner
     name = _capi.study_name(out).decode("utf-8")
     study = Study(out, name, sampler, pruner, storage)
+    study._prefetch = prefetch
     study._plugin_ctx = ctx
     study._plugins = (s_plugin, p_plugin)  # their callbacks live as long as the C study
     ctx.study = study
@@ -872,11 +888,19 @@ def _reopen(study_name, storage, sampler, pruner):
 
 
 def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, direction=None,
-                 load_if_exists=False, directions=None):
+                 load_if_exists=False, directions=None, prefetch=0):
     """A new study, with Optuna's arguments: in memory, or in a storage
     ("journal:PATH", "postgresql://...", or a storages object), where
     load_if_exists=True resumes a study of the same name. The default sampler
-    is TPESampler, as in Optuna."""
+    is TPESampler, as in Optuna.
+
+    prefetch=N (otto-only, 0 by default) keeps up to N relative samples
+    computed ahead on a C worker thread the study owns, so that ask takes a
+    ready one (the trial's system attr "otto:prefetch" is "ready") or, when
+    none is ready, a quasi-random fallback draw ("fallback") instead of
+    waiting for the sampler's model; see otto_study_ask(3) and otto(7) for
+    what a proposal sees and the reproducibility rule. It needs a sampler
+    that samples in C (a built-in whose hooks are not overridden in Python)."""
     storage = _storages.get_storage(storage)
     if direction is not None and directions is not None:
         raise ValueError("Specify only one of `direction` and `directions`.")
@@ -885,7 +909,8 @@ def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, di
     dirs = [_direction(d) for d in directions]
     if not dirs:
         raise ValueError("The number of objectives must be greater than 0.")
-    return _make_study(storage, sampler, pruner, study_name, dirs, 1 if load_if_exists else 0)
+    return _make_study(storage, sampler, pruner, study_name, dirs, 1 if load_if_exists else 0,
+                       prefetch)
 
 
 def load_study(*, study_name, storage, sampler=None, pruner=None):
