@@ -334,6 +334,9 @@ void otto__sample_relative(otto_study *s, const otto_sampler *sm, otto_trial *t)
 /* ---- prefetched asks (prefetch.c) ------------------------------------------------ */
 typedef struct otto__prefetch otto__prefetch;
 /* Set up prefetch for a new study (o->prefetch > 0); no thread yet. */
+/* The fallback sampler of a study's prefetch (prefetch_fallback.c). */
+int otto__prefetch_fallback_create(otto_study *s, const otto__defaults *defaults,
+                                   otto_sampler **out);
 int otto__prefetch_create(otto_study *s, const otto_study_options *o,
                           const otto__defaults *defaults);
 /* Stop and join the worker (after its unit in progress), free everything. */

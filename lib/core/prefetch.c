@@ -47,65 +47,6 @@ struct otto__prefetch {
     size_t n_ring;
 };
 
-/* ---- the fallback sampler ----------------------------------------------------------
- * The study's relative space (its sampler's infer_relative_space, cheap for
- * every built-in), drawn by the cheap sampler lib/defaults.c picked (QMC);
- * where that draw declines or fails, each param by its independent draw. */
-typedef struct fallback {
-    otto_study *s;
-    otto_sampler *draw; /* NULL: none (the params go to independent sampling) */
-} fallback;
-
-static int fb_infer(void *state, const otto_view *v, const otto_trial *t, otto_space *sp)
-{
-    const fallback *f = state;
-    return otto_sampler_infer_relative_space(f->s->sampler, v, t, sp);
-}
-
-static int fb_relative(void *state, const otto_view *v, otto_trial *t, const otto_space *sp,
-                       double *out)
-{
-    const fallback *f = state;
-    if (!f->draw)
-        return OTTO_ENOTSUP;
-    int rc = otto_sampler_sample_relative(f->draw, v, t, sp, out);
-    if (rc == OTTO_OK)
-        return OTTO_OK;
-    rc = OTTO_OK; /* e.g. more params than the Sobol sequence has dimensions */
-    for (size_t k = 0; !rc && k < otto_space_size(sp); k++) {
-        const char *name;
-        otto_distribution d;
-        rc = otto_space_param(sp, k, &name, &d);
-        if (!rc)
-            rc = otto_sampler_sample_independent(f->draw, v, t, name, &d, &out[k]);
-    }
-    return rc;
-}
-
-static int fb_independent(void *state, const otto_view *v, otto_trial *t, const char *name,
-                          const otto_distribution *d, double *out)
-{
-    const fallback *f = state;
-    return otto_sampler_sample_independent(f->draw ? f->draw : f->s->sampler, v, t, name, d,
-                                           out);
-}
-
-static void fb_destroy(void *state)
-{
-    fallback *f = state;
-    otto_sampler_destroy(f->draw);
-    otto__free(&f->s->alloc, f);
-}
-
-static const otto_sampler_vtable fallback_vtable = {
-    .size = sizeof(otto_sampler_vtable),
-    .name = "prefetch-fallback",
-    .infer_relative_space = fb_infer,
-    .sample_relative = fb_relative,
-    .sample_independent = fb_independent,
-    .destroy = fb_destroy,
-};
-
 /* ---- jobs ------------------------------------------------------------------------ */
 
 static void ghost_free(otto_study *s, otto_trial *g)
@@ -371,21 +312,13 @@ int otto__prefetch_create(otto_study *s, const otto_study_options *o,
         return otto__error(OTTO_EINVAL, "study_create: prefetch_thread %d must be 0 or 1",
                            o->prefetch_thread);
     otto__prefetch *pf = otto__calloc(a, 1, sizeof *pf);
-    fallback *f = otto__calloc(a, 1, sizeof *f);
     made *ring = otto__calloc(a, o->prefetch, sizeof *ring);
-    if (!pf || !f || !ring) {
+    if (!pf || !ring) {
         otto__free(a, pf);
-        otto__free(a, f);
         otto__free(a, ring);
         return otto__error(OTTO_ENOMEM, "study_create: out of memory");
     }
-    f->s = s;
-    int rc = defaults && defaults->fallback ? defaults->fallback(&s->alloc, &f->draw) : OTTO_OK;
-    if (!rc) {
-        rc = otto_sampler_create_with(&fallback_vtable, f, OTTO_SEED_NONE, &s->alloc,
-                                      &pf->fallback);
-        f = NULL; /* the sampler owns it, also on failure */
-    }
+    int rc = otto__prefetch_fallback_create(s, defaults, &pf->fallback);
     if (!rc && pthread_mutex_init(&pf->mu, NULL) != 0)
         rc = otto__error(OTTO_ESYSTEM, "study_create: cannot create a mutex");
     if (!rc && pthread_cond_init(&pf->cv, NULL) != 0) {
@@ -393,8 +326,6 @@ int otto__prefetch_create(otto_study *s, const otto_study_options *o,
         rc = otto__error(OTTO_ESYSTEM, "study_create: cannot create a condition variable");
     }
     if (rc) {
-        if (f)
-            fb_destroy(f);
         otto_sampler_destroy(pf->fallback);
         otto__free(a, ring);
         otto__free(a, pf);
