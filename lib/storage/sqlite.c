@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "backend.h"
 #include "batch.h"
@@ -28,7 +27,7 @@
 typedef struct lite {
     sqlite3 *db;        /* NULL: not opened in this process yet */
     char *path;
-    pid_t pid;          /* the process that opened db (see own_connection) */
+    uint64_t pid;       /* the process that opened db (see own_connection) */
     pthread_mutex_t mu; /* one statement at a time on the connection */
     int busy_ms;        /* how long to wait for another writer (timeout_s) */
     int synchronous;    /* the connection's PRAGMA synchronous now (-1: unknown) */
@@ -210,10 +209,10 @@ static int connect_db(lite *l)
  * opens its own. */
 static int own_connection(lite *l)
 {
-    if (l->pid != getpid()) {
+    if (l->pid != otto__os_pid()) {
         l->db = NULL;
         l->read = l->append = l->find = l->insert_study = NULL;
-        l->pid = getpid();
+        l->pid = otto__os_pid();
     }
     return l->db ? OTTO_OK : connect_db(l);
 }
@@ -529,7 +528,7 @@ static void l_close(otto_storage *st)
     lite *l = st->impl;
     if (!l)
         return;
-    if (l->pid == getpid())
+    if (l->pid == otto__os_pid())
         disconnect(l);
     otto__free(&st->alloc, l->path);
     otto__name_pool_free(&l->names, &st->alloc);
@@ -562,7 +561,7 @@ int otto_storage_sqlite_open(const char *path, const otto_storage_options *o, ot
         return otto__error(OTTO_ENOMEM, "sqlite_open: out of memory");
     }
     st->impl = l;
-    l->pid = getpid();
+    l->pid = otto__os_pid();
     l->busy_ms = (int)fmin(st->opts.timeout_s * 1000, 2147483647.0);
     l->last_sync = otto__monotonic_time();
     l->path = otto__strdup(&st->alloc, path);
