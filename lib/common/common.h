@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mathconst.h"
 #include "otto/otto.h"
 #include "platform/platform.h" /* the clocks, otto__wall_time and otto__monotonic_time */
 

@@ -3,7 +3,8 @@
     platform <- common <- (linalg, numeric, storage) <- core <- (samplers, pruners,
     importance) <- lib/*.c
 with lib/platform the only code that knows the operating system (no _WIN32
-test anywhere else under lib/ or include/, but for the export macro), core reaching storage only through its interface (storage/backend.h,
+test anywhere else under lib/ or include/, but for the export macro), no
+POSIX math constants (M_PI) anywhere, core reaching storage only through its interface (storage/backend.h,
 storage/record.h), samplers and pruners reaching the study only through
 the public headers and the plug-in kit (otto/sys/*.h), and a sampler folder
 never reaching into another's. Prints the folder graph; fails on any edge
@@ -31,6 +32,9 @@ ALLOWED = {  # folder -> folders it may include from (besides itself and <otto/.
 OS_MACRO = re.compile(r"\b(_WIN32|_WIN64|__MINGW32__|__MINGW64__|_MSC_VER|__CYGWIN__|"
                       r"__APPLE__|__linux__|__EMSCRIPTEN__|__unix__)\b")
 OS_ALLOWED = {"lib/platform", "include/otto/export.h"}
+# POSIX's math constants (M_PI, ...) are not C: lib/common/mathconst.h has otto's own.
+POSIX_CONST = re.compile(r"\bM_(PI|PI_2|PI_4|1_PI|2_PI|2_SQRTPI|SQRT2|SQRT1_2|LN2|LN10|E|"
+                         r"LOG2E|LOG10E)\b")
 STORAGE_INTERFACE = {"storage/backend.h", "storage/record.h"}
 
 def folder_of(rel):
@@ -74,6 +78,10 @@ for f in sorted(list(lib.rglob("*.[ch]")) + list((root / "include").rglob("*.h*"
         m = OS_MACRO.search(line)
         if m and re.match(r"\s*#", line):
             errors.append(f"{rel}:{n}: tests {m.group(1)}; only lib/platform may know the OS")
+        m = POSIX_CONST.search(line)
+        if m:
+            errors.append(f"{rel}:{n}: {m.group(0)} is POSIX, not C; use OTTO_ from "
+                          "common/mathconst.h")
 
 # no cycle between folders
 state = {}
