@@ -110,7 +110,8 @@ typedef struct otto__file_id {
 } otto__file_id;
 
 /* The identity of an open file; *linked (may be NULL) is 0 once the file
- * has no name left (removed while open). */
+ * has no name left (removed while open). id may be NULL when only linked is
+ * wanted, which spares Windows a query of the volume. */
 int otto__file_id_of(otto__file f, otto__file_id *id, int *linked);
 /* The identity of the file at path (symbolic links followed): OTTO_ENOTFOUND
  * when there is none, OTTO_EIO when it cannot be told. */

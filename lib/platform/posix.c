@@ -181,7 +181,7 @@ void otto__file_close(otto__file *f)
 
 int otto__file_reopen(otto__file *f, const char *path, unsigned flags)
 {
-    otto__file_id was, now;
+    otto__file_id was = {0, 0}, now = {0, 0};
     int rc = otto__file_id_of(*f, &was, NULL);
     if (rc)
         return rc;
@@ -295,8 +295,10 @@ int otto__file_id_of(otto__file f, otto__file_id *id, int *linked)
     struct stat sb;
     if (fstat(fd_of(f), &sb) != 0)
         return fail(OTTO_EIO, NULL, errno);
-    id->device = (uint64_t)sb.st_dev;
-    id->inode = (uint64_t)sb.st_ino;
+    if (id) {
+        id->device = (uint64_t)sb.st_dev;
+        id->inode = (uint64_t)sb.st_ino;
+    }
     if (linked)
         *linked = sb.st_nlink > 0;
     return OTTO_OK;

@@ -186,7 +186,7 @@ void otto__file_close(otto__file *f)
 
 int otto__file_reopen(otto__file *f, const char *path, unsigned flags)
 {
-    otto__file_id was, now;
+    otto__file_id was = {0, 0}, now = {0, 0};
     int rc = otto__file_id_of(*f, &was, NULL);
     if (rc)
         return rc;
@@ -284,17 +284,18 @@ int otto__file_write_at(otto__file f, const void *buf, size_t n, uint64_t off)
 
 int otto__file_id_of(otto__file f, otto__file_id *id, int *linked)
 {
-    BY_HANDLE_FILE_INFORMATION bi;
-    if (!GetFileInformationByHandle(h_of(f), &bi))
-        return fail(OTTO_EIO, NULL, GetLastError());
-    id->device = bi.dwVolumeSerialNumber;
-    id->inode = (uint64_t)bi.nFileIndexHigh << 32 | bi.nFileIndexLow;
+    if (id) { /* (asks for the volume's serial: the slow part, under wine above all) */
+        BY_HANDLE_FILE_INFORMATION bi;
+        if (!GetFileInformationByHandle(h_of(f), &bi))
+            return fail(OTTO_EIO, NULL, GetLastError());
+        id->device = bi.dwVolumeSerialNumber;
+        id->inode = (uint64_t)bi.nFileIndexHigh << 32 | bi.nFileIndexLow;
+    }
     if (linked) { /* a removed file keeps its name until closed, marked delete-pending */
         FILE_STANDARD_INFO si;
-        if (GetFileInformationByHandleEx(h_of(f), FileStandardInfo, &si, sizeof si))
-            *linked = !si.DeletePending && si.NumberOfLinks > 0;
-        else
-            *linked = bi.nNumberOfLinks > 0;
+        if (!GetFileInformationByHandleEx(h_of(f), FileStandardInfo, &si, sizeof si))
+            return fail(OTTO_EIO, NULL, GetLastError());
+        *linked = !si.DeletePending && si.NumberOfLinks > 0;
     }
     return OTTO_OK;
 }

@@ -69,9 +69,9 @@ static int own_descriptor(jfile *jf)
  * and the inode must still have a name. */
 static int still_there(jfile *jf)
 {
-    otto__file_id at_path, ours;
+    otto__file_id at_path;
     int linked;
-    if (otto__file_id_of(jf->f, &ours, &linked))
+    if (otto__file_id_of(jf->f, NULL, &linked))
         return otto__error(OTTO_EIO, "journal %s: fstat: %s", jf->path, otto__os_reason());
     int found = otto__path_id(jf->abs, &at_path) == OTTO_OK;
     if (found && !otto__file_id_equal(at_path, jf->id))
