@@ -27,10 +27,7 @@ char *otto__strdup(const otto_allocator *a, const char *s);
 /* ---- errors and logging (error.c) ------------------------------------------------ */
 /* Set the calling thread's last error message; returns code. */
 int otto__error(int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+    OTTO_PRINTF(2, 3);
 int otto__verror(int code, const char *fmt, va_list ap);
 
 typedef struct otto__logger {
@@ -41,10 +38,7 @@ typedef struct otto__logger {
 
 /* Format into a fixed stack buffer and hand to the logger (never allocates). */
 void otto__log(const otto__logger *lg, otto_log_level level, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+    OTTO_PRINTF(3, 4);
 
 /* ---- random numbers (rng.c) ------------------------------------------------- */
 struct otto_rng {
