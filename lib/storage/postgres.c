@@ -775,10 +775,11 @@ int otto_storage_postgres_open(const char *conninfo, const otto_storage_options 
 int otto_storage_postgres_open(const char *conninfo, const otto_storage_options *o,
                                otto_storage **out)
 {
-    (void)conninfo;
     (void)o;
     if (out)
         *out = NULL;
+    if (!conninfo || !out)
+        return otto__error(OTTO_EINVAL, "postgres_open: NULL argument");
     return otto__error(OTTO_ENOTSUP, "postgres_open: this otto was built without libpq "
                                      "(install libpq-dev and rebuild; meson -Dpostgres=enabled)");
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "../common.h"
+#include "../testos.h"
 #include "common/common.h"
 #include "platform/platform.h"
 
@@ -213,12 +214,10 @@ static void locks(void **state)
     remove(path);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    const char *tmp = getenv("TEMP"); /* Windows' */
-    if (!tmp || !tmp[0])
-        tmp = getenv("TMPDIR");
-    snprintf(base, sizeof base, "%s", tmp && tmp[0] ? tmp : "/tmp");
+    testos_init(argc, argv);
+    snprintf(base, sizeof base, "%s", testos_tmp());
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(entropy),
         cmocka_unit_test(clocks_and_machine),
