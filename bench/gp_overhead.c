@@ -3,16 +3,19 @@
  *  2. ask time after n finished trials (history filled with
  *     otto_study_add_trial at uniform points): the first ask fits the kernel
  *     from the defaults, the next two are warm-started as in a running study;
- *  3. the share of each ask spent inside BLAS/LAPACK (the calls lib/linalg
- *     makes are wrapped with the linker's --wrap and timed), peak RSS, and a
- *     direct Cholesky of an n x n kernel matrix for comparison (the floor).
+ *  3. the share of each ask spent inside BLAS/LAPACK (the linear-algebra
+ *     backend's primitives that lib/linalg calls, OpenBLAS/LAPACKE or the
+ *     built-in kernels, wrapped with the linker's --wrap and timed), peak RSS,
+ *     calls and time per primitive over the three asks, and a direct Cholesky
+ *     of an n x n kernel matrix for comparison (the floor).
  *   usage: gp_overhead [n ...]   (default 50 100 200 300 500 1000)
  * Run with OPENBLAS_NUM_THREADS=1 for the single-thread figures. The OpenBLAS
  * kernel set in use is printed first: Debian's OpenBLAS 0.3.21 does not
  * recognize some newer CPUs and falls back to "Prescott" (SSE3) kernels,
  * 2-2.5x slower here than OPENBLAS_CORETYPE=SkylakeX on an AVX-512 machine. */
+#ifdef OTTO_USE_CBLAS
 #include <cblas.h>
-#include <lapacke.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,79 +23,80 @@
 
 #include <otto/otto.h>
 
+#include "../lib/linalg/backend.h"
 #include "../lib/linalg/linalg.h"
 #include "bench_util.h"
 
 #define DIM 10
 
-/* ---- timing wrappers around the BLAS/LAPACK entry points lib/linalg uses ---- */
-static double blas_seconds;
-#define TIMED(call)                                                                   \
+/* ---- timing wrappers around the backend primitives lib/linalg uses ----
+ * (backend.h: OpenBLAS/LAPACKE or the built-in kernels; dense.c calls them
+ * from another object file, so --wrap reaches every call). */
+enum { P_POTRF, P_POTRI, P_POTRS, P_TRSM, P_GEMV, P_SYMV, N_PRIM };
+static const char *prim_names[N_PRIM] = {"potrf", "potri", "potrs", "trsm", "gemv", "symv"};
+static double blas_seconds, prim_seconds[N_PRIM];
+static long prim_calls[N_PRIM];
+#define TIMED(which, call)                                                            \
     do {                                                                              \
         double t0_ = bench_now();                                                     \
         call;                                                                         \
-        blas_seconds += bench_now() - t0_;                                            \
+        double dt_ = bench_now() - t0_;                                               \
+        blas_seconds += dt_;                                                          \
+        prim_seconds[which] += dt_;                                                   \
+        prim_calls[which]++;                                                          \
     } while (0)
 
-lapack_int __real_LAPACKE_dpotrf_work(int, char, lapack_int, double *, lapack_int);
-lapack_int __wrap_LAPACKE_dpotrf_work(int l, char u, lapack_int n, double *a, lapack_int lda);
-lapack_int __wrap_LAPACKE_dpotrf_work(int l, char u, lapack_int n, double *a, lapack_int lda)
+int __real_otto__lab_potrf(size_t, double *, size_t);
+int __wrap_otto__lab_potrf(size_t n, double *a, size_t lda);
+int __wrap_otto__lab_potrf(size_t n, double *a, size_t lda)
 {
-    lapack_int r;
-    TIMED(r = __real_LAPACKE_dpotrf_work(l, u, n, a, lda));
+    int r;
+    TIMED(P_POTRF, r = __real_otto__lab_potrf(n, a, lda));
     return r;
 }
-lapack_int __real_LAPACKE_dpotri_work(int, char, lapack_int, double *, lapack_int);
-lapack_int __wrap_LAPACKE_dpotri_work(int l, char u, lapack_int n, double *a, lapack_int lda);
-lapack_int __wrap_LAPACKE_dpotri_work(int l, char u, lapack_int n, double *a, lapack_int lda)
+int __real_otto__lab_potri(size_t, double *, size_t);
+int __wrap_otto__lab_potri(size_t n, double *a, size_t lda);
+int __wrap_otto__lab_potri(size_t n, double *a, size_t lda)
 {
-    lapack_int r;
-    TIMED(r = __real_LAPACKE_dpotri_work(l, u, n, a, lda));
+    int r;
+    TIMED(P_POTRI, r = __real_otto__lab_potri(n, a, lda));
     return r;
 }
-lapack_int __real_LAPACKE_dpotrs_work(int, char, lapack_int, lapack_int, const double *,
-                                      lapack_int, double *, lapack_int);
-lapack_int __wrap_LAPACKE_dpotrs_work(int l, char u, lapack_int n, lapack_int k,
-                                      const double *a, lapack_int lda, double *b,
-                                      lapack_int ldb);
-lapack_int __wrap_LAPACKE_dpotrs_work(int l, char u, lapack_int n, lapack_int k,
-                                      const double *a, lapack_int lda, double *b, lapack_int ldb)
+int __real_otto__lab_potrs(size_t, size_t, const double *, size_t, double *, size_t);
+int __wrap_otto__lab_potrs(size_t n, size_t k, const double *a, size_t lda, double *b,
+                           size_t ldb);
+int __wrap_otto__lab_potrs(size_t n, size_t k, const double *a, size_t lda, double *b,
+                           size_t ldb)
 {
-    lapack_int r;
-    TIMED(r = __real_LAPACKE_dpotrs_work(l, u, n, k, a, lda, b, ldb));
+    int r;
+    TIMED(P_POTRS, r = __real_otto__lab_potrs(n, k, a, lda, b, ldb));
     return r;
 }
-void __real_cblas_dtrsm(CBLAS_LAYOUT, CBLAS_SIDE, CBLAS_UPLO, CBLAS_TRANSPOSE, CBLAS_DIAG,
-                        blasint, blasint, double, const double *, blasint, double *, blasint);
-void __wrap_cblas_dtrsm(CBLAS_LAYOUT o, CBLAS_SIDE s, CBLAS_UPLO u, CBLAS_TRANSPOSE t,
-                        CBLAS_DIAG d, blasint m, blasint n, double al, const double *a,
-                        blasint lda, double *b, blasint ldb);
-void __wrap_cblas_dtrsm(CBLAS_LAYOUT o, CBLAS_SIDE s, CBLAS_UPLO u, CBLAS_TRANSPOSE t,
-                        CBLAS_DIAG d, blasint m, blasint n, double al, const double *a,
-                        blasint lda, double *b, blasint ldb)
+void __real_otto__lab_trsm(int, size_t, size_t, const double *, size_t, double *, size_t);
+void __wrap_otto__lab_trsm(int t, size_t n, size_t k, const double *a, size_t lda, double *b,
+                           size_t ldb);
+void __wrap_otto__lab_trsm(int t, size_t n, size_t k, const double *a, size_t lda, double *b,
+                           size_t ldb)
 {
-    TIMED(__real_cblas_dtrsm(o, s, u, t, d, m, n, al, a, lda, b, ldb));
+    TIMED(P_TRSM, __real_otto__lab_trsm(t, n, k, a, lda, b, ldb));
 }
-void __real_cblas_dtrsv(CBLAS_LAYOUT, CBLAS_UPLO, CBLAS_TRANSPOSE, CBLAS_DIAG, blasint,
-                        const double *, blasint, double *, blasint);
-void __wrap_cblas_dtrsv(CBLAS_LAYOUT o, CBLAS_UPLO u, CBLAS_TRANSPOSE t, CBLAS_DIAG d,
-                        blasint n, const double *a, blasint lda, double *x, blasint incx);
-void __wrap_cblas_dtrsv(CBLAS_LAYOUT o, CBLAS_UPLO u, CBLAS_TRANSPOSE t, CBLAS_DIAG d,
-                        blasint n, const double *a, blasint lda, double *x, blasint incx)
+void __real_otto__lab_gemv(int, size_t, size_t, double, const double *, size_t, const double *,
+                           double, double *);
+void __wrap_otto__lab_gemv(int t, size_t m, size_t n, double al, const double *a, size_t lda,
+                           const double *x, double be, double *y);
+void __wrap_otto__lab_gemv(int t, size_t m, size_t n, double al, const double *a, size_t lda,
+                           const double *x, double be, double *y)
 {
-    TIMED(__real_cblas_dtrsv(o, u, t, d, n, a, lda, x, incx));
+    TIMED(P_GEMV, __real_otto__lab_gemv(t, m, n, al, a, lda, x, be, y));
 }
-void __real_cblas_dgemv(CBLAS_LAYOUT, CBLAS_TRANSPOSE, blasint, blasint, double,
-                        const double *, blasint, const double *, blasint, double, double *,
-                        blasint);
-void __wrap_cblas_dgemv(CBLAS_LAYOUT o, CBLAS_TRANSPOSE t, blasint m, blasint n, double al,
-                        const double *a, blasint lda, const double *x, blasint incx,
-                        double be, double *y, blasint incy);
-void __wrap_cblas_dgemv(CBLAS_LAYOUT o, CBLAS_TRANSPOSE t, blasint m, blasint n, double al,
-                        const double *a, blasint lda, const double *x, blasint incx,
-                        double be, double *y, blasint incy)
+void __real_otto__lab_symv(size_t, double, const double *, size_t, const double *, double,
+                           double *);
+void __wrap_otto__lab_symv(size_t n, double al, const double *a, size_t lda, const double *x,
+                           double be, double *y);
+void __wrap_otto__lab_symv(size_t n, double al, const double *a, size_t lda, const double *x,
+                           double be, double *y)
 {
-    TIMED(__real_cblas_dgemv(o, t, m, n, al, a, lda, x, incx, be, y, incy));
+    TIMED(P_SYMV, __real_otto__lab_symv(n, al, a, lda, x, be, y));
 }
 
 /* ---- the benchmark ------------------------------------------------------------------ */
@@ -187,7 +191,7 @@ int main(int argc, char **argv)
         for (int i = 1; i < argc && nn < 16; i++)
             ns[nn++] = atol(argv[i]);
     }
-#if defined(OPENBLAS_VERSION)
+#if defined(OTTO_USE_CBLAS) && defined(OPENBLAS_VERSION)
     printf("%s, core %s, %d thread(s)\n", openblas_get_config(), openblas_get_corename(),
            openblas_get_num_threads());
 #endif
@@ -198,6 +202,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 100; i++)
         one_trial(s, sp);
     double run = bench_now() - t0;
+    printf("linear algebra: %s\n", otto__lab_name);
     printf("100-trial run, 10-D sphere: %.2f ms per trial (%.0f%% inside BLAS/LAPACK)\n",
            run * 10.0, 100.0 * blas_seconds / run);
     otto_study_destroy(s);
@@ -219,12 +224,21 @@ int main(int argc, char **argv)
             otto_study_add_trial(s, sp, x, OTTO_TRIAL_COMPLETE, &f, 1, NULL);
         }
         blas_seconds = 0;
+        for (int p = 0; p < N_PRIM; p++) {
+            prim_seconds[p] = 0;
+            prim_calls[p] = 0;
+        }
         double cold = one_trial(s, sp), blas_cold = blas_seconds;
         blas_seconds = 0;
         double warm = 0.5 * (one_trial(s, sp) + one_trial(s, sp));
         printf("%6ld %12.2f %12.2f %10.0f %10.1f %12.3f\n", n, cold * 1e3, warm * 1e3,
                100.0 * (blas_cold + blas_seconds) / (cold + 2 * warm), peak_rss_mib(),
                direct_cholesky(n) * 1e3);
+        printf("%6s", "");
+        for (int p = 0; p < N_PRIM; p++) /* the three asks' calls and milliseconds */
+            if (prim_calls[p])
+                printf(" %s %ldx %.1f ms", prim_names[p], prim_calls[p], prim_seconds[p] * 1e3);
+        printf("\n");
         otto_study_destroy(s);
         otto_space_destroy(sp);
     }

@@ -1,17 +1,18 @@
-/* Dense kernels over CBLAS and LAPACKE: Cholesky with jitter retries, solves,
- * inverse, log-determinant, gemm/syrk/gemv and the symmetric eigensolver.
- * Conventions (column-major, lower triangles, error codes) in linalg.h. */
-#include <cblas.h>
-#include <lapacke.h>
+/* The dense linear algebra of linalg.h over one backend (backend.h): argument
+ * checks, NaN/inf screens, the jitter retries of the Cholesky factorization,
+ * info codes turned into otto status codes, the small-matrix Jacobi
+ * eigensolver, and workspace from the caller's allocator. Both backends
+ * share everything here. Conventions in linalg.h. */
 #include <limits.h>
 #include <math.h>
 #include <string.h>
 
+#include "backend.h"
 #include "linalg.h"
 
+/* Sizes stay in LAPACK's int range whichever backend is built, so that both
+ * accept the same inputs. */
 static int fits(size_t n) { return n <= (size_t)INT_MAX / 2; }
-
-static enum CBLAS_TRANSPOSE tr(int t) { return t ? CblasTrans : CblasNoTrans; }
 
 int otto__la_all_finite(const double *x, size_t n)
 {
@@ -53,12 +54,12 @@ int otto__la_cholesky(const double *a, size_t lda, size_t n, double *l, size_t l
     mean_diag /= (double)n;
     double scale = mean_diag > 0 ? mean_diag : 1.0;
     double jitter = 0.0;
-    lapack_int info = 0;
+    int info = 0;
     for (;;) {
         copy_lower(a, lda, n, l, ldl);
         for (size_t i = 0; i < n; i++)
             l[i + i * ldl] += jitter;
-        info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', (lapack_int)n, l, (lapack_int)ldl);
+        info = otto__lab_potrf(n, l, ldl);
         if (info == 0) {
             *jitter_out = jitter;
             return OTTO_OK;
@@ -71,11 +72,12 @@ int otto__la_cholesky(const double *a, size_t lda, size_t n, double *l, size_t l
         jitter = next;
     }
     if (info < 0)
-        return otto__error(OTTO_ENUMERIC, "linalg: dpotrf argument %d invalid", (int)-info);
+        return otto__error(OTTO_ENUMERIC, "linalg: %s Cholesky argument %d invalid",
+                           otto__lab_name, -info);
     return otto__error(OTTO_ENUMERIC,
                        "linalg: matrix of order %zu not positive definite (leading minor %d) "
                        "even with jitter %g",
-                       n, (int)info, jitter);
+                       n, info, jitter);
 }
 
 int otto__la_cholesky_solve(const double *l, size_t ldl, size_t n, double *b, size_t ldb,
@@ -88,11 +90,10 @@ int otto__la_cholesky_solve(const double *l, size_t ldl, size_t n, double *b, si
     for (size_t j = 0; j < nrhs; j++)
         if (!otto__la_all_finite(b + j * ldb, n))
             return otto__error(OTTO_ENUMERIC, "linalg: right-hand side with NaN or inf");
-    lapack_int info = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'L', (lapack_int)n,
-                                          (lapack_int)nrhs, l, (lapack_int)ldl, b,
-                                          (lapack_int)ldb);
+    int info = otto__lab_potrs(n, nrhs, l, ldl, b, ldb);
     if (info != 0)
-        return otto__error(OTTO_ENUMERIC, "linalg: dpotrs failed (info %d)", (int)info);
+        return otto__error(OTTO_ENUMERIC, "linalg: %s Cholesky solve failed (info %d)",
+                           otto__lab_name, info);
     return OTTO_OK;
 }
 
@@ -109,12 +110,7 @@ int otto__la_lower_solve(const double *l, size_t ldl, size_t n, int trans, doubl
     for (size_t i = 0; i < n; i++)
         if (!(l[i + i * ldl] != 0.0))
             return otto__error(OTTO_ENUMERIC, "linalg: singular triangular factor");
-    if (nrhs == 1)
-        cblas_dtrsv(CblasColMajor, CblasLower, tr(trans), CblasNonUnit, (int)n, l, (int)ldl, b,
-                    1);
-    else
-        cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, tr(trans), CblasNonUnit, (int)n,
-                    (int)nrhs, 1.0, l, (int)ldl, b, (int)ldb);
+    otto__lab_trsm(trans, n, nrhs, l, ldl, b, ldb);
     return OTTO_OK;
 }
 
@@ -124,10 +120,10 @@ int otto__la_cholesky_inverse(double *l, size_t ldl, size_t n)
         return otto__error(OTTO_EINVAL, "linalg: inverse size out of range");
     if (n == 0)
         return OTTO_OK;
-    lapack_int info = LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'L', (lapack_int)n, l,
-                                          (lapack_int)ldl);
+    int info = otto__lab_potri(n, l, ldl);
     if (info != 0)
-        return otto__error(OTTO_ENUMERIC, "linalg: dpotri failed (info %d)", (int)info);
+        return otto__error(OTTO_ENUMERIC, "linalg: %s inverse from the Cholesky factor failed "
+                           "(info %d)", otto__lab_name, info);
     for (size_t j = 0; j < n; j++) /* mirror into the upper triangle */
         for (size_t i = j + 1; i < n; i++)
             l[j + i * ldl] = l[i + j * ldl];
@@ -148,8 +144,7 @@ void otto__la_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha,
 {
     if (m == 0 || n == 0)
         return;
-    cblas_dgemm(CblasColMajor, tr(ta), tr(tb), (int)m, (int)n, (int)k, alpha, a, (int)lda, b,
-                (int)ldb, beta, c, (int)ldc);
+    otto__lab_gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 void otto__la_syrk(int trans, size_t n, size_t k, double alpha, const double *a, size_t lda,
@@ -157,8 +152,7 @@ void otto__la_syrk(int trans, size_t n, size_t k, double alpha, const double *a,
 {
     if (n == 0)
         return;
-    cblas_dsyrk(CblasColMajor, CblasLower, tr(trans), (int)n, (int)k, alpha, a, (int)lda, beta,
-                c, (int)ldc);
+    otto__lab_syrk(trans, n, k, alpha, a, lda, beta, c, ldc);
 }
 
 void otto__la_gemv(int trans, size_t m, size_t n, double alpha, const double *a, size_t lda,
@@ -166,7 +160,7 @@ void otto__la_gemv(int trans, size_t m, size_t n, double alpha, const double *a,
 {
     if (m == 0 || n == 0)
         return;
-    cblas_dgemv(CblasColMajor, tr(trans), (int)m, (int)n, alpha, a, (int)lda, x, 1, beta, y, 1);
+    otto__lab_gemv(trans, m, n, alpha, a, lda, x, beta, y);
 }
 
 void otto__la_symv(size_t n, double alpha, const double *a, size_t lda, const double *x,
@@ -174,7 +168,7 @@ void otto__la_symv(size_t n, double alpha, const double *a, size_t lda, const do
 {
     if (n == 0)
         return;
-    cblas_dsymv(CblasColMajor, CblasLower, (int)n, alpha, a, (int)lda, x, 1, beta, y, 1);
+    otto__lab_symv(n, alpha, a, lda, x, beta, y);
 }
 
 /* Cyclic Jacobi for small matrices (CMA-ES in a few dimensions): a few
@@ -267,27 +261,21 @@ int otto__la_symmetric_eigen(const otto_allocator *alloc, double *a, size_t lda,
         return otto__error(OTTO_ENUMERIC, "linalg: eigendecomposition of a matrix with NaN or inf");
     if (n <= OTTO__LA_JACOBI_MAX)
         return jacobi_eigen(alloc, a, lda, n, w);
-    double wq;
-    lapack_int iwq, info;
-    info = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)n, a, (lapack_int)lda, w,
-                               &wq, -1, &iwq, -1);
+    size_t bytes = 0;
+    int info = otto__lab_syev_workspace(n, &bytes);
     if (info != 0)
-        return otto__error(OTTO_ENUMERIC, "linalg: dsyevd workspace query failed (info %d)",
-                           (int)info);
-    size_t lwork = (size_t)wq, liwork = (size_t)iwq;
-    double *work = otto__calloc(alloc, lwork ? lwork : 1, sizeof *work);
-    lapack_int *iwork = otto__calloc(alloc, liwork ? liwork : 1, sizeof *iwork);
-    if (!work || !iwork) {
-        otto__free(alloc, work);
-        otto__free(alloc, iwork);
-        return otto__error(OTTO_ENOMEM, "linalg: out of memory for dsyevd workspace");
-    }
-    info = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)n, a, (lapack_int)lda, w,
-                               work, (lapack_int)lwork, iwork, (lapack_int)liwork);
+        return otto__error(OTTO_ENUMERIC, "linalg: %s eigensolver workspace query failed "
+                           "(info %d)", otto__lab_name, info);
+    void *work = otto__malloc(alloc, bytes ? bytes : 1);
+    if (!work)
+        return otto__error(OTTO_ENOMEM, "linalg: out of memory for the eigensolver workspace");
+    info = otto__lab_syev(n, a, lda, w, work, bytes);
     otto__free(alloc, work);
-    otto__free(alloc, iwork);
-    if (info != 0)
-        return otto__error(OTTO_ENUMERIC, "linalg: dsyevd failed to converge (info %d)",
-                           (int)info);
+    if (info < 0)
+        return otto__error(OTTO_ENUMERIC, "linalg: %s eigensolver argument %d invalid",
+                           otto__lab_name, -info);
+    if (info > 0)
+        return otto__error(OTTO_ENUMERIC, "linalg: %s eigensolver did not converge (info %d)",
+                           otto__lab_name, info);
     return OTTO_OK;
 }

@@ -1,14 +1,17 @@
-/* The dense linear-algebra kernel: the only code in otto that talks to
- * CBLAS/LAPACKE, plus a bounded quasi-Newton optimizer. Internal, never
- * installed.
+/* The dense linear-algebra kernel: the only code in otto that does dense
+ * matrix work through a BLAS/LAPACK backend (CBLAS + LAPACKE when built with
+ * OTTO_USE_CBLAS, otto's own kernels otherwise; backend.h), plus a bounded
+ * quasi-Newton optimizer. Internal, never installed.
  *
  * Conventions: matrices are column-major, element (i, j) of an n-by-m matrix
  * with leading dimension ld >= n at a[i + j*ld]; symmetric matrices are read
  * and written through their lower triangle only. Dimensions are size_t and
- * checked against LAPACK's int range. Every routine screens its inputs for
- * NaN/inf before calling LAPACK (LAPACKE would report them as an argument
- * error), checks `info` and turns failures into OTTO_ENUMERIC with a message;
- * workspace comes from the caller's allocator. */
+ * checked against LAPACK's int range on both backends. Every routine screens
+ * its inputs for NaN/inf before calling the backend (LAPACKE would report
+ * them as an argument error), checks `info` and turns failures into
+ * OTTO_ENUMERIC with a message; workspace comes from the caller's allocator.
+ * Results are bit-reproducible for one binary on one CPU (one BLAS thread for
+ * OpenBLAS); the two backends round differently. */
 #ifndef OTTO_LINALG_H
 #define OTTO_LINALG_H
 
@@ -62,9 +65,10 @@ void otto__la_symv(size_t n, double alpha, const double *a, size_t lda, const do
 
 /* Eigendecomposition of the symmetric n-by-n matrix (lower triangle of a):
  * eigenvalues ascending in w, orthonormal eigenvectors in the columns of a.
- * Up to OTTO__LA_JACOBI_MAX a cyclic Jacobi method (faster there than a
- * LAPACK call, and it never wakes BLAS threads); beyond, dsyevd with
- * workspace from alloc. */
+ * Up to OTTO__LA_JACOBI_MAX a cyclic Jacobi method on both backends (faster
+ * there than a LAPACK call, and it never wakes BLAS threads); beyond, the
+ * backend's solver (dsyevd, or the built-in Householder tridiagonalization and
+ * implicit QL/QR) with workspace from alloc. */
 #define OTTO__LA_JACOBI_MAX 24
 int otto__la_symmetric_eigen(const otto_allocator *alloc, double *a, size_t lda, size_t n,
                              double *w);
