@@ -276,8 +276,8 @@ static void every_allocation_failure_is_handled(int sampler)
     const char *env = getenv("OTTO_TEST_ALLOC_STRIDE");
     long stride = env && atol(env) > 1 ? atol(env) : 1;
     if (stride > 1)
-        print_message("failing every %ld-th of %ld allocations (OTTO_TEST_ALLOC_STRIDE)\n",
-                      stride, total);
+        print_message("failing one allocation in %ld of %ld (OTTO_TEST_ALLOC_STRIDE)\n", stride,
+                      total);
     int enomem = 0;
     for (long n = 0; n < total; n += stride) {
         failing f = {n, 0, 0};
