@@ -16,6 +16,8 @@
 
 #include <otto/otto.h>
 
+#include "common/mathconst.h" /* OTTO_PI and friends: M_PI is POSIX, not C */
+
 #define assert_close(a, b, tol)                                                        \
     do {                                                                               \
         double a_ = (a), b_ = (b), t_ = (tol);                                         \

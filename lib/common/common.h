@@ -1,7 +1,7 @@
 /* What every layer of otto shares (lib/common): allocation through the
- * caller's allocator, errors and logging, clocks, random streams, a
- * never-moving segmented array, the text rules of <otto/limits.h>. Never
- * installed. Depends on nothing but the public headers. */
+ * caller's allocator, errors and logging, random streams, a never-moving
+ * segmented array, the text rules of <otto/limits.h>, and the platform's
+ * clocks. Never installed. Depends on the public headers and lib/platform. */
 #ifndef OTTO_COMMON_H
 #define OTTO_COMMON_H
 
@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mathconst.h"
 #include "otto/otto.h"
+#include "platform/platform.h" /* the clocks, otto__wall_time and otto__monotonic_time */
 
 /* ---- allocator (alloc.c) ---------------------------------------------------- */
 void otto__alloc_default(otto_allocator *a);
@@ -29,10 +31,7 @@ char *otto__strdup(const otto_allocator *a, const char *s);
 /* ---- errors and logging (error.c) ------------------------------------------------ */
 /* Set the calling thread's last error message; returns code. */
 int otto__error(int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+    OTTO_PRINTF(2, 3);
 int otto__verror(int code, const char *fmt, va_list ap);
 /* Set "<fmt...>: <the calling thread's current message>" (the cause, copied
  * before it is overwritten); returns code. */
@@ -51,14 +50,7 @@ typedef struct otto__logger {
 
 /* Format into a fixed stack buffer and hand to the logger (never allocates). */
 void otto__log(const otto__logger *lg, otto_log_level level, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-/* ---- time (clock.c) -------------------------------------------------------- */
-double otto__wall_time(void);      /* seconds since the epoch */
-double otto__monotonic_time(void); /* seconds, arbitrary origin */
+    OTTO_PRINTF(3, 4);
 
 /* ---- random numbers (rng.c) ------------------------------------------------- */
 struct otto_rng {
@@ -66,8 +58,9 @@ struct otto_rng {
 };
 /* The stream of (seed, stream): independent streams for different numbers. */
 void otto__rng_init(otto_rng *r, uint64_t seed, uint64_t stream);
-/* 64 bits of OS entropy (getrandom, else time and address mixing). */
-uint64_t otto__entropy64(void);
+/* 64 bits of OS entropy (otto__os_entropy); OTTO_EIO with the OS's reason
+ * when there are none (never a weaker fallback). */
+int otto__entropy64(uint64_t *out);
 uint64_t otto__hash_bytes(const void *p, size_t n);
 
 /* ---- segmented, never-moving arrays of pointers (segvec.c) --------------------

@@ -2,13 +2,9 @@
  * stream), so every trial number gets its own reproducible stream. Uniform
  * integers use Lemire's unbiased multiply-shift rejection; normals use the
  * polar Box-Muller method. */
-#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common.h"
 
@@ -123,20 +119,12 @@ uint64_t otto__hash_bytes(const void *p, size_t n)
     return splitmix64(&h);
 }
 
-uint64_t otto__entropy64(void)
+int otto__entropy64(uint64_t *out)
 {
-    uint64_t x;
-    if (getrandom(&x, sizeof x, 0) == (ssize_t)sizeof x)
-        return x;
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ssize_t got = read(fd, &x, sizeof x);
-        close(fd);
-        if (got == (ssize_t)sizeof x)
-            return x;
-    }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t mix = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)(uintptr_t)&x;
-    return splitmix64(&mix);
+    *out = 0;
+    if (otto__os_entropy(out, sizeof *out))
+        return otto__error(OTTO_EIO, "cannot read the operating system's entropy for a fresh "
+                                     "seed (%s); give a seed",
+                           otto__os_reason());
+    return OTTO_OK;
 }

@@ -297,10 +297,7 @@ void otto__study_attrs_free(otto_study *s);
 
 /* Queue a log message (lock held); emitted by otto__study_unlock. */
 void otto__study_defer_log(otto_study *s, otto_log_level level, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+    OTTO_PRINTF(3, 4);
 /* Unlock s->mu, then emit deferred log messages. */
 void otto__study_unlock(otto_study *s);
 

@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/options.h"
 #include "internal.h"
@@ -135,10 +134,8 @@ int otto_study_optimize(otto_study *s, otto_objective_fn f, void *user_data,
         return otto__error(OTTO_EINVAL, "optimize: timeout_s %g must be >= 0 and finite",
                            r.o.timeout_s);
     int n_threads = r.o.n_threads;
-    if (n_threads == -1) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        n_threads = n > 0 ? (int)n : 1;
-    }
+    if (n_threads == -1)
+        n_threads = otto__os_cpu_count();
     if (n_threads < 1 || n_threads > 4096)
         return otto__error(OTTO_EINVAL, "optimize: n_threads %d must be -1 or 1..4096",
                            r.o.n_threads);

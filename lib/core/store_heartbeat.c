@@ -4,9 +4,7 @@
  * the grace period (and re-enqueues its params when asked to), as Optuna's
  * heartbeat does. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "store.h"
 
@@ -80,15 +78,7 @@ static void *heartbeat_main(void *arg)
     double interval = sto->st->opts.heartbeat_interval_s;
     pthread_mutex_lock(&s->mu);
     while (!sto->hb_stop) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        double whole = floor(interval);
-        until.tv_sec += (time_t)whole;
-        until.tv_nsec += (long)((interval - whole) * 1e9);
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = otto__timespec_at(otto__wall_time() + interval);
         int w = 0;
         while (!sto->hb_stop && w != ETIMEDOUT)
             w = pthread_cond_timedwait(&sto->hb_cv, &s->mu, &until);

@@ -117,7 +117,7 @@ int otto__study_create(const otto_study_options *opts, const otto__defaults *def
     s->log.user_data = o.log_user_data;
     s->log.level = o.log_level;
     s->n_objectives = o.n_objectives;
-    s->seed = o.seed == OTTO_SEED_NONE ? otto__entropy64() : o.seed;
+    s->seed = o.seed;
     atomic_init(&s->stop, 0);
     if (pthread_mutex_init(&s->mu, NULL) != 0) {
         otto_sampler_destroy(sampler);
@@ -125,13 +125,16 @@ int otto__study_create(const otto_study_options *opts, const otto__defaults *def
         otto__free(&a, s);
         return otto__error(OTTO_ESYSTEM, "study_create: cannot create a mutex");
     }
-    rc = OTTO_OK;
+    rc = o.seed == OTTO_SEED_NONE ? otto__entropy64(&s->seed) : OTTO_OK;
     s->dirs = otto__calloc(&a, s->n_objectives, sizeof *s->dirs);
     char unique[32];
-    if (!o.name && o.storage) /* a stored study needs a name no other study has */
-        snprintf(unique, sizeof unique, "no-name-%016llx", (unsigned long long)otto__entropy64());
+    uint64_t tag = 0;
+    if (!rc && !o.name && o.storage) { /* a stored study needs a name no other study has */
+        rc = otto__entropy64(&tag);
+        snprintf(unique, sizeof unique, "no-name-%016llx", (unsigned long long)tag);
+    }
     s->name = otto__strdup(&a, o.name ? o.name : o.storage ? unique : "no-name");
-    if (!s->dirs || !s->name)
+    if (!rc && (!s->dirs || !s->name))
         rc = otto__error(OTTO_ENOMEM, "study_create: out of memory");
     for (size_t k = 0; !rc && k < s->n_objectives; k++)
         s->dirs[k] = o.directions ? o.directions[k] : o.direction;

@@ -254,8 +254,10 @@ static int run_fanova(const otto_importance_options *o, const otto_allocator *a,
     if (n < 2)
         goto done;
     otto__fanova_input in = {n, n_cols, P, x, y, col_start, n_cols_of, onehot};
-    uint64_t seed = o->seed == OTTO_SEED_NONE ? otto__entropy64() : o->seed;
-    rc = otto__fanova(&in, a, o->n_trees, o->max_depth, seed, imp);
+    uint64_t seed = o->seed;
+    rc = o->seed == OTTO_SEED_NONE ? otto__entropy64(&seed) : OTTO_OK;
+    if (!rc)
+        rc = otto__fanova(&in, a, o->n_trees, o->max_depth, seed, imp);
     if (rc)
         goto done;
     for (size_t g = 0; g < P; g++)

@@ -6,18 +6,18 @@
 
 #include "truncnorm.h"
 
-#define LOG_SQRT_2PI 0.91893853320467274178
+#define OTTO_LOG_SQRT_2PI 0.91893853320467274178
 
 double otto__log_ndtr(double z)
 {
     if (z > 6.0)
-        return log1p(-0.5 * erfc(z / M_SQRT2));
+        return log1p(-0.5 * erfc(z / OTTO_SQRT2));
     if (z > -20.0)
-        return log(0.5 * erfc(-z / M_SQRT2));
+        return log(0.5 * erfc(-z / OTTO_SQRT2));
     /* asymptotic series of the Mills ratio */
     double z2 = 1.0 / (z * z);
     double series = 1.0 - z2 * (1.0 - 3.0 * z2 * (1.0 - 5.0 * z2 * (1.0 - 7.0 * z2)));
-    return -0.5 * z * z - log(-z) - LOG_SQRT_2PI + log(series);
+    return -0.5 * z * z - log(-z) - OTTO_LOG_SQRT_2PI + log(series);
 }
 
 /* log(1 - exp(x)) for x <= 0 */
@@ -25,7 +25,7 @@ static double log1mexp(double x)
 {
     if (x >= 0.0)
         return -INFINITY;
-    return x > -M_LN2 ? log(-expm1(x)) : log1p(-exp(x));
+    return x > -OTTO_LN2 ? log(-expm1(x)) : log1p(-exp(x));
 }
 
 double otto__log_gauss_mass(double a, double b)
@@ -39,7 +39,7 @@ double otto__log_gauss_mass(double a, double b)
     if (a >= 0.0)
         return otto__log_gauss_mass(-b, -a);
     /* a < 0 < b: the mass is at least Phi(b) - 1/2, no cancellation */
-    return log1p(-0.5 * erfc(-a / M_SQRT2) - 0.5 * erfc(b / M_SQRT2));
+    return log1p(-0.5 * erfc(-a / OTTO_SQRT2) - 0.5 * erfc(b / OTTO_SQRT2));
 }
 
 double otto__truncnorm_sample(otto_rng *r, double mu, double sigma, double lo, double hi)
@@ -82,8 +82,8 @@ double otto__ndtri(double p)
             (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
     }
     /* x approximates Phi^-1(q) <= 0; refine against the lower tail q */
-    double e = 0.5 * erfc(-x / M_SQRT2) - q;
-    double u = e * sqrt(2.0 * M_PI) * exp(0.5 * x * x);
+    double e = 0.5 * erfc(-x / OTTO_SQRT2) - q;
+    double u = e * sqrt(2.0 * OTTO_PI) * exp(0.5 * x * x);
     x = x - u / (1.0 + 0.5 * x * u);
     return p > 0.5 ? -x : x;
 }

@@ -1,22 +1,19 @@
 /* Journal file backend: an append-only file of framed records (record.h)
- * after a 16-byte file header, shared by processes through flock(2) and by
+ * after a 16-byte file header, shared by processes through whole-file locks
+ * (platform.h: flock(2), LockFileEx on Windows) and by
  * the handles of one process through a registry of open files keyed by
  * device and inode (one descriptor and one mutex per file). Every append
  * happens under the exclusive lock after reading what others wrote; a torn
  * tail left by a crashed writer is truncated away before the next append.
  * A read-only handle (OTTO_STORAGE_READ_ONLY) has its own descriptor,
- * opened O_RDONLY, and only ever takes the shared lock. */
-#include <errno.h>
-#include <fcntl.h>
+ * opened for reading only, and only ever takes the shared lock. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "backend.h"
+#include "platform/platform.h"
 
 #define HEADER_SIZE 16u
 #define FORMAT_VERSION 1u
@@ -32,11 +29,10 @@ typedef struct jstudy {
 } jstudy;
 
 typedef struct jfile {
-    dev_t dev;
-    ino_t ino;
-    int fd;
-    int read_only;      /* fd is O_RDONLY: shared locks only, nothing written */
-    pid_t pid;          /* the process that opened fd (see lock_file) */
+    otto__file_id id;   /* device and inode */
+    otto__file f;
+    int read_only;      /* f is open for reading only: shared locks, nothing written */
+    uint64_t pid;       /* the process that opened f (see lock_file) */
     char *path;         /* as the caller gave it, for messages */
     char *abs;          /* resolved at open: where the file must stay (see still_there) */
     otto_allocator alloc;
@@ -60,28 +56,12 @@ static jfile *registry;
  * therefore reopens the file (same descriptor number) on its first use. */
 static int own_descriptor(jfile *jf)
 {
-    if (jf->pid == getpid())
+    if (jf->pid == otto__os_pid())
         return OTTO_OK;
-    int fd;
-    do
-        fd = open(jf->abs, (jf->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-    while (fd < 0 && errno == EINTR);
-    if (fd < 0)
+    if (otto__file_reopen(&jf->f, jf->abs, jf->read_only ? 0u : OTTO__FILE_WRITE))
         return otto__error(OTTO_EIO, "journal %s: cannot reopen after fork: %s", jf->path,
-                           strerror(errno));
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || sb.st_dev != jf->dev || sb.st_ino != jf->ino) {
-        close(fd);
-        return otto__error(OTTO_EIO, "journal %s: the file was replaced since it was opened",
-                           jf->path);
-    }
-    if (dup3(fd, jf->fd, O_CLOEXEC) < 0) {
-        int e = errno;
-        close(fd);
-        return otto__error(OTTO_EIO, "journal %s: dup3: %s", jf->path, strerror(e));
-    }
-    close(fd);
-    jf->pid = getpid();
+                           otto__os_reason());
+    jf->pid = otto__os_pid();
     return OTTO_OK;
 }
 
@@ -92,22 +72,22 @@ static int own_descriptor(jfile *jf)
  * and the inode must still have a name. */
 static int still_there(jfile *jf)
 {
-    struct stat at_path, ours;
-    if (fstat(jf->fd, &ours) != 0)
-        return otto__error(OTTO_EIO, "journal %s: fstat: %s", jf->path, strerror(errno));
-    int found = stat(jf->abs, &at_path) == 0;
-    int e = errno;
-    if (found && (at_path.st_dev != jf->dev || at_path.st_ino != jf->ino))
+    otto__file_id at_path;
+    int linked;
+    if (otto__file_id_of(jf->f, NULL, &linked))
+        return otto__error(OTTO_EIO, "journal %s: fstat: %s", jf->path, otto__os_reason());
+    int found = otto__path_id(jf->abs, &at_path) == OTTO_OK;
+    if (found && !otto__file_id_equal(at_path, jf->id))
         return otto__error(OTTO_EIO,
                            "journal %s was replaced by another file since it was opened; "
                            "nothing more is written to the old one",
                            jf->path);
-    if (!found || ours.st_nlink == 0)
+    if (!found || !linked)
         return otto__error(OTTO_EIO,
                            "journal %s was removed since it was opened (%s); nothing more is "
                            "written to it: earlier results are gone with it, later ones must "
                            "go to a new storage",
-                           jf->path, found ? "no name left" : strerror(e));
+                           jf->path, found ? "no name left" : otto__os_reason());
     return OTTO_OK;
 }
 
@@ -122,16 +102,13 @@ static int lock_file(jfile *jf, int exclusive)
         pthread_mutex_unlock(&jf->mu);
         return rc;
     }
-    while (flock(jf->fd, exclusive ? LOCK_EX : LOCK_SH) != 0) {
-        if (errno == EINTR)
-            continue;
-        int e = errno;
+    if (otto__file_lock(jf->f, exclusive)) {
         pthread_mutex_unlock(&jf->mu);
-        return otto__error(OTTO_EIO, "journal %s: cannot lock: %s", jf->path, strerror(e));
+        return otto__error(OTTO_EIO, "journal %s: cannot lock: %s", jf->path, otto__os_reason());
     }
     rc = still_there(jf);
     if (rc) {
-        flock(jf->fd, LOCK_UN);
+        otto__file_unlock(jf->f);
         pthread_mutex_unlock(&jf->mu);
     }
     return rc;
@@ -139,32 +116,22 @@ static int lock_file(jfile *jf, int exclusive)
 
 static void unlock_file(jfile *jf)
 {
-    flock(jf->fd, LOCK_UN);
+    otto__file_unlock(jf->f);
     pthread_mutex_unlock(&jf->mu);
 }
 
 static int file_size(jfile *jf, uint64_t *size)
 {
-    struct stat sb;
-    if (fstat(jf->fd, &sb) != 0)
-        return otto__error(OTTO_EIO, "journal %s: fstat: %s", jf->path, strerror(errno));
-    *size = (uint64_t)sb.st_size;
+    if (otto__file_size(jf->f, size))
+        return otto__error(OTTO_EIO, "journal %s: fstat: %s", jf->path, otto__os_reason());
     return OTTO_OK;
 }
 
 static int write_all(jfile *jf, const unsigned char *p, size_t n, uint64_t at)
 {
-    while (n) {
-        ssize_t w = pwrite(jf->fd, p, n, (off_t)at);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return otto__error(OTTO_EIO, "journal %s: write at byte %llu: %s", jf->path,
-                               (unsigned long long)at, w < 0 ? strerror(errno) : "no progress");
-        p += w;
-        n -= (size_t)w;
-        at += (uint64_t)w;
-    }
+    if (otto__file_write_at(jf->f, p, n, at))
+        return otto__error(OTTO_EIO, "journal %s: write at byte %llu: %s", jf->path,
+                           (unsigned long long)at, otto__os_reason());
     return OTTO_OK;
 }
 
@@ -203,18 +170,16 @@ static int ensure(scanner *sc, uint64_t off, size_t need)
     sc->hi = off + keep;
     size_t want = sc->end - sc->hi < sc->cap - keep ? (size_t)(sc->end - sc->hi) : sc->cap - keep;
     while (want) {
-        ssize_t r = pread(sc->jf->fd, sc->buf + (sc->hi - sc->lo), want, (off_t)sc->hi);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
+        size_t r;
+        if (otto__file_read_at(sc->jf->f, sc->buf + (sc->hi - sc->lo), want, sc->hi, &r))
             return otto__error(OTTO_EIO, "journal %s: read at byte %llu: %s", sc->jf->path,
-                               (unsigned long long)sc->hi, strerror(errno));
+                               (unsigned long long)sc->hi, otto__os_reason());
         if (r == 0) { /* shrank under us: someone ignored the lock */
             sc->end = sc->hi;
             break;
         }
-        sc->hi += (uint64_t)r;
-        want -= (size_t)r;
+        sc->hi += r;
+        want -= r;
     }
     return OTTO_OK;
 }
@@ -305,9 +270,9 @@ static void scanner_free(scanner *sc) { otto__free(&sc->jf->alloc, sc->buf); }
 /* Truncate a torn tail at `good` (exclusive lock held). */
 static int cut_tail(jfile *jf, uint64_t good, uint64_t size, char *note, size_t note_cap)
 {
-    if (ftruncate(jf->fd, (off_t)good) != 0)
+    if (otto__file_truncate(jf->f, good))
         return otto__error(OTTO_EIO, "journal %s: cannot truncate the torn tail at byte %llu: %s",
-                           jf->path, (unsigned long long)good, strerror(errno));
+                           jf->path, (unsigned long long)good, otto__os_reason());
     if (note)
         snprintf(note, note_cap,
                  "journal %s: removed an incomplete last record (%llu bytes at byte %llu) left "
@@ -431,14 +396,12 @@ static int check_header(jfile *jf)
     rc = file_size(jf, &size);
     unsigned char want[HEADER_SIZE], have[HEADER_SIZE];
     header_bytes(want);
-    ssize_t r = 0;
-    if (!rc && size) {
-        do
-            r = pread(jf->fd, have, size < HEADER_SIZE ? (size_t)size : HEADER_SIZE, 0);
-        while (r < 0 && errno == EINTR);
-        if (r < 0)
-            rc = otto__error(OTTO_EIO, "journal %s: read: %s", jf->path, strerror(errno));
-    }
+    size_t want_n = size < HEADER_SIZE ? (size_t)size : HEADER_SIZE, got = 0;
+    if (!rc && size && otto__file_read_at(jf->f, have, want_n, 0, &got))
+        rc = otto__error(OTTO_EIO, "journal %s: read: %s", jf->path, otto__os_reason());
+    else if (!rc && got < want_n)
+        rc = otto__error(OTTO_EIO, "journal %s: read: the header is shorter than the file",
+                         jf->path);
     if (!rc && size >= HEADER_SIZE && memcmp(have, want, HEADER_SIZE) != 0) {
         rc = memcmp(have, magic, 8) == 0 && have[8] != FORMAT_VERSION
                  ? otto__error(OTTO_ECORRUPT, "journal %s: format version %u is not supported "
@@ -451,8 +414,8 @@ static int check_header(jfile *jf)
             rc = otto__error(OTTO_ECORRUPT, "journal %s is not an otto journal", jf->path);
         if (!rc && !jf->read_only)
             rc = write_all(jf, want, HEADER_SIZE, 0);
-        if (!rc && !jf->read_only && fsync(jf->fd) != 0)
-            rc = otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, strerror(errno));
+        if (!rc && !jf->read_only && otto__file_sync(jf->f))
+            rc = otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, otto__os_reason());
     }
     jf->scanned = HEADER_SIZE;
     unlock_file(jf);
@@ -461,8 +424,7 @@ static int check_header(jfile *jf)
 
 static void jfile_free(jfile *jf)
 {
-    if (jf->fd >= 0)
-        close(jf->fd);
+    otto__file_close(&jf->f);
     for (size_t i = 0; i < jf->n_studies; i++) {
         otto__free(&jf->alloc, jf->studies[i].name);
         otto__free(&jf->alloc, jf->studies[i].dirs);
@@ -488,7 +450,7 @@ static void jfile_release(jfile *jf)
     pthread_mutex_unlock(&registry_mu);
     if (last) {
         if (atomic_load(&jf->dirty))
-            fsync(jf->fd);
+            otto__file_sync(jf->f); /* best effort: a close reports nothing */
         jfile_free(jf);
     }
 }
@@ -498,54 +460,51 @@ static void jfile_release(jfile *jf)
  * descriptor opened for writing. */
 static int jfile_get(const char *path, int read_only, const otto_allocator *a, jfile **out)
 {
-    int fd;
-    do
-        fd = read_only ? open(path, O_RDONLY | O_CLOEXEC)
-                       : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    while (fd < 0 && errno == EINTR);
-    if (fd < 0 && read_only && errno == ENOENT)
-        return otto__error(OTTO_ENOTFOUND, "journal_open: %s does not exist (a read-only "
-                                           "storage never creates it)",
-                           path);
-    if (fd < 0)
-        return otto__error(OTTO_EIO, "journal_open: cannot open %s: %s", path, strerror(errno));
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return otto__error(OTTO_EIO, "journal_open: %s is not a regular file", path);
+    otto__file f;
+    otto__file_id id;
+    if (otto__file_open(path, read_only ? 0u : OTTO__FILE_WRITE | OTTO__FILE_CREATE, &f)) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", otto__os_reason());
+        if (read_only && otto__path_id(path, &id) == OTTO_ENOTFOUND)
+            return otto__error(OTTO_ENOTFOUND, "journal_open: %s does not exist (a read-only "
+                                               "storage never creates it)",
+                               path);
+        return otto__error(OTTO_EIO, "journal_open: cannot open %s: %s", path, why);
+    }
+    if (otto__file_id_of(f, &id, NULL)) {
+        otto__file_close(&f);
+        return otto__error(OTTO_EIO, "journal_open: %s: fstat: %s", path, otto__os_reason());
     }
     pthread_mutex_lock(&registry_mu);
     for (jfile *jf = registry; jf; jf = jf->next)
-        if (jf->dev == sb.st_dev && jf->ino == sb.st_ino && jf->read_only == read_only) {
+        if (otto__file_id_equal(jf->id, id) && jf->read_only == read_only) {
             jf->refs++;
             pthread_mutex_unlock(&registry_mu);
-            close(fd);
+            otto__file_close(&f);
             *out = jf;
             return OTTO_OK;
         }
     jfile *jf = otto__calloc(a, 1, sizeof *jf);
     char *p = otto__strdup(a, path);
-    char *resolved = realpath(path, NULL); /* libc's malloc: copied, then freed */
-    int e = errno, unresolved = !resolved;
-    char *abs = resolved ? otto__strdup(a, resolved) : NULL;
-    free(resolved);
+    char resolved[OTTO__PATH_MAX];
+    int unresolved = otto__path_absolute(path, resolved, sizeof resolved) != OTTO_OK;
+    char *abs = unresolved ? NULL : otto__strdup(a, resolved);
     if (!jf || !p || !abs || pthread_mutex_init(&jf->mu, NULL) != 0) {
         pthread_mutex_unlock(&registry_mu);
         otto__free(a, jf);
         otto__free(a, p);
         otto__free(a, abs);
-        close(fd);
+        otto__file_close(&f);
         if (unresolved)
             return otto__error(OTTO_EIO, "journal_open: cannot resolve %s: %s", path,
-                               strerror(e));
+                               otto__os_reason());
         return otto__error(OTTO_ENOMEM, "journal_open: out of memory");
     }
     jf->abs = abs;
-    jf->dev = sb.st_dev;
-    jf->ino = sb.st_ino;
-    jf->fd = fd;
+    jf->id = id;
+    jf->f = f;
     jf->read_only = read_only;
-    jf->pid = getpid();
+    jf->pid = otto__os_pid();
     jf->path = p;
     jf->alloc = *a;
     jf->refs = 1;
@@ -576,9 +535,9 @@ static int append_dir_record(otto_storage *st, jfile *jf, const otto__wbuf *b, u
     int rc = b->failed ? otto__error(OTTO_ENOMEM, "%s: out of memory", fn)
                        : write_all(jf, b->p, b->n, size);
     if (rc)
-        (void)!ftruncate(jf->fd, (off_t)size);
-    else if (st->opts.sync != OTTO_SYNC_NONE && fdatasync(jf->fd) != 0)
-        rc = otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, strerror(errno));
+        (void)otto__file_truncate(jf->f, size);
+    else if (st->opts.sync != OTTO_SYNC_NONE && otto__file_sync_data(jf->f))
+        rc = otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, otto__os_reason());
     return rc ? rc : dir_update(jf, 0, NULL, NULL);
 }
 
@@ -732,7 +691,7 @@ static int j_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
         if (!rc && b.n) {
             rc = write_all(jf, b.p, b.n, size);
             if (rc) {
-                (void)!ftruncate(jf->fd, (off_t)size); /* no half record left behind */
+                (void)otto__file_truncate(jf->f, size); /* no half record left behind */
             } else {
                 bs->cursor = size + b.n;
                 atomic_store(&jf->dirty, 1);
@@ -759,9 +718,9 @@ static int j_flush(otto_storage *st)
     jfile *jf = st->impl;
     if (!atomic_exchange(&jf->dirty, 0))
         return OTTO_OK;
-    if (fdatasync(jf->fd) != 0) {
+    if (otto__file_sync_data(jf->f)) {
         atomic_store(&jf->dirty, 1);
-        return otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, strerror(errno));
+        return otto__error(OTTO_EIO, "journal %s: fsync: %s", jf->path, otto__os_reason());
     }
     return OTTO_OK;
 }

@@ -17,12 +17,9 @@
  * default_transaction_read_only on and never creates the tables. */
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "backend.h"
 #include "batch.h"
@@ -31,6 +28,7 @@
 #if defined(OTTO_HAVE_LIBPQ)
 
 #include <libpq-fe.h>
+#include <poll.h> /* the libpq socket (POSIX only: Windows builds leave PostgreSQL out) */
 
 #define LOCK_CLASS 1869903983 /* advisory lock namespace: "otto" as an int */
 #define OTTO__STR_(x) #x
@@ -42,7 +40,7 @@
 typedef struct pg {
     PGconn *conn;       /* NULL: lost (or not made yet in this process) */
     char *conninfo;
-    pid_t pid;          /* the process that made conn (see own_connection) */
+    uint64_t pid;       /* the process that made conn (see own_connection) */
     pthread_mutex_t mu; /* one statement at a time on the connection */
     double timeout_s;   /* one call's budget, across reconnects */
     int read_only;      /* OTTO_STORAGE_READ_ONLY: read-only sessions, no schema */
@@ -60,15 +58,6 @@ static void quiet_notices(void *arg, const char *message)
 {
     (void)arg; /* libpq would print notices on stderr; a library stays silent */
     (void)message;
-}
-
-static void sleep_s(double s)
-{
-    if (s <= 0)
-        return;
-    struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 /* Drop a connection that is broken or that we stopped waiting for; the
@@ -293,7 +282,7 @@ static int ensure_connection(pg *p, double deadline, int schema)
         double left = deadline - otto__monotonic_time();
         if (left <= 0)
             return rc;
-        sleep_s(fmin(backoff, left));
+        otto__os_sleep(fmin(backoff, left));
         backoff = fmin(2 * backoff, BACKOFF_MAX_S);
     }
 }
@@ -301,14 +290,14 @@ static int ensure_connection(pg *p, double deadline, int schema)
 /* A connection is one socket: after fork() the child must not talk over the
  * parent's, nor close it (that would end the parent's session), so it
  * leaves it alone, takes its own batch id key and connects anew. */
-static void own_connection(pg *p)
+static int own_connection(pg *p)
 {
-    if (p->pid == getpid())
-        return;
+    if (p->pid == otto__os_pid())
+        return OTTO_OK;
     p->conn = NULL; /* the parent's stays open for the parent */
-    p->pid = getpid();
-    p->id_key = otto__entropy64();
+    p->pid = otto__os_pid();
     p->id_count = 0;
+    return otto__entropy64(&p->id_key);
 }
 
 /* Run step(p, ctx, deadline) on a live connection, reconnecting and running
@@ -319,7 +308,9 @@ static int with_retries(pg *p, step_fn step, void *ctx)
 {
     double deadline = otto__monotonic_time() + p->timeout_s;
     double backoff = BACKOFF_FIRST_S;
-    own_connection(p);
+    int rc0 = own_connection(p);
+    if (rc0)
+        return rc0;
     for (;;) {
         int rc = ensure_connection(p, deadline, 0);
         if (!rc)
@@ -329,7 +320,7 @@ static int with_retries(pg *p, step_fn step, void *ctx)
         double left = deadline - otto__monotonic_time();
         if (left <= 0)
             return rc;
-        sleep_s(fmin(backoff, left));
+        otto__os_sleep(fmin(backoff, left));
         backoff = fmin(2 * backoff, BACKOFF_MAX_S);
     }
 }
@@ -641,7 +632,11 @@ static int p_exchange(otto_storage *st, otto__bstudy *bs, otto__exchange *x)
         pthread_mutex_unlock(&p->mu);
         return rc;
     }
-    own_connection(p); /* the id key must be this process's */
+    int rc0 = own_connection(p); /* the id key must be this process's */
+    if (rc0) {
+        pthread_mutex_unlock(&p->mu);
+        return rc0;
+    }
     put64(c.batch_id, p->id_key);
     put64(c.batch_id + 8, ++p->id_count);
     otto__wbuf_init(&c.b, &st->alloc);
@@ -762,7 +757,7 @@ static void p_close(otto_storage *st)
     pg *p = st->impl;
     if (!p)
         return;
-    if (p->conn && p->pid == getpid())
+    if (p->conn && p->pid == otto__os_pid())
         PQfinish(p->conn);
     otto__free(&st->alloc, p->conninfo);
     otto__name_pool_free(&p->names, &st->alloc);
@@ -792,14 +787,14 @@ int otto_storage_postgres_open(const char *conninfo, const otto_storage_options 
         return otto__error(OTTO_ENOMEM, "postgres_open: out of memory");
     }
     st->impl = p;
-    p->pid = getpid();
-    p->id_key = otto__entropy64();
+    p->pid = otto__os_pid();
     p->timeout_s = st->opts.timeout_s;
     p->read_only = otto__storage_read_only(st);
     p->conninfo = otto__strdup(&st->alloc, conninfo);
-    if (!p->conninfo)
+    rc = otto__entropy64(&p->id_key);
+    if (!rc && !p->conninfo)
         rc = otto__error(OTTO_ENOMEM, "postgres_open: out of memory");
-    else /* one attempt, bounded by the timeout: a wrong conninfo fails now */
+    else if (!rc) /* one attempt, bounded by the timeout: a wrong conninfo fails now */
         rc = connect_once(p, otto__monotonic_time() + p->timeout_s, 1);
     if (rc) {
         p_close(st);
@@ -815,10 +810,11 @@ int otto_storage_postgres_open(const char *conninfo, const otto_storage_options 
 int otto_storage_postgres_open(const char *conninfo, const otto_storage_options *o,
                                otto_storage **out)
 {
-    (void)conninfo;
     (void)o;
     if (out)
         *out = NULL;
+    if (!conninfo || !out)
+        return otto__error(OTTO_EINVAL, "postgres_open: NULL argument");
     return otto__error(OTTO_ENOTSUP, "postgres_open: this otto was built without libpq "
                                      "(install libpq-dev and rebuild; meson -Dpostgres=enabled)");
 }

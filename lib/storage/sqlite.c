@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <unistd.h>
 
 #include "backend.h"
 #include "batch.h"
@@ -35,7 +34,7 @@ typedef struct lite {
     char *path;
     const otto_allocator *alloc; /* the storage's */
     int read_only;      /* OTTO_STORAGE_READ_ONLY (see connect_read_only) */
-    pid_t pid;          /* the process that opened db (see own_connection) */
+    uint64_t pid;       /* the process that opened db (see own_connection) */
     pthread_mutex_t mu; /* one statement at a time on the connection */
     int busy_ms;        /* how long to wait for another writer (timeout_s) */
     int synchronous;    /* the connection's PRAGMA synchronous now (-1: unknown) */
@@ -316,10 +315,10 @@ static int connect_db(lite *l)
  * opens its own. */
 static int own_connection(lite *l)
 {
-    if (l->pid != getpid()) {
+    if (l->pid != otto__os_pid()) {
         l->db = NULL;
         l->read = l->append = l->find = l->insert_study = NULL;
-        l->pid = getpid();
+        l->pid = otto__os_pid();
     }
     return l->db ? OTTO_OK : connect_db(l);
 }
@@ -675,7 +674,7 @@ static void l_close(otto_storage *st)
     lite *l = st->impl;
     if (!l)
         return;
-    if (l->pid == getpid())
+    if (l->pid == otto__os_pid())
         disconnect(l);
     otto__free(&st->alloc, l->path);
     otto__name_pool_free(&l->names, &st->alloc);
@@ -710,7 +709,7 @@ int otto_storage_sqlite_open(const char *path, const otto_storage_options *o, ot
     st->impl = l;
     l->alloc = &st->alloc;
     l->read_only = otto__storage_read_only(st);
-    l->pid = getpid();
+    l->pid = otto__os_pid();
     l->busy_ms = (int)fmin(st->opts.timeout_s * 1000, 2147483647.0);
     l->last_sync = otto__monotonic_time();
     l->path = otto__strdup(&st->alloc, path);

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Layer check: every #include "..." under lib/ points one way,
-    common <- (linalg, numeric, storage) <- core <- (samplers, pruners, importance) <- lib/*.c
-with core reaching storage only through its interface (storage/backend.h,
+    platform <- common <- (linalg, numeric, storage) <- core <- (samplers, pruners,
+    importance) <- lib/*.c
+with lib/platform the only code that knows the operating system (no _WIN32
+test anywhere else under lib/ or include/, but for the export macro), no
+POSIX math constants (M_PI) anywhere, core reaching storage only through its interface (storage/backend.h,
 storage/record.h), samplers and pruners reaching the study only through
 the public headers and the plug-in kit (otto/sys/*.h), and a sampler folder
 never reaching into another's. Prints the folder graph; fails on any edge
@@ -13,16 +16,25 @@ from pathlib import Path
 
 lib = Path(sys.argv[1])
 ALLOWED = {  # folder -> folders it may include from (besides itself and <otto/...>)
-    "common": set(),
-    "linalg": {"common"},
-    "numeric": {"common"},
-    "storage": {"common"},
-    "core": {"common", "storage"},
-    "samplers": {"common", "linalg", "numeric"},
-    "pruners": {"common"},
-    "importance": {"common", "numeric"},
-    ".": {"common", "linalg", "numeric", "storage", "core", "samplers", "pruners", "importance"},
+    "platform": set(),
+    "common": {"platform"},
+    "linalg": {"common", "platform"},
+    "numeric": {"common", "platform"},
+    "storage": {"common", "platform"},
+    "core": {"common", "platform", "storage"},
+    "samplers": {"common", "platform", "linalg", "numeric"},
+    "pruners": {"common", "platform"},
+    "importance": {"common", "platform", "numeric"},
+    ".": {"common", "platform", "linalg", "numeric", "storage", "core", "samplers", "pruners",
+          "importance"},
 }
+# Operating-system tests: only lib/platform and the export macro may ask.
+OS_MACRO = re.compile(r"\b(_WIN32|_WIN64|__MINGW32__|__MINGW64__|_MSC_VER|__CYGWIN__|"
+                      r"__APPLE__|__linux__|__EMSCRIPTEN__|__unix__)\b")
+OS_ALLOWED = {"lib/platform", "include/otto/export.h"}
+# POSIX's math constants (M_PI, ...) are not C: lib/common/mathconst.h has otto's own.
+POSIX_CONST = re.compile(r"\bM_(PI|PI_2|PI_4|1_PI|2_PI|2_SQRTPI|SQRT2|SQRT1_2|LN2|LN10|E|"
+                         r"LOG2E|LOG10E)\b")
 STORAGE_INTERFACE = {"storage/backend.h", "storage/record.h"}
 
 def folder_of(rel):
@@ -55,6 +67,21 @@ for f in sorted(lib.rglob("*.[ch]")):
         elif src == "core" and dst == "storage" and str(trel) not in STORAGE_INTERFACE:
             errors.append(f"{rel}: includes {trel}; core reaches storage only through "
                           f"{sorted(STORAGE_INTERFACE)}")
+
+# the operating system is lib/platform's business alone
+root = lib.resolve().parent
+for f in sorted(list(lib.rglob("*.[ch]")) + list((root / "include").rglob("*.h*"))):
+    rel = f.resolve().relative_to(root).as_posix()
+    if any(rel == a or rel.startswith(a + "/") for a in OS_ALLOWED):
+        continue
+    for n, line in enumerate(f.read_text().splitlines(), 1):
+        m = OS_MACRO.search(line)
+        if m and re.match(r"\s*#", line):
+            errors.append(f"{rel}:{n}: tests {m.group(1)}; only lib/platform may know the OS")
+        m = POSIX_CONST.search(line)
+        if m:
+            errors.append(f"{rel}:{n}: {m.group(0)} is POSIX, not C; use OTTO_ from "
+                          "common/mathconst.h")
 
 # no cycle between folders
 state = {}

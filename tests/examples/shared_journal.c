@@ -1,13 +1,16 @@
 /* Example: a study kept in a journal file, run by several worker processes
  * at once and then resumed. Each worker opens the same file and study name;
  * otto numbers their trials uniquely and each ask sees the others' results.
- *   shared_journal [path]     (default: a fresh file in /tmp) */
+ * The workers are this program started again with --worker (testos.h
+ * starts it with posix_spawn, or CreateProcess on Windows).
+ *   shared_journal [path]     (default: a fresh file in the temp directory) */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <string.h>
 
 #include <otto/otto.h>
+
+#include "../testos.h"
 
 static otto_trial_state objective(otto_trial *t, void *user_data, double *values, size_t n)
 {
@@ -48,24 +51,28 @@ static int work(const char *path, int n_trials)
 
 int main(int argc, char **argv)
 {
-    char path[256];
+    testos_init(argc, argv);
+    if (argc == 3 && strcmp(argv[1], "--worker") == 0)
+        return work(argv[2], 30);
+    char path[1100];
     if (argc > 1)
         snprintf(path, sizeof path, "%s", argv[1]);
     else
-        snprintf(path, sizeof path, "/tmp/otto-example-%ld.journal", (long)getpid());
+        snprintf(path, sizeof path, "%s/otto-example-%lu.journal", testos_tmp(), testos_pid());
 
     /* three worker processes, 30 trials each, on one study */
+    testos_child workers[3];
+    const char *args[] = {"--worker", path, NULL};
     for (int w = 0; w < 3; w++)
-        if (fork() == 0)
-            _exit(work(path, 30));
+        if (testos_spawn_self(&workers[w], args) != 0) {
+            fprintf(stderr, "cannot start a worker process\n");
+            return 1;
+        }
     int failed = 0;
-    for (int w = 0; w < 3; w++) {
-        int status;
-        wait(&status);
-        failed |= !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-    }
+    for (int w = 0; w < 3; w++)
+        failed |= testos_wait(&workers[w]) != 0;
     if (failed) {
-        fprintf(stderr, "a worker failed: %s\n", otto_last_error_message());
+        fprintf(stderr, "a worker failed\n");
         return 1;
     }
 
@@ -100,6 +107,6 @@ int main(int argc, char **argv)
            (long long)otto_trial_number(best), value, x, y);
     otto_study_destroy(study);
     if (argc <= 1)
-        unlink(path);
+        remove(path);
     return n == 120 && value < 1 ? 0 : 1;
 }

@@ -4,9 +4,9 @@
  * seeds, and makes the same decision again after a study is reloaded from a
  * journal. */
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "../common.h"
+#include "../testos.h"
 #include "tpe_problems.h"
 
 static otto_sampler *auto_with(size_t gp_trials, size_t n_trials)
@@ -159,8 +159,8 @@ static void beats_random_on_three_kinds_of_space(void **state)
 static void same_decision_after_a_reload(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/otto-auto-XXXXXX", path[64];
-    assert_non_null(mkdtemp(dir));
+    char dir[1024], path[1100];
+    assert_int_equal(testos_mkdtemp(dir, sizeof dir, "otto-auto"), 0);
     snprintf(path, sizeof path, "%s/j.otto", dir);
     for (int round = 0; round < 2; round++) {
         otto_storage *st;
@@ -185,8 +185,7 @@ static void same_decision_after_a_reload(void **state)
         }
         otto_study_destroy(s);
     }
-    unlink(path);
-    rmdir(dir);
+    assert_int_equal(testos_rmtree(dir), 0);
 }
 
 static void options_are_validated(void **state)

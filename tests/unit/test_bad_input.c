@@ -4,9 +4,9 @@
  * invalid UTF-8, oversized strings, and handles used twice or NULL. */
 #include <float.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "../common.h"
+#include "../testos.h"
 #include "core/internal.h"
 
 static otto_study *memory_study(void) { return make_random_study(1, OTTO_MINIMIZE, NULL); }
@@ -194,11 +194,9 @@ static void oversized_strings_are_einval_in_memory(void **state)
 static void oversized_strings_are_einval_in_a_journal(void **state)
 {
     (void)state;
-    char path[] = "/tmp/otto-bad-input-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(path);
+    char dir[1024], path[1100];
+    assert_int_equal(testos_mkdtemp(dir, sizeof dir, "otto-bad-input"), 0);
+    snprintf(path, sizeof path, "%s/j.otto", dir);
     otto_storage *st = NULL;
     assert_ok(otto_storage_journal_open(path, NULL, &st));
     otto_study_options so;
@@ -228,7 +226,7 @@ static void oversized_strings_are_einval_in_a_journal(void **state)
     assert_ok(otto_trial_param_label(t, "c", &label));
     assert_int_equal(strlen(label), OTTO_TEXT_MAX - 1);
     otto_study_destroy(s);
-    unlink(path);
+    assert_int_equal(testos_rmtree(dir), 0);
 }
 
 static void a_sampler_or_pruner_has_one_owner(void **state)

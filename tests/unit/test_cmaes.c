@@ -76,7 +76,7 @@ static double rastrigin(const double *x)
 {
     double s = 10.0 * D;
     for (int i = 0; i < D; i++)
-        s += x[i] * x[i] - 10 * cos(2 * M_PI * x[i]);
+        s += x[i] * x[i] - 10 * cos(2 * OTTO_PI * x[i]);
     return s;
 }
 
@@ -423,7 +423,7 @@ static void test_bipop_runs(void **state)
             assert_ok(otto_study_ask(s, &t));
             sphere5_at(t, x);
             for (int k = 0; k < 5; k++)
-                v += x[k] * x[k] - 10 * cos(2 * M_PI * x[k]);
+                v += x[k] * x[k] - 10 * cos(2 * OTTO_PI * x[k]);
             best = fmin(best, v);
             assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
         }

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "../common.h"
+#include "../testos.h"
 
 static otto_trial_state sphere(otto_trial *t, void *ud, double *values, size_t n)
 {
@@ -137,8 +138,7 @@ static otto_trial_state slow(otto_trial *t, void *ud, double *values, size_t n)
     (void)t;
     (void)ud;
     (void)n;
-    struct timespec ts = {0, 2000000};
-    nanosleep(&ts, NULL);
+    testos_sleep(0.002);
     values[0] = 0;
     return OTTO_TRIAL_COMPLETE;
 }

@@ -10,7 +10,7 @@
 #include "samplers/tpe/tpe_cache.h"
 #include "numeric/truncnorm.h"
 
-static double phi_cdf(double z) { return 0.5 * erfc(-z / M_SQRT2); }
+static double phi_cdf(double z) { return 0.5 * erfc(-z / OTTO_SQRT2); }
 
 /* kernel k's share of the mixture, from the cumulative weights */
 static double share(const otto__parzen *pz, size_t k)
@@ -33,7 +33,7 @@ static double reference_log_pdf(const otto__parzen *pz, size_t d, double x, int 
             dens = (phi_cdf((hi - mu) / sg) - phi_cdf((lo - mu) / sg)) / z;
         } else {
             double t = (x - mu) / sg;
-            dens = exp(-0.5 * t * t) / (sg * sqrt(2 * M_PI) * z);
+            dens = exp(-0.5 * t * t) / (sg * sqrt(2 * OTTO_PI) * z);
         }
         total += share(pz, k) * dens;
     }
@@ -129,7 +129,7 @@ static void many_kernels_match_the_full_sum(void **state)
                 double z = phi_cdf((1 - mu) / sg) - phi_cdf(-mu / sg);
                 if (d < 2) {
                     double t = (x[d] - mu) / sg;
-                    term *= exp(-0.5 * t * t) / (sg * sqrt(2 * M_PI) * z);
+                    term *= exp(-0.5 * t * t) / (sg * sqrt(2 * OTTO_PI) * z);
                 } else {
                     double lo = fmax(x[d] - 0.05, 0), hi = fmin(x[d] + 0.05, 1);
                     term *= (phi_cdf((hi - mu) / sg) - phi_cdf((lo - mu) / sg)) / z;
@@ -215,7 +215,7 @@ static void categorical_kernel_and_rows(void **state)
     for (size_t k = 0; k < K; k++) {
         double mu = pz.mu[k], sg = pz.sigma[k], t = (x[0] - mu) / sg;
         double z = phi_cdf((1 - mu) / sg) - phi_cdf(-mu / sg);
-        want += share(&pz, k) * exp(-0.5 * t * t) / (sg * sqrt(2 * M_PI) * z) *
+        want += share(&pz, k) * exp(-0.5 * t * t) / (sg * sqrt(2 * OTTO_PI) * z) *
                 exp(pz.cat_logp[off + 2 * K + k]);
     }
     assert_close(got, log(want), 1e-6);
@@ -355,7 +355,7 @@ static void normal_tails_and_fast_math(void **state)
     /* log Phi far in the tail against the asymptotic series' leading terms */
     assert_close(otto__log_ndtr(0), log(0.5), 1e-15);
     assert_close(otto__log_ndtr(-5), log(phi_cdf(-5)), 1e-12);
-    assert_close(otto__log_ndtr(-40), -800 - log(40) - 0.5 * log(2 * M_PI) - 1.0 / 1600, 1e-5);
+    assert_close(otto__log_ndtr(-40), -800 - log(40) - 0.5 * log(2 * OTTO_PI) - 1.0 / 1600, 1e-5);
     assert_true(isfinite(otto__log_ndtr(-1e5)));
     /* log mass of a cell 100 sigmas out is finite and right */
     double lm = otto__log_gauss_mass(100, 100.5);

@@ -57,8 +57,8 @@ static inline double branin(otto_trial *t)
     if (otto_trial_suggest_float(t, "x", -5, 10, 0, 0, &x) ||
         otto_trial_suggest_float(t, "y", 0, 15, 0, 0, &y))
         return NAN;
-    double b = 5.1 / (4 * M_PI * M_PI), c = 5 / M_PI, r = y - b * x * x + c * x - 6;
-    return r * r + 10 * (1 - 1 / (8 * M_PI)) * cos(x) + 10;
+    double b = 5.1 / (4 * OTTO_PI * OTTO_PI), c = 5 / OTTO_PI, r = y - b * x * x + c * x - 6;
+    return r * r + 10 * (1 - 1 / (8 * OTTO_PI)) * cos(x) + 10;
 }
 
 static inline double mixed(otto_trial *t)

@@ -145,10 +145,7 @@ OTTO_API uint64_t otto_view_seed(const otto_view *v);
 /* Log through the study's log function (never while an otto lock is held:
  * plug-in callbacks run without one). */
 OTTO_API void otto_view_log(const otto_view *v, otto_log_level level, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+    OTTO_PRINTF(3, 4);
 
 /* --- plug-in vtable ------------------------------------------------------------
  * Grows only at the end; set size = sizeof(otto_sampler_vtable). Callbacks
@@ -231,10 +228,7 @@ OTTO_API int otto_sampler_is_exhausted(const otto_sampler *s, const otto_view *v
  * sampler or pruner callback, printf-style. Returns code, for
  * `return otto_set_error_message(OTTO_ENUMERIC, "...")`. */
 OTTO_API int otto_set_error_message(int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+    OTTO_PRINTF(2, 3);
 
 OTTO_END_DECLS
 

@@ -180,7 +180,7 @@ int otto__gp_condition(otto__gp *gp)
     return factorize(gp);
 }
 
-static double dim_prior_mu(size_t d) { return M_SQRT2 + 0.5 * log((double)(d ? d : 1)); }
+static double dim_prior_mu(size_t d) { return OTTO_SQRT2 + 0.5 * log((double)(d ? d : 1)); }
 
 /* log prior and its gradient with respect to the log parameters (added into
  * grad when not NULL). */

@@ -9,8 +9,6 @@
 #include "log_ei.h"
 #include "numeric/truncnorm.h"
 
-#define LOG_SQRT_2PI 0.91893853320467274178
-#define SQRT_PI_OVER_2 1.25331413731550025121
 #define INV_SQRT_PI 0.56418958354775628695
 
 double otto__erfcx(double x)
@@ -31,7 +29,7 @@ static double one_minus_zr(double z)
 {
     double a = -z;
     if (a < 40.0)
-        return 1.0 - a * SQRT_PI_OVER_2 * otto__erfcx(a / M_SQRT2);
+        return 1.0 - a * OTTO_SQRT_PI_OVER_2 * otto__erfcx(a / OTTO_SQRT2);
     /* series: 1/z^2 - 3/z^4 + 15/z^6 - 105/z^8 + 945/z^10 */
     double u = 1.0 / (a * a);
     return u * (1.0 + u * (-3.0 + u * (15.0 + u * (-105.0 + u * 945.0))));
@@ -40,18 +38,18 @@ static double one_minus_zr(double z)
 double otto__log_h(double z)
 {
     if (z > -1.0) {
-        double h = exp(-0.5 * z * z - LOG_SQRT_2PI) + z * 0.5 * erfc(-z / M_SQRT2);
+        double h = exp(-0.5 * z * z - OTTO_LOG_SQRT_2PI) + z * 0.5 * erfc(-z / OTTO_SQRT2);
         return log(h);
     }
-    return -0.5 * z * z - LOG_SQRT_2PI + log(one_minus_zr(z));
+    return -0.5 * z * z - OTTO_LOG_SQRT_2PI + log(one_minus_zr(z));
 }
 
 double otto__dlog_ndtr(double z)
 {
     if (z > -1.0)
-        return exp(-0.5 * z * z - LOG_SQRT_2PI - otto__log_ndtr(z));
+        return exp(-0.5 * z * z - OTTO_LOG_SQRT_2PI - otto__log_ndtr(z));
     /* phi/Phi = 1 / R(z) */
-    return 1.0 / (SQRT_PI_OVER_2 * otto__erfcx(-z / M_SQRT2));
+    return 1.0 / (OTTO_SQRT_PI_OVER_2 * otto__erfcx(-z / OTTO_SQRT2));
 }
 
 double otto__dlog_h(double z)
@@ -59,5 +57,5 @@ double otto__dlog_h(double z)
     if (z > -1.0)
         return exp(otto__log_ndtr(z) - otto__log_h(z));
     /* Phi/h = R(z) / (1 - |z| R(z)) */
-    return SQRT_PI_OVER_2 * otto__erfcx(-z / M_SQRT2) / one_minus_zr(z);
+    return OTTO_SQRT_PI_OVER_2 * otto__erfcx(-z / OTTO_SQRT2) / one_minus_zr(z);
 }

@@ -13,7 +13,6 @@
 #include "parzen.h"
 #include "numeric/truncnorm.h"
 
-#define LOG_SQRT_2PI 0.91893853320467274178
 #define SIGMA0_MAGNITUDE 0.2
 /* The magic clip's floor on a kernel's width is 1 / min(MAGIC_CLIP_CAP, K + 1)
  * of the range (Optuna's is 1 / min(100, K + 1)). */
@@ -266,7 +265,7 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
         if (dims[d].kind == OTTO__PZ_CONTINUOUS) {
             double *restrict hi = pz->half_inv + d * K, *restrict hy = pz->half_y + d * K;
             for (size_t k = 0; k < K; k++) {
-                hi[k] = inv[k] * M_SQRT1_2;
+                hi[k] = inv[k] * OTTO_SQRT1_2;
                 hy[k] = mu[k] * hi[k];
             }
         }
@@ -297,8 +296,8 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
         }
         for (size_t i = 0; i < n_near; i++) {
             size_t k = near[i];
-            prod[k] *= 1.0 - 0.5 * otto__erfc_pos(mu_r[k] * inv_r[k] * M_SQRT1_2) -
-                       0.5 * otto__erfc_pos((1.0 - mu_r[k]) * inv_r[k] * M_SQRT1_2);
+            prod[k] *= 1.0 - 0.5 * otto__erfc_pos(mu_r[k] * inv_r[k] * OTTO_SQRT1_2) -
+                       0.5 * otto__erfc_pos((1.0 - mu_r[k]) * inv_r[k] * OTTO_SQRT1_2);
         }
         if (++n_prod == 16) {
             for (size_t k = 0; k < K; k++) {
@@ -309,7 +308,7 @@ HOT_LOOPS int otto__parzen_build(otto__parzen *pz, const otto_allocator *a,
         }
     }
     for (size_t k = 0; k < K; k++)
-        pz->base[k] -= log(pz->cum_prod[k]) + (double)n_cont * LOG_SQRT_2PI;
+        pz->base[k] -= log(pz->cum_prod[k]) + (double)n_cont * OTTO_LOG_SQRT_2PI;
 
     if (p->scott_bandwidth && n_obs > 0 && n_cont > 0) {
         pz->y = otto__calloc(a, n_dims * K, sizeof(double));
