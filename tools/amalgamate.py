@@ -177,6 +177,9 @@ def main():
     priv = Inliner(lambda inc, name, br: resolve_private(inc, name, br))
     parts = [banner,
              "#if !defined(_GNU_SOURCE)\n#define _GNU_SOURCE\n#endif\n",
+             "/* mingw-w64: C99 printf (%zu, %lld) for otto's messages, not msvcrt's */\n"
+             "#if defined(__MINGW32__) && !defined(__USE_MINGW_ANSI_STDIO)\n"
+             "#define __USE_MINGW_ANSI_STDIO 1\n#endif\n",
              "#if defined(OTTO_WITH_SQLITE) && !defined(OTTO_HAVE_SQLITE)\n"
              "#define OTTO_HAVE_SQLITE 1\n#endif\n",
              "#if defined(OTTO_WITH_LIBPQ) && !defined(OTTO_HAVE_LIBPQ)\n"

@@ -64,6 +64,8 @@ void print_error(const char *fmt, ...)
 #define assert_false(c) cml_check(!(c), __FILE__, __LINE__, "%s", #c)
 #define assert_non_null(p) cml_check((p) != NULL, __FILE__, __LINE__, "%s is NULL", #p)
 #define assert_null(p) cml_check((p) == NULL, __FILE__, __LINE__, "%s is not NULL", #p)
+#define assert_ptr_equal(a, b)                                                                 \
+    cml_check((const void *)(a) == (const void *)(b), __FILE__, __LINE__, "%s != %s", #a, #b)
 #define assert_int_equal(a, b) cml_int(1, (uintmax_t)(a), (uintmax_t)(b), __FILE__, __LINE__)
 #define assert_int_not_equal(a, b) cml_int(0, (uintmax_t)(a), (uintmax_t)(b), __FILE__, __LINE__)
 #define assert_in_range(v, lo, hi)                                                             \
