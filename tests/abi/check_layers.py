@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Layer check: every #include "..." under lib/ points one way,
     common <- (linalg, numeric, storage) <- core <- (samplers, pruners, importance) <- lib/*.c
+with insight (the study's recommendation, comparison and stop signal) above
+samplers, whose GP model it reuses,
 with core reaching storage only through its interface (storage/backend.h,
 storage/record.h), samplers and pruners reaching the study only through
 the public headers and the plug-in kit (otto/sys/*.h), and a sampler folder
@@ -21,7 +23,9 @@ ALLOWED = {  # folder -> folders it may include from (besides itself and <otto/.
     "samplers": {"common", "linalg", "numeric"},
     "pruners": {"common"},
     "importance": {"common", "numeric"},
-    ".": {"common", "linalg", "numeric", "storage", "core", "samplers", "pruners", "importance"},
+    "insight": {"common", "linalg", "numeric", "samplers"},
+    ".": {"common", "linalg", "numeric", "storage", "core", "samplers", "pruners", "importance",
+          "insight"},
 }
 STORAGE_INTERFACE = {"storage/backend.h", "storage/record.h"}
 
