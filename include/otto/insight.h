@@ -24,9 +24,10 @@
  * of their values and its standard error.
  *
  * All functions need a single-objective study (OTTO_ESTATE otherwise) and may
- * be called while other threads ask and tell. They cost one GP fit each:
- * O(n^3) per likelihood evaluation for n usable trials (about 0.1 s at 200
- * trials on one core), with no state kept between calls. */
+ * be called while other threads ask and tell. They cost one GP fit each
+ * (two starts of at most max_fit_evals likelihood evaluations, O(n^3) each
+ * for n usable trials), with no state kept between calls: on one core, 5-D,
+ * recommend takes 0.03 s at 200 trials, 0.5 s at 500 and 1.5 s at 1,000. */
 #ifndef OTTO_INSIGHT_H
 #define OTTO_INSIGHT_H
 
