@@ -10,6 +10,7 @@
 #include "export.h"
 #include "gp.h"
 #include "importance.h"
+#include "insight.h"
 #include "grid.h"
 #include "limits.h"
 #include "pruner.h"

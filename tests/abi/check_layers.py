@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Layer check: every #include "..." under lib/ points one way,
     platform <- common <- (linalg, numeric, storage) <- core <- (samplers, pruners,
-    importance) <- lib/*.c
+    importance, insight) <- lib/*.c
+with insight (the study's recommendation, comparison and stop signal) above
+samplers, whose GP model it reuses,
 with lib/platform the only code that knows the operating system (no _WIN32
 test anywhere else under lib/ or include/, but for the export macro), no
 POSIX math constants (M_PI) anywhere, core reaching storage only through its interface (storage/backend.h,
@@ -25,8 +27,9 @@ ALLOWED = {  # folder -> folders it may include from (besides itself and <otto/.
     "samplers": {"common", "platform", "linalg", "numeric"},
     "pruners": {"common", "platform"},
     "importance": {"common", "platform", "numeric"},
+    "insight": {"common", "platform", "linalg", "numeric", "samplers"},
     ".": {"common", "platform", "linalg", "numeric", "storage", "core", "samplers", "pruners",
-          "importance"},
+          "importance", "insight"},
 }
 # Operating-system tests: only lib/platform and the export macro may ask.
 OS_MACRO = re.compile(r"\b(_WIN32|_WIN64|__MINGW32__|__MINGW64__|_MSC_VER|__CYGWIN__|"

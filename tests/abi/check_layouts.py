@@ -37,6 +37,8 @@ C_TYPES = {  # ctypes class in otto._capi -> C type in <otto/otto.h>
     "PrunerVtable": "otto_pruner_vtable",
     "ImportanceOptions": "otto_importance_options",
     "ParamImportance": "otto_param_importance",
+    "RecommendOptions": "otto_recommend_options",
+    "StopOptions": "otto_stop_options",
 }
 
 structs = {name: cls for name, cls in vars(_capi).items()

@@ -5,8 +5,8 @@ xkbcommon's symbols-leak-test look at what a library really links): reads
 the layers, which an include check cannot see (an inline function in a
 header, a declaration written by hand, a link chain):
     platform <- common <- (linalg, numeric, storage) <- core
-             <- (samplers, pruners, importance) <- lib/*.c
-Plug-in layers (samplers, pruners, importance) reach core only through
+             <- (samplers, pruners, importance) <- insight <- lib/*.c
+Plug-in layers (samplers, pruners, importance, insight) reach core only through
 its public otto_ functions (the API and the plug-in kit), never otto__.
     check_symbols.py LIBOTTO_A"""
 import subprocess
@@ -14,7 +14,7 @@ import sys
 from collections import defaultdict
 
 LAYERS = ["platform", "common", "linalg", "numeric", "storage", "core",
-          "samplers", "pruners", "importance", "."]
+          "samplers", "pruners", "importance", "insight", "."]
 ALLOWED = {  # folder -> folders whose symbols it may use (besides its own)
     "platform": set(),
     "common": {"platform"},
@@ -25,9 +25,10 @@ ALLOWED = {  # folder -> folders whose symbols it may use (besides its own)
     "samplers": {"platform", "common", "linalg", "numeric"},
     "pruners": {"platform", "common", "numeric"},
     "importance": {"platform", "common", "numeric"},
+    "insight": {"platform", "common", "linalg", "numeric", "samplers"},
     ".": set(LAYERS),
 }
-PUBLIC_FROM_CORE = {"samplers", "pruners", "importance"}  # public otto_ calls into core
+PUBLIC_FROM_CORE = {"samplers", "pruners", "importance", "insight"}  # public otto_ calls into core
 
 def folder_of(member):
     parts = member.split("_")  # lib_<folder>_<file>.c.o, or lib_<file>.c.o at the top

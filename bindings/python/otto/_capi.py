@@ -293,6 +293,17 @@ class ParamImportance(ctypes.Structure):
     _fields_ = [("name", c_char_p), ("importance", c_double)]
 
 
+class RecommendOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("model", c_int), ("min_trials", c_size_t),
+                ("max_fit_evals", c_size_t)]
+
+
+class StopOptions(ctypes.Structure):
+    _fields_ = [("size", c_size_t), ("min_trials", c_size_t), ("top_trials_ratio", c_double),
+                ("error", c_double), ("n_candidates", c_size_t), ("seed", c_uint64),
+                ("max_fit_evals", c_size_t), ("bound", c_int)]
+
+
 # Opaque handles travel as void pointers.
 study_p = trial_p = space_p = sampler_p = pruner_p = view_p = rng_p = c_void_p
 
@@ -465,6 +476,17 @@ _FUNCTIONS = [
     ("otto_study_param_importances",
      [study_p, P(ImportanceOptions), P(P(ParamImportance)), P(c_size_t)], S),
     ("otto_param_importances_free", [P(ParamImportance)], None),
+    # insight.h
+    ("otto_recommend_options_init_sized", [P(RecommendOptions), c_size_t], None),
+    ("otto_study_recommend",
+     [study_p, P(RecommendOptions), P(trial_p), P(c_double), P(c_double)], S),
+    ("otto_study_compare", [study_p, trial_p, trial_p, P(c_double)], S),
+    ("otto_study_compare_with", [study_p, P(RecommendOptions), trial_p, trial_p, P(c_double)], S),
+    ("otto_stop_options_init_sized", [P(StopOptions), c_size_t], None),
+    ("otto_study_should_stop", [study_p, P(c_double), P(c_int)], S),
+    ("otto_study_should_stop_with",
+     [study_p, P(StopOptions), P(c_double), P(c_double), P(c_int)], S),
+    ("otto_should_stop_callback", [study_p, trial_p, c_void_p], c_int),
 ]
 
 

@@ -422,6 +422,63 @@ class Study:
             if n.value <= cap:  # the front may have grown in between
                 return [self._freeze(ctypes.c_void_p(arr[i])) for i in range(n.value)]
 
+    # ---- otto-only: noisy objectives (otto_study_recommend, otto_study_compare) -----
+
+    @property
+    def recommended_trial(self):
+        """otto-only. The finished trial whose configuration otto's model
+        judges best (otto_study_recommend(3)): on a noisy objective, the one
+        to deploy, where best_trial is the luckiest draw. A Gaussian process
+        with fitted noise reads the COMPLETE trials where one can be fitted
+        (10 trials or more), else trials with identical params are averaged.
+        A copy of the trial's FrozenTrial, with the estimated true value and
+        its standard deviation in system_attrs["otto:mean"] and
+        system_attrs["otto:sd"] (None where unknown)."""
+        if self._storage is not None:  # what other workers wrote, as best_trial reads it
+            _capi.study_sync(self._ptr)
+        out, mean, sd = ctypes.c_void_p(), ctypes.c_double(), ctypes.c_double()
+        try:
+            _capi.study_recommend(self._ptr, None, ctypes.byref(out), ctypes.byref(mean),
+                                  ctypes.byref(sd))
+        except NotFoundError:
+            raise ValueError("No trials are completed yet.") from None
+        except StateError:
+            raise RuntimeError("A single recommended trial cannot be retrieved from a "
+                               "multi-objective study.") from None
+        ft = copy.deepcopy(self._freeze(out))
+        ft.system_attrs["otto:mean"] = mean.value
+        ft.system_attrs["otto:sd"] = None if math.isnan(sd.value) else sd.value
+        return ft
+
+    def compare(self, a, b):
+        """otto-only. The probability that trial a's configuration is truly
+        better than trial b's (lower when minimizing, higher when maximizing),
+        from the model recommended_trial uses (otto_study_compare(3)): the
+        Gaussian process's joint posterior, or Welch's t test on the
+        replicates of each. a and b are COMPLETE trials of this study
+        (FrozenTrial or Trial objects, or trial numbers). Deploy a challenger
+        b over the incumbent a when study.compare(b, a) passes the
+        confidence you choose."""
+        p = ctypes.c_double()
+        try:
+            _capi.study_compare(self._ptr, self._compared(a), self._compared(b),
+                                ctypes.byref(p))
+        except StateError as e:
+            if self._n_objectives > 1:
+                raise RuntimeError("Trials cannot be compared in a multi-objective "
+                                   "study.") from None
+            raise ValueError(str(e)) from None
+        return p.value
+
+    def _compared(self, t):
+        number = t if isinstance(t, int) else getattr(t, "number", None)
+        if not isinstance(number, int):
+            raise TypeError(f"compare takes trials or trial numbers, not {type(t).__name__}")
+        try:
+            return self._trial_ptr(number)
+        except NotFoundError:
+            raise ValueError(f"Trial {number} is not a trial of this study.") from None
+
     def _study_attrs(self):
         if self._storage is not None:  # what other workers set, as Optuna reads it
             _capi.study_sync(self._ptr)

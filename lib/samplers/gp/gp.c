@@ -22,6 +22,7 @@
 
 #include "common/options.h"
 #include "linalg/linalg.h"
+#include "gp_encode.h"
 #include "gp_model.h"
 #include "log_ei.h"
 #include "numeric/qmc.h"
@@ -135,14 +136,7 @@ static int trial_row(const problem *pb, const otto_space *sp, const otto_trial *
                 : otto_space_param(sp, j, &name, NULL) != OTTO_OK ||
                       !otto_trial_param_find(t, name, &value))
             return 0;
-        const otto_distribution *d = pb->dist[j];
-        if (d->kind == OTTO_DIST_CATEGORICAL) {
-            if (!otto_distribution_contains(d, value))
-                return 0;
-            row[j] = value;
-            continue;
-        }
-        if (!otto_distribution_unit_inside(d, value, &row[j]))
+        if (!otto__gp_encode(pb->dist[j], value, &row[j]))
             return 0;
     }
     return 1;

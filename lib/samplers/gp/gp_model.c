@@ -6,7 +6,8 @@
  * negative log marginal likelihood
  *   0.5 y^T (K + noise I)^-1 y + 0.5 log det(K + noise I) + n/2 log 2pi
  * minus a log prior on the parameters: by default Optuna's (-0.1 (1/l + l) per
- * dim, Gamma(2, 1) on s, Gamma(1.1, 30) on the noise); optionally a log-normal
+ * dim, Gamma(2, 1) on s, Gamma(1.1, 30) on the noise, whose rate a caller
+ * may lower for objectives known to be noisy); optionally a log-normal
  * lengthscale prior whose median grows with sqrt(d) (Hvarfner et al. 2024),
  * which suits higher dimensions. Gradients use
  *   d(-log p)/dtheta = -0.5 tr((alpha alpha^T - K^-1) dK/dtheta). */
@@ -30,6 +31,7 @@ int otto__gp_init(otto__gp *gp, const otto_allocator *a, size_t d, const unsigne
     gp->a = a;
     gp->d = d;
     gp->cat = cat;
+    gp->noise_rate = OTTO__GP_NOISE_RATE;
     gp->p.inv_ls2 = otto__calloc(a, d ? d : 1, sizeof(double));
     gp->row = otto__calloc(a, d ? d : 1, sizeof(double));
     if (!gp->p.inv_ls2 || !gp->row)
@@ -207,9 +209,10 @@ static double log_prior(const otto__gp *gp, double *grad)
     if (grad)
         grad[d] += 1.0 - s;
     if (!gp->fixed_noise) {
-        lp += 0.1 * log(nv) - 30.0 * nv; /* Gamma(1.1, 30) */
+        double rate = gp->noise_rate; /* Gamma(1.1, rate) */
+        lp += 0.1 * log(nv) - rate * nv;
         if (grad)
-            grad[d + 1] += 0.1 - 30.0 * nv;
+            grad[d + 1] += 0.1 - rate * nv;
     }
     return lp;
 }
@@ -396,6 +399,39 @@ int otto__gp_predict(const otto__gp *gp, size_t m, const double *xs, double *mea
         for (size_t i = 0; i < n; i++)
             q += v[i] * v[i];
         var[c] = fmax(gp->p.scale - q, 1e-12 * gp->p.scale);
+    }
+    return OTTO_OK;
+}
+
+int otto__gp_posterior_cov(const otto__gp *gp, const double *xa, size_t m, const double *xs,
+                           double *cov, double *work)
+{
+    size_t n = gp->n;
+    for (size_t c = 0; c < m; c++) { /* the prior covariance k(a, x_c) */
+        const double *xc = xs + c * gp->d;
+        double r2 = 0.0;
+        for (size_t k = 0; k < gp->d; k++) {
+            double t = xa[k] - xc[k];
+            r2 += gp->p.inv_ls2[k] * (gp->cat[k] ? (t != 0.0) : t * t);
+        }
+        cov[c] = r2;
+    }
+    matern(gp->p.scale, cov, NULL, m);
+    if (n == 0)
+        return OTTO_OK;
+    for (size_t c = 0; c <= m; c++) { /* columns k_a, k_x1 .. k_xm */
+        dist2_to_point(gp, c == 0 ? xa : xs + (c - 1) * gp->d, 0, work + c * n);
+        matern(gp->p.scale, work + c * n, NULL, n);
+    }
+    int rc = otto__la_lower_solve(gp->chol, n, n, 0, work, n, m + 1); /* L^-1 [k_a K_x] */
+    if (rc)
+        return rc;
+    for (size_t c = 0; c < m; c++) {
+        const double *va = work, *vc = work + (c + 1) * n;
+        double q = 0.0;
+        for (size_t i = 0; i < n; i++)
+            q += va[i] * vc[i];
+        cov[c] -= q;
     }
     return OTTO_OK;
 }

@@ -25,6 +25,7 @@ typedef struct otto__gp {
     otto__gp_params p;
     int fixed_noise;           /* noise pinned at the minimum (deterministic objective) */
     int dim_scaled_prior;      /* log-normal lengthscale prior scaled with d */
+    double noise_rate;         /* rate of the Gamma(1.1, rate) noise prior (OTTO__GP_NOISE_RATE) */
     /* posterior, valid after otto__gp_condition: */
     double *chol;              /* n x n lower Cholesky factor of K + noise I, column-major */
     double *alpha;             /* (K + noise I)^-1 y */
@@ -36,6 +37,7 @@ typedef struct otto__gp {
 } otto__gp;
 
 #define OTTO__GP_MIN_NOISE 1e-6
+#define OTTO__GP_NOISE_RATE 30.0 /* Optuna's: the noise variance a priori near 0.004-0.04 */
 
 /* Empty model over d dimensions; cat points at caller-owned flags. */
 int otto__gp_init(otto__gp *gp, const otto_allocator *a, size_t d, const unsigned char *cat);
@@ -60,6 +62,11 @@ int otto__gp_condition(otto__gp *gp);
  * xs, row-major m x d); work must hold n*m doubles. */
 int otto__gp_predict(const otto__gp *gp, size_t m, const double *xs, double *mean, double *var,
                      double *work);
+/* Posterior covariances of the latent function between point xa and m
+ * points xs (rows of d coordinates): k(a, x) - k_a^T (K + noise I)^-1 k_x.
+ * work holds n (m + 1) doubles. */
+int otto__gp_posterior_cov(const otto__gp *gp, const double *xa, size_t m, const double *xs,
+                           double *cov, double *work);
 /* Keep (K + noise I)^-1 so that otto__gp_predict_grad reads one triangle per
  * call instead of two triangular solves; any later condition drops it. */
 int otto__gp_prepare_grad(otto__gp *gp);
