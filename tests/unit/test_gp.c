@@ -35,9 +35,14 @@ static void test_log_h_matches_reference(void **state)
     (void)state;
     /* long double reference where it has the digits (|z| <= 25: cancellation
      * of 1/z^2 leaves ~1e-16 relative) */
+#if defined(__EMSCRIPTEN__)
+    const double rel = 3e-13; /* musl's libm in WebAssembly: a few ulps apart */
+#else
+    const double rel = 1e-13;
+#endif
     for (double z = -25.0; z <= 6.0; z += 0.0625) {
         double want = (double)ref_log_h(z), got = otto__log_h(z);
-        assert_close(got, want, 1e-13 * fmax(1.0, fabs(want)));
+        assert_close(got, want, rel * fmax(1.0, fabs(want)));
     }
     /* far tail: log h = log phi(z) - 2 log|z| + log(1 - 3/z^2 + 15/z^4 ...) */
     const double far[] = {-1e3, -3e4, -1e8, -1e150};
