@@ -170,6 +170,12 @@ def main():
     # otto.c
     sources = library_sources()
     texts = {p: p.read_text() for p in sources}
+    # macros a header defines stay defined: a source that defines one again
+    # must not #undef it for the sources after it
+    header_macros = set()
+    for h in list(LIB.rglob("*.h")) + list(INCLUDE.rglob("*.h")):
+        header_macros |= set(re.findall(r"^\s*#\s*define\s+(\w+)", strip_comments(h.read_text()),
+                                        re.M))
     owners = defaultdict(set)
     for p, t in texts.items():
         for n in file_scope_names(t):
@@ -196,7 +202,7 @@ def main():
         head, tail = priv.expand(p, text[:cut]), text[cut:]
         mine = sorted(n for n, files in owners.items() if p in files and len(files) > 1)
         macros = sorted(set(re.findall(r"^\s*#\s*define\s+(\w+)", strip_comments(texts[p]),
-                                       re.M)))
+                                       re.M)) - header_macros)
         renames = [n for n in mine if n not in macros]
         parts.append(f"\n/* ==== {rel} ==== */\n")
         parts.append(head)

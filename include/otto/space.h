@@ -59,6 +59,9 @@ typedef struct otto_distribution {
 /* 1 if the internal value lies in the distribution (inside the range and, for
  * int and step params, on the grid up to rounding); 0 otherwise. */
 OTTO_API int otto_distribution_contains(const otto_distribution *d, double internal);
+/* 1 if a and b are the same distribution: kind, log flag, and the same
+ * choices (by text) or the same low, high and step; 0 otherwise or for NULL. */
+OTTO_API int otto_distribution_equal(const otto_distribution *a, const otto_distribution *b);
 
 /* Internal value -> [0,1] working space. Log params map through log; int and
  * step params map the cell [v - step/2, v + step/2] around each grid point;

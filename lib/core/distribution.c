@@ -327,6 +327,11 @@ double otto_distribution_from_unit(const otto_distribution *d, double u)
     return snap(d, x);
 }
 
+int otto_distribution_equal(const otto_distribution *a, const otto_distribution *b)
+{
+    return a && b && otto__dist_equal(a, b);
+}
+
 int otto_distribution_contains(const otto_distribution *d, double v)
 {
     if (!d || !isfinite(v))

@@ -39,21 +39,6 @@ typedef struct param {
     double importance;
 } param;
 
-static int same_dist(const otto_distribution *a, const otto_distribution *b)
-{
-    if (a->kind != b->kind || a->flags != b->flags)
-        return 0;
-    if (a->kind == OTTO_DIST_CATEGORICAL) {
-        if (a->n_choices != b->n_choices)
-            return 0;
-        for (size_t i = 0; i < a->n_choices; i++)
-            if (a->choices[i] != b->choices[i] && strcmp(a->choices[i], b->choices[i]))
-                return 0;
-        return 1;
-    }
-    return a->low == b->low && a->high == b->high && a->step == b->step;
-}
-
 static int single_valued(const otto_distribution *d)
 {
     if (d->kind == OTTO_DIST_CATEGORICAL)
@@ -150,7 +135,7 @@ static int fanova_params(const otto_importance_options *o, const otto_trial **co
                 if (!seen) {
                     ps[k].name = o->params[k];
                     ps[k].dist = d;
-                } else if (!same_dist(&ps[k].dist, &d)) {
+                } else if (!otto_distribution_equal(&ps[k].dist, &d)) {
                     return otto__error(OTTO_EINVAL,
                                        "param_importances: param '%s' changes its distribution "
                                        "between trials (fANOVA needs one)",
@@ -177,7 +162,8 @@ static int fanova_params(const otto_importance_options *o, const otto_trial **co
         size_t kept = 0;
         for (size_t k = 0; k < n; k++) {
             otto_distribution d;
-            if (trial_param(complete[t], ps[k].name, &d, NULL) && same_dist(&d, &ps[k].dist))
+            if (trial_param(complete[t], ps[k].name, &d, NULL) &&
+                otto_distribution_equal(&d, &ps[k].dist))
                 ps[kept++] = ps[k];
         }
         n = kept;
@@ -379,7 +365,7 @@ static int run_ped_anova(const otto_study *s, const otto_importance_options *o,
                 otto_distribution dj;
                 double v;
                 if (done_row[j] || !in_region[j] || !trial_param(r->trial[j], ps[k].name, &dj, &v) ||
-                    !same_dist(&d, &dj))
+                    !otto_distribution_equal(&d, &dj))
                     continue;
                 done_row[j] = 1;
                 values[m] = v;

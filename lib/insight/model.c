@@ -17,21 +17,6 @@
  * objectives the fitted noise still falls to the minimum. */
 #define NOISE_RATE 1.0
 
-static int same_dist(const otto_distribution *a, const otto_distribution *b)
-{
-    if (a->kind != b->kind || a->flags != b->flags)
-        return 0;
-    if (a->kind == OTTO_DIST_CATEGORICAL) {
-        if (a->n_choices != b->n_choices)
-            return 0;
-        for (size_t i = 0; i < a->n_choices; i++)
-            if (a->choices[i] != b->choices[i] && strcmp(a->choices[i], b->choices[i]))
-                return 0;
-        return 1;
-    }
-    return a->low == b->low && a->high == b->high && a->step == b->step;
-}
-
 /* Param `name` of t (trying index hint first): 1 with its distribution and
  * value, else 0. */
 static int find_param(const otto_trial *t, const char *name, size_t hint,
@@ -169,7 +154,7 @@ int otto__insight_gather(const otto_study *s, const char *fn, otto__insight_data
         for (size_t j = 0; j < d; j++) {
             otto_distribution dj;
             if (find_param(data->trial[i], data->name[j], hint[j], &dj, NULL) &&
-                same_dist(&dj, &data->dist[j])) {
+                otto_distribution_equal(&dj, &data->dist[j])) {
                 data->name[kept] = data->name[j];
                 data->dist[kept] = data->dist[j];
                 hint[kept++] = hint[j];

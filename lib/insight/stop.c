@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mathconst.h"
 #include "common/options.h"
 #include "insight/model.h"
 #include "linalg/linalg.h"
@@ -19,7 +20,6 @@
  * the top 50% of trials (at least min_n_trials = 20), and the search-space
  * minimum is taken over 2048 random samples. */
 #define DELTA 0.1
-#define OTTO_PI 3.14159265358979323846
 
 void otto_stop_options_init_sized(otto_stop_options *o, size_t size)
 {

@@ -16,8 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
 
 #include "backend.h"
 #include "batch.h"
@@ -26,6 +24,10 @@
 #if defined(OTTO_HAVE_SQLITE)
 
 #include <sqlite3.h>
+/* the read-only open looks at the file and its mount (POSIX; SQLite is
+ * built on POSIX hosts only) */
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #define APPLICATION_ID 0x6f74746f /* "otto": marks a database otto made */
 
