@@ -1652,7 +1652,12 @@ static void image_of(const char *path, file_image *im)
 {
     struct stat sb;
     assert_int_equal(stat(path, &sb), 0);
+#if defined(__linux__)
     im->mtime = sb.st_mtim;
+#else /* Windows' stat has whole seconds */
+    im->mtime.tv_sec = sb.st_mtime;
+    im->mtime.tv_nsec = 0;
+#endif
     im->n = read_file(path, &im->bytes);
 }
 
