@@ -35,12 +35,7 @@ int otto__error(int code, const char *fmt, ...)
 int otto__verror(int code, const char *fmt, va_list ap);
 /* Set "<fmt...>: <the calling thread's current message>" (the cause, copied
  * before it is overwritten); returns code. */
-int otto__error_wrap(int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
+int otto__error_wrap(int code, const char *fmt, ...) OTTO_PRINTF(2, 3);
 
 typedef struct otto__logger {
     otto_log_fn fn;

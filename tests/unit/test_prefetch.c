@@ -195,7 +195,7 @@ static otto_trial *ask_x(otto_study *s, double *x)
     return t;
 }
 
-static void tell(otto_study *s, otto_trial *t, double v)
+static void tell_value(otto_study *s, otto_trial *t, double v)
 {
     assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
 }
@@ -237,7 +237,7 @@ static void ask_returns_while_the_sampler_is_blocked(void **state)
     otto_trial *t3 = ask_x(s, &x); /* no proposal yet: fallback; queues trial 4's */
     assert_string_equal(prefetch_attr(t3), "fallback");
     assert_true(gate_wait(&g, &g.inside, 1)); /* the worker is inside, blocked */
-    tell(s, t3, 1.0);
+    tell_value(s, t3, 1.0);
 
     otto_trial *t4 = ask_x(s, &x); /* its proposal is blocked: ask must not wait */
     assert_int_equal(gate_get(&g, &g.inside), 1);
@@ -250,7 +250,7 @@ static void ask_returns_while_the_sampler_is_blocked(void **state)
     gate_set(&g, 0);
     assert_true(gate_wait(&g, &g.after[4], 1));
     assert_int_equal(gate_get(&g, &g.after_state[4]), OTTO_TRIAL_FAIL);
-    tell(s, t4, 2.0); /* the sampler heard of number 4 already */
+    tell_value(s, t4, 2.0); /* the sampler heard of number 4 already */
     assert_int_equal(gate_get(&g, &g.after[4]), 1);
     assert_int_equal(gate_get(&g, &g.after[3]), 1); /* a fallback trial it never sampled */
     assert_int_equal(gate_get(&g, &g.after_state[3]), OTTO_TRIAL_COMPLETE);
@@ -259,7 +259,7 @@ static void ask_returns_while_the_sampler_is_blocked(void **state)
     assert_true(wait_ready(s));
     otto_trial *t5 = ask_x(s, &x);
     assert_string_equal(prefetch_attr(t5), "ready");
-    tell(s, t5, 3.0);
+    tell_value(s, t5, 3.0);
     assert_int_equal(gate_get(&g, &g.after[5]), 1);
     assert_int_equal(gate_get(&g, &g.after_state[5]), OTTO_TRIAL_COMPLETE);
     assert_int_equal(gate_get(&g, &g.timed_out), 0);
@@ -288,7 +288,7 @@ static void destroy_joins_the_worker_in_flight(void **state)
     double x;
     otto_trial *t = ask_x(s, &x);
     assert_true(gate_wait(&g, &g.inside, 1));
-    tell(s, t, 0.5);
+    tell_value(s, t, 0.5);
     t = ask_x(s, &x); /* one more queued, one trial left running */
     (void)t;
     pthread_t th;
@@ -315,7 +315,7 @@ static void destroy_right_after_asks_with_the_auto_sampler(void **state)
             double x, y;
             otto_trial *t = ask_x(s, &x);
             assert_ok(otto_trial_suggest_float(t, "y", -1, 1, 0, 0, &y));
-            tell(s, t, x * x + y * y);
+            tell_value(s, t, x * x + y * y);
         }
         otto_trial *t;
         assert_ok(otto_study_ask(s, &t)); /* left running, proposals queued or in flight */
@@ -362,7 +362,7 @@ static void prefetched_params_are_inside_their_distributions(void **state)
             v += otto_distribution_to_unit(&d, value);
         }
         assert_int_equal(otto_trial_param_count(t), 6);
-        tell(s, t, v);
+        tell_value(s, t, v);
     }
     assert_true(n_ready >= 14);
     assert_true(n_fallback >= 1);
@@ -411,7 +411,7 @@ static void run_ready(size_t n, int thread, uint64_t seed, double out[RUN_TRIALS
         for (int k = 1; k >= 0; k--) {
             double v = (out[i + k][0] - 1) * (out[i + k][0] - 1) +
                        (out[i + k][1] + 0.5) * (out[i + k][1] + 0.5);
-            tell(s, t[k], v);
+            tell_value(s, t[k], v);
         }
     }
     otto_space_destroy(sp);
@@ -472,8 +472,8 @@ static void proposals_see_running_trials_and_earlier_proposals(void **state)
     t4 = ask_x(s, &x4);
     assert_string_equal(prefetch_attr(t4), "ready");
     assert_close(x4, x4p, 0); /* proposal 5 saw trial 4's coordinates */
-    tell(s, t3, 1);
-    tell(s, t4, 1);
+    tell_value(s, t3, 1);
+    tell_value(s, t4, 1);
     otto_study_destroy(s);
     gate_fini(&g);
 }
@@ -491,7 +491,7 @@ static void work_mode_runs_nothing_by_itself(void **state)
     for (int i = 0; i < 4; i++) { /* nobody works: every ask falls back */
         otto_trial *t = ask_x(s, &x);
         assert_string_equal(prefetch_attr(t), "fallback");
-        tell(s, t, x);
+        tell_value(s, t, x);
     }
     usleep(20 * 1000);
     assert_int_equal(gate_get(&g, &g.n_relative), 0); /* no thread ran anything */
@@ -505,7 +505,7 @@ static void work_mode_runs_nothing_by_itself(void **state)
     assert_int_equal(did, 0);
     otto_trial *t = ask_x(s, &x);
     assert_string_equal(prefetch_attr(t), "ready");
-    tell(s, t, x);
+    tell_value(s, t, x);
 
     /* a ready proposal whose number goes to an added trial is closed once */
     assert_ok(otto_study_work(s, &did)); /* proposal 7 */
@@ -519,7 +519,7 @@ static void work_mode_runs_nothing_by_itself(void **state)
     assert_int_equal(did, 1);
     assert_int_equal(g.after[7], 1);
     assert_int_equal(g.after_state[7], OTTO_TRIAL_FAIL);
-    tell(s, t, x);
+    tell_value(s, t, x);
     assert_int_equal(g.after[8], 1);
     otto_study_destroy(s);
     gate_fini(&g);
@@ -544,7 +544,7 @@ static void set_sampler_drops_the_proposals(void **state)
     add_history(s, 3);
     double x;
     otto_trial *t = ask_x(s, &x);
-    tell(s, t, x);
+    tell_value(s, t, x);
     otto_sampler *r;
     assert_ok(otto_sampler_random_create(NULL, &r));
     assert_ok(otto_study_set_sampler(s, r)); /* waits for the worker's unit */
@@ -552,7 +552,7 @@ static void set_sampler_drops_the_proposals(void **state)
     assert_int_equal(g.inside_at_destroy, 0);
     t = ask_x(s, &x); /* the random sampler has no relative sample: no prefetch */
     assert_string_equal(prefetch_attr(t), "(none)");
-    tell(s, t, x);
+    tell_value(s, t, x);
     otto_study_destroy(s);
     gate_fini(&g);
 }
@@ -642,7 +642,7 @@ static void a_journal_keeps_the_asked_trials_only(void **state)
                 while (did)
                     assert_ok(otto_study_work(s, &did));
                 otto_trial *t = ask_x(s, &xs[i]);
-                tell(s, t, xs[i]);
+                tell_value(s, t, xs[i]);
             }
             assert_ok(otto_study_work(s, NULL)); /* proposal 6: never stored */
         } else {
