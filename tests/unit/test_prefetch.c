@@ -14,6 +14,7 @@
 #include <otto/sys/sampler.h>
 
 #include "../common.h"
+#include "../testos.h"
 
 #define MAX_NUM 64
 
@@ -617,9 +618,7 @@ static void a_journal_keeps_the_asked_trials_only(void **state)
 {
     (void)state;
     char dir[256], path[300];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/otto-prefetch-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    assert_non_null(mkdtemp(dir));
+    assert_int_equal(testos_mkdtemp(dir, sizeof dir, "otto-prefetch"), 0);
     snprintf(path, sizeof path, "%s/j.log", dir);
     double xs[6];
     for (int pass = 0; pass < 2; pass++) {
@@ -660,8 +659,7 @@ static void a_journal_keeps_the_asked_trials_only(void **state)
         }
         otto_study_destroy(s);
     }
-    unlink(path);
-    rmdir(dir);
+    testos_rmtree(dir);
 }
 
 int main(void)
