@@ -51,19 +51,6 @@ void otto__insight_data_free(otto__insight_data *data)
     data->n = data->d = data->n_configs = 0;
 }
 
-typedef struct keyed {
-    uint64_t h;
-    size_t i;
-} keyed;
-
-static int by_key(const void *pa, const void *pb)
-{
-    const keyed *a = pa, *b = pb;
-    if (a->h != b->h)
-        return a->h < b->h ? -1 : 1;
-    return a->i < b->i ? -1 : a->i > b->i;
-}
-
 static uint64_t hash_row(const double *row, size_t d)
 {
     uint64_t h = 0x243f6a8885a308d3ULL;
@@ -78,14 +65,14 @@ static uint64_t hash_row(const double *row, size_t d)
 static int count_configs(otto__insight_data *data)
 {
     size_t n = data->n, d = data->d;
-    keyed *k = otto__calloc(&data->alloc, n ? n : 1, sizeof *k);
+    otto__keyed *k = otto__calloc(&data->alloc, n ? n : 1, sizeof *k);
     if (!k)
         return otto__error(OTTO_ENOMEM, "insight: out of memory");
     for (size_t i = 0; i < n; i++) {
         k[i].h = hash_row(data->x + i * d, d);
         k[i].i = i;
     }
-    qsort(k, n, sizeof *k, by_key);
+    qsort(k, n, sizeof *k, otto__keyed_cmp);
     size_t distinct = 0;
     for (size_t r = 0; r < n;) {
         size_t e = r + 1;
@@ -291,4 +278,12 @@ done:
     if (rc)
         otto__insight_gp_free(m);
     return rc;
+}
+
+int otto__keyed_cmp(const void *pa, const void *pb)
+{
+    const otto__keyed *a = pa, *b = pb;
+    if (a->h != b->h)
+        return a->h < b->h ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
 }

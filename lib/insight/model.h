@@ -75,4 +75,12 @@ int otto__insight_recommend_options(const otto_recommend_options *opts,
 int otto__insight_choose(const otto__insight_data *data, const otto_recommend_options *o,
                          const char *fn, otto__insight_gp *m, int *have_gp);
 
+/* A configuration's hash and its trial's index: sorting by (h, i) groups
+ * identical configurations in trial order (model.c and replicates.c). */
+typedef struct otto__keyed {
+    uint64_t h;
+    size_t i;
+} otto__keyed;
+int otto__keyed_cmp(const void *a, const void *b);
+
 #endif /* OTTO_INSIGHT_MODEL_H */

@@ -72,19 +72,6 @@ static uint64_t hash_params(const otto_trial *t)
     return h;
 }
 
-typedef struct keyed {
-    uint64_t h;
-    size_t i;
-} keyed;
-
-static int by_key(const void *pa, const void *pb)
-{
-    const keyed *a = pa, *b = pb;
-    if (a->h != b->h)
-        return a->h < b->h ? -1 : 1;
-    return a->i < b->i ? -1 : a->i > b->i;
-}
-
 void otto__replicates_free(const otto__insight_data *data, otto__replicates *r)
 {
     const otto_allocator *a = &data->alloc;
@@ -101,7 +88,7 @@ int otto__replicates_build(const otto__insight_data *data, otto__replicates *r)
     const otto_allocator *a = &data->alloc;
     size_t n = data->n, cap = n ? n : 1;
     memset(r, 0, sizeof *r);
-    keyed *k = otto__calloc(a, cap, sizeof *k);
+    otto__keyed *k = otto__calloc(a, cap, sizeof *k);
     r->group = otto__calloc(a, cap, sizeof *r->group);
     r->first = otto__calloc(a, cap, sizeof *r->first);
     r->count = otto__calloc(a, cap, sizeof *r->count);
@@ -117,7 +104,7 @@ int otto__replicates_build(const otto__insight_data *data, otto__replicates *r)
         k[i].i = i;
         r->group[i] = SIZE_MAX;
     }
-    qsort(k, n, sizeof *k, by_key);
+    qsort(k, n, sizeof *k, otto__keyed_cmp);
     /* within a run of equal hashes (in trial order), each trial joins the
      * first earlier one with identical params; groups are then numbered in
      * the order of their first trial */
