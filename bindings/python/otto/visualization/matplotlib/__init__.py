@@ -2,9 +2,9 @@
 (Debian's python3-matplotlib), imported only when a plot is made."""
 from ._plots import (is_available, plot_contour, plot_edf,  # noqa: F401
                      plot_intermediate_values, plot_optimization_history,
-                     plot_parallel_coordinate, plot_param_importances, plot_pareto_front,
+                     plot_parallel_coordinate, plot_param_importances, plot_pareto_front, plot_rank,
                      plot_slice, plot_timeline)
 
 __all__ = ["is_available", "plot_contour", "plot_edf", "plot_intermediate_values",
            "plot_optimization_history", "plot_parallel_coordinate", "plot_param_importances",
-           "plot_pareto_front", "plot_slice", "plot_timeline"]
+           "plot_pareto_front", "plot_rank", "plot_slice", "plot_timeline"]
