@@ -166,6 +166,22 @@ class PlotlyFigures(unittest.TestCase):
         grey = [c for c in fig.data[0].marker.color if c == "rgb(204,204,204)"]
         self.assertEqual(len(grey), sum(t.params["x"] > 0.5 for t in s.trials))
 
+    def test_hypervolume_history(self):
+        v = otto.visualization
+        mo = otto.create_study(directions=["minimize", "maximize"])
+        for a, b in [(3, 1), (1, 2), (2, 1.5), (0, 2.5)]:
+            mo.add_trial(otto.trial.create_trial(values=[a, b]))
+        fig = v.plot_hypervolume_history(mo, reference_point=[4, 0])
+        self.assertEqual(fig.layout.title.text, "Hypervolume History Plot")
+        self.assertEqual(list(fig.data[0].x), [0, 1, 2, 3])
+        self.assertEqual(list(fig.data[0].y), [1.0, 6.0, 6.0, 10.0])
+        with self.assertRaisesRegex(ValueError, "must be multi-objective"):
+            v.plot_hypervolume_history(self.study, reference_point=[1.0])
+        with self.assertRaisesRegex(ValueError, "dimension of the reference point"):
+            v.plot_hypervolume_history(mo, reference_point=[1.0, 2.0, 3.0])
+        ax = v.matplotlib.plot_hypervolume_history(mo, [4, 0])
+        self.assertEqual(list(ax.lines[0].get_ydata()), [1.0, 6.0, 6.0, 10.0])
+
     def test_intermediate_and_timeline(self):
         v = otto.visualization
         iv = v.plot_intermediate_values(self.study)

@@ -489,6 +489,9 @@ _FUNCTIONS = [
     ("otto_study_should_stop_with",
      [study_p, P(StopOptions), P(c_double), P(c_double), P(c_int)], S),
     ("otto_should_stop_callback", [study_p, trial_p, c_void_p], c_int),
+    ("otto_study_hypervolume_history",
+     [study_p, P(c_double), c_size_t, P(c_int64), P(c_double), c_size_t, P(c_size_t)], S),
+    ("otto_study_default_reference", [study_p, P(c_double), c_size_t], S),
 ]
 
 

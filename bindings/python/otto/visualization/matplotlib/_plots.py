@@ -243,3 +243,11 @@ def plot_rank(study, params=None, *, target=None, target_name="Objective Value")
     bar = fig.colorbar(plt.cm.ScalarMappable(cmap=cmap), ax=axes, ticks=[0, 0.5, 1])
     bar.set_label(target_name)
     return axes[0][0] if k == 1 else axes
+
+
+def plot_hypervolume_history(study, reference_point):
+    from .._hypervolume_history import history
+    numbers, volumes = history(study, reference_point)
+    ax = _axes("Hypervolume History Plot", "Trial", "Hypervolume")
+    ax.plot(numbers, volumes, marker="o", markersize=3)
+    return ax
