@@ -174,6 +174,31 @@ OTTO_API int otto_study_should_stop_with(const otto_study *s, const otto_stop_op
  * otto_study_should_stop to see it. Runs one GP fit after every trial. */
 OTTO_API int otto_should_stop_callback(otto_study *s, const otto_trial *t, void *user_data);
 
+/* --- hypervolume history ------------------------------------------------------
+ * Of a multi-objective study (Optuna's plot_hypervolume_history): for each
+ * COMPLETE trial in number order, its number and the hypervolume (see
+ * otto_hypervolume(3)) that the feasible COMPLETE trials up to it dominate
+ * within `reference` (n_reference == the number of objectives, given in each
+ * objective's own direction: an upper bound for a minimized objective, a lower
+ * bound for a maximized one). Trials with a non-finite value, or a violated
+ * constraint (> 0, or NaN), add nothing but still get their entry. Writes
+ * min(cap, count) entries and the count to *n_out (may be NULL); numbers and
+ * volumes may be NULL when cap is 0. O(trials x front) plus one hypervolume per
+ * front change: milliseconds for a thousand trials in 2-D or 3-D.
+ * Errors: OTTO_EINVAL for NULL pointers, a reference of the wrong length or
+ * not finite; OTTO_ESTATE for a single-objective study; OTTO_ENOMEM. */
+OTTO_API int otto_study_hypervolume_history(const otto_study *s, const double *reference,
+                                            size_t n_reference, int64_t *numbers,
+                                            double *volumes, size_t cap, size_t *n_out);
+
+/* The reference point otto(1) uses when none is given: per objective, the
+ * worst value among the feasible COMPLETE trials, moved a tenth of the
+ * objective's span (best to worst) further (by 1, or a tenth of its
+ * magnitude if larger, when the span is 0). OTTO_ENOTFOUND when no such trial
+ * exists; OTTO_EINVAL for NULL or n_reference != the number of objectives. */
+OTTO_API int otto_study_default_reference(const otto_study *s, double *reference,
+                                          size_t n_reference);
+
 OTTO_END_DECLS
 
 #endif /* OTTO_INSIGHT_H */

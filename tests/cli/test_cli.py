@@ -101,6 +101,35 @@ class Cli(unittest.TestCase):
             if o["number"] not in numbers:
                 self.assertTrue(any(dominates(f, o) for f in front), o)
 
+    def test_best_front_hypervolume(self):
+        front = json.loads(run("best", self.journal, "-s", "pareto", "--format", "json").stdout)
+        pts = sorted((f["values_0"], -f["values_1"]) for f in front)  # both minimized
+
+        def volume(ref):  # 2-D sweep over the front sorted by objective 0
+            v, last = 0.0, ref[1]
+            for a, b in pts:
+                if a < ref[0] and b < last:
+                    v += (ref[0] - a) * (last - b)
+                    last = b
+            return v
+        hi0 = max(p[0] for p in pts) + 1.0
+        lo1 = min(f["values_1"] for f in front) - 1.0
+        out = run("best", self.journal, "-s", "pareto", "--reference", f"{hi0},{lo1}").stdout
+        line = out.splitlines()[-1]
+        self.assertTrue(line.startswith("hypervolume "), out)
+        self.assertAlmostEqual(float(line.split()[1]), volume((hi0, -lo1)),
+                               delta=1e-5 * volume((hi0, -lo1)))
+        self.assertIn("hypervolume", run("best", self.journal, "-s", "pareto").stdout)
+        csv_out = run("best", self.journal, "-s", "pareto", "--format", "csv").stdout
+        self.assertNotIn("hypervolume", csv_out)
+        bad = run("best", self.journal, "-s", "pareto", "--reference", "1,x", check=False)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--reference", bad.stderr)
+        short = run("best", self.journal, "-s", "pareto", "--reference", "1", check=False)
+        self.assertEqual(short.returncode, 1)
+        single = run("best", self.journal, "-s", HOSTILE, "--reference", "1", check=False)
+        self.assertEqual(single.returncode, 2)
+
     def test_importance(self):
         imp = json.loads(run("importance", self.journal, "-s", HOSTILE, "--format",
                              "json").stdout)
@@ -144,6 +173,7 @@ class Cli(unittest.TestCase):
         pareto = os.path.join(self.dir.name, "p.html")
         run("report", self.journal, "-s", "pareto", "-o", pareto)
         self.assertIn('class="chart pareto"', read(pareto))
+        self.assertIn('class="chart hypervolume"', read(pareto))
         self.assertIn("<svg", run("report", self.journal, "-s", "pareto", "-o", "-").stdout)
 
     def test_report_of_a_long_study_stays_small(self):

@@ -138,6 +138,50 @@ class PlotlyFigures(unittest.TestCase):
                          ["Objective Value", "c", "x", "y", "z"])
         self.assertEqual(list(pc.data[0].dimensions[1].ticktext), ["a", "b", "c"])
 
+    def test_rank(self):
+        v = otto.visualization
+        two = v.plot_rank(self.study, params=["x", "y"])
+        self.assertEqual(two.layout.title.text, "Rank (Objective Value)")
+        points, bar = two.data
+        self.assertEqual(len(points.x), len(self.complete))
+        # the best trial gets the scale's low end and the worst its high end
+        best = min(range(len(self.complete)), key=lambda i: self.complete[i].value)
+        worst = max(range(len(self.complete)), key=lambda i: self.complete[i].value)
+        import plotly.colors as pc
+        scale = pc.get_colorscale("RdYlBu_r")
+        self.assertEqual(points.marker.color[best], pc.sample_colorscale(scale, [0.0])[0])
+        self.assertEqual(points.marker.color[worst], pc.sample_colorscale(scale, [1.0])[0])
+        self.assertEqual(list(bar.marker.colorbar.tickvals), [0, 0.25, 0.5, 0.75, 1])
+        self.assertEqual(len(v.plot_rank(self.study).data), 4 * 4 + 1)  # matrix + colorbar
+        with self.assertRaises(ValueError):
+            v.plot_rank(self.study, params=["nope"])
+
+    def test_rank_ties_and_infeasible(self):
+        from otto.visualization import _data
+        self.assertEqual(_data.average_ranks([3.0, 1.0, 3.0, 2.0]), [2.5, 0.0, 2.5, 1.0])
+        s = otto.create_study(sampler=otto.samplers.TPESampler(
+            seed=1, n_startup_trials=100, constraints_func=lambda t: [t.params["x"] - 0.5]))
+        s.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1), 20)
+        fig = otto.visualization.plot_rank(s)
+        grey = [c for c in fig.data[0].marker.color if c == "rgb(204,204,204)"]
+        self.assertEqual(len(grey), sum(t.params["x"] > 0.5 for t in s.trials))
+
+    def test_hypervolume_history(self):
+        v = otto.visualization
+        mo = otto.create_study(directions=["minimize", "maximize"])
+        for a, b in [(3, 1), (1, 2), (2, 1.5), (0, 2.5)]:
+            mo.add_trial(otto.trial.create_trial(values=[a, b]))
+        fig = v.plot_hypervolume_history(mo, reference_point=[4, 0])
+        self.assertEqual(fig.layout.title.text, "Hypervolume History Plot")
+        self.assertEqual(list(fig.data[0].x), [0, 1, 2, 3])
+        self.assertEqual(list(fig.data[0].y), [1.0, 6.0, 6.0, 10.0])
+        with self.assertRaisesRegex(ValueError, "must be multi-objective"):
+            v.plot_hypervolume_history(self.study, reference_point=[1.0])
+        with self.assertRaisesRegex(ValueError, "dimension of the reference point"):
+            v.plot_hypervolume_history(mo, reference_point=[1.0, 2.0, 3.0])
+        ax = v.matplotlib.plot_hypervolume_history(mo, [4, 0])
+        self.assertEqual(list(ax.lines[0].get_ydata()), [1.0, 6.0, 6.0, 10.0])
+
     def test_intermediate_and_timeline(self):
         v = otto.visualization
         iv = v.plot_intermediate_values(self.study)
@@ -161,7 +205,8 @@ class MatplotlibFigures(unittest.TestCase):
         self.assertEqual(ax.get_title(), "Optimization History Plot")
         self.assertEqual(len(ax.collections[0].get_offsets()), 30)
         for plot in (m.plot_intermediate_values, m.plot_param_importances, m.plot_slice,
-                     m.plot_contour, m.plot_parallel_coordinate, m.plot_timeline, m.plot_edf):
+                     m.plot_contour, m.plot_parallel_coordinate, m.plot_timeline, m.plot_edf,
+                     m.plot_rank):
             out = plot(s)
             first = out.flat[0] if hasattr(out, "flat") else out
             self.assertTrue(first.figure.get_axes(), plot.__name__)

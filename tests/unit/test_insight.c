@@ -523,6 +523,134 @@ static void test_gp_posterior_cov(void **state)
 
 /* ---- bad input --------------------------------------------------------------------- */
 
+/* ---- hypervolume history ------------------------------------------------------ */
+
+/* A 2-objective study (minimize, maximize) from a list of value pairs;
+ * constrained[i] != 0 gives trial i a violated constraint; NaN values make
+ * a FAIL trial. */
+static otto_study *mo_study(const double (*v)[2], const int *violated, size_t n)
+{
+    otto_direction dirs[2] = {OTTO_MINIMIZE, OTTO_MAXIMIZE};
+    otto_study_options o;
+    otto_study_options_init(&o);
+    o.n_objectives = 2;
+    o.directions = dirs;
+    otto_study *s = NULL;
+    assert_ok(otto_study_create(&o, &s));
+    otto_space *sp = NULL;
+    assert_ok(otto_space_create(&sp));
+    assert_ok(otto_space_add_float(sp, "x", 0.0, 1.0, 0.0, 0));
+    for (size_t i = 0; i < n; i++) {
+        double x = 0.5, c = violated && violated[i] ? 1.0 : -1.0;
+        otto_trial_extras e;
+        otto_trial_extras_init(&e);
+        e.constraints = &c;
+        e.n_constraints = 1;
+        int fail = isnan(v[i][0]);
+        assert_ok(otto_study_add_trial_with(s, sp, &x, fail ? OTTO_TRIAL_FAIL : OTTO_TRIAL_COMPLETE,
+                                            fail ? NULL : v[i], fail ? 0 : 2, &e, NULL));
+    }
+    otto_space_destroy(sp);
+    return s;
+}
+
+static void test_hypervolume_history(void **state)
+{
+    (void)state;
+    /* objective 0 minimized, objective 1 maximized; reference (4, 0) */
+    const double v[][2] = {{3, 1},   /* box 1 x 1 = 1 */
+                           {5, 9},   /* beyond the reference in objective 0: nothing */
+                           {1, 2},   /* adds: front {(3,1),(1,2)}: 1 + 3*2 - 1*1 = 6 */
+                           {NAN, 0}, /* FAIL: no entry */
+                           {2, 1.5}, /* dominated by (1,2): nothing */
+                           {0.5, 3}, /* violated constraint: nothing */
+                           {0, 2.5}}; /* dominates (1,2): front {(3,1),(0,2.5)}: 4*2.5 = 10 */
+    const int violated[] = {0, 0, 0, 0, 0, 1, 0};
+    otto_study *s = mo_study(v, violated, 7);
+    const double ref[2] = {4.0, 0.0};
+    otto_study_options o1;
+    int64_t num[8];
+    double vol[8];
+    size_t n = 0;
+    assert_ok(otto_study_hypervolume_history(s, ref, 2, NULL, NULL, 0, &n));
+    assert_int_equal(n, 6);
+    assert_ok(otto_study_hypervolume_history(s, ref, 2, num, vol, 8, &n));
+    const int64_t want_num[] = {0, 1, 2, 4, 5, 6};
+    const double want_vol[] = {1, 1, 6, 6, 6, 10};
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(num[i], want_num[i]);
+        assert_true(fabs(vol[i] - want_vol[i]) < 1e-12);
+    }
+    /* a short buffer gets the first entries and the full count */
+    assert_ok(otto_study_hypervolume_history(s, ref, 2, num, vol, 2, &n));
+    assert_int_equal(n, 6);
+    assert_true(fabs(vol[1] - 1.0) < 1e-12);
+    /* the default reference: worst feasible values moved by a tenth of the span */
+    double dr[2];
+    assert_ok(otto_study_default_reference(s, dr, 2));
+    assert_true(fabs(dr[0] - (5.0 + 0.5)) < 1e-12);  /* worst 5, best 0 */
+    assert_true(fabs(dr[1] - (1.0 - 0.8)) < 1e-12);  /* maximized: worst 1, best 9 */
+    /* bad input */
+    assert_int_equal(otto_study_hypervolume_history(s, ref, 3, num, vol, 8, &n), OTTO_EINVAL);
+    const double inf_ref[2] = {INFINITY, 0.0};
+    assert_int_equal(otto_study_hypervolume_history(s, inf_ref, 2, num, vol, 8, &n), OTTO_EINVAL);
+    assert_int_equal(otto_study_hypervolume_history(s, ref, 2, NULL, vol, 8, &n), OTTO_EINVAL);
+    assert_int_equal(otto_study_hypervolume_history(NULL, ref, 2, num, vol, 8, &n), OTTO_EINVAL);
+    assert_int_equal(otto_study_default_reference(s, dr, 1), OTTO_EINVAL);
+    otto_study_destroy(s);
+
+    otto_study *one = NULL;
+    otto_study_options_init(&o1);
+    assert_ok(otto_study_create(&o1, &one));
+    assert_int_equal(otto_study_hypervolume_history(one, ref, 1, num, vol, 8, &n), OTTO_ESTATE);
+    otto_study_destroy(one);
+    otto_study *empty = mo_study(v, NULL, 0);
+    assert_int_equal(otto_study_default_reference(empty, dr, 2), OTTO_ENOTFOUND);
+    assert_ok(otto_study_hypervolume_history(empty, ref, 2, num, vol, 8, &n));
+    assert_int_equal(n, 0);
+    otto_study_destroy(empty);
+}
+
+/* The history's last entry is the hypervolume of the feasible front, and it
+ * never falls, on random 3-objective studies. */
+static void test_hypervolume_history_random(void **state)
+{
+    (void)state;
+    noise r = noise_seeded(7);
+    otto_direction dirs[3] = {OTTO_MINIMIZE, OTTO_MINIMIZE, OTTO_MINIMIZE};
+    otto_study_options o;
+    otto_study_options_init(&o);
+    o.n_objectives = 3;
+    o.directions = dirs;
+    otto_study *s = NULL;
+    assert_ok(otto_study_create(&o, &s));
+    otto_space *sp = NULL;
+    assert_ok(otto_space_create(&sp));
+    assert_ok(otto_space_add_float(sp, "x", 0.0, 1.0, 0.0, 0));
+    enum { N = 300 };
+    static double pts[N * 3];
+    for (size_t i = 0; i < N; i++) {
+        double x = 0.5;
+        for (size_t k = 0; k < 3; k++)
+            pts[i * 3 + k] = noise_uniform(&r);
+        assert_ok(otto_study_add_trial(s, sp, &x, OTTO_TRIAL_COMPLETE, pts + i * 3, 3, NULL));
+    }
+    const double ref[3] = {0.9, 0.9, 0.9};
+    static int64_t num[N];
+    static double vol[N];
+    size_t n = 0;
+    assert_ok(otto_study_hypervolume_history(s, ref, 3, num, vol, N, &n));
+    assert_int_equal(n, N);
+    for (size_t i = 1; i < N; i++)
+        assert_true(vol[i] >= vol[i - 1]);
+    double whole = 0.0;
+    assert_ok(otto_hypervolume(pts, N, 3, ref, &whole));
+    assert_true(fabs(vol[N - 1] - whole) <= 1e-12 * whole);
+    assert_true(whole > 0.5); /* 300 uniform points cover most of the 0.729 box */
+    otto_space_destroy(sp);
+    otto_study_destroy(s);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -642,6 +770,8 @@ int main(void)
         cmocka_unit_test(test_should_stop_callback),
         cmocka_unit_test(test_student_t),
         cmocka_unit_test(test_gp_posterior_cov),
+        cmocka_unit_test(test_hypervolume_history),
+        cmocka_unit_test(test_hypervolume_history_random),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

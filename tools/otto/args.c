@@ -1,5 +1,6 @@
 /* Parsing the otto tool's subcommand arguments: one storage operand and
  * the options the subcommand takes, in any order. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -20,6 +21,30 @@ static int parse_number(const char *opt, const char *s, double lo, double *out)
     return 0;
 }
 
+/* --reference V,V,...: finite numbers separated by commas. */
+static int parse_reference(const char *text, cli_args *a)
+{
+    a->n_reference = 0;
+    const char *p = text;
+    for (;;) {
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        if (end == p || errno || !isfinite(v) || (*end && *end != ',')) {
+            cli_error("--reference '%s': finite numbers separated by commas", text);
+            return 1;
+        }
+        if (a->n_reference == CLI_MAX_REFERENCE) {
+            cli_error("--reference: at most %d values", CLI_MAX_REFERENCE);
+            return 1;
+        }
+        a->reference[a->n_reference++] = v;
+        if (!*end)
+            return 0;
+        p = end + 1;
+    }
+}
+
 int cli_parse(int argc, char **argv, unsigned takes, cli_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -33,11 +58,11 @@ int cli_parse(int argc, char **argv, unsigned takes, cli_args *a)
         {"objective", required_argument, 0, 'k'}, {"interval", required_argument, 0, 'i'},
         {"timeout", required_argument, 0, 't'},   {"until", required_argument, 0, 'u'},
         {"study-name", required_argument, 0, 's'}, {"storage", required_argument, 0, 'S'},
-        {0, 0, 0, 0}};
+        {"reference", required_argument, 0, 'r'}, {0, 0, 0, 0}};
     static const unsigned needs[128] = {['s'] = ARG_STUDY, ['f'] = ARG_FORMAT,
                                         ['o'] = ARG_OUTPUT, ['e'] = ARG_EVALUATOR,
                                         ['k'] = ARG_OBJECTIVE, ['i'] = ARG_WATCH,
-                                        ['t'] = ARG_WATCH, ['u'] = ARG_WATCH,
+                                        ['t'] = ARG_WATCH, ['u'] = ARG_WATCH, ['r'] = ARG_REFERENCE,
                                         ['S'] = ~0u};
     optind = 1;
     opterr = 0;
@@ -91,6 +116,10 @@ int cli_parse(int argc, char **argv, unsigned takes, cli_args *a)
             if (parse_number("--until", optarg, 1, &v))
                 return 2;
             a->until = (long)v;
+            break;
+        case 'r':
+            if (parse_reference(optarg, a))
+                return 2;
             break;
         }
     }

@@ -16,7 +16,10 @@ enum {
     ARG_EVALUATOR = 1 << 3,
     ARG_OBJECTIVE = 1 << 4,
     ARG_WATCH = 1 << 5,
+    ARG_REFERENCE = 1 << 6,
 };
+
+#define CLI_MAX_REFERENCE 64
 
 typedef struct cli_args {
     const char *storage;
@@ -28,6 +31,8 @@ typedef struct cli_args {
     double interval;         /* watch --interval S */
     double timeout;          /* watch --timeout S (0: none) */
     long until;              /* watch --until N finished trials (0: none) */
+    size_t n_reference;      /* --reference V,V,... (0: not given) */
+    double reference[CLI_MAX_REFERENCE];
 } cli_args;
 
 /* Parse argv (argv[0] is the subcommand) accepting the options in `takes`.

@@ -1,6 +1,6 @@
 /* The charts of the otto report: optimization history, importances, slices,
- * parallel coordinates, intermediate values, a contour, the Pareto front and
- * a timeline. Each hovers a native <title> per mark (no scripts). */
+ * parallel coordinates, intermediate values, a contour, the Pareto front, the
+ * hypervolume history and a timeline. Each hovers a native <title> per mark (no scripts). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -547,6 +547,53 @@ void chart_pareto(FILE *f, const report_data *d)
     free(xs);
     free(ys);
     free(tr);
+}
+
+void chart_hypervolume(FILE *f, const report_data *d)
+{
+    const cli_study *cs = d->cs;
+    size_t m = cs->n_objectives, cap = cs->n_trials, n = 0;
+    section_open(f, "Hypervolume history", " wide");
+    double *ref = malloc(sizeof *ref * m), *vol = malloc(sizeof *vol * (cap + 1));
+    int64_t *num = malloc(sizeof *num * (cap + 1));
+    int rc = ref && vol && num ? otto_study_default_reference(cs->study, ref, m) : OTTO_ENOMEM;
+    if (rc == OTTO_OK)
+        rc = otto_study_hypervolume_history(cs->study, ref, m, num, vol, cap, &n);
+    n = n < cap ? n : cap;
+    if (rc == OTTO_ENOTFOUND || (rc == OTTO_OK && n == 0)) {
+        note(f, "No feasible COMPLETE trial yet.");
+    } else if (rc != OTTO_OK) {
+        note(f, otto_last_error_message());
+    } else {
+        plot p = {.f = f, .left = 70, .top = 16, .width = 740, .height = 260};
+        double xs[2] = {0, (double)(cap ? cap - 1 : 1)};
+        axis_fit(&p.x, xs, 2, 0);
+        value_axis(&p.y, vol, n);
+        svg_open(f, "hypervolume", 840, 330,
+                 "Hypervolume that the feasible trials so far dominate, trial by trial");
+        plot_axes(&p, "trial", "hypervolume");
+        fputs("<polyline class=\"best\" points=\"", f);
+        for (size_t i = 0; i < n; i++) { /* a step at each change */
+            double x = plot_px(&p, (double)num[i]);
+            if (i && vol[i] != vol[i - 1])
+                fprintf(f, "%.1f,%.1f ", x, plot_py(&p, vol[i - 1]));
+            if (!i || vol[i] != vol[i - 1])
+                fprintf(f, "%.1f,%.1f ", x, plot_py(&p, vol[i]));
+        }
+        fprintf(f, "%.1f,%.1f\"/>\n", plot_px(&p, xs[1]), plot_py(&p, vol[n - 1]));
+        svg_close(f);
+        fputs("<p class=\"note\">Within the reference point (", f);
+        for (size_t k = 0; k < m; k++) {
+            char buf[64];
+            cli_number_text(ref[k], buf, sizeof buf);
+            fprintf(f, "%s%s", k ? ", " : "", buf);
+        }
+        fputs("): each objective's worst feasible value, a tenth of its span further.</p>\n", f);
+    }
+    fputs("</section>\n", f);
+    free(ref);
+    free(vol);
+    free(num);
 }
 
 void chart_timeline(FILE *f, const report_data *d)

@@ -149,13 +149,55 @@ int cli_trials(int argc, char **argv)
     return 0;
 }
 
+/* "hypervolume H (reference r, r)" under the front of a multi-objective
+ * study, within --reference or otto_study_default_reference(3)'s point; 0,
+ * or 1 after printing why not. */
+static int print_hypervolume(const cli_study *cs, const cli_args *a)
+{
+    size_t m = cs->n_objectives, cap = cs->n_trials, n = 0;
+    if (a->n_reference && a->n_reference != m) {
+        cli_error("--reference: %zu values for %zu objectives", a->n_reference, m);
+        return 1;
+    }
+    double *ref = malloc(sizeof *ref * m), *vol = malloc(sizeof *vol * (cap + 1));
+    int64_t *num = malloc(sizeof *num * (cap + 1));
+    int rc = ref && vol && num ? OTTO_OK : OTTO_ENOMEM;
+    if (rc == OTTO_OK && a->n_reference)
+        memcpy(ref, a->reference, sizeof *ref * m);
+    else if (rc == OTTO_OK)
+        rc = otto_study_default_reference(cs->study, ref, m);
+    if (rc == OTTO_OK)
+        rc = otto_study_hypervolume_history(cs->study, ref, m, num, vol, cap, &n);
+    if (rc == OTTO_OK) {
+        char buf[64];
+        cli_number_text(n ? vol[(n < cap ? n : cap) - 1] : 0.0, buf, sizeof buf);
+        printf("hypervolume %s (reference ", buf);
+        for (size_t k = 0; k < m; k++) {
+            cli_number_text(ref[k], buf, sizeof buf);
+            printf("%s%s", k ? ", " : "", buf);
+        }
+        printf(")\n");
+    } else if (rc != OTTO_ENOTFOUND) { /* no feasible trial: the front says it all */
+        cli_otto_error(cs->name, rc);
+    }
+    free(ref);
+    free(vol);
+    free(num);
+    return rc != OTTO_OK && rc != OTTO_ENOTFOUND;
+}
+
 int cli_best(int argc, char **argv)
 {
     cli_args a;
     cli_study cs;
-    int rc = cli_parse_and_load(argc, argv, ARG_STUDY | ARG_FORMAT, &a, &cs);
+    int rc = cli_parse_and_load(argc, argv, ARG_STUDY | ARG_FORMAT | ARG_REFERENCE, &a, &cs);
     if (rc)
         return rc;
+    if (a.n_reference && cs.n_objectives == 1) {
+        cli_error("--reference: study '%s' has one objective", cs.name);
+        cli_free(&cs);
+        return 2;
+    }
     size_t n = 0;
     const otto_trial **best = NULL;
     if (cs.n_objectives == 1) {
@@ -181,8 +223,10 @@ int cli_best(int argc, char **argv)
     cli_table_print(&t, a.format, stdout);
     cli_table_free(&t);
     free(best);
+    if (cs.n_objectives > 1 && a.format == CLI_TABLE) /* csv and json stay one table */
+        rc = print_hypervolume(&cs, &a);
     cli_free(&cs);
-    return 0;
+    return rc;
 }
 
 int cli_importance(int argc, char **argv)

@@ -221,8 +221,10 @@ static int write_report(FILE *f, const cli_study *cs, const char *storage)
     chart_importance(f, &d);
     if (cs->n_params >= 2)
         chart_contour(f, &d, d.order[0], d.order[1]);
-    if (cs->n_objectives > 1)
+    if (cs->n_objectives > 1) {
         chart_pareto(f, &d);
+        chart_hypervolume(f, &d);
+    }
     chart_parallel(f, &d);
     for (size_t i = 0; i < cs->n_params; i++)
         chart_slice(f, &d, d.order[i]);

@@ -33,6 +33,7 @@ void chart_parallel(FILE *f, const report_data *d);
 void chart_intermediate(FILE *f, const report_data *d);
 void chart_contour(FILE *f, const report_data *d, size_t p1, size_t p2);
 void chart_pareto(FILE *f, const report_data *d);
+void chart_hypervolume(FILE *f, const report_data *d);
 void chart_timeline(FILE *f, const report_data *d);
 
 #endif /* OTTO_CLI_REPORT_H */

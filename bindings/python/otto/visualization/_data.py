@@ -177,3 +177,58 @@ def edf(studies, target):
 
 def studies_of(study):
     return list(study) if isinstance(study, (list, tuple)) else [study]
+
+
+def average_ranks(values):
+    """Each value's position in the sorted values, ties sharing the mean
+    of their positions (0 = smallest)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2.0
+        i = j + 1
+    return ranks
+
+
+def infeasible(trial):
+    """1 when a trial's constraints (positional or named) are violated."""
+    c = getattr(trial, "constraints", None)
+    if isinstance(c, dict):
+        c = list(c.values())
+    return bool(c) and any(v > 0.0 for v in c)
+
+
+def rank(study, params, target):
+    """(names, trials, values, color fractions in [0, 1] by rank of the
+    target with ties averaged, infeasible flags) over the COMPLETE trials
+    with a finite target, as Optuna's plot_rank colors them."""
+    check_target(study, target)
+    trials = complete_trials(study, target)
+    names = param_names(study, params, trials) if trials else []
+    values = [value_of(t, target) for t in trials]
+    r = average_ranks(values)
+    frac = [x / (len(r) - 1) for x in r] if len(r) >= 2 else [0.5] * len(r)
+    return names, trials, values, frac, [infeasible(t) for t in trials]
+
+
+def padded_range(trials, name, ratio=0.05):
+    """(low, high, log, categorical) of a param's axis, padded by ratio of
+    its span (in log10 for log params; categories counted as 0..k-1)."""
+    d = distribution(trials, name)
+    having = [t for t in trials if name in t.params]
+    if isinstance(d, CategoricalDistribution):
+        span = len({str(t.params[name]) for t in having}) - 1
+        return -span * ratio, span * (1 + ratio), False, True
+    xs = [float(t.params[name]) for t in having]
+    lo, hi = min(xs), max(xs)
+    if is_log(having, name):
+        a, b = math.log10(lo), math.log10(hi)
+        pad = (b - a) * ratio
+        return 10 ** (a - pad), 10 ** (b + pad), True, False
+    pad = (hi - lo) * ratio
+    return lo - pad, hi + pad, False, False

@@ -207,3 +207,47 @@ def plot_edf(study, *, target=None, target_name="Objective Value"):
     if lines:
         ax.legend()
     return ax
+
+
+def _rank_cell(ax, trials, colors, xn, yn):
+    keep = [i for i, t in enumerate(trials) if xn in t.params and yn in t.params]
+    sub = [trials[i] for i in keep]
+    xs, _ = _data.numeric_axis(sub, xn)
+    ys, _ = _data.numeric_axis(sub, yn)
+    ax.scatter(xs, ys, c=[colors[i] for i in keep], edgecolors="grey", linewidths=0.5)
+    if _data.is_log(sub, xn):
+        ax.set_xscale("log")
+    if _data.is_log(sub, yn):
+        ax.set_yscale("log")
+
+
+def plot_rank(study, params=None, *, target=None, target_name="Objective Value"):
+    plt = _plt()
+    names, trials, values, frac, bad = _data.rank(study, params, target)
+    if not names:
+        return _axes(f"Rank ({target_name})")
+    cmap = plt.get_cmap("RdYlBu_r")
+    colors = [(0.8, 0.8, 0.8, 1.0) if b else cmap(f) for f, b in zip(frac, bad)]
+    k = 1 if len(names) == 2 else len(names)
+    fig, axes = plt.subplots(k, k, squeeze=False, figsize=(4 * k, 4 * k))
+    fig.suptitle(f"Rank ({target_name})")
+    cells = [(0, 0, names[0], names[1])] if len(names) == 2 else \
+        [(yi, xi, xn, yn) for xi, xn in enumerate(names) for yi, yn in enumerate(names)]
+    for yi, xi, xn, yn in cells:
+        ax = axes[yi][xi]
+        _rank_cell(ax, trials, colors, xn, yn)
+        if yi == k - 1:
+            ax.set_xlabel(xn)
+        if xi == 0:
+            ax.set_ylabel(yn)
+    bar = fig.colorbar(plt.cm.ScalarMappable(cmap=cmap), ax=axes, ticks=[0, 0.5, 1])
+    bar.set_label(target_name)
+    return axes[0][0] if k == 1 else axes
+
+
+def plot_hypervolume_history(study, reference_point):
+    from .._hypervolume_history import history
+    numbers, volumes = history(study, reference_point)
+    ax = _axes("Hypervolume History Plot", "Trial", "Hypervolume")
+    ax.plot(numbers, volumes, marker="o", markersize=3)
+    return ax
