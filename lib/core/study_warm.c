@@ -57,10 +57,8 @@ static int add_extras(const otto_allocator *a, otto_trial *t, const otto_trial_e
         if (otto__attr_set(a, &t->sys, &t->n_sys, e->system_keys[i], e->system_values[i]))
             return OTTO_ENOMEM;
     if (e->n_constraints) {
-        if (!(t->constraints = otto__calloc(a, e->n_constraints, sizeof *t->constraints)))
+        if (otto__constraints_set_positional(a, t, e->constraints, e->n_constraints))
             return OTTO_ENOMEM;
-        memcpy(t->constraints, e->constraints, e->n_constraints * sizeof *t->constraints);
-        t->n_constraints = e->n_constraints;
     }
     return OTTO_OK;
 }
