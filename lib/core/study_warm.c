@@ -39,8 +39,8 @@ int otto__trial_extras_check(const otto_trial_extras *e)
         if (!(rc = otto__text_check(e->system_keys[i], 0, fn, "system attr key")))
             rc = otto__text_check(e->system_values[i], 1, fn, "system attr value");
     for (size_t i = 0; !rc && i < e->n_constraints; i++)
-        if (isnan(e->constraints[i]))
-            rc = otto__error(OTTO_EINVAL, "add_trial: constraint %zu is NaN", i);
+        if (!isfinite(e->constraints[i])) /* as the setters: a storage keeps finite ones */
+            rc = otto__error(OTTO_EINVAL, "add_trial: constraint %zu is not finite", i);
     return rc;
 }
 

@@ -280,6 +280,19 @@ static void named_constraints(void **state)
     assert_ok(otto_study_trial(f->s, 0, &done));
     assert_ok(otto_trial_constraint_name(done, 5, &name));
     assert_string_equal(name, "01");
+    /* add_trial takes finite values only too: replay refuses others */
+    otto_trial_extras ex;
+    otto_trial_extras_init(&ex);
+    double inf = INFINITY;
+    ex.n_constraints = 1;
+    ex.constraints = &inf;
+    otto_space *sp;
+    assert_ok(otto_space_create(&sp));
+    assert_status(otto_study_add_trial_with(f->s, sp, NULL, OTTO_TRIAL_FAIL, NULL, 0, &ex, NULL),
+                  OTTO_EINVAL);
+    inf = -2;
+    assert_ok(otto_study_add_trial_with(f->s, sp, NULL, OTTO_TRIAL_FAIL, NULL, 0, &ex, NULL));
+    otto_space_destroy(sp);
 }
 
 static void accessors(void **state)
