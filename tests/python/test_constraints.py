@@ -33,10 +33,12 @@ def unconstrained(trial):
 
 class NamedConstraintsTest(unittest.TestCase):
     def setUp(self):
+        self._verbosity = otto.logging.get_verbosity()
         otto.logging.set_verbosity(otto.logging.ERROR)
         self._dir = tempfile.TemporaryDirectory()
 
     def tearDown(self):
+        otto.logging.set_verbosity(self._verbosity)  # global: later tests count warnings
         self._dir.cleanup()
 
     def test_tpe_reads_them_as_it_reads_constraints_func(self):
