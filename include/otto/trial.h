@@ -71,10 +71,24 @@ OTTO_API int otto_trial_set_user_attr(otto_trial *t, const char *key, const char
 /* Sampler-facing attribute (Optuna's system_attrs): for samplers that keep
  * per-trial data, such as a CMA-ES generation. Same rules as user attributes. */
 OTTO_API int otto_trial_set_system_attr(otto_trial *t, const char *key, const char *value);
-/* Constraint values for constrained optimization: the trial is feasible when
- * every value is <= 0. Set before tell; finite values only; setting again
- * replaces them. */
+/* Constraints for constrained optimization: the trial is feasible when
+ * every constraint value is <= 0. Both setters work on a RUNNING trial
+ * before tell (a finished one is OTTO_ESTATE) and take finite values only
+ * (NaN or +-inf is OTTO_EINVAL).
+ *
+ * otto_trial_set_constraints sets positional values (what Optuna 4's
+ * constraints_func returns); setting them again replaces them all. */
 OTTO_API int otto_trial_set_constraints(otto_trial *t, const double *values, size_t n);
+/* One named value (Optuna 5's trial.set_constraint): key is non-empty
+ * UTF-8; a key set again keeps its first value, logs a warning and returns
+ * OTTO_OK, as Optuna ignores it with a warning. The trial's constraint vector,
+ * which every sampler and otto_trial_constraints read, is the positional
+ * values first (named "0", "1", ... as Optuna names them), then the named
+ * values in the order first set; a named value whose key is a positional
+ * index ("0") replaces that positional value in place (logged), as Optuna 5's
+ * FrozenTrial.constraints does. So set_constraint("c", v) on each trial and
+ * set_constraints(&v, 1) give samplers the same vector. */
+OTTO_API int otto_trial_set_constraint(otto_trial *t, const char *key, double value);
 
 /* --- reading ------------------------------------------------------------------ */
 
@@ -126,8 +140,14 @@ OTTO_API size_t otto_trial_system_attr_count(const otto_trial *t);
 OTTO_API int otto_trial_system_attr_at(const otto_trial *t, size_t i, const char **key,
                                        const char **value);
 
-/* Constraint values: as otto_trial_values; OTTO_ENOTFOUND when none were set. */
+/* The constraint vector (see otto_trial_set_constraint): as
+ * otto_trial_values; OTTO_ENOTFOUND when none were set. */
 OTTO_API int otto_trial_constraints(const otto_trial *t, double *out, size_t n, size_t *n_out);
+/* The name of entry i of the constraint vector: the key given to
+ * otto_trial_set_constraint, or NULL for a positional value (whose name in
+ * Optuna is its index i). The string lives as long as the trial. OTTO_ERANGE
+ * when i >= the count. */
+OTTO_API int otto_trial_constraint_name(const otto_trial *t, size_t i, const char **name);
 
 /* Wall-clock start and completion times, in seconds since the Unix epoch.
  * Completion of a RUNNING trial is OTTO_ESTATE. */

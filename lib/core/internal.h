@@ -119,8 +119,18 @@ struct otto_trial {
     size_t n_user;
     otto__attr *sys;
     size_t n_sys;
+    /* Constraints (trial_constraints.c): what otto_trial_set_constraints
+     * gave (positional) and what otto_trial_set_constraint gave (named, in
+     * the order first set), merged into the one vector every reader and
+     * sampler sees: constraints[0..n_constraints), with constraint_names
+     * (NULL for a positional value). */
     double *constraints;
     size_t n_constraints;
+    const char **constraint_names; /* point into named[].key */
+    double *positional;
+    size_t n_positional;
+    struct otto__named_constraint *named;
+    size_t n_named;
     double t_start, t_complete;
     double t_beat;              /* storage: last heartbeat time (wall clock) */
     int beats;                  /* storage: its worker heartbeats it */
@@ -153,6 +163,31 @@ int otto__attr_set(const otto_allocator *a, otto__attr **arr, size_t *n, const c
                    const char *value);
 /* Finished-or-frozen copy helpers for views. */
 int otto__trial_clone(const otto_allocator *a, const otto_trial *src, otto_trial **out);
+
+/* ---- constraints (trial_constraints.c) ------------------------------------------
+ * A trial's constraints are positional values (otto_trial_set_constraints,
+ * the constraints_func of Optuna 4) and named values (otto_trial_set_constraint,
+ * Optuna 5), merged as Optuna 5's FrozenTrial.constraints merges them: the
+ * positional values first, named "0", "1", ...; then each named value in the
+ * order first set, except that a name equal to a positional index ("0")
+ * replaces that positional value in place. */
+typedef struct otto__named_constraint {
+    char *key;
+    double value;
+} otto__named_constraint;
+/* Replace the positional values (n >= 1, finite; checked by the caller) and
+ * remerge. ENOMEM (no message) leaves the trial unchanged. */
+int otto__constraints_set_positional(const otto_allocator *a, otto_trial *t,
+                                     const double *values, size_t n);
+/* Add a named value (a key not set yet; checked by the caller) and remerge.
+ * ENOMEM (no message) leaves the trial unchanged. */
+int otto__constraints_add_named(const otto_allocator *a, otto_trial *t, const char *key,
+                                double value);
+/* The named value set under key, or NULL. */
+const otto__named_constraint *otto__constraints_find_named(const otto_trial *t,
+                                                           const char *key);
+/* Free what the trial's constraints own (part of otto__trial_release). */
+void otto__constraints_release(const otto_allocator *a, otto_trial *t);
 
 /* ---- samplers and pruners (sampler.c, pruner.c) --------------------------------- */
 /* A plug-in vtable (sized for growth) that has callback `field`. */

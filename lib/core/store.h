@@ -44,6 +44,8 @@ int otto__store_report(otto_study *s, const otto_trial *t, int64_t step, double 
 int otto__store_attr(otto_study *s, const otto_trial *t, int sys, const char *key,
                      const char *value);
 int otto__store_constraints(otto_study *s, const otto_trial *t, const double *c, size_t n);
+int otto__store_constraint_named(otto_study *s, const otto_trial *t, const char *key,
+                                 double value);
 int otto__store_study_attr(otto_study *s, const char *key, const char *value);
 /* Write t's end (reserving what finishing needs, after catching up).
  * OTTO_ESTATE when another worker already failed t: nothing written. */
@@ -74,6 +76,8 @@ void otto__heartbeat_stop(otto_study *s);
 void otto__rec_report(otto__wbuf *b, uint32_t study, int64_t number, int64_t step, double v);
 void otto__rec_constraints(otto__wbuf *b, uint32_t study, int64_t number, const double *c,
                            size_t n);
+void otto__rec_constraint_named(otto__wbuf *b, uint32_t study, int64_t number, const char *key,
+                                double value);
 void otto__rec_param(otto__wbuf *b, uint32_t study, int64_t number, const char *name,
                      const otto_distribution *d, double value);
 void otto__rec_finish(otto__wbuf *b, uint32_t study, int64_t number, otto_trial_state st,

@@ -135,6 +135,27 @@ int otto__store_constraints(otto_study *s, const otto_trial *t, const double *c,
     return otto__store_commit(s, build_constraints, &x, 0, NULL);
 }
 
+typedef struct named_ctx {
+    const otto_study *s;
+    const otto_trial *t;
+    const char *key;
+    double value;
+} named_ctx;
+
+static int build_named(void *ctx, otto__wbuf *b)
+{
+    named_ctx *c = ctx;
+    otto__rec_constraint_named(b, sid(c->s), c->t->number, c->key, c->value);
+    return OTTO_OK;
+}
+
+int otto__store_constraint_named(otto_study *s, const otto_trial *t, const char *key,
+                                 double value)
+{
+    named_ctx x = {s, t, key, value};
+    return otto__store_commit(s, build_named, &x, 0, NULL);
+}
+
 typedef struct study_attr_ctx {
     const otto_study *s;
     const char *key, *value;
@@ -245,8 +266,10 @@ static int build_add(void *ctx, otto__wbuf *b)
         otto__rec_attr(b, sid(s), t->number, 0, t->user[i].key, t->user[i].value);
     for (size_t i = 0; i < t->n_sys; i++)
         otto__rec_attr(b, sid(s), t->number, 1, t->sys[i].key, t->sys[i].value);
-    if (t->n_constraints)
-        otto__rec_constraints(b, sid(s), t->number, t->constraints, t->n_constraints);
+    if (t->n_positional)
+        otto__rec_constraints(b, sid(s), t->number, t->positional, t->n_positional);
+    for (size_t i = 0; i < t->n_named; i++)
+        otto__rec_constraint_named(b, sid(s), t->number, t->named[i].key, t->named[i].value);
     if (c->st != OTTO_TRIAL_RUNNING) /* a RUNNING one is finished later, by tell */
         otto__rec_finish(b, sid(s), t->number, c->st, t->values,
                          !t->values ? 0 : c->st == OTTO_TRIAL_COMPLETE ? s->n_objectives : 1,
@@ -279,6 +302,16 @@ void otto__rec_constraints(otto__wbuf *b, uint32_t study, int64_t number, const 
     otto__rec_u32(b, (uint32_t)n);
     for (size_t i = 0; i < n; i++)
         otto__rec_f64(b, c[i]);
+    otto__rec_end(b);
+}
+
+void otto__rec_constraint_named(otto__wbuf *b, uint32_t study, int64_t number, const char *key,
+                                double value)
+{
+    otto__rec_begin(b, OTTO__OP_CONSTRAINT, study);
+    otto__rec_u64(b, (uint64_t)number);
+    otto__rec_str(b, key);
+    otto__rec_f64(b, value);
     otto__rec_end(b);
 }
 

@@ -206,14 +206,30 @@ static int apply_constraints(otto_study *s, otto__rbuf *r, otto_trial *t)
             return corrupt("constraints record with a non-finite value");
         }
     }
-    if (!t || !is_remote_running(t)) {
-        otto__free(&s->alloc, c);
-        return OTTO_OK;
-    }
-    otto__free(&s->alloc, t->constraints);
-    t->constraints = c;
-    t->n_constraints = n;
-    return OTTO_OK;
+    int rc = OTTO_OK;
+    if (t && is_remote_running(t) && otto__constraints_set_positional(&s->alloc, t, c, n))
+        rc = nomem();
+    otto__free(&s->alloc, c);
+    return rc;
+}
+
+/* A named constraint (otto_trial_set_constraint): a key set again keeps its
+ * first value, as the setter does. */
+static int apply_constraint_named(otto_study *s, otto__rbuf *r, otto_trial *t)
+{
+    char ktmp[128], *kown = NULL;
+    const char *key = otto__get_str(r, ktmp, sizeof ktmp, &s->alloc, &kown);
+    double value = key ? otto__get_f64(r) : NAN;
+    int rc = OTTO_OK;
+    if (r->bad || r->off != r->n || (key && (!key[0] || !isfinite(value))))
+        rc = corrupt("invalid named constraint record");
+    else if (!key)
+        rc = nomem();
+    else if (t && is_remote_running(t) && !otto__constraints_find_named(t, key) &&
+             otto__constraints_add_named(&s->alloc, t, key, value))
+        rc = nomem();
+    otto__free(&s->alloc, kown);
+    return rc;
 }
 
 static int apply_finish(otto_study *s, otto__rbuf *r, otto_trial *t)
@@ -382,6 +398,7 @@ int otto__replay_record(otto_study *s, const unsigned char *p, size_t len)
     case OTTO__OP_REPORT:
     case OTTO__OP_ATTR:
     case OTTO__OP_CONSTRAINTS:
+    case OTTO__OP_CONSTRAINT:
     case OTTO__OP_FINISH:
     case OTTO__OP_HEARTBEAT:
         break;
@@ -401,6 +418,8 @@ int otto__replay_record(otto_study *s, const unsigned char *p, size_t len)
         return apply_attr(s, &r, t);
     case OTTO__OP_CONSTRAINTS:
         return apply_constraints(s, &r, t);
+    case OTTO__OP_CONSTRAINT:
+        return apply_constraint_named(s, &r, t);
     case OTTO__OP_FINISH:
         return apply_finish(s, &r, t);
     default:

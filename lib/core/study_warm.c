@@ -39,8 +39,8 @@ int otto__trial_extras_check(const otto_trial_extras *e)
         if (!(rc = otto__text_check(e->system_keys[i], 0, fn, "system attr key")))
             rc = otto__text_check(e->system_values[i], 1, fn, "system attr value");
     for (size_t i = 0; !rc && i < e->n_constraints; i++)
-        if (isnan(e->constraints[i]))
-            rc = otto__error(OTTO_EINVAL, "add_trial: constraint %zu is NaN", i);
+        if (!isfinite(e->constraints[i])) /* as the setters: a storage keeps finite ones */
+            rc = otto__error(OTTO_EINVAL, "add_trial: constraint %zu is not finite", i);
     return rc;
 }
 
@@ -57,10 +57,8 @@ static int add_extras(const otto_allocator *a, otto_trial *t, const otto_trial_e
         if (otto__attr_set(a, &t->sys, &t->n_sys, e->system_keys[i], e->system_values[i]))
             return OTTO_ENOMEM;
     if (e->n_constraints) {
-        if (!(t->constraints = otto__calloc(a, e->n_constraints, sizeof *t->constraints)))
+        if (otto__constraints_set_positional(a, t, e->constraints, e->n_constraints))
             return OTTO_ENOMEM;
-        memcpy(t->constraints, e->constraints, e->n_constraints * sizeof *t->constraints);
-        t->n_constraints = e->n_constraints;
     }
     return OTTO_OK;
 }

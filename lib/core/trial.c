@@ -1,6 +1,6 @@
 /* Trials: define-by-run suggestion (fixed, relative or independent values),
  * intermediate reports and attributes; the read accessors are in
- * trial_read.c. Writers are the owner thread and always hold the study lock;
+ * trial_read.c, constraints in trial_constraints.c. Writers are the owner thread and always hold the study lock;
  * readers of a RUNNING trial take it too, readers of a finished (immutable)
  * trial do not. */
 #include <math.h>
@@ -57,7 +57,7 @@ void otto__trial_release(const otto_allocator *a, otto_trial *t)
     otto__free(a, t->inter);
     attrs_free(a, t->user, t->n_user);
     attrs_free(a, t->sys, t->n_sys);
-    otto__free(a, t->constraints);
+    otto__constraints_release(a, t);
     memset(t, 0, offsetof(otto_trial, live));
 }
 
@@ -473,33 +473,4 @@ int otto_trial_set_user_attr(otto_trial *t, const char *key, const char *value)
 int otto_trial_set_system_attr(otto_trial *t, const char *key, const char *value)
 {
     return set_attr(t, 1, key, value);
-}
-
-int otto_trial_set_constraints(otto_trial *t, const double *values, size_t n)
-{
-    int rc = check_running(t, "set_constraints");
-    if (rc)
-        return rc;
-    if (!values || n == 0)
-        return otto__error(OTTO_EINVAL, "set_constraints: needs at least one value");
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(values[i]))
-            return otto__error(OTTO_EINVAL, "set_constraints: value %zu is not finite", i);
-    otto_study *s = t->study;
-    double *c = otto__calloc(&s->alloc, n, sizeof *c);
-    if (!c)
-        return otto__error(OTTO_ENOMEM, "set_constraints: out of memory");
-    memcpy(c, values, n * sizeof *c);
-    pthread_mutex_lock(&s->mu);
-    if (s->store && (rc = otto__store_constraints(s, t, values, n)) != OTTO_OK) {
-        otto__study_unlock(s);
-        otto__free(&s->alloc, c);
-        return rc;
-    }
-    double *old = t->constraints;
-    t->constraints = c;
-    t->n_constraints = n;
-    otto__study_unlock(s);
-    otto__free(&s->alloc, old);
-    return OTTO_OK;
 }

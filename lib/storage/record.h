@@ -31,7 +31,8 @@ typedef enum otto__op {
     OTTO__OP_HEARTBEAT = 8,   /* number, time */
     OTTO__OP_ENQUEUE = 9,     /* fixed params, trial retried (queue entry id = order) */
     OTTO__OP_STUDY_ATTR = 10, /* key, value of a study user attribute */
-    OTTO__OP_STUDY_DELETE = 11 /* the study (journal only; its name is free again) */
+    OTTO__OP_STUDY_DELETE = 11, /* the study (journal only; its name is free again) */
+    OTTO__OP_CONSTRAINT = 12  /* number, key, value: one named constraint */
 } otto__op;
 
 #define OTTO__TRIAL_HEARTBEAT 1u /* OP_TRIAL flag: the worker heartbeats this trial */

@@ -56,7 +56,7 @@ class AutoTest(unittest.TestCase):
         s = otto.create_study(sampler=AutoSampler(seed=1, constraints_func=constraints))
         s.optimize(sphere, n_trials=6)
         self.assertEqual(seen, list(range(6)))
-        self.assertEqual(s.trials[0].constraints, [s.trials[0].params["x0"] - 0.5])
+        self.assertEqual(s.trials[0].constraints, {"0": s.trials[0].params["x0"] - 0.5})
         with self.assertRaises(ValueError):
             AutoSampler(gp_trials=-1)
         with self.assertRaises(TypeError):

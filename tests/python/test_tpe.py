@@ -119,7 +119,8 @@ class TPETest(unittest.TestCase):
         s.optimize(objective, n_trials=60)
         feasible = [t for t in s.trials if t.user_attrs["c"] <= 0]
         self.assertGreater(len(feasible), 15)
-        self.assertEqual(s.trials[0].constraints, [s.trials[0].user_attrs["c"]])
+        self.assertEqual(s.trials[0].constraints, {"0": s.trials[0].user_attrs["c"]})
+        self.assertEqual(s.trials[0].system_attrs["constraints"], [s.trials[0].user_attrs["c"]])
 
     def test_conditional_space(self):
         def objective(trial):

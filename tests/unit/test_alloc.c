@@ -412,6 +412,8 @@ static int scenario(failing *f, int sampler)
             rc = otto_trial_set_user_attr(t, "key", "value");
         if (!rc)
             rc = otto_trial_set_constraints(t, &x, 1);
+        if (!rc) /* named: one beside the positional value, one replacing it */
+            rc = otto_trial_set_constraint(t, i % 2 ? "0" : "named", x - 1);
         v = x;
         if (!rc)
             rc = otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1);

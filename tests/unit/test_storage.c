@@ -179,7 +179,12 @@ static void write_history(otto_study *s)
         snprintf(v, sizeof v, "run-%d", i);
         assert_ok(otto_trial_set_user_attr(t, "tag", v));
         double c[2] = {lr - 0.05, -1};
-        assert_ok(otto_trial_set_constraints(t, c, 2));
+        if (i % 4 != 2) /* constraints_func's positional values */
+            assert_ok(otto_trial_set_constraints(t, c, 2));
+        if (i % 4 >= 1) { /* Optuna 5's named ones, alone or after them */
+            assert_ok(otto_trial_set_constraint(t, "latency", lr - 0.01));
+            assert_ok(otto_trial_set_constraint(t, i % 4 == 3 ? "1" : "mem", -0.5));
+        }
         if (i % 7 == 3) {
             assert_ok(otto_study_tell(s, t, OTTO_TRIAL_PRUNED, NULL, 0));
         } else if (i % 7 == 5) {
@@ -220,6 +225,40 @@ static void write_history(otto_study *s)
     assert_ok(otto_study_ask(s, &running)); /* left RUNNING */
     double lr;
     assert_ok(otto_trial_suggest_float(running, "lr", 1e-5, 1e-1, 0, OTTO_LOG, &lr));
+    assert_ok(otto_trial_set_constraint(running, "pending", 1));
+}
+
+/* The constraint names of trial `number` are `names` (NULL: positional). */
+static void assert_constraint_names(const otto_study *s, int64_t number, const char **names,
+                                    size_t n)
+{
+    const otto_trial *t;
+    assert_ok(otto_study_trial(s, number, &t));
+    assert_int_equal(otto_trial_constraint_count(t), n);
+    for (size_t i = 0; i < n; i++) {
+        const char *name;
+        assert_ok(otto_trial_constraint_name(t, i, &name));
+        if (names[i])
+            assert_string_equal(name, names[i]);
+        else
+            assert_null(name);
+    }
+}
+
+/* What write_history's constraints read as, from any handle. */
+static void assert_history_constraints(const otto_study *s)
+{
+    const char *positional[2] = {NULL, NULL}, *after[4] = {NULL, NULL, "latency", "mem"},
+               *named[2] = {"latency", "mem"}, *replaced[3] = {NULL, "1", "latency"},
+               *pending[1] = {"pending"};
+    assert_constraint_names(s, 4, positional, 2);
+    assert_constraint_names(s, 5, after, 4);
+    assert_constraint_names(s, 6, named, 2);
+    assert_constraint_names(s, 7, replaced, 3);
+    assert_constraint_names(s, 23, pending, 1); /* a running trial's, replayed */
+    const otto_trial *t;
+    assert_ok(otto_study_trial(s, 7, &t));
+    assert_true(otto_trial_constraint(t, 1) == -0.5);
 }
 
 static void assert_same_attrs(const otto_trial *a, const otto_trial *b, int sys)
@@ -283,8 +322,15 @@ static void assert_same_trial(const otto_trial *a, const otto_trial *b)
     otto_trial_constraints(a, ca, 4, &nca);
     otto_trial_constraints(b, cb, 4, &ncb);
     assert_int_equal(nca, ncb);
-    for (size_t k = 0; k < nca && k < 4; k++)
+    for (size_t k = 0; k < nca && k < 4; k++) {
+        const char *n1, *n2;
         assert_true(ca[k] == cb[k]);
+        assert_ok(otto_trial_constraint_name(a, k, &n1));
+        assert_ok(otto_trial_constraint_name(b, k, &n2));
+        assert_true((n1 == NULL) == (n2 == NULL));
+        if (n1)
+            assert_string_equal(n1, n2);
+    }
     double t1, t2;
     assert_ok(otto_trial_datetime_start(a, &t1));
     assert_ok(otto_trial_datetime_start(b, &t2));
@@ -341,6 +387,7 @@ static void test_history_round_trip(void **state)
     assert_true(lr == 0.01); /* the enqueued trial, with its enqueued attr */
     assert_ok(otto_trial_user_attr(t, "queued", &v));
     assert_string_equal(v, "yes");
+    assert_history_constraints(s);
     if (b->kind == MEMORY) {
         assert_same_study(s, s);
     } else {
@@ -348,6 +395,7 @@ static void test_history_round_trip(void **state)
         otto_study *r;
         assert_ok(open_study(b, OTTO_OPEN_LOAD, random_sampler(), NULL, NULL, &r));
         assert_same_study(s, r);
+        assert_history_constraints(r);
         /* the reader may not drive the writer's running trial */
         const otto_trial *run;
         assert_ok(otto_study_trial(r, 23, &run));
@@ -363,6 +411,7 @@ static void test_history_round_trip(void **state)
         int prune;
         assert_status(otto_trial_should_prune((otto_trial *)run, &prune), OTTO_ESTATE);
         assert_status(otto_trial_set_user_attr((otto_trial *)run, "k", "v"), OTTO_ESTATE);
+        assert_status(otto_trial_set_constraint((otto_trial *)run, "k", 1), OTTO_ESTATE);
         otto_study_destroy(r);
     }
     otto_study_destroy(s);

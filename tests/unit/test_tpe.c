@@ -202,10 +202,15 @@ static void default_gamma_and_weights(void **state)
 
 /* (x-0.1)^2 + (y-0.1)^2 on [0,1]^2 subject to x + y >= 1.2: the unconstrained
  * optimum is infeasible, the constrained one is 0.5 at (0.6, 0.6). */
-static double constrained_run(uint64_t seed, int tell_constraints, int *feasible_late)
+typedef enum constraint_form { NO_CONSTRAINTS, POSITIONAL, NAMED } constraint_form;
+
+/* trace (may be NULL) receives a sum over the trials' params that differs
+ * when any trial does. */
+static double constrained_run(uint64_t seed, constraint_form form, int *feasible_late,
+                              double *trace)
 {
     otto_study *s = make_study(seed, OTTO_MINIMIZE, tpe_with(NULL), NULL);
-    double best = INFINITY;
+    double best = INFINITY, sum = 0;
     *feasible_late = 0;
     for (int i = 0; i < 80; i++) {
         otto_trial *t;
@@ -214,8 +219,11 @@ static double constrained_run(uint64_t seed, int tell_constraints, int *feasible
         assert_ok(otto_trial_suggest_float(t, "x", 0, 1, 0, 0, &x));
         assert_ok(otto_trial_suggest_float(t, "y", 0, 1, 0, 0, &y));
         double c = 1.2 - x - y, v = (x - 0.1) * (x - 0.1) + (y - 0.1) * (y - 0.1);
-        if (tell_constraints)
+        if (form == POSITIONAL) /* Optuna 4's constraints_func */
             assert_ok(otto_trial_set_constraints(t, &c, 1));
+        else if (form == NAMED) /* Optuna 5's trial.set_constraint */
+            assert_ok(otto_trial_set_constraint(t, "sum", c));
+        sum += x * (i + 1) + y * (i + 2);
         assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
         if (c <= 0)
             best = fmin(best, v);
@@ -223,6 +231,8 @@ static double constrained_run(uint64_t seed, int tell_constraints, int *feasible
             *feasible_late += c <= 0;
     }
     otto_study_destroy(s);
+    if (trace)
+        *trace = sum;
     return best;
 }
 
@@ -234,13 +244,35 @@ static void constraints_steer_to_the_feasible_optimum(void **state)
     int close = 0, with = 0, without = 0;
     for (int seed = 0; seed < 10; seed++) {
         int f1, f2;
-        close += constrained_run((uint64_t)seed, 1, &f1) < 0.54;
-        constrained_run((uint64_t)seed, 0, &f2);
+        close += constrained_run((uint64_t)seed, POSITIONAL, &f1, NULL) < 0.54;
+        constrained_run((uint64_t)seed, NO_CONSTRAINTS, &f2, NULL);
         with += f1;
         without += f2;
     }
     assert_true(close >= 8);
     assert_true(with >= 5 * without && with >= 100);
+}
+
+/* One named constraint per trial is the same vector as one positional
+ * value: a seeded study makes the same trials, bit for bit, either way (and
+ * both differ from the unconstrained run, so the trace can tell). */
+static void named_constraints_drive_tpe_as_positional_ones(void **state)
+{
+    (void)state;
+    int feasible[3] = {0, 0, 0};
+    for (int seed = 0; seed < 5; seed++) {
+        double trace[3], best[3];
+        for (int form = 0; form < 3; form++) {
+            int f;
+            best[form] = constrained_run((uint64_t)seed, (constraint_form)form, &f, &trace[form]);
+            feasible[form] += f;
+        }
+        assert_true(trace[NAMED] == trace[POSITIONAL]);
+        assert_true(best[NAMED] == best[POSITIONAL]);
+        assert_true(trace[NAMED] != trace[NO_CONSTRAINTS]);
+    }
+    assert_int_equal(feasible[NAMED], feasible[POSITIONAL]);
+    assert_true(feasible[NAMED] >= 3 * feasible[NO_CONSTRAINTS] && feasible[NAMED] >= 50);
 }
 
 static void multi_objective_finds_a_front(void **state)
@@ -448,6 +480,7 @@ int main(void)
         cmocka_unit_test(options_are_validated),
         cmocka_unit_test(default_gamma_and_weights),
         cmocka_unit_test(constraints_steer_to_the_feasible_optimum),
+        cmocka_unit_test(named_constraints_drive_tpe_as_positional_ones),
         cmocka_unit_test(multi_objective_finds_a_front),
         cmocka_unit_test(pruned_failed_and_bounded_history),
         cmocka_unit_test(user_gamma_and_weights),

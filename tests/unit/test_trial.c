@@ -218,6 +218,83 @@ static void attributes_and_constraints(void **state)
     assert_status(otto_trial_suggest_float(f->t, "late", 0, 1, 0, 0, &x), OTTO_ESTATE);
 }
 
+/* Optuna 5's trial.set_constraint: named values merged with positional ones
+ * (constraints_func) into the one vector samplers read. */
+static void named_constraints(void **state)
+{
+    fixture *f = *state;
+    const char *name = "x";
+    double got[4];
+    size_t n = 0;
+    /* bad input */
+    assert_status(otto_trial_set_constraint(NULL, "c", 1), OTTO_EINVAL);
+    assert_status(otto_trial_set_constraint(f->t, NULL, 1), OTTO_EINVAL);
+    assert_status(otto_trial_set_constraint(f->t, "", 1), OTTO_EINVAL);
+    assert_status(otto_trial_set_constraint(f->t, "c", NAN), OTTO_EINVAL);
+    assert_status(otto_trial_set_constraint(f->t, "c", INFINITY), OTTO_EINVAL);
+    assert_status(otto_trial_constraints(f->t, got, 4, &n), OTTO_ENOTFOUND);
+    assert_status(otto_trial_constraint_name(f->t, 0, &name), OTTO_ERANGE);
+    assert_status(otto_trial_constraint_name(f->t, 0, NULL), OTTO_EINVAL);
+    /* set by name, read back */
+    assert_ok(otto_trial_set_constraint(f->t, "latency", 0.25));
+    assert_ok(otto_trial_set_constraint(f->t, "memory", -3));
+    int warnings = f->logs.n_warnings;
+    assert_ok(otto_trial_set_constraint(f->t, "latency", 9)); /* ignored, as Optuna */
+    assert_int_equal(f->logs.n_warnings, warnings + 1);
+    assert_ok(otto_trial_constraints(f->t, got, 4, &n));
+    assert_int_equal(n, 2);
+    assert_true(got[0] == 0.25 && got[1] == -3);
+    assert_ok(otto_trial_constraint_name(f->t, 1, &name));
+    assert_string_equal(name, "memory");
+    assert_int_equal(otto_trial_constraint_count(f->t), 2);
+    assert_true(otto_trial_constraint(f->t, 0) == 0.25);
+    /* positional values come first, named "0", "1"; a name that is a
+     * positional index replaces that value in place */
+    double pos[2] = {1, 2};
+    assert_ok(otto_trial_set_constraints(f->t, pos, 2));
+    assert_ok(otto_trial_set_constraint(f->t, "1", -7));
+    assert_ok(otto_trial_set_constraint(f->t, "01", 5)); /* not an index name */
+    assert_ok(otto_trial_constraints(f->t, got, 4, &n));
+    assert_int_equal(n, 5);
+    double want[5] = {1, -7, 0.25, -3, 5};
+    const char *names[5] = {NULL, "1", "latency", "memory", "01"};
+    for (size_t i = 0; i < 5; i++) {
+        assert_true(otto_trial_constraint(f->t, i) == want[i]);
+        assert_ok(otto_trial_constraint_name(f->t, i, &name));
+        if (names[i])
+            assert_string_equal(name, names[i]);
+        else
+            assert_null(name);
+    }
+    /* positional values set again replace only themselves */
+    double pos3[3] = {4, 4, 4};
+    assert_ok(otto_trial_set_constraints(f->t, pos3, 3));
+    assert_int_equal(otto_trial_constraint_count(f->t), 6);
+    assert_true(otto_trial_constraint(f->t, 1) == -7 && otto_trial_constraint(f->t, 2) == 4);
+    double one = 1;
+    assert_ok(otto_study_tell(f->s, f->t, OTTO_TRIAL_COMPLETE, &one, 1));
+    /* after tell: OTTO_ESTATE, nothing changes */
+    assert_status(otto_trial_set_constraint(f->t, "late", 1), OTTO_ESTATE);
+    assert_int_equal(otto_trial_constraint_count(f->t), 6);
+    const otto_trial *done;
+    assert_ok(otto_study_trial(f->s, 0, &done));
+    assert_ok(otto_trial_constraint_name(done, 5, &name));
+    assert_string_equal(name, "01");
+    /* add_trial takes finite values only too: replay refuses others */
+    otto_trial_extras ex;
+    otto_trial_extras_init(&ex);
+    double inf = INFINITY;
+    ex.n_constraints = 1;
+    ex.constraints = &inf;
+    otto_space *sp;
+    assert_ok(otto_space_create(&sp));
+    assert_status(otto_study_add_trial_with(f->s, sp, NULL, OTTO_TRIAL_FAIL, NULL, 0, &ex, NULL),
+                  OTTO_EINVAL);
+    inf = -2;
+    assert_ok(otto_study_add_trial_with(f->s, sp, NULL, OTTO_TRIAL_FAIL, NULL, 0, &ex, NULL));
+    otto_space_destroy(sp);
+}
+
 static void accessors(void **state)
 {
     fixture *f = *state;
@@ -362,6 +439,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(report_semantics, setup, teardown),
         cmocka_unit_test_setup_teardown(pruned_without_reports_has_no_value, setup, teardown),
         cmocka_unit_test_setup_teardown(attributes_and_constraints, setup, teardown),
+        cmocka_unit_test_setup_teardown(named_constraints, setup, teardown),
         cmocka_unit_test_setup_teardown(accessors, setup, teardown),
         cmocka_unit_test(stepped_floats_far_from_zero),
         cmocka_unit_test_setup_teardown(duplicate_choices_in_long_lists, setup, teardown),

@@ -757,10 +757,14 @@ class Study:
         if trial.user_attrs:
             e.n_user_attrs = len(trial.user_attrs)
             e.user_keys, e.user_values = texts(list(trial.user_attrs.items()))
-        if trial.system_attrs:
-            e.n_system_attrs = len(trial.system_attrs)
-            e.system_keys, e.system_values = texts(list(trial.system_attrs.items()))
-        constraints = getattr(trial, "constraints", None)
+        # the constraints are C's, not attributes; otto_trial_extras has no
+        # names for them, so they go in as positional values, in the order
+        # of the vector the samplers read
+        system_attrs, _, _ = _trial.split_constraint_attrs(trial.system_attrs)
+        if system_attrs:
+            e.n_system_attrs = len(system_attrs)
+            e.system_keys, e.system_values = texts(list(system_attrs.items()))
+        constraints = [float(c) for c in _trial.constraints_of(trial.system_attrs).values()]
         if constraints:
             e.n_constraints = len(constraints)
             e.constraints = (ctypes.c_double * len(constraints))(*constraints)
@@ -1109,12 +1113,15 @@ def copy_study(*, from_study_name, from_storage, to_storage, to_study_name=None)
                 t.suggest_float(name, dist.low, dist.high, step=dist.step, log=dist.log)
         for key, value in ft.user_attrs.items():
             t.set_user_attr(key, value)
-        for key, value in ft.system_attrs.items():
+        system_attrs, positional, named = _trial.split_constraint_attrs(ft.system_attrs)
+        for key, value in system_attrs.items():
             t.set_system_attr(key, value)
         for step, value in sorted(ft.intermediate_values.items()):
             t.report(value, step)
-        if ft.constraints:
-            t.set_constraints(ft.constraints)
+        if positional:
+            t.set_constraints(positional)
+        for key, value in named.items():
+            t.set_constraint(key, value)
         if ft.state == TrialState.COMPLETE:
             target.tell(t, ft.values)
         elif ft.state in (TrialState.PRUNED, TrialState.FAIL):

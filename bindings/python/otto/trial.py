@@ -136,6 +136,82 @@ _datetime_start = _capi.raw("otto_trial_datetime_start", [ctypes.c_void_p, ctype
 _datetime_complete = _capi.raw("otto_trial_datetime_complete", [ctypes.c_void_p, ctypes.c_void_p])
 _constraints = _capi.raw("otto_trial_constraints", [ctypes.c_void_p, ctypes.c_void_p,
                                                     ctypes.c_size_t, ctypes.c_void_p])
+_CONSTRAINTS_KEY = "constraints"  # Optuna's system attr of positional values;
+# "constraints:KEY" holds the named value KEY, as Optuna 5 stores them
+
+
+def _read_constraints(ptr):
+    """A C trial's constraint vector as [(name, value)], name None for a
+    positional value (C merges named and positional values: trial.h)."""
+    n = ctypes.c_size_t()
+    if _constraints(ptr, None, 0, ctypes.byref(n)):  # OTTO_ENOTFOUND: none set
+        return []
+    buf = (ctypes.c_double * n.value)()
+    _constraints(ptr, buf, n.value, ctypes.byref(n))
+    name = ctypes.c_char_p()
+    out = []
+    for i in range(n.value):
+        _capi.trial_constraint_name(ptr, i, ctypes.byref(name))
+        out.append((None if name.value is None else name.value.decode("utf-8"), buf[i]))
+    return out
+
+
+def _constraints_as_attrs(entries):
+    """The system attrs Optuna 5 would hold for a C trial's constraint
+    vector: "constraints" (the positional values, the indices that a named
+    value replaced included) and "constraints:KEY" for each named value."""
+    attrs = {}
+    n_positional = max((i + 1 for i, (name, _) in enumerate(entries) if name is None), default=0)
+    if n_positional:
+        attrs[_CONSTRAINTS_KEY] = [v for _, v in entries[:n_positional]]
+    for name, v in entries:
+        if name is not None:
+            attrs[f"{_CONSTRAINTS_KEY}:{name}"] = v
+    return attrs
+
+
+def constraints_of(system_attrs):
+    """Optuna 5's constraints of a trial from its system attrs: the
+    positional values as "0", "1", ..., then the named ones (a named index
+    replaces that positional value). C applies the same rule to its trials;
+    this is for FrozenTrials built in Python, which never went through C."""
+    out = {}
+    for i, c in enumerate(system_attrs.get(_CONSTRAINTS_KEY) or ()):
+        out[str(i)] = c
+    prefix = _CONSTRAINTS_KEY + ":"
+    for key, value in system_attrs.items():
+        if key.startswith(prefix):
+            if key[len(prefix):] in out:
+                warnings.warn("Overwrite an old format constraint.", stacklevel=3)
+            out[key[len(prefix):]] = value
+    return out
+
+
+def split_constraint_attrs(system_attrs):
+    """(other system attrs, positional constraint values, named ones): what
+    C keeps as constraints rather than as attributes."""
+    prefix = _CONSTRAINTS_KEY + ":"
+    plain = {k: v for k, v in system_attrs.items()
+             if k != _CONSTRAINTS_KEY and not k.startswith(prefix)}
+    named = {k[len(prefix):]: v for k, v in system_attrs.items() if k.startswith(prefix)}
+    return plain, list(system_attrs.get(_CONSTRAINTS_KEY) or ()), named
+
+
+def _constraint_value(key, value):
+    """Optuna 5's checks of set_constraint's value (C refuses infinities too)."""
+    try:
+        value = float(value)  # for convenience, anything that casts to float, as Optuna
+    except (TypeError, ValueError):
+        raise TypeError(f"The `value` argument is of type '{type(value)}' but supposed to be "
+                        f"a float.") from None
+    if math.isnan(value):
+        raise ValueError(f"Attempted to set a constraint for {key!r}, but NaN is not allowed.")
+    return value
+
+
+def _constraint_set_already(key):
+    warnings.warn(f"The constraint value is ignored because this constraint `{key=}` is "
+                  f"already set.", UserWarning, stacklevel=3)
 
 
 def _timestamp(fn, ptr):
@@ -319,10 +395,27 @@ class Trial:
                                     _capi.encode(attr_text(self.study, key, value)))
 
     def set_constraints(self, values):
-        """Constraint values (feasible when all <= 0), as Optuna's
-        constraints_func returns them."""
+        """Positional constraint values (feasible when all <= 0), as
+        Optuna's constraints_func returns them."""
         arr = (ctypes.c_double * len(values))(*[float(v) for v in values])
         _capi.trial_set_constraints(self._ptr, arr, len(values))
+
+    def set_constraint(self, key, value):
+        """Optuna 5's named constraint: the trial is feasible when all its
+        constraint values are <= 0. A key set again keeps its first value
+        (with a warning); NaN is a ValueError, as in Optuna."""
+        value = _constraint_value(key, value)
+        if any(name == key for name, _ in _read_constraints(self._ptr)):
+            _constraint_set_already(key)
+            return
+        _capi.trial_set_constraint(self._ptr, _capi.encode(key), value)
+
+    @property
+    def constraints(self):
+        """{name: value} as Optuna 5's Trial.constraints: positional values
+        as "0", "1", ..., then the named ones."""
+        return {str(i) if name is None else name: v
+                for i, (name, v) in enumerate(_read_constraints(self._ptr))}
 
     @property
     def params(self):
@@ -339,8 +432,11 @@ class Trial:
 
     @property
     def system_attrs(self):
-        return read_attrs(self._ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at,
-                          self.study._attr_objects)
+        system = read_attrs(self._ptr, _capi.trial_system_attr_count,
+                            _capi.trial_system_attr_at, self.study._attr_objects)
+        for key, value in _constraints_as_attrs(_read_constraints(self._ptr)).items():
+            system.setdefault(key, value)
+        return system
 
     @property
     def datetime_start(self):
@@ -355,7 +451,7 @@ class FrozenTrial:
 
     def __init__(self, number, state, value, datetime_start, datetime_complete, params,
                  distributions, user_attrs, system_attrs, intermediate_values, trial_id=None,
-                 *, values=None, constraints=None):
+                 *, values=None):
         if value is not None and values is not None:
             raise ValueError("Specify only one of `value` and `values`.")
         self.number = number
@@ -369,7 +465,6 @@ class FrozenTrial:
         self.system_attrs = dict(system_attrs)
         self.intermediate_values = dict(intermediate_values)
         self._trial_id = number if trial_id is None else trial_id
-        self.constraints = constraints
 
     @classmethod
     def _from_c(cls, ptr, objects):
@@ -391,22 +486,16 @@ class FrozenTrial:
         for i in range(_capi.trial_intermediate_count(ptr)):
             _capi.trial_intermediate_at(ptr, i, ctypes.byref(step), ctypes.byref(val))
             inter[step.value] = val.value
-        constraints = None
-        n_c = ctypes.c_size_t()
-        if _constraints(ptr, None, 0, ctypes.byref(n_c)) == 0:  # OTTO_ENOTFOUND: none set
-            cbuf = (ctypes.c_double * max(1, n_c.value))()
-            _constraints(ptr, cbuf, n_c.value, ctypes.byref(n_c))
-            constraints = list(cbuf[: n_c.value])
         system = read_attrs(ptr, _capi.trial_system_attr_count, _capi.trial_system_attr_at,
                             objects)
-        if constraints is not None:
-            system.setdefault("constraints", constraints)
+        for key, value in _constraints_as_attrs(_read_constraints(ptr)).items():
+            system.setdefault(key, value)  # where Optuna 5 keeps them
         return cls(_capi.trial_number(ptr), _capi.trial_get_state(ptr), None,
                    _timestamp(_datetime_start, ptr), _timestamp(_datetime_complete, ptr),
                    params, dists,
                    read_attrs(ptr, _capi.trial_user_attr_count, _capi.trial_user_attr_at,
                               objects),
-                   system, inter, values=values, constraints=constraints)
+                   system, inter, values=values)
 
     @property
     def value(self):
@@ -441,6 +530,22 @@ class FrozenTrial:
     @property
     def last_step(self):
         return max(self.intermediate_values) if self.intermediate_values else None
+
+    @property
+    def constraints(self):
+        """{name: value} as Optuna 5's FrozenTrial.constraints, from the
+        system attrs where it keeps them."""
+        return constraints_of(self.system_attrs)
+
+    def set_constraint(self, key, value):
+        """Optuna 5's FrozenTrial.set_constraint: into this record's system
+        attrs (a key set again keeps its first value, with a warning)."""
+        value = _constraint_value(key, value)
+        key_attr = f"{_CONSTRAINTS_KEY}:{key}"
+        if key_attr in self.system_attrs:
+            _constraint_set_already(key)
+            return
+        self.system_attrs[key_attr] = value
 
     def suggest_float(self, name, low, high, *, step=None, log=False):
         return self.params[name]
@@ -524,7 +629,7 @@ class _LazyFrozenTrial(FrozenTrial):
 
 def create_trial(*, state=TrialState.COMPLETE, value=None, values=None, params=None,
                  distributions=None, user_attrs=None, system_attrs=None,
-                 intermediate_values=None):
+                 intermediate_values=None, constraints=None):
     """A FrozenTrial to pass to Study.add_trial, as Optuna's create_trial."""
     params = params or {}
     distributions = distributions or {}
@@ -544,9 +649,12 @@ def create_trial(*, state=TrialState.COMPLETE, value=None, values=None, params=N
     if TrialState(state) == TrialState.FAIL and vals is not None:
         raise ValueError(f"values should be None for a failed trial, but got {vals}.")
     now = datetime.datetime.now()
-    return FrozenTrial(-1, state, value, now, now if TrialState(state).is_finished() else None,
-                       params, distributions, user_attrs or {}, system_attrs or {},
-                       intermediate_values or {}, values=values)
+    trial = FrozenTrial(-1, state, value, now, now if TrialState(state).is_finished() else None,
+                        params, distributions, user_attrs or {}, system_attrs or {},
+                        intermediate_values or {}, values=values)
+    for key, constraint in (constraints or {}).items():  # Optuna 5's constraints argument
+        trial.set_constraint(key, constraint)
+    return trial
 
 
 def to_floats(result, n_objectives):
