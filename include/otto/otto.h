@@ -13,6 +13,7 @@
 #include "insight.h"
 #include "grid.h"
 #include "limits.h"
+#include "nsga.h"
 #include "pruner.h"
 #include "qmc.h"
 #include "random.h"
