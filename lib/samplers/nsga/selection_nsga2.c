@@ -81,6 +81,13 @@ int otto__select_nsga2(const double *f, size_t n, size_t m, const double *penalt
                 front[n_front++] = i;
         if (taken + n_front > keep) {
             crowding(f, m, front, n_front, tmp, key, key + n);
+            /* as Optuna's stable ascending sort then reverse: ties in the
+             * reverse of the order the crowding left them in */
+            for (size_t s = 0; s < n_front / 2; s++) {
+                size_t t = front[s];
+                front[s] = front[n_front - 1 - s];
+                front[n_front - 1 - s] = t;
+            }
             sort_by(front, tmp, n_front, key + n, 1);
             n_front = keep - taken;
         }
