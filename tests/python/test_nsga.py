@@ -63,6 +63,29 @@ class NSGATest(unittest.TestCase):
         s = run(NSGAIIISampler(population_size=10, seed=2), n=12)
         self.assertIn("NSGAIIISampler:generation", s.trials[-1].system_attrs)
 
+    def test_a_python_sampler_can_consult_it(self):
+        inner = NSGAIISampler(population_size=10, seed=8)
+        relative = []
+
+        class Wrapper(otto.samplers.BaseSampler):
+            def infer_relative_search_space(self, study, trial):
+                return inner.infer_relative_search_space(study, trial)
+
+            def sample_relative(self, study, trial, search_space):
+                params = inner.sample_relative(study, trial, search_space)
+                relative.append(len(params))
+                return params
+
+            def sample_independent(self, study, trial, name, distribution):
+                return inner.sample_independent(study, trial, name, distribution)
+
+            def after_trial(self, study, trial, state, values):
+                inner.after_trial(study, trial, state, values)
+
+        s = run(Wrapper(), n=30)
+        self.assertEqual(int(s.trials[-1].system_attrs["NSGAIISampler:generation"]), 2)
+        self.assertGreater(sum(relative[-20:]), 40)  # children: mostly relative params
+
     def test_seeded_runs_repeat(self):
         a = run(NSGAIISampler(population_size=10, seed=3, crossover=SBXCrossover()), n=50)
         b = run(NSGAIISampler(population_size=10, seed=3, crossover=SBXCrossover()), n=50)

@@ -164,9 +164,15 @@ static int nsga_relative(void *state, const otto_view *v, otto_trial *trial,
     const otto_param_key **keys = otto__calloc(&s->own, n, sizeof *keys);
     double *child = otto__calloc(&s->own, n * 8, sizeof *child); /* child, then work (7n) */
     int rc = keys && child ? OTTO_OK : otto__error(OTTO_ENOMEM, "nsga: out of memory");
-    for (size_t i = 0; !rc && i < n; i++)
-        if (!(keys[i] = otto_space_param_key(space, i)))
-            rc = otto__error(OTTO_EINVAL, "nsga: the relative space is not the study's");
+    for (size_t i = 0; !rc && i < n; i++) {
+        const char *name;
+        otto_distribution d;
+        if ((keys[i] = otto_space_param_key(space, i)))
+            continue; /* else a space built by hand (a plug-in consulting us) */
+        if (otto_space_param(space, i, &name, &d) || !(keys[i] = otto_view_param_key(v, name, &d)))
+            rc = otto__error(OTTO_EINVAL, "nsga: param %zu of the relative space is unknown to "
+                                          "the study", i);
+    }
     for (size_t i = 0; i < n; i++)
         out[i] = NAN;
     int64_t gen = 0;
