@@ -14,6 +14,7 @@
 #include "grid.h"
 #include "hypervolume.h"
 #include "limits.h"
+#include "nsga.h"
 #include "pruner.h"
 #include "qmc.h"
 #include "random.h"

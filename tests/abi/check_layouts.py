@@ -19,6 +19,8 @@ C_TYPES = {  # ctypes class in otto._capi -> C type in <otto/otto.h>
     "Distribution": "otto_distribution",
     "TpeOptions": "otto_tpe_options",
     "CmaEsOptions": "otto_cmaes_options",
+    "Nsga2Options": "otto_nsga2_options",
+    "Nsga3Options": "otto_nsga3_options",
     "GpOptions": "otto_gp_options",
     "AutoOptions": "otto_auto_options",
     "PercentileOptions": "otto_percentile_options",

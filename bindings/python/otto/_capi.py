@@ -184,6 +184,37 @@ class CmaEsOptions(ctypes.Structure):
     ]
 
 
+class Nsga2Options(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("seed", c_uint64),
+        ("population_size", c_size_t),
+        ("mutation_prob", c_double),
+        ("crossover", c_int),
+        ("crossover_prob", c_double),
+        ("swapping_prob", c_double),
+        ("blx_alpha", c_double),
+        ("sbx_eta", c_double),
+        ("sbx_uniform_crossover_prob", c_double),
+        ("sbx_use_child_gene_prob", c_double),
+        ("undx_sigma_xi", c_double),
+        ("undx_sigma_eta", c_double),
+        ("spx_epsilon", c_double),
+        ("allocator", c_void_p),
+    ]
+
+
+class Nsga3Options(ctypes.Structure):
+    _fields_ = [
+        ("size", c_size_t),
+        ("base", Nsga2Options),
+        ("reference_points", c_void_p),  # const double *
+        ("n_reference_points", c_size_t),
+        ("reference_dim", c_size_t),
+        ("dividing_parameter", c_size_t),
+    ]
+
+
 class GpOptions(ctypes.Structure):
     _fields_ = [
         ("size", c_size_t),
@@ -390,6 +421,11 @@ _FUNCTIONS = [
     # cmaes.h
     ("otto_cmaes_options_init_sized", [P(CmaEsOptions), c_size_t], None),
     ("otto_sampler_cmaes_create", [P(CmaEsOptions), P(sampler_p)], S),
+    # nsga.h
+    ("otto_nsga2_options_init_sized", [P(Nsga2Options), c_size_t], None),
+    ("otto_sampler_nsga2_create", [P(Nsga2Options), P(sampler_p)], S),
+    ("otto_nsga3_options_init_sized", [P(Nsga3Options), c_size_t], None),
+    ("otto_sampler_nsga3_create", [P(Nsga3Options), P(sampler_p)], S),
     # gp.h
     ("otto_gp_options_init_sized", [P(GpOptions), c_size_t], None),
     ("otto_sampler_gp_create", [P(GpOptions), P(sampler_p)], S),

@@ -5,11 +5,15 @@ are absent, not stubbed."""
 import ctypes
 import math
 import os
+import sys
 import threading
 import warnings
 
 from . import _capi
 from .exceptions import ExperimentalWarning, _warn_experimental
+from . import _nsgaii as nsgaii
+
+sys.modules[__name__ + ".nsgaii"] = nsgaii  # import otto.samplers.nsgaii, as in Optuna
 
 
 class BaseSampler:
@@ -514,6 +518,133 @@ class CmaEsSampler(_BuiltinSampler):
 
     def __repr__(self):
         return "CmaEsSampler()"
+
+
+class NSGAIISampler(_BuiltinSampler):
+    """NSGA-II with Optuna's NSGAIISampler arguments (see
+    otto_sampler_nsga2_create(3)). crossover is None (uniform) or one of
+    otto.samplers.nsgaii's crossover classes; categorical params always take
+    the uniform crossover. Generations are kept in the trials' system attrs
+    ("NSGAIISampler:generation"), so workers sharing a storage share them.
+    constraints_func(frozen_trial) works as in Optuna (deprecated there since
+    5.0, as here: the trials' own Trial.set_constraint values are used).
+    mutation, elite_population_selection_strategy, child_generation_strategy
+    and after_trial_strategy are Python callables Optuna calls at its
+    sampler's steps; otto's steps run in C, so they are refused."""
+
+    _builtin = True  # a C sampler (see _plugins.make_sampler)
+    _what = "NSGAIISampler"
+
+    def __init__(self, *, population_size=50, mutation=None, mutation_prob=None,
+                 crossover=None, crossover_prob=0.9, swapping_prob=0.5, seed=None,
+                 constraints_func=None, elite_population_selection_strategy=None,
+                 child_generation_strategy=None, after_trial_strategy=None):
+        for arg, value in (("mutation", mutation),
+                           ("elite_population_selection_strategy",
+                            elite_population_selection_strategy),
+                           ("child_generation_strategy", child_generation_strategy),
+                           ("after_trial_strategy", after_trial_strategy)):
+            if value is not None:
+                raise NotImplementedError(
+                    f"{self._what}: {arg} is not supported by otto (its NSGA steps run in C); "
+                    f"leave it None")
+        if population_size < 2:
+            raise ValueError("`population_size` must be greater than or equal to 2.")
+        if constraints_func is not None:
+            warnings.warn(f"`constraints_func` is deprecated in {self._what} (as in Optuna "
+                          f"5.0). Use `Trial.set_constraints` instead.", FutureWarning,
+                          stacklevel=3)
+        if not (mutation_prob is None or 0.0 <= mutation_prob <= 1.0):
+            raise ValueError(
+                "`mutation_prob` must be None or a float value within the range [0.0, 1.0].")
+        if not (0.0 <= crossover_prob <= 1.0):
+            raise ValueError("`crossover_prob` must be a float value within the range [0.0, 1.0].")
+        if not (0.0 <= swapping_prob <= 1.0):
+            raise ValueError("`swapping_prob` must be a float value within the range [0.0, 1.0].")
+        if crossover is None:
+            crossover = nsgaii.UniformCrossover(swapping_prob)
+        if not isinstance(crossover, nsgaii.BaseCrossover) or crossover._kind is None:
+            raise ValueError(f"'{crossover}' is not a valid crossover. For valid crossovers see "
+                             f"otto.samplers.nsgaii.")
+        if population_size < crossover.n_parents:
+            raise ValueError(f"Using {crossover}, the population size should be greater than "
+                             f"or equal to {crossover.n_parents}. The specified "
+                             f"`population_size` is {population_size}.")
+        self._seed = _seed(seed)
+        self._opts = dict(population_size=int(population_size),
+                          mutation_prob=float("nan") if mutation_prob is None
+                          else float(mutation_prob),
+                          crossover=crossover._kind, crossover_prob=float(crossover_prob),
+                          swapping_prob=float(swapping_prob))
+        self._opts.update(crossover._options())
+        self._population_size = int(population_size)
+        self.constraints_func = constraints_func
+
+    @property
+    def population_size(self):
+        return self._population_size
+
+    def _fill(self, opts):
+        opts.seed = self._seed
+        for k, v in self._opts.items():
+            setattr(opts, k, v)
+
+    def _create(self):
+        opts = _capi.Nsga2Options()
+        _capi.nsga2_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+        self._fill(opts)
+        out = ctypes.c_void_p()
+        _capi.sampler_nsga2_create(ctypes.byref(opts), ctypes.byref(out))
+        return out
+
+    def __repr__(self):
+        return f"{self._what}()"
+
+
+class NSGAIIISampler(NSGAIISampler):
+    """NSGA-III with Optuna's NSGAIIISampler arguments: NSGA-II's, plus
+    reference_points (an array of shape (n, n_objectives); None: Das and
+    Dennis's points with dividing_parameter divisions) for the niching that
+    replaces crowding distance (see otto_sampler_nsga3_create(3))."""
+
+    _what = "NSGAIIISampler"
+
+    def __init__(self, *, population_size=50, mutation=None, mutation_prob=None,
+                 crossover=None, crossover_prob=0.9, swapping_prob=0.5, seed=None,
+                 constraints_func=None, reference_points=None, dividing_parameter=3,
+                 elite_population_selection_strategy=None, child_generation_strategy=None,
+                 after_trial_strategy=None):
+        super().__init__(population_size=population_size, mutation=mutation,
+                         mutation_prob=mutation_prob, crossover=crossover,
+                         crossover_prob=crossover_prob, swapping_prob=swapping_prob, seed=seed,
+                         constraints_func=constraints_func,
+                         elite_population_selection_strategy=elite_population_selection_strategy,
+                         child_generation_strategy=child_generation_strategy,
+                         after_trial_strategy=after_trial_strategy)
+        self._ref = None
+        if reference_points is not None:
+            rows = [[float(v) for v in row] for row in reference_points]
+            if not rows or len({len(r) for r in rows}) != 1:
+                raise ValueError("reference_points must be a non-empty 2-D array")
+            self._ref = rows
+        self._dividing_parameter = int(dividing_parameter)
+
+    def _create(self):
+        opts = _capi.Nsga3Options()
+        _capi.nsga3_options_init_sized(ctypes.byref(opts), ctypes.sizeof(opts))
+        self._fill(opts.base)
+        opts.dividing_parameter = self._dividing_parameter
+        arr = None
+        if self._ref is not None:
+            flat = [v for row in self._ref for v in row]
+            arr = (ctypes.c_double * len(flat))(*flat)
+            opts.reference_points = ctypes.cast(arr, ctypes.c_void_p)
+            opts.n_reference_points = len(self._ref)
+            opts.reference_dim = len(self._ref[0])
+        out = ctypes.c_void_p()
+        _capi.sampler_nsga3_create(ctypes.byref(opts), ctypes.byref(out))  # copies them
+        del arr
+        return out
 
 
 class PartialFixedSampler(BaseSampler):
