@@ -262,6 +262,46 @@ static void test_tpe_follows_window(void **state)
     assert_true(mean[1] > 0.65);
 }
 
+/* The study's window and TPE's own n_history window are the same last W
+ * trials: a seeded TPE run gives the same trials both ways, so TPE's
+ * caches, kept by view index, follow the sliding window. (With a pruner's
+ * filter the two differ by design: the study's window is cut before the
+ * filter, n_history after it.) */
+static void test_tpe_window_is_n_history(void **state)
+{
+    (void)state;
+    {
+        double xs[2][60];
+        for (int way = 0; way < 2; way++) {
+            otto_tpe_options to;
+            otto_tpe_options_init(&to);
+            to.n_history = way ? 0 : 15;
+            to.n_startup_trials = 5;
+            otto_sampler *sm;
+            assert_ok(otto_sampler_tpe_create(&to, &sm));
+            otto_study_options so;
+            otto_study_options_init(&so);
+            so.seed = 5;
+            so.sampler = sm;
+            so.forget_window = way ? 15 : 0;
+            otto_study *s;
+            assert_ok(otto_study_create(&so, &s));
+            for (int i = 0; i < 60; i++) {
+                otto_trial *t;
+                double x, z, c = i < 30 ? 1.0 : -1.0; /* the optimum moves */
+                assert_ok(otto_study_ask(s, &t));
+                assert_ok(otto_trial_suggest_float(t, "x", -2, 2, 0, 0, &x));
+                assert_ok(otto_trial_suggest_float(t, "z", -2, 2, 0, 0, &z));
+                double v = (x - c) * (x - c) + (z - c) * (z - c);
+                assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+                xs[way][i] = x + 10 * z;
+            }
+            otto_study_destroy(s);
+        }
+        assert_memory_equal(xs[0], xs[1], sizeof xs[0]);
+    }
+}
+
 /* ---- recommend ------------------------------------------------------------------ */
 
 /* Trials 0..39: value 0 (the old level, the best ever seen); trials 40..49:
@@ -423,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_window_intersection),
         cmocka_unit_test(test_pruner_filter_within_window),
         cmocka_unit_test(test_tpe_follows_window),
+        cmocka_unit_test(test_tpe_window_is_n_history),
         cmocka_unit_test(test_recommend_reads_window),
         cmocka_unit_test(test_recommend_follows_drift),
         cmocka_unit_test(test_long_window_is_off),

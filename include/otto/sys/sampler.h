@@ -42,7 +42,11 @@ OTTO_BEGIN_DECLS
  * finish, then the pruner's filter applies to those; the intersection search
  * space is that of the window's COMPLETE trials. A sampler needs nothing to
  * forget: what it reads is the window. A pruner's prune callback and
- * is_exhausted see every finished trial. */
+ * is_exhausted see every finished trial. So the view of one ask is not
+ * always the view of the last ask plus new trials (the window slides, a
+ * filter picks another subset): a sampler that keeps state by view index
+ * checks that the trials at those indices are still the same (as TPE's
+ * caches do). */
 typedef struct otto_view otto_view;
 
 OTTO_API size_t otto_view_count(const otto_view *v);
