@@ -5,7 +5,9 @@
  *
  * The model. Every function here reads the study's COMPLETE trials that have
  * a finite objective value (the "usable" trials; RUNNING, PRUNED and FAIL
- * trials are left out, and so are trials finished while the call runs). Where
+ * trials are left out, and so are trials finished while the call runs);
+ * with otto_study_options.forget_window = W, only those among the last W
+ * trials to finish, the window the study's sampler sees. Where
  * it can, it fits a Gaussian process to them, the GP sampler's model: the
  * values, oriented so that lower is better and standardized; the params of
  * the intersection search space (those every usable trial has, with one

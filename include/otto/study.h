@@ -57,6 +57,9 @@ typedef struct otto_study_options {
                                         samples computed ahead (see "Prefetched asks") */
     int prefetch_thread;             /* 1 (default): a worker thread the study owns
                                         computes them; 0: the host, by otto_study_work */
+    size_t forget_window;            /* 0 (default): off; W: samplers and lib/insight
+                                        see only the last W trials to finish (see
+                                        "Forgetting"); this handle's, never stored */
 } otto_study_options;
 
 OTTO_API void otto_study_options_init_sized(otto_study_options *o, size_t size);

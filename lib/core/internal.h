@@ -228,6 +228,8 @@ struct otto_view {
     struct otto_study *study;
     const otto_trial *asking;       /* trial being sampled or pruned */
     size_t n;                       /* finished trials visible */
+    size_t first;                   /* forgetting window: index in the study's
+                                       finished list of the first one visible */
     const otto_trial **filtered;    /* when a pruner filters: the kept trials */
     const otto__spec **isect;       /* intersection space at snapshot time */
     size_t n_isect;
@@ -293,6 +295,7 @@ struct otto_study {
 
     otto__segvec trials;   /* by number */
     otto__segvec finished; /* in finishing order */
+    size_t forget_window;  /* 0: off; else samplers' views keep the last this many */
     otto__names names;
 
     const otto_trial *best;  /* single objective: first best COMPLETE */

@@ -118,6 +118,7 @@ int otto__study_create(const otto_study_options *opts, const otto__defaults *def
     s->log.level = o.log_level;
     s->n_objectives = o.n_objectives;
     s->seed = o.seed;
+    s->forget_window = o.forget_window;
     atomic_init(&s->stop, 0);
     if (pthread_mutex_init(&s->mu, NULL) != 0) {
         otto_sampler_destroy(sampler);

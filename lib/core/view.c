@@ -1,11 +1,25 @@
 /* The history view samplers and pruners read: a snapshot of the finished
- * trials (immutable, so read without locks), optionally filtered by the
- * pruner, the intersection search space at snapshot time, and lazily made
- * frozen copies of the running trials. */
+ * trials (immutable, so read without locks), cut to the study's forgetting
+ * window and optionally filtered by the pruner, the intersection search space
+ * at snapshot time, and lazily made frozen copies of the running trials. */
 #include <string.h>
 
 #include "store.h"
 #include "internal.h"
+
+/* The forgetting window (otto_study_options.forget_window): a sampler's view
+ * keeps the last W trials to finish, in finishing order, FAIL and PRUNED ones
+ * included, so in a serial run the W most recent trials. Finishing order, not
+ * trial number, because it is the order of the evidence in time: with
+ * parallel workers or several processes a trial numbered early but finished
+ * late was evaluated on the present objective. Set the visible range of v
+ * from the finished count (lock held). */
+static void window_cut(const otto_study *s, otto_view *v)
+{
+    size_t all = otto__segvec_count(&s->finished);
+    v->first = s->forget_window && all > s->forget_window ? all - s->forget_window : 0;
+    v->n = all - v->first;
+}
 
 int otto__view_make(otto_study *s, const otto_trial *asking, int with_isect, otto_view **out)
 {
@@ -15,7 +29,7 @@ int otto__view_make(otto_study *s, const otto_trial *asking, int with_isect, ott
     v->study = s;
     v->asking = asking;
     v->want_isect = with_isect;
-    v->n = otto__segvec_count(&s->finished);
+    window_cut(s, v);
     if (with_isect && s->have_complete && s->n_isect) {
         v->isect = otto__calloc(&s->alloc, s->n_isect, sizeof *v->isect);
         if (!v->isect) {
@@ -31,7 +45,7 @@ int otto__view_make(otto_study *s, const otto_trial *asking, int with_isect, ott
 
 void otto__view_refresh(otto_study *s, otto_view *v)
 {
-    v->n = otto__segvec_count(&s->finished);
+    window_cut(s, v);
     if (!v->want_isect)
         return;
     size_t n = s->have_complete ? s->n_isect : 0;
@@ -65,22 +79,28 @@ int otto__view_filter(otto_view *v)
 {
     otto_study *s = v->study;
     const otto_pruner *p = s->pruner;
-    if (!OTTO__VT_HAS(p->vt, otto_pruner_vtable, filter))
+    int pruner_filters = OTTO__VT_HAS(p->vt, otto_pruner_vtable, filter);
+    /* the window cut nothing and no pruner filters: the study-wide space holds */
+    if (!pruner_filters && !v->first)
+        return OTTO_OK;
+    if (!pruner_filters && !v->want_isect) /* the window is the contiguous range */
         return OTTO_OK;
     const otto_allocator *a = &s->alloc;
-    const otto_trial **kept = otto__calloc(a, v->n ? v->n : 1, sizeof *kept);
-    if (!kept)
+    const otto_trial **kept = NULL;
+    if (pruner_filters && !(kept = otto__calloc(a, v->n ? v->n : 1, sizeof *kept)))
         return OTTO_ENOMEM;
     /* the intersection of the kept COMPLETE trials, which may be larger than
      * the study-wide one */
     const otto__spec **isect = NULL;
     size_t n = 0, n_isect = 0;
     int seen_complete = 0;
-    for (size_t i = 0; i < v->n; i++) {
+    for (size_t i = v->first; i < v->first + v->n; i++) {
         const otto_trial *c = otto__segvec_get(&s->finished, i);
-        if (!p->vt->filter(p->state, v->asking, c))
+        if (pruner_filters && !p->vt->filter(p->state, v->asking, c))
             continue;
-        kept[n++] = c;
+        if (kept)
+            kept[n] = c;
+        n++;
         if (!v->want_isect || atomic_load(&((otto_trial *)c)->state) != OTTO_TRIAL_COMPLETE)
             continue;
         if (seen_complete) {
@@ -97,9 +117,11 @@ int otto__view_filter(otto_view *v)
             isect[j] = c->params[j].spec;
         n_isect = c->n_params;
     }
-    otto__free(a, v->isect);
-    v->isect = isect;
-    v->n_isect = n_isect;
+    if (v->want_isect) {
+        otto__free(a, v->isect);
+        v->isect = isect;
+        v->n_isect = n_isect;
+    }
     v->filtered = kept;
     v->n = n;
     return OTTO_OK;
@@ -149,7 +171,7 @@ const otto_trial *otto_view_trial(const otto_view *v, size_t i)
 {
     if (!v || i >= v->n)
         return NULL;
-    return v->filtered ? v->filtered[i] : otto__segvec_get(&v->study->finished, i);
+    return v->filtered ? v->filtered[i] : otto__segvec_get(&v->study->finished, v->first + i);
 }
 
 size_t otto_view_n_objectives(const otto_view *v) { return v ? v->study->n_objectives : 0; }
@@ -202,3 +224,18 @@ int otto_view_running(const otto_view *cv, const otto_trial *const **out, size_t
     *n_out = v->n_running;
     return OTTO_OK;
 }
+
+int otto_study_view(const otto_study *cs, otto_view **out)
+{
+    if (out)
+        *out = NULL;
+    if (!cs || !out)
+        return otto__error(OTTO_EINVAL, "study_view: NULL argument");
+    otto_study *s = (otto_study *)cs; /* the lock guards the finished count only */
+    pthread_mutex_lock(&s->mu);
+    int rc = otto__view_make(s, NULL, 0, out);
+    pthread_mutex_unlock(&s->mu);
+    return rc ? otto__error(rc, "study_view: out of memory") : OTTO_OK;
+}
+
+void otto_view_destroy(otto_view *v) { otto__view_free(v); }

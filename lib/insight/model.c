@@ -1,5 +1,5 @@
 /* Reading a study for lib/insight (see model.h): the usable trials through the
- * public API, the intersection search space, coordinates as the GP sampler
+ * public API (the view its sampler sees), the intersection search space, coordinates as the GP sampler
  * makes them (samplers/gp/gp_encode.h), and the GP fit. */
 #include <math.h>
 #include <stdlib.h>
@@ -96,6 +96,13 @@ static int count_configs(otto__insight_data *data)
     return OTTO_OK;
 }
 
+static int by_number(const void *a, const void *b)
+{
+    int64_t x = otto_trial_number(*(const otto_trial *const *)a);
+    int64_t y = otto_trial_number(*(const otto_trial *const *)b);
+    return (x > y) - (x < y);
+}
+
 int otto__insight_gather(const otto_study *s, const char *fn, otto__insight_data *data)
 {
     memset(data, 0, sizeof *data);
@@ -106,20 +113,31 @@ int otto__insight_gather(const otto_study *s, const char *fn, otto__insight_data
         return otto__error(OTTO_ESTATE, "%s: the study has %zu objectives (one is needed)", fn,
                            m);
     data->maximize = otto_study_direction(s, 0) == OTTO_MAXIMIZE;
-    size_t count = otto_study_trial_count(s);
+    /* the trials the study's sampler sees (otto_study_view: the forgetting
+     * window applied), COMPLETE with a finite value, then in number order */
+    otto_view *view;
+    int rc = otto_study_view(s, &view);
+    if (rc)
+        return rc;
+    size_t count = otto_view_count(view);
     data->trial = otto__calloc(a, count ? count : 1, sizeof *data->trial);
     data->loss = otto__calloc(a, count ? count : 1, sizeof *data->loss);
-    if (!data->trial || !data->loss)
+    if (!data->trial || !data->loss) {
+        otto_view_destroy(view);
         goto oom;
+    }
     for (size_t i = 0; i < count; i++) {
-        const otto_trial *t;
+        const otto_trial *t = otto_view_trial(view, i);
         double v;
-        if (otto_study_trial(s, (int64_t)i, &t) != OTTO_OK ||
-            otto_trial_get_state(t) != OTTO_TRIAL_COMPLETE || otto_trial_value(t, &v) != OTTO_OK ||
-            !isfinite(v))
-            continue;
-        data->trial[data->n] = t;
-        data->loss[data->n++] = data->maximize ? -v : v;
+        if (otto_trial_get_state(t) == OTTO_TRIAL_COMPLETE && otto_trial_value(t, &v) == OTTO_OK &&
+            isfinite(v))
+            data->trial[data->n++] = t;
+    }
+    otto_view_destroy(view); /* the trials outlive it: they are the study's */
+    qsort(data->trial, data->n, sizeof *data->trial, by_number);
+    for (size_t i = 0; i < data->n; i++) {
+        double v = otto_trial_objective(data->trial[i], 0);
+        data->loss[i] = data->maximize ? -v : v;
     }
     /* the intersection search space, in the first trial's order */
     size_t p = data->n ? otto_trial_param_count(data->trial[0]) : 0;

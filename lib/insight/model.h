@@ -9,9 +9,9 @@
 #include "common/common.h"
 #include "samplers/gp/gp_model.h"
 
-/* The usable trials (COMPLETE, finite value) in number order. This is where
- * a forgetting window or half-life would act: it decides which trials the
- * models see (and could weight them); every function here reads only this. */
+/* The usable trials (COMPLETE, finite value) in number order, among those the
+ * study's sampler sees: with otto_study_options.forget_window, only the last
+ * trials to finish. Every function here reads only this. */
 typedef struct otto__insight_data {
     otto_allocator alloc;       /* working memory of one call (the C library's) */
     int maximize;

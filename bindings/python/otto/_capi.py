@@ -49,6 +49,7 @@ class StudyOptions(ctypes.Structure):
         ("open_mode", c_int),
         ("prefetch", c_size_t),
         ("prefetch_thread", c_int),
+        ("forget_window", c_size_t),
     ]
 
 

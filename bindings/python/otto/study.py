@@ -899,9 +899,12 @@ _PREFETCH_PLUGIN = ("prefetch needs a sampler that samples in C (an otto built-i
                     "a C worker thread")
 
 
-def _make_study(storage, sampler, pruner, study_name, dirs, open_mode, prefetch=0):
+def _make_study(storage, sampler, pruner, study_name, dirs, open_mode, prefetch=0,
+                forget_window=0):
     if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
         raise ValueError(f"prefetch must be an int >= 0, not {prefetch!r}")
+    if isinstance(forget_window, bool) or not isinstance(forget_window, int) or forget_window < 0:
+        raise ValueError(f"forget_window must be an int >= 0, not {forget_window!r}")
     sampler = sampler if sampler is not None else TPESampler()
     pruner = pruner if pruner is not None else NopPruner()
     opts = _capi.StudyOptions()
@@ -930,6 +933,7 @@ def _make_study(storage, sampler, pruner, study_name, dirs, open_mode, prefetch=
         _capi.pruner_destroy(c_pruner)
         raise ValueError(_PREFETCH_PLUGIN)
     opts.prefetch = prefetch
+    opts.forget_window = forget_window
     opts.sampler = c_sampler
     opts.pruner = c_pruner
     out = ctypes.c_void_p()
@@ -949,7 +953,7 @@ def _reopen(study_name, storage, sampler, pruner):
 
 
 def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, direction=None,
-                 load_if_exists=False, directions=None, prefetch=0):
+                 load_if_exists=False, directions=None, prefetch=0, forget_window=0):
     """A new study, with Optuna's arguments: in memory, or in a storage
     ("journal:PATH", "postgresql://...", or a storages object), where
     load_if_exists=True resumes a study of the same name. The default sampler
@@ -961,7 +965,14 @@ def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, di
     none is ready, a quasi-random fallback draw ("fallback") instead of
     waiting for the sampler's model; see otto_study_ask(3) and otto(7) for
     what a proposal sees and the reproducibility rule. It needs a sampler
-    that samples in C (a built-in whose hooks are not overridden in Python)."""
+    that samples in C (a built-in whose hooks are not overridden in Python).
+
+    forget_window=W (otto-only, 0 = off) makes the sampler, and
+    recommend/compare/should_stop, see only the last W trials to finish, so
+    that they follow an objective that drifts; see "Forgetting" in
+    otto_study_create(3). It belongs to this study object, not the storage:
+    give it again when resuming. Python samplers that read
+    study.get_trials() see every trial."""
     storage = _storages.get_storage(storage)
     if direction is not None and directions is not None:
         raise ValueError("Specify only one of `direction` and `directions`.")
@@ -971,7 +982,7 @@ def create_study(*, storage=None, sampler=None, pruner=None, study_name=None, di
     if not dirs:
         raise ValueError("The number of objectives must be greater than 0.")
     return _make_study(storage, sampler, pruner, study_name, dirs, 1 if load_if_exists else 0,
-                       prefetch)
+                       prefetch, forget_window)
 
 
 def load_study(*, study_name, storage, sampler=None, pruner=None):

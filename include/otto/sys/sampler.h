@@ -25,6 +25,7 @@
 #include "../sampler.h"
 #include "../space.h"
 #include "../status.h"
+#include "../study.h"
 #include "../trial.h"
 
 OTTO_BEGIN_DECLS
@@ -34,7 +35,18 @@ OTTO_BEGIN_DECLS
  * FAIL, in the order they finished) taken when the view was made. Its trials
  * are immutable, so a sampler may read them without locks. A pruner may filter
  * a sampler's view (for example to one Hyperband bracket). Views are valid only
- * during the callback they are passed to. */
+ * during the callback they are passed to.
+ *
+ * Forgetting: with otto_study_options.forget_window = W, a sampler's view
+ * (every callback of the vtable below) holds only the last W trials to
+ * finish, then the pruner's filter applies to those; the intersection search
+ * space is that of the window's COMPLETE trials. A sampler needs nothing to
+ * forget: what it reads is the window. A pruner's prune callback and
+ * is_exhausted see every finished trial. So the view of one ask is not
+ * always the view of the last ask plus new trials (the window slides, a
+ * filter picks another subset): a sampler that keeps state by view index
+ * checks that the trials at those indices are still the same (as TPE's
+ * caches do). */
 typedef struct otto_view otto_view;
 
 OTTO_API size_t otto_view_count(const otto_view *v);
@@ -59,6 +71,17 @@ OTTO_API int otto_view_dominates(const otto_view *v, const double *a, const doub
  * values. */
 OTTO_API int otto_view_running(const otto_view *v, const otto_trial *const **out,
                                size_t *n_out);
+/* A view of the study's finished trials as its sampler sees them (the
+ * forgetting window applied; no pruner filter, no asking trial; the
+ * intersection search space is not computed: otto_view_intersection gives
+ * 0), for code that models a study's history outside a sampler callback,
+ * such as recommend, compare and should_stop. Valid until
+ * otto_view_destroy, which must come before otto_study_destroy.
+ * Thread-safe. */
+OTTO_API int otto_study_view(const otto_study *s, otto_view **out);
+/* Free a view from otto_study_view; NULL is a no-op. Never for a view a
+ * callback was passed. */
+OTTO_API void otto_view_destroy(otto_view *v);
 
 /* --- per-trial random streams -------------------------------------------------
  * Each trial owns a stream derived from (seed, trial number): the sampler's

@@ -340,6 +340,25 @@ static int groups_copy(const otto_allocator *a, const groups *from, groups *to)
     return OTTO_OK;
 }
 
+/* Cut every cache kept by view index back to the prefix that view v shares
+ * with the views they were built from (caller holds the cache lock): a
+ * study's forgetting window slides and a pruner's filter changes the view,
+ * so index i is not always the same trial. */
+static int sync_caches(tpe *s, const otto_view *v)
+{
+    size_t valid;
+    int rc = otto__tpe_cache_sync(&s->cache, v, &valid);
+    if (s->kept_seen > valid) { /* a decomposition cannot be cut: start again */
+        if (s->kept_alloc)
+            groups_free(s->kept_alloc, &s->kept);
+        s->kept_seen = 0;
+        s->kept_any = 0;
+    }
+    if (s->ranks_seen > valid)
+        s->ranks_seen = valid;
+    return rc;
+}
+
 /* The decomposition of the view's usable trials (a copy in a). Without a
  * history window it is kept across asks and only brought up to date; a view
  * older than the kept one (another thread's newer ask went first) gets its
@@ -351,7 +370,8 @@ static int compute_groups(tpe *s, const otto_view *v, const otto_allocator *a, g
     int rc = OTTO_OK, done = 0;
     if (!s->o.n_history) {
         pthread_mutex_lock(&s->cache.mu);
-        if (s->kept_seen <= n) {
+        rc = sync_caches(s, v);
+        if (!rc && s->kept_seen <= n) {
             rc = scan_groups(s, v, otto_view_allocator(v), &s->kept, &s->kept_seen, n, &s->kept_any);
             s->kept_alloc = otto_view_allocator(v);
             if (!rc)
@@ -731,6 +751,8 @@ static int side_weights(const tpe *s, size_t n, double *w)
 static int cache_columns(tpe *s, const otto_view *v, const otto_allocator *a, const column *cols,
                          size_t n_cols, const otto__tpe_column **cc)
 {
+    if (sync_caches(s, v))
+        return OTTO_ENOMEM;
     for (size_t c = 0; c < n_cols; c++)
         if (!(cc[c] = otto__tpe_cache_column(&s->cache, v, cols[c].spec, a)))
             return OTTO_ENOMEM;

@@ -1,7 +1,9 @@
 /* TPE's per-parameter caches and the neighbour-gap walk (see tpe_cache.h).
- * A view only ever grows by appending finished (immutable) trials, so a
- * column is brought up to date by reading the new entries, sorting them and
- * merging them into the sorted list: O(n) per ask instead of O(n log n). */
+ * A view usually grows by appending finished (immutable) trials, so a column
+ * is brought up to date by reading the new entries, sorting them and merging
+ * them into the sorted list: O(n) per ask instead of O(n log n). A view that
+ * is not an extension of the last one (a sliding forgetting window, a
+ * pruner's filter) cuts the columns back to the common prefix first. */
 #include <math.h>
 #include <string.h>
 
@@ -19,9 +21,59 @@ void otto__tpe_cache_destroy(otto__tpe_cache *c)
         otto__free(c->alloc, c->cols[i].u_of);
         otto__free(c->alloc, c->cols[i].sorted);
     }
-    if (c->alloc)
+    if (c->alloc) {
         otto__free(c->alloc, c->cols);
+        otto__free(c->alloc, (void *)c->trials);
+    }
     pthread_mutex_destroy(&c->mu);
+}
+
+/* Forget view entries [m, ...) in every column. */
+static void cut_columns(otto__tpe_cache *c, size_t m)
+{
+    for (size_t i = 0; i < c->n_cols; i++) {
+        otto__tpe_column *col = &c->cols[i];
+        if (col->seen <= m)
+            continue;
+        col->seen = m;
+        size_t kept = 0;
+        for (size_t k = 0; k < col->n_sorted; k++)
+            if (col->sorted[k].vi < m)
+                col->sorted[kept++] = col->sorted[k];
+        col->n_sorted = kept;
+    }
+}
+
+int otto__tpe_cache_sync(otto__tpe_cache *c, const otto_view *v, size_t *valid)
+{
+    if (!c->alloc)
+        c->alloc = otto_view_allocator(v);
+    size_t n = otto_view_count(v), m = 0;
+    size_t common = n < c->n_trials ? n : c->n_trials;
+    while (m < common && c->trials[m] == otto_view_trial(v, m))
+        m++;
+    if (m < common) { /* a different trial at index m: the caches past it are not v's */
+        cut_columns(c, m);
+        c->n_trials = m;
+    }
+    if (n > c->cap_trials) {
+        size_t cap = 2 * c->cap_trials > n ? 2 * c->cap_trials : n;
+        const otto_trial **t = otto__reallocarray(c->alloc, (void *)c->trials, cap, sizeof *t);
+        if (!t) {
+            cut_columns(c, 0);
+            c->n_trials = 0;
+            *valid = 0;
+            return OTTO_ENOMEM;
+        }
+        c->trials = t;
+        c->cap_trials = cap;
+    }
+    for (size_t i = c->n_trials; i < n; i++)
+        c->trials[i] = otto_view_trial(v, i);
+    if (n > c->n_trials)
+        c->n_trials = n;
+    *valid = m < common ? m : c->n_trials;
+    return OTTO_OK;
 }
 
 static int entry_less(const otto__tpe_entry *a, const otto__tpe_entry *b)

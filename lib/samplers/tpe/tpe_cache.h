@@ -30,10 +30,20 @@ typedef struct otto__tpe_cache {
     const otto_allocator *alloc; /* the study's, set on first use */
     otto__tpe_column *cols;
     size_t n_cols, cap_cols;
+    const otto_trial **trials; /* [vi] the trial the caches hold at view index vi */
+    size_t n_trials, cap_trials;
 } otto__tpe_cache;
 
 void otto__tpe_cache_init(otto__tpe_cache *c);
 void otto__tpe_cache_destroy(otto__tpe_cache *c);
+/* Check that view v extends the views the caches were built from (caller
+ * holds c->mu). A view usually only grows by appending, but not always: a
+ * study's forgetting window slides, and a pruner's filter (Hyperband's
+ * brackets) shows each trial a different subset. *valid receives the length
+ * of the common prefix: the columns are cut back to it here, and the
+ * caller cuts its own per-view-index caches to it. Then records v's trials.
+ * OTTO_ENOMEM (with *valid 0 and every column emptied) when out of memory. */
+int otto__tpe_cache_sync(otto__tpe_cache *c, const otto_view *v, size_t *valid);
 /* The column of spec, brought up to date with view v (caller holds c->mu);
  * NULL when out of memory. scratch serves temporary memory. */
 const otto__tpe_column *otto__tpe_cache_column(otto__tpe_cache *c, const otto_view *v,
