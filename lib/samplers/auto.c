@@ -3,7 +3,9 @@
  * the ask. Studies start with the GP (most sample-efficient while the
  * history is small, categorical parameters included) and move to CMA-ES once
  * long (to TPE with categorical parameters, several objectives, constraints
- * or one dimension); conditional spaces go to TPE. Every sampler reads the one shared history, so a switch
+ * or one dimension); conditional spaces go to TPE, and so do studies whose
+ * small integers the GP predicts poorly as numbers and better as categories
+ * (auto_model_check.h). Every sampler reads the one shared history, so a switch
  * costs nothing but the decision, and a resumed or shared study makes the
  * same decision again. The pick is recorded in each trial's system
  * attribute "auto:sampler" with OptunaHub's class names. */
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "common/options.h"
+#include "samplers/auto_model_check.h"
 
 /* The default length of the GP phase, in finished trials: OptunaHub's
  * AutoSampler's. In 10-D the GP's ask costs about 30 ms there, and it grows
@@ -21,6 +24,24 @@
  * trials (bench/RESULTS_AUTO.md). */
 #define GP_STARTUP 5
 #define SAMPLER_KEY "auto:sampler"
+/* The encoding check (otto(7), THE AUTO SAMPLER): from CHECK_FROM complete
+ * trials on, every CHECK_EVERY up to CHECK_LAST, on the first trials, the GP's
+ * leave-one-out rank correlation with linear ints of at most
+ * SMALL_INT_VALUES values read as numbers (as the GP sampler reads them)
+ * and as categories. Below CHECK_POOR as numbers (the GP ranks unseen
+ * trials poorly) with categories ahead by more than CHECK_MARGIN, the
+ * integers are labels, not quantities, and the study goes to TPE. Measured
+ * on NAS-Bench-201 with int indices and the development suite
+ * (bench/devsuite/RESULTS.md): without CHECK_POOR, the check also fired on
+ * a NAS-like cell of labels that the GP solves (0.67-0.75 as numbers, then
+ * 0.82-0.87 as categories), where NAS-Bench-201 fired at -0.02 to 0.59. */
+#define CHECK_FROM 15
+#define CHECK_EVERY 5
+#define CHECK_LAST 100
+#define N_CHECKS ((CHECK_LAST - CHECK_FROM) / CHECK_EVERY + 1)
+#define SMALL_INT_VALUES 16
+#define CHECK_POOR 0.6
+#define CHECK_MARGIN 0.1
 
 typedef enum pick { PICK_GP = 0, PICK_TPE = 1, PICK_CMAES = 2, N_PICKS = 3 } pick;
 
@@ -30,8 +51,9 @@ typedef struct autos {
     otto_auto_options o;
     otto_allocator own; /* from create: this struct and the children */
     otto_sampler *child[N_PICKS];
-    pthread_mutex_t mu; /* guards last */
+    pthread_mutex_t mu; /* guards last and check */
     int last;           /* the previous pick, for logging switches (-1: none) */
+    otto__auto_ints_check check[N_CHECKS]; /* per checkpoint (a cache of a pure function) */
 } autos;
 
 typedef struct decision {
@@ -51,10 +73,43 @@ static int same_names(const otto_trial *a, const otto_trial *b)
     return 1;
 }
 
-static decision decide(const autos *s, const otto_view *v)
+/* Whether the study's small ints read better as categories at any
+ * checkpoint so far (CHECK_FROM, CHECK_FROM + CHECK_EVERY, ... complete
+ * trials, up to CHECK_LAST): once they do, the study stays with TPE. Each
+ * checkpoint's verdict is cached with the numbers of the trials it read, so
+ * a resumed or shared study with the same finished trials decides the same. */
+static int ints_look_categorical(autos *s, const otto_view *v, size_t n_complete)
+{
+    for (size_t m = CHECK_FROM, slot = 0; m <= n_complete && m <= CHECK_LAST;
+         m += CHECK_EVERY, slot++) {
+        uint64_t key = otto__auto_check_input(v, m);
+        pthread_mutex_lock(&s->mu);
+        otto__auto_ints_check c = s->check[slot];
+        pthread_mutex_unlock(&s->mu);
+        if (c.m != m || c.key != key) {
+            if (otto__auto_ints_check_run(v, m, SMALL_INT_VALUES, CHECK_POOR, CHECK_MARGIN,
+                                          &c) != OTTO_OK)
+                otto_view_log(v, OTTO_LEVEL_DEBUG, "auto: the encoding check failed (%s)",
+                              otto_last_error_message());
+            c.key = key;
+            pthread_mutex_lock(&s->mu);
+            s->check[slot] = c;
+            pthread_mutex_unlock(&s->mu);
+            otto_view_log(v, OTTO_LEVEL_DEBUG,
+                          "auto: GP leave-one-out rank correlation over the first %zu trials: "
+                          "%.3f with small ints as numbers, %.3f as categories",
+                          m, c.rho_numbers, c.rho_categories);
+        }
+        if (c.categorical)
+            return 1;
+    }
+    return 0;
+}
+
+static decision decide(autos *s, const otto_view *v)
 {
     size_t n_complete = 0, n_numeric = 0;
-    int conditional = 0, constrained = 0, categorical = 0;
+    int conditional = 0, constrained = 0, categorical = 0, small_ints = 0;
     const otto_trial *first = NULL;
     for (size_t i = 0; i < otto_view_count(v); i++) {
         const otto_trial *t = otto_view_trial(v, i);
@@ -75,12 +130,18 @@ static decision decide(const autos *s, const otto_view *v)
             categorical |= d->n_choices > 1;
         else
             n_numeric += d->low < d->high;
+        small_ints |= otto__auto_small_int(d, SMALL_INT_VALUES) && d->low < d->high;
     }
     size_t limit = s->o.gp_trials ? s->o.gp_trials : GP_TRIALS;
     if (n_complete == 0)
         return (decision){PICK_GP, "no finished trial yet (the GP's quasi-random design)"};
     if (conditional)
         return (decision){PICK_TPE, "a conditional search space"};
+    if (small_ints && n_complete >= CHECK_FROM && n_complete < limit &&
+        otto_view_n_objectives(v) == 1 && !constrained &&
+        ints_look_categorical(s, v, n_complete))
+        return (decision){PICK_TPE, "integers the GP predicts poorly as numbers and better "
+                                    "as categories (a leave-one-out check)"};
     if (s->o.n_trials && s->o.n_trials <= limit)
         return (decision){PICK_GP, "a budget that fits the GP phase"};
     if (n_complete < limit)

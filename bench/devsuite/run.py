@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Run samplers on development-suite problems and append one JSON line per
+run (sampler, problem, split, seed, best-so-far curve, optimum, seconds per
+trial, and the auto sampler's pick per trial) to --out; runs already in
+--out are skipped, so an interrupted run resumes.
+
+otto comes from this checkout (bench/bench_env.py: build/libotto.so, or
+OTTO_LIB); --label names that build in the records (e.g. "before", with
+OTTO_LIB pointing at a copy of an older libotto.so). optuna-* samplers are
+Optuna HEAD through /work/peers/shim (set OTTO_OPTUNA_SHIM elsewhere).
+
+    nice -n 15 /usr/bin/python3 bench/devsuite/run.py --samplers otto-auto,otto-random \\
+        --problems 'nb201-*-int' --seeds 20 --trials 60 --out /tmp/nb201.jsonl"""
+import argparse
+import json
+import math
+import multiprocessing
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))  # bench/: bench_env, devsuite
+
+OTTO_SAMPLERS = ("otto-auto", "otto-tpe", "otto-gp", "otto-cmaes", "otto-random")
+OPTUNA_SAMPLERS = ("optuna-tpe", "optuna-gp", "optuna-random")
+
+
+def _optuna():
+    sys.path.insert(0, os.environ.get("OTTO_OPTUNA_SHIM", "/work/peers/shim"))
+    import optuna_head  # noqa: F401  (Optuna HEAD, torch shim for its GP)
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    return optuna
+
+
+def make_sampler(name, seed):
+    if name.startswith("optuna-"):
+        optuna = _optuna()
+        cls = {"optuna-tpe": "TPESampler", "optuna-gp": "GPSampler",
+               "optuna-random": "RandomSampler"}[name]
+        return optuna, getattr(optuna.samplers, cls)(seed=seed)
+    from bench_env import otto
+    otto.logging.set_verbosity(otto.logging.ERROR)
+    s = otto.samplers
+    make = {"otto-auto": lambda: s.AutoSampler(seed=seed),
+            "otto-tpe": lambda: s.TPESampler.otto_defaults(seed=seed),
+            "otto-gp": lambda: s.GPSampler(seed=seed),
+            "otto-cmaes": lambda: s.CmaEsSampler(seed=seed),
+            "otto-random": lambda: s.RandomSampler(seed=seed)}[name]
+    return otto, make()
+
+
+def run_one(job):
+    sampler, label, problem_name, seed, n_trials = job
+    from devsuite.registry import all_problems
+    problem = all_problems()[problem_name]
+    lib, smp = make_sampler(sampler, seed)
+    study = lib.create_study(sampler=smp)
+    t0 = time.perf_counter()
+    study.optimize(problem.objective, n_trials=n_trials)
+    seconds = (time.perf_counter() - t0) / n_trials
+    best, curve, picks = math.inf, [], []
+    for tr in sorted(study.trials, key=lambda x: x.number):
+        if tr.state.name == "COMPLETE" and tr.value is not None:
+            best = min(best, tr.value)
+        curve.append(best)
+        picks.append(tr.system_attrs.get("auto:sampler", ""))
+    return {"sampler": sampler + (f"@{label}" if label else ""), "problem": problem_name,
+            "family": problem.family, "split": problem.split, "seed": seed,
+            "f_star": problem.optimum(), "curve": curve, "seconds_per_trial": seconds,
+            "picks": picks if any(picks) else None}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--samplers", default="otto-auto,otto-random",
+                    help="comma-separated: " + ", ".join(OTTO_SAMPLERS + OPTUNA_SAMPLERS))
+    ap.add_argument("--label", default="", help="appended to otto samplers' names as @label")
+    ap.add_argument("--problems", default="", help="names (a trailing * is a prefix)")
+    ap.add_argument("--families", default="", help="compare, bbob, tabular, sklearn, spaces")
+    ap.add_argument("--split", default="", help="train or test")
+    ap.add_argument("--tags", default="")
+    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--seed-offset", type=int, default=0)
+    ap.add_argument("--trials", type=int, default=100)
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--list", action="store_true", help="print the selected problems and exit")
+    ap.add_argument("--out", required=False, default="")
+    args = ap.parse_args()
+    from devsuite.registry import select
+    problems = select(args.problems, args.families, args.split, args.tags)
+    if args.list:
+        for p in problems:
+            print(p.split, p.family, p.name, ",".join(p.tags))
+        return
+    if not args.out:
+        ap.error("--out is required")
+    samplers = args.samplers.split(",")
+    for s in samplers:
+        if s not in OTTO_SAMPLERS + OPTUNA_SAMPLERS:
+            ap.error(f"unknown sampler {s}")
+    done = set()
+    if os.path.exists(args.out):
+        with open(args.out) as f:
+            for line in f:
+                r = json.loads(line)
+                done.add((r["sampler"], r["problem"], r["seed"], len(r["curve"])))
+    jobs = []
+    for s in samplers:
+        label = args.label if s.startswith("otto-") else ""
+        for p in problems:
+            for seed in range(args.seed_offset, args.seed_offset + args.seeds):
+                if (s + (f"@{label}" if label else ""), p.name, seed, args.trials) not in done:
+                    jobs.append((s, label, p.name, seed, args.trials))
+    t0 = time.time()
+    with multiprocessing.Pool(args.jobs) as pool, open(args.out, "a") as out:
+        for r in pool.imap_unordered(run_one, jobs):
+            out.write(json.dumps(r) + "\n")
+            out.flush()
+    print(f"{len(jobs)} runs in {time.time() - t0:.0f} s -> {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
