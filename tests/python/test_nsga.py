@@ -103,7 +103,7 @@ class NSGATest(unittest.TestCase):
 
         def feasible_last(sampler):
             s = run(sampler, n=300, objective=tnk)
-            return sum(all(c <= 0 for c in t.constraints) for t in s.trials[-100:])
+            return sum(all(c <= 0 for c in t.constraints.values()) for t in s.trials[-100:])
 
         # measured: 34 vs 6 (the C test finds 91 vs 13 over 3 seeds)
         self.assertGreater(feasible_last(NSGAIISampler(population_size=20, seed=5)),
@@ -116,7 +116,7 @@ class NSGATest(unittest.TestCase):
                                     constraints_func=lambda t: [t.params["x0"] - 0.5])
         self.assertTrue(any(issubclass(w.category, FutureWarning) for w in caught))
         s = run(sampler, n=30)
-        self.assertEqual(s.trials[0].constraints, [s.trials[0].params["x0"] - 0.5])
+        self.assertEqual(s.trials[0].constraints, {"0": s.trials[0].params["x0"] - 0.5})
 
     def test_categorical_and_int_params_stay_inside(self):
         def objective(trial):

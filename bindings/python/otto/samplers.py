@@ -552,7 +552,7 @@ class NSGAIISampler(_BuiltinSampler):
             raise ValueError("`population_size` must be greater than or equal to 2.")
         if constraints_func is not None:
             warnings.warn(f"`constraints_func` is deprecated in {self._what} (as in Optuna "
-                          f"5.0). Use `Trial.set_constraints` instead.", FutureWarning,
+                          f"5.0). Use `Trial.set_constraint` instead.", FutureWarning,
                           stacklevel=3)
         if not (mutation_prob is None or 0.0 <= mutation_prob <= 1.0):
             raise ValueError(
