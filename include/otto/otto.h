@@ -12,6 +12,7 @@
 #include "importance.h"
 #include "insight.h"
 #include "grid.h"
+#include "hypervolume.h"
 #include "limits.h"
 #include "pruner.h"
 #include "qmc.h"

@@ -449,6 +449,8 @@ _FUNCTIONS = [
     ("otto_grid_options_init_sized", [P(GridOptions), c_size_t], None),
     ("otto_sampler_grid_create", [P(GridOptions), P(sampler_p)], S),
     ("otto_grid_size", [P(GridOptions), P(ctypes.c_uint64)], S),
+    # hypervolume.h
+    ("otto_hypervolume", [P(c_double), c_size_t, c_size_t, P(c_double), P(c_double)], S),
     ("otto_storage_close", [c_void_p], None),
     ("otto_storage_study_names", [c_void_p, P(c_char_p), c_size_t, P(c_size_t)], S),
     ("otto_storage_delete_study", [c_void_p, c_char_p], S),
