@@ -90,8 +90,9 @@ def main():
     ap.add_argument("--markdown", default="", help="write the tables to this file")
     args = ap.parse_args()
     samplers = args.samplers.split(",")
-    probs = [p for p in mo_problems.problems()
-             if not args.problems or p.name in args.problems.split(",")]
+    suite = {p.name: p for p in mo_problems.problems()}
+    probs = [suite[name] for name in args.problems.split(",")] if args.problems else list(
+        suite.values())  # in the order given: a bounded run does those first
     if args.cache:
         os.makedirs(args.cache, exist_ok=True)
     runs, cost = {}, {s: 0.0 for s in samplers}

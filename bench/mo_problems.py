@@ -160,26 +160,28 @@ def _mixed(trial):
 
 
 def problems():
-    """The suite: 17 problems, 2-4 objectives, 4 of them constrained or mixed."""
-    r2 = (1.1, 1.1)
+    """The suite: 17 problems, 2-4 objectives, 4 of them constrained or mixed.
+    Each reference point lies beyond every value its objective can take over
+    the (feasible) search space, so every evaluated point counts and a
+    hypervolume gap is the volume between two fronts, whatever the budget."""
     return [
-        Problem("zdt1", 2, _zdt(1), r2, None),
-        Problem("zdt2", 2, _zdt(2), r2, None),
-        Problem("zdt3", 2, _zdt(3), (1.1, 1.1), None),
-        Problem("zdt4", 2, _zdt(4), (1.1, 60.0), None),
-        Problem("zdt6", 2, _zdt(6), (1.1, 10.0), None),
-        Problem("dtlz1", 3, _dtlz(1), (400.0, 400.0, 400.0), None),
-        Problem("dtlz2", 3, _dtlz(2), (1.5, 1.5, 1.5), None),
-        Problem("dtlz3", 3, _dtlz(3), (1000.0, 1000.0, 1000.0), None),
-        Problem("dtlz4", 3, _dtlz(4), (1.5, 1.5, 1.5), None),
-        Problem("dtlz7", 3, _dtlz(7), (1.1, 1.1, 30.0), None),
-        Problem("dtlz2-4obj", 4, _dtlz(2, m=4), (1.5, 1.5, 1.5, 1.5), None),
+        Problem("zdt1", 2, _zdt(1), (1.1, 11.0), None),
+        Problem("zdt2", 2, _zdt(2), (1.1, 11.0), None),
+        Problem("zdt3", 2, _zdt(3), (1.1, 11.0), None),
+        Problem("zdt4", 2, _zdt(4), (1.1, 250.0), None),
+        Problem("zdt6", 2, _zdt(6), (1.1, 11.0), None),
+        Problem("dtlz1", 3, _dtlz(1), (600.0, 600.0, 600.0), None),
+        Problem("dtlz2", 3, _dtlz(2), (2.5, 2.5, 2.5), None),
+        Problem("dtlz3", 3, _dtlz(3), (1200.0, 1200.0, 1200.0), None),
+        Problem("dtlz4", 3, _dtlz(4), (2.5, 2.5, 2.5), None),
+        Problem("dtlz7", 3, _dtlz(7), (1.1, 1.1, 35.0), None),
+        Problem("dtlz2-4obj", 4, _dtlz(2, m=4), (2.5, 2.5, 2.5, 2.5), None),
         Problem("fon", 2, _fon, (1.1, 1.1), None),
-        Problem("kur", 2, _kur, (-4.0, 25.0), None),
-        Problem("bnh", 2, _bnh, (140.0, 50.0), _bnh_c),
-        Problem("srn", 2, _srn, (250.0, 50.0), _srn_c),
-        Problem("tnk", 2, _tnk, (1.2, 1.2), _tnk_c),
-        Problem("mixed", 2, _mixed, (12.0, 12.0), None),
+        Problem("kur", 2, _kur, (-4.0, 27.0), None),
+        Problem("bnh", 2, _bnh, (140.0, 52.0), _bnh_c),
+        Problem("srn", 2, _srn, (600.0, 140.0), _srn_c),
+        Problem("tnk", 2, _tnk, (1.3, 1.3), _tnk_c),
+        Problem("mixed", 2, _mixed, (15.0, 18.0), None),
     ]
 
 

@@ -53,7 +53,6 @@ class ParetoTiebreakTest(unittest.TestCase):
     each is reproducible, and bad values are refused."""
 
     def front(self, **kwargs):
-        otto.logging.set_verbosity(otto.logging.ERROR)
         study = otto.create_study(directions=["minimize", "minimize"],
                                   sampler=otto.samplers.TPESampler(seed=1, **kwargs))
         study.optimize(lambda t: (t.suggest_float("x", 0, 1),
