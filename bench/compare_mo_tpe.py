@@ -37,7 +37,10 @@ import otto  # noqa: E402
 
 BUDGETS = (50, 100, 200)
 OTTO_VARIANTS = {"otto-hssp": {}, "otto-crowding": {"pareto_tiebreak": "crowding"},
-                 "otto-hvw": {"hypervolume_weights": True}}
+                 "otto-hvw": {"hypervolume_weights": True},
+                 "otto-mv": {"multivariate": True},
+                 "otto-mv-otto": {"multivariate": True, "group": True, "n_ei_candidates": 0,
+                                  "gamma_fraction": 0.0}}
 
 
 def run(sampler, problem, seed, n_trials):
