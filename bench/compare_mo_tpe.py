@@ -72,7 +72,7 @@ def run(sampler, problem, seed, n_trials):
 
 
 def significance(a, b):
-    """'+' when otto's gaps a are significantly lower than Optuna's b
+    """'+' when the gaps a are significantly lower than the base's b
     (two-sided Mann-Whitney U, p < 0.05), '-' when higher, '' otherwise."""
     from scipy.stats import mannwhitneyu
     if a == b or len(set(a) | set(b)) < 2:
@@ -89,6 +89,7 @@ def main():
     ap.add_argument("--trials", type=int, default=max(BUDGETS))
     ap.add_argument("--samplers", default="otto-hssp,otto-crowding,otto-hvw,optuna")
     ap.add_argument("--problems", default="")
+    ap.add_argument("--base", default="optuna", help="the sampler the ratios divide by")
     ap.add_argument("--cache", default="", help="directory keeping each run's values")
     ap.add_argument("--markdown", default="", help="write the tables to this file")
     args = ap.parse_args()
@@ -119,7 +120,7 @@ def main():
     budgets = [b for b in BUDGETS if b <= args.trials]
     lines = []
     emit = lines.append
-    base = "optuna" if "optuna" in samplers else None
+    base = args.base if args.base in samplers else None
     gaps = {}
     for p in probs:
         union = [v for (s, name, seed), vals in runs.items() if name == p.name
@@ -136,7 +137,7 @@ def main():
         f"{s} {cost[s] / (len(probs) * args.seeds):.2f}" for s in samplers))
     emit("")
     if base:
-        emit("| budget | " + " | ".join(f"{s}/optuna geo-mean | wins/losses"
+        emit("| budget | " + " | ".join(f"{s}/{base} geo-mean | wins/losses"
                                          for s in samplers if s != base) + " |")
         emit("|---|" + "---|---|" * (len(samplers) - 1))
         for b in budgets:
@@ -155,7 +156,7 @@ def main():
             emit("| " + " | ".join(row) + " |")
         emit("")
         for b in budgets:
-            emit(f"Median hypervolume gap at {b} trials (ratio to Optuna; +/- significant, "
+            emit(f"Median hypervolume gap at {b} trials (ratio to {base}; +/- significant, "
                  "Mann-Whitney p < 0.05):")
             emit("")
             emit("| problem | m | " + " | ".join(samplers) + " |")
