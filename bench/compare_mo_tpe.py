@@ -41,6 +41,8 @@ OTTO_VARIANTS = {"otto-hssp": {}, "otto-crowding": {"pareto_tiebreak": "crowding
                  "otto-mv": {"multivariate": True},
                  "otto-mv-otto": {"multivariate": True, "group": True, "n_ei_candidates": 0,
                                   "gamma_fraction": 0.0}}
+# otto-greedy2d: otto-hssp run on a build whose 2-D HSSP is greedy (as
+# Optuna's) instead of exact; only read from --cache, never run here.
 
 
 def run(sampler, problem, seed, n_trials):
