@@ -59,7 +59,21 @@ typedef struct otto_tpe_options {
      * otto's, 0.15 with joint kernels and 0.1 univariate (Optuna: 0.1). */
     double gamma_fraction;
     const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
+    /* Several objectives: how the good side cuts the non-dominated front
+     * that does not fit whole. OTTO_TPE_TIEBREAK_HSSP (default, as Optuna
+     * 4.x-5): the subset of that front with the largest hypervolume (exact
+     * in 2-D, lazy greedy beyond); OTTO_TPE_TIEBREAK_CROWDING: the largest
+     * crowding distances (NSGA-II's rule). */
+    int pareto_tiebreak;
+    /* Several objectives: 1 weighs each good kernel by its trial's
+     * hypervolume contribution to the good side (Optuna 3.x-4.x); 0
+     * (default): evenly, as Optuna 5. */
+    int hypervolume_weights;
 } otto_tpe_options;
+
+/* otto_tpe_options.pareto_tiebreak */
+#define OTTO_TPE_TIEBREAK_HSSP 0
+#define OTTO_TPE_TIEBREAK_CROWDING 1
 
 /* otto_tpe_options.multivariate: decide from the study's objectives. */
 #define OTTO_TPE_AUTO (-1)

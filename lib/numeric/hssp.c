@@ -9,7 +9,7 @@
 
 #include "numeric/hypervolume.h"
 
-#define EXACT_2D_BUDGET 1e8
+#define EXACT_2D_BUDGET 1e7 /* about 10 ms of dynamic programming */
 
 /* The volume `row` adds to the chosen rows: its box minus the volume of the
  * chosen rows clipped below at it. lim: scratch of n_chosen * m doubles. */

@@ -10,7 +10,7 @@
  * doubles, no NaN, finite reference). Writes k distinct row indices
  * (k <= n) to `selected`, in the order chosen. m == 2: an optimal subset by
  * dynamic programming, O(k n^2) over the non-dominated points strictly below
- * the reference (lazy greedy when k n^2 exceeds 1e8); other m: greedy, each
+ * the reference (lazy greedy when k n^2 exceeds 1e7); other m: greedy, each
  * step taking the largest contribution, evaluated lazily (contributions only
  * shrink as the selection grows). When fewer than k points contribute, the
  * rest are the lowest unchosen indices. Ties go to the lower index. */

@@ -46,3 +46,24 @@ class HypervolumeTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ParetoTiebreakTest(unittest.TestCase):
+    """TPESampler's multi-objective options reach C: the tie-breaks differ,
+    each is reproducible, and bad values are refused."""
+
+    def front(self, **kwargs):
+        study = otto.create_study(directions=["minimize", "minimize"],
+                                  sampler=otto.samplers.TPESampler(seed=1, **kwargs))
+        study.optimize(lambda t: (t.suggest_float("x", 0, 1),
+                                  (1 - t.suggest_float("x", 0, 1)) ** 2
+                                  + t.suggest_float("y", 0, 1)), n_trials=40)
+        return [t.params["x"] for t in study.trials]
+
+    def test_options(self):
+        hssp = self.front()
+        self.assertEqual(hssp, self.front(pareto_tiebreak="hssp"))
+        self.assertNotEqual(hssp, self.front(pareto_tiebreak="crowding"))
+        self.assertNotEqual(hssp, self.front(hypervolume_weights=True))
+        with self.assertRaises(ValueError):
+            otto.samplers.TPESampler(pareto_tiebreak="nearest")

@@ -10,6 +10,8 @@
 
 #include "../common.h"
 #include "tpe_problems.h"
+#include "numeric/hypervolume.h"
+#include "samplers/tpe/pareto_split.h"
 
 static otto_sampler *tpe_with(const otto_tpe_options *o)
 {
@@ -166,6 +168,14 @@ static void options_are_validated(void **state)
     o.scott_bandwidth = -1;
     assert_status(otto_sampler_tpe_create(&o, &s), OTTO_EINVAL);
     assert_non_null(strstr(otto_last_error_message(), "scott_bandwidth"));
+    otto_tpe_options_init(&o);
+    assert_int_equal(o.pareto_tiebreak, OTTO_TPE_TIEBREAK_HSSP);
+    o.pareto_tiebreak = 2;
+    assert_status(otto_sampler_tpe_create(&o, &s), OTTO_EINVAL);
+    assert_non_null(strstr(otto_last_error_message(), "pareto_tiebreak"));
+    otto_tpe_options_init(&o);
+    o.hypervolume_weights = 3;
+    assert_status(otto_sampler_tpe_create(&o, &s), OTTO_EINVAL);
     /* univariate with the default group = 1: group has nothing to decompose
      * and is unused (it used to be refused) */
     otto_tpe_options_init(&o);
@@ -311,6 +321,133 @@ static void multi_objective_finds_a_front(void **state)
     }
     /* TPE concentrates on the trade-off curve: a larger front than random */
     assert_true(fronts[1] > fronts[0]);
+}
+
+/* ZDT1 with 6 variables, 100 trials: the hypervolume (reference (1.1, 10))
+ * each seed's front reaches, for TPE with the given options (NULL: random). */
+static void zdt1_hypervolumes(const otto_tpe_options *o, int n_seeds, double *hv)
+{
+    otto_direction dirs[2] = {OTTO_MINIMIZE, OTTO_MINIMIZE};
+    double ref[2] = {1.1, 10.0}, values[100 * 2];
+    for (int seed = 0; seed < n_seeds; seed++) {
+        otto_study_options so;
+        otto_study_options_init(&so);
+        so.seed = (uint64_t)seed;
+        so.n_objectives = 2;
+        so.directions = dirs;
+        if (o)
+            so.sampler = tpe_with(o);
+        else
+            assert_ok(otto_sampler_random_create(NULL, &so.sampler));
+        otto_study *s;
+        assert_ok(otto_study_create(&so, &s));
+        for (int i = 0; i < 100; i++) {
+            otto_trial *t;
+            double x[6], g = 0;
+            char name[3] = "x0";
+            assert_ok(otto_study_ask(s, &t));
+            for (int k = 0; k < 6; k++) {
+                name[1] = (char)('0' + k);
+                assert_ok(otto_trial_suggest_float(t, name, 0, 1, 0, 0, &x[k]));
+                g += k ? x[k] : 0;
+            }
+            g = 1 + 9 * g / 5;
+            values[2 * i] = x[0];
+            values[2 * i + 1] = g * (1 - sqrt(x[0] / g));
+            assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, values + 2 * i, 2));
+        }
+        assert_ok(otto_hypervolume(values, 100, 2, ref, &hv[seed]));
+        otto_study_destroy(s);
+    }
+}
+
+static int cmp_hv(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Every Pareto tie-break and weighting beats random search in hypervolume
+ * on ZDT1: median over 7 seeds above random's best seed (measured: random's
+ * best 8.54; TPE medians 9.74 HSSP, 9.56 crowding, 9.47 HSSP + weights). */
+static void multi_objective_beats_random_in_hypervolume(void **state)
+{
+    (void)state;
+    enum { SEEDS = 7 };
+    double rnd[SEEDS], tpe_hv[SEEDS];
+    zdt1_hypervolumes(NULL, SEEDS, rnd);
+    qsort(rnd, SEEDS, sizeof rnd[0], cmp_hv);
+    for (int variant = 0; variant < 3; variant++) {
+        otto_tpe_options o;
+        otto_tpe_options_init(&o);
+        o.pareto_tiebreak = variant == 1 ? OTTO_TPE_TIEBREAK_CROWDING : OTTO_TPE_TIEBREAK_HSSP;
+        o.hypervolume_weights = variant == 2;
+        zdt1_hypervolumes(&o, SEEDS, tpe_hv);
+        qsort(tpe_hv, SEEDS, sizeof tpe_hv[0], cmp_hv);
+        print_message("variant %d: random best %.3f, TPE median %.3f\n", variant,
+                      rnd[SEEDS - 1], tpe_hv[SEEDS / 2]);
+        assert_true(tpe_hv[SEEDS / 2] > rnd[SEEDS - 1]);
+    }
+}
+
+/* The good side's cut through the last front: HSSP keeps the subset with the
+ * most hypervolume (here the two ends and the knee, where crowding keeps
+ * the ends and the middle of the sparse side); earlier fronts are whole. */
+static void pareto_split_cuts_the_last_front(void **state)
+{
+    (void)state;
+    otto_allocator a;
+    otto__alloc_default(&a);
+    /* front 0: (0, 0.2), (0.2, 0); front 1: a staircase of 6; then (3, 3) */
+    const double loss[] = {0.0, 0.2, 0.2, 0.0, 0.1, 2.0, 0.2, 1.0, 0.25, 0.55,
+                           0.55, 0.25, 1.0, 0.2, 2.0, 0.1, 3.0, 3.0};
+    size_t n = 9;
+    double rank[9], tie[9];
+    for (size_t n_below = 3; n_below <= 6; n_below++) {
+        assert_ok(otto__tpe_pareto_rank(&a, loss, n, 2, n_below, 1, rank, tie));
+        assert_true(rank[0] == 0 && rank[1] == 0 && rank[2] == 1 && rank[8] == 2);
+        size_t kept[7], nk = 0;
+        for (size_t i = 2; i < 8; i++)
+            if (tie[i] == 0)
+                kept[nk++] = i;
+        assert_int_equal(nk, n_below - 2);
+        /* against every subset of the front's 6 points of that size */
+        double ref[2] = {fmax(1.1 * 2.0, 0.9 * 2.0), fmax(1.1 * 2.0, 0.9 * 2.0)}, sub[12];
+        double best = 0, got;
+        for (unsigned m = 0; m < 64; m++) {
+            size_t bits = 0;
+            for (unsigned r = m; r; r >>= 1)
+                bits += r & 1;
+            if (bits != nk)
+                continue;
+            size_t c = 0;
+            for (size_t i = 0; i < 6; i++)
+                if (m >> i & 1) {
+                    sub[2 * c] = loss[2 * (i + 2)];
+                    sub[2 * c + 1] = loss[2 * (i + 2) + 1];
+                    c++;
+                }
+            double v;
+            assert_ok(otto__hypervolume(&a, sub, c, 2, ref, &v));
+            best = fmax(best, v);
+        }
+        for (size_t i = 0; i < nk; i++) {
+            sub[2 * i] = loss[2 * kept[i]];
+            sub[2 * i + 1] = loss[2 * kept[i] + 1];
+        }
+        assert_ok(otto__hypervolume(&a, sub, nk, 2, ref, &got));
+        assert_close(got, best, 1e-12);
+    }
+    /* crowding: the ends of the front first */
+    assert_ok(otto__tpe_pareto_rank(&a, loss, n, 2, 4, 0, rank, tie));
+    assert_true(isinf(tie[2]) && isinf(tie[7]) && !isinf(tie[4]));
+    /* weights: contributions over the largest, dominated ones at 1e-12 */
+    double w[3];
+    const double three[] = {0.0, 1.0, 1.0, 0.0, 1.0, 1.0};
+    assert_ok(otto__tpe_pareto_weights(&a, three, 3, 2, w));
+    assert_close(w[0], 1.0, 1e-12);
+    assert_close(w[1], 1.0, 1e-12);
+    assert_close(w[2], 1e-12, 1e-15);
 }
 
 static void pruned_failed_and_bounded_history(void **state)
@@ -482,6 +619,8 @@ int main(void)
         cmocka_unit_test(constraints_steer_to_the_feasible_optimum),
         cmocka_unit_test(named_constraints_drive_tpe_as_positional_ones),
         cmocka_unit_test(multi_objective_finds_a_front),
+        cmocka_unit_test(multi_objective_beats_random_in_hypervolume),
+        cmocka_unit_test(pareto_split_cuts_the_last_front),
         cmocka_unit_test(pruned_failed_and_bounded_history),
         cmocka_unit_test(user_gamma_and_weights),
         cmocka_unit_test(constant_liar_with_threads),

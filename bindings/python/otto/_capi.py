@@ -24,6 +24,7 @@ P = ctypes.POINTER
 OTTO_LOG = 1
 SEED_NONE = 2**64 - 1
 ECALLBACK = -9  # OTTO_ECALLBACK: what a callback returns when it failed
+TPE_TIEBREAK_HSSP, TPE_TIEBREAK_CROWDING = 0, 1  # otto_tpe_options.pareto_tiebreak
 TPE_GAMMA_ERROR = 2**(8 * ctypes.sizeof(ctypes.c_size_t)) - 1  # OTTO_TPE_GAMMA_ERROR
 VALUE_NUMBER, VALUE_LABEL, VALUE_ANY = 1, 2, 3
 DIST_FLOAT, DIST_INT, DIST_CATEGORICAL = 1, 2, 3
@@ -162,6 +163,8 @@ class TpeOptions(ctypes.Structure):
         ("scott_bandwidth", c_int),
         ("gamma_fraction", c_double),
         ("allocator", c_void_p),  # const otto_allocator *: NULL, the C library's
+        ("pareto_tiebreak", c_int),
+        ("hypervolume_weights", c_int),
     ]
 
 

@@ -244,7 +244,11 @@ class TPESampler(_BuiltinSampler):
     trial's constraint values (feasible when all <= 0); the study calls it
     before telling each COMPLETE or PRUNED trial. unnormalized_kernels=True
     reproduces Optuna before 3.5, whose continuous kernels were not divided by
-    their bandwidth (optuna#5109)."""
+    their bandwidth (optuna#5109). With several objectives (otto's own
+    arguments): pareto_tiebreak="hssp" (default, as Optuna 4.x-5) cuts the
+    last front of the good side by hypervolume subset selection, "crowding"
+    by crowding distance; hypervolume_weights=True weighs the good kernels by
+    their hypervolume contributions (Optuna 3.x-4.x) instead of evenly."""
 
     _builtin = True  # a C sampler (see _plugins.make_sampler)
 
@@ -253,7 +257,7 @@ class TPESampler(_BuiltinSampler):
                  gamma=None, weights=None, seed=None, *, multivariate=None, group=False,
                  warn_independent_sampling=False, constant_liar=_UNSET, constraints_func=None,
                  n_history=0, unnormalized_kernels=False, scott_bandwidth=False,
-                 gamma_fraction=0.1):
+                 gamma_fraction=0.1, pareto_tiebreak="hssp", hypervolume_weights=False):
         for arg, used in (("multivariate", multivariate is True), ("group", group is True),
                           ("constant_liar", constant_liar is True),
                           ("constraints_func", constraints_func is not None)):
@@ -269,6 +273,9 @@ class TPESampler(_BuiltinSampler):
             raise ValueError("n_startup_trials and n_ei_candidates must be >= 0")
         if not 0 <= gamma_fraction <= 1:
             raise ValueError("gamma_fraction must be in [0, 1]")
+        tiebreaks = {"hssp": _capi.TPE_TIEBREAK_HSSP, "crowding": _capi.TPE_TIEBREAK_CROWDING}
+        if pareto_tiebreak not in tiebreaks:
+            raise ValueError(f"pareto_tiebreak must be one of {sorted(tiebreaks)}")
         self._seed = _seed(seed)
         self._opts = dict(consider_prior=consider_prior, prior_weight=float(prior_weight),
                           consider_magic_clip=consider_magic_clip,
@@ -279,7 +286,9 @@ class TPESampler(_BuiltinSampler):
                           group=group, warn_independent_sampling=warn_independent_sampling,
                           constant_liar=constant_liar, n_history=int(n_history),
                           unnormalized_kernels=unnormalized_kernels,
-                          scott_bandwidth=scott_bandwidth, gamma_fraction=float(gamma_fraction))
+                          scott_bandwidth=scott_bandwidth, gamma_fraction=float(gamma_fraction),
+                          pareto_tiebreak=tiebreaks[pareto_tiebreak],
+                          hypervolume_weights=hypervolume_weights)
         self._gamma = gamma
         self._weights = weights
         self._callbacks = []  # CFUNCTYPE objects stay alive while any C sampler may call them

@@ -19,6 +19,7 @@
 
 #include "common/options.h"
 #include "arena.h"
+#include "pareto_split.h"
 #include "parzen.h"
 #include "tpe_cache.h"
 
@@ -473,76 +474,62 @@ static void rank_single(const otto_view *v, const otto_trial *t, ranked *r)
     }
 }
 
-/* Multi-objective: non-dominated rank, then (negated) crowding distance. */
-static int rank_multi(const otto_view *v, const otto_allocator *a, gathered *g)
+/* The feasible complete trials' losses (maximized objectives negated), row
+ * per trial, and their entries in g->r; NULL rows when there are none. */
+static int complete_losses(const otto_view *v, const otto_allocator *a, const gathered *g,
+                           size_t first, size_t count, ranked ***rows, double **loss,
+                           size_t *m)
 {
-    size_t m = 0;
-    for (size_t i = 0; i < g->n; i++)
-        m += g->r[i].cls == CLS_COMPLETE;
-    if (m == 0)
+    size_t n_obj = otto_view_n_objectives(v);
+    *m = 0;
+    *rows = NULL;
+    *loss = NULL;
+    for (size_t i = first; i < first + count; i++)
+        *m += g->r[i].cls == CLS_COMPLETE;
+    if (*m == 0)
         return OTTO_OK;
-    size_t n_obj = otto_view_n_objectives(v), left = m;
-    ranked **c = otto__calloc(a, m, sizeof *c);
-    size_t *dom_count = otto__calloc(a, m, sizeof *dom_count);
-    unsigned char *done = otto__calloc(a, m, 1);
-    double *f = otto__calloc(a, m * n_obj, sizeof *f); /* objective values, row per trial */
-    if (!c || !dom_count || !done || !f) {
-        otto__free(a, c);
-        otto__free(a, dom_count);
-        otto__free(a, done);
-        otto__free(a, f);
+    *rows = otto__calloc(a, *m, sizeof **rows);
+    *loss = otto__calloc(a, *m * n_obj, sizeof **loss);
+    if (!*rows || !*loss) {
+        otto__free(a, *rows);
+        otto__free(a, *loss);
         return OTTO_ENOMEM;
     }
-    m = 0;
-    for (size_t i = 0; i < g->n; i++)
+    size_t j = 0;
+    for (size_t i = first; i < first + count; i++)
         if (g->r[i].cls == CLS_COMPLETE) {
             for (size_t k = 0; k < n_obj; k++)
-                f[m * n_obj + k] = otto_trial_objective(g->r[i].trial, k);
-            c[m++] = &g->r[i];
+                (*loss)[j * n_obj + k] = (otto_view_maximize(v, k) ? -1.0 : 1.0) *
+                                         otto_trial_objective(g->r[i].trial, k);
+            (*rows)[j++] = &g->r[i];
         }
-    for (int rank = 0; left; rank++) {
-        for (size_t i = 0; i < m; i++) {
-            dom_count[i] = 0;
-            for (size_t j = 0; !done[i] && j < m; j++)
-                if (!done[j] && otto_view_dominates(v, f + j * n_obj, f + i * n_obj))
-                    dom_count[i]++;
-        }
-        size_t front = 0;
-        for (size_t i = 0; i < m; i++)
-            if (!done[i] && dom_count[i] == 0) {
-                c[i]->k1 = rank;
-                c[i]->k2 = 0;
-                front++;
-            }
-        /* crowding distance inside the front: boundary points first */
-        for (size_t k = 0; k < n_obj; k++) {
-            double lo = INFINITY, hi = -INFINITY;
-            for (size_t i = 0; i < m; i++)
-                if (!done[i] && dom_count[i] == 0) {
-                    lo = fmin(lo, f[i * n_obj + k]);
-                    hi = fmax(hi, f[i * n_obj + k]);
-                }
-            for (size_t i = 0; i < m; i++)
-                if (!done[i] && dom_count[i] == 0) {
-                    double x = f[i * n_obj + k];
-                    if (x == lo || x == hi || !(hi > lo))
-                        c[i]->k2 = -INFINITY;
-                    else
-                        c[i]->k2 -= fmin(x - lo, hi - x) / (hi - lo);
-                }
-        }
-        for (size_t i = 0; i < m; i++)
-            if (!done[i] && dom_count[i] == 0) {
-                done[i] = 1;
-                left--;
-            }
-        (void)front;
-    }
-    otto__free(a, c);
-    otto__free(a, dom_count);
-    otto__free(a, done);
-    otto__free(a, f);
     return OTTO_OK;
+}
+
+/* Multi-objective: non-dominated rank, then the tie-break of the front that
+ * the good side's n_below cuts (hypervolume subset selection or crowding). */
+static int rank_multi(const tpe *s, const otto_view *v, const otto_allocator *a, gathered *g,
+                      size_t n_below)
+{
+    size_t m, n_obj = otto_view_n_objectives(v);
+    ranked **c;
+    double *f;
+    int rc = complete_losses(v, a, g, 0, g->n, &c, &f, &m);
+    if (rc || m == 0)
+        return rc;
+    double *key = otto__calloc(a, 2 * m, sizeof *key);
+    rc = key ? otto__tpe_pareto_rank(a, f, m, n_obj, n_below,
+                                     s->o.pareto_tiebreak == OTTO_TPE_TIEBREAK_HSSP, key,
+                                     key + m)
+             : OTTO_ENOMEM;
+    for (size_t i = 0; !rc && i < m; i++) {
+        c[i]->k1 = key[i];
+        c[i]->k2 = key[m + i];
+    }
+    otto__free(a, key);
+    otto__free(a, c);
+    otto__free(a, f);
+    return rc;
 }
 
 /* How a finished trial ranks (fixed once it is finished). */
@@ -625,7 +612,7 @@ static int gather(tpe *s, const otto_view *v, const otto_allocator *a, const col
         }
         r->row = g->n++;
     }
-    return otto_view_n_objectives(v) > 1 ? rank_multi(v, a, g) : OTTO_OK;
+    return OTTO_OK;
 }
 
 static int cmp_rank(const void *x, const void *y)
@@ -830,6 +817,8 @@ static int prepare(tpe *s, const otto_view *v, const otto_allocator *a, const co
     if (n_below == OTTO_TPE_GAMMA_ERROR)
         return otto__error(OTTO_ECALLBACK, "tpe: the gamma function failed");
     g->n_below = n_below < g->n_usable ? n_below : g->n_usable;
+    if (otto_view_n_objectives(v) > 1 && rank_multi(s, v, a, g, g->n_below))
+        return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     if (split(a, g, g->n_below))
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     if (multivariate && s->o.scott_bandwidth)
@@ -841,6 +830,32 @@ static int prepare(tpe *s, const otto_view *v, const otto_allocator *a, const co
         neighbour_gaps(s, v, a, cols, n_cols, g, g->n_below, g->gaps, g->order))
         return otto__error(OTTO_ENOMEM, "tpe: out of memory");
     return OTTO_OK;
+}
+
+/* The good side's weights with several objectives: 1, or (by_contribution, Optuna 3.x-4.x)
+ * each feasible complete trial's hypervolume contribution to their front. */
+static int hypervolume_weights(const otto_view *v, const otto_allocator *a, const gathered *g,
+                               int by_contribution, double *w)
+{
+    for (size_t i = 0; i < g->n_below; i++)
+        w[i] = 1.0;
+    if (!by_contribution)
+        return OTTO_OK;
+    size_t m;
+    ranked **c;
+    double *f;
+    int rc = complete_losses(v, a, g, 0, g->n_below, &c, &f, &m);
+    double *cw = rc || m == 0 ? NULL : otto__calloc(a, m, sizeof *cw);
+    if (!rc && m && !cw)
+        rc = OTTO_ENOMEM;
+    if (!rc && m)
+        rc = otto__tpe_pareto_weights(a, f, m, otto_view_n_objectives(v), cw);
+    for (size_t i = 0; !rc && i < m; i++)
+        w[c[i] - g->r] = cw[i];
+    otto__free(a, cw);
+    otto__free(a, c);
+    otto__free(a, f);
+    return rc;
 }
 
 /* Fit l and g on the split trials and write the best of n_ei candidates
@@ -868,9 +883,8 @@ static int tpe_draw(const tpe *s, const otto_view *v, const otto_allocator *a, o
     otto__pz_params pp = {s->o.consider_prior, s->o.prior_weight, s->o.consider_magic_clip,
                           s->o.consider_endpoints, multivariate && s->o.scott_bandwidth,
                           s->o.unnormalized_kernels};
-    if (!rc && multi) /* the good side of a Pareto split is weighted evenly */
-        for (size_t i = 0; i < n_below; i++)
-            w[i] = 1.0;
+    if (!rc && multi) /* Optuna 5 weighs the good side of a Pareto split evenly */
+        rc = hypervolume_weights(v, a, g, s->o.hypervolume_weights, w);
     else if (!rc)
         rc = side_weights(s, n_below, w);
     if (!rc)
@@ -1081,6 +1095,8 @@ void otto_tpe_options_init_sized(otto_tpe_options *o, size_t size)
     def.consider_magic_clip = 1;
     def.consider_endpoints = 0;
     def.warn_independent_sampling = 0;
+    def.pareto_tiebreak = OTTO_TPE_TIEBREAK_HSSP;
+    def.hypervolume_weights = 0;
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
@@ -1127,6 +1143,13 @@ int otto_sampler_tpe_create(const otto_tpe_options *opts, otto_sampler **out)
         rc = check_flag(o.unnormalized_kernels, "unnormalized_kernels");
     if (!rc)
         rc = check_flag(o.scott_bandwidth, "scott_bandwidth");
+    if (!rc)
+        rc = check_flag(o.hypervolume_weights, "hypervolume_weights");
+    if (!rc && o.pareto_tiebreak != OTTO_TPE_TIEBREAK_HSSP &&
+        o.pareto_tiebreak != OTTO_TPE_TIEBREAK_CROWDING)
+        rc = otto__error(OTTO_EINVAL, "tpe_options: pareto_tiebreak %d is neither "
+                         "OTTO_TPE_TIEBREAK_HSSP nor OTTO_TPE_TIEBREAK_CROWDING",
+                         o.pareto_tiebreak);
     /* group decomposes the multivariate space: univariate TPE has none, so
      * group is simply unused there (Optuna only refuses an explicit pair) */
     otto_allocator own;
