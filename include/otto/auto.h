@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "export.h"
+#include "gp.h"
 #include "sampler.h"
 
 OTTO_BEGIN_DECLS
@@ -22,6 +23,11 @@ typedef struct otto_auto_options {
      * as OptunaHub's AutoSampler). */
     size_t gp_trials;
     const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
+    /* 1: the objective is noisy: the GP phase runs the GP sampler's noisy
+     * mode (otto_gp_options.noisy: repeats of the incumbent or a rival,
+     * linked by OTTO_ATTR_REPEAT_OF); the TPE and CMA-ES phases have no
+     * noise model and sample as without it (0). */
+    int noisy;
 } otto_auto_options;
 
 OTTO_API void otto_auto_options_init_sized(otto_auto_options *o, size_t size);

@@ -23,7 +23,20 @@ typedef struct otto_gp_options {
     int use_running_trials;     /* running trials as pending points (1) */
     int warn_independent_sampling; /* log params sampled outside the GP (1) */
     const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
+    /* 1: the objective is noisy; besides new points the sampler proposes
+     * repeats (intensification): a new trial with exactly the params of an
+     * evaluated one (the incumbent, best by posterior mean, or a close
+     * rival) when resolving their order is worth more than the best new
+     * point, linked by the system attribute OTTO_ATTR_REPEAT_OF. Single-
+     * objective studies without constraints; excludes
+     * deterministic_objective (0). See otto_sampler_gp_create(3). */
+    int noisy;
 } otto_gp_options;
+
+/* The system attribute of a repeat proposed in noisy mode: the number of
+ * the trial whose params it repeats (the first of its configuration), in
+ * decimal. */
+#define OTTO_ATTR_REPEAT_OF "otto:repeat_of"
 
 OTTO_API void otto_gp_options_init_sized(otto_gp_options *o, size_t size);
 #define otto_gp_options_init(o) otto_gp_options_init_sized((o), sizeof *(o))

@@ -245,6 +245,7 @@ static int make_children(autos *s)
     otto_gp_options_init(&go);
     go.warn_independent_sampling = 0;
     go.n_startup_trials = GP_STARTUP;
+    go.noisy = s->o.noisy;
     go.allocator = &s->own;
     otto_tpe_options to;
     otto_tpe_options_init(&to);
@@ -271,6 +272,8 @@ int otto_sampler_auto_create(const otto_auto_options *opts, otto_sampler **out)
     otto_auto_options o;
     otto_auto_options_init(&o);
     int rc = opts ? otto__options_copy(&o, sizeof o, opts, "auto_options") : OTTO_OK;
+    if (!rc && o.noisy != 0 && o.noisy != 1)
+        rc = otto__error(OTTO_EINVAL, "auto_options: noisy must be 0 or 1 (got %d)", o.noisy);
     if (!rc && o.gp_trials > 100000)
         rc = otto__error(OTTO_EINVAL, "auto_options: gp_trials %zu is unreasonably large",
                          o.gp_trials);

@@ -25,6 +25,43 @@ class GPTest(unittest.TestCase):
     def tearDown(self):
         otto.logging.set_verbosity(self._verbosity)
 
+    def test_noisy_mode_repeats_exact_params(self):
+        """GPSampler(noisy=True) and AutoSampler(noisy=True) propose repeats
+        (REPEAT_OF_ATTR links them to the original, params equal); the
+        default samplers never do; a seeded run repeats itself."""
+        import random
+
+        from otto.samplers import REPEAT_OF_ATTR, AutoSampler
+
+        def run(sampler):
+            rng = random.Random(3)
+
+            def objective(trial):
+                x = trial.suggest_float("x", -5, 5)
+                n = trial.suggest_int("n", 0, 10)
+                y = trial.suggest_float("y", 0, 1, step=0.1)
+                c = trial.suggest_categorical("c", ["a", "b", "c"])
+                return x * x + 0.5 * (n - 3) ** 2 + 10 * (y - 0.4) ** 2 + (c == "c") \
+                    + 2.0 * rng.gauss(0, 1)
+            s = otto.create_study(sampler=sampler)
+            s.optimize(objective, n_trials=50)
+            return s.trials
+
+        for make in (lambda noisy: GPSampler(seed=1, noisy=noisy),
+                     lambda noisy: AutoSampler(seed=1, noisy=noisy)):
+            trials = run(make(True))
+            repeats = [t for t in trials if REPEAT_OF_ATTR in t.system_attrs]
+            self.assertGreater(len(repeats), 0)
+            for t in repeats:
+                orig = trials[int(t.system_attrs[REPEAT_OF_ATTR])]
+                self.assertEqual(t.params, orig.params)
+                self.assertLess(orig.number, t.number)
+            again = run(make(True))
+            self.assertEqual([t.params for t in trials], [t.params for t in again])
+            self.assertFalse(any(REPEAT_OF_ATTR in t.system_attrs for t in run(make(False))))
+        with self.assertRaises(ValueError):  # InvalidArgumentError (OTTO_EINVAL)
+            otto.create_study(sampler=GPSampler(noisy=True, deterministic_objective=True))
+
     def test_beats_random_search(self):
         for seed in range(3):
             self.assertLess(best(GPSampler(seed=seed)), best(RandomSampler(seed=seed)) / 10)

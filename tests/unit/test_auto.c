@@ -5,6 +5,7 @@
  * leaves the GP for TPE), keeps the GP on ordinal integers, and makes the
  * same decision again after a study is reloaded from a journal. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "../common.h"
 #include "../testos.h"
@@ -312,10 +313,103 @@ static void options_are_validated(void **state)
     assert_null(s);
     o.size = 0;
     assert_status(otto_sampler_auto_create(&o, &s), OTTO_EINVAL);
+    otto_auto_options_init(&o);
+    o.noisy = 2;
+    assert_status(otto_sampler_auto_create(&o, &s), OTTO_EINVAL);
     assert_status(otto_sampler_auto_create(NULL, NULL), OTTO_EINVAL);
     assert_ok(otto_sampler_auto_create(NULL, &s));
     assert_string_equal(otto_sampler_name(s), "auto");
     otto_sampler_destroy(s);
+}
+
+/* ---- noisy mode ---------------------------------------------------------------------- */
+
+static otto_sampler *auto_noisy(uint64_t seed, int noisy)
+{
+    otto_auto_options o;
+    otto_auto_options_init(&o);
+    o.seed = seed;
+    o.noisy = noisy;
+    otto_sampler *s = NULL;
+    assert_ok(otto_sampler_auto_create(&o, &s));
+    return s;
+}
+
+/* Deterministic Gaussian noise (splitmix64, Box-Muller). */
+static double gauss(uint64_t *st)
+{
+    double u[2];
+    for (int k = 0; k < 2; k++) {
+        uint64_t z = (*st += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        u[k] = ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+    }
+    return sqrt(-2.0 * log(u[0])) * cos(6.283185307179586 * u[1]);
+}
+
+/* n trials of a 2-D sphere on [-5, 5]^2 with Gaussian noise of sd 5 (the
+ * median of the sphere at random points is about 17); returns the true
+ * value of otto_study_recommend's pick and the repeats in *repeats. */
+static double noisy_sphere_run(uint64_t seed, int noisy, int n, int *repeats)
+{
+    otto_study *s = make_study(seed, OTTO_MINIMIZE, auto_noisy(seed, noisy), NULL);
+    uint64_t st = seed * 7919u + 1u;
+    for (int i = 0; i < n; i++) {
+        otto_trial *t;
+        double x, y;
+        assert_ok(otto_study_ask(s, &t));
+        assert_ok(otto_trial_suggest_float(t, "x", -5, 5, 0, 0, &x));
+        assert_ok(otto_trial_suggest_float(t, "y", -5, 5, 0, 0, &y));
+        double v = x * x + y * y + 5.0 * gauss(&st);
+        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, &v, 1));
+    }
+    *repeats = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const otto_trial *t;
+        const char *key, *value;
+        assert_ok(otto_study_trial(s, i, &t));
+        for (size_t k = 0; k < otto_trial_system_attr_count(t); k++)
+            if (otto_trial_system_attr_at(t, k, &key, &value) == OTTO_OK &&
+                !strcmp(key, OTTO_ATTR_REPEAT_OF)) {
+                ++*repeats;
+                assert_string_equal(picked(s, i), "GPSampler");
+            }
+    }
+    const otto_trial *rec;
+    double x, y;
+    assert_ok(otto_study_recommend(s, NULL, &rec, NULL, NULL));
+    assert_ok(otto_trial_param_float(rec, "x", &x));
+    assert_ok(otto_trial_param_float(rec, "y", &y));
+    otto_study_destroy(s);
+    return x * x + y * y;
+}
+
+static void noisy_mode_repeats_in_the_gp_phase(void **state)
+{
+    (void)state;
+    int wins = 0, with = 0, without = 0;
+    double r_noisy[20], r_default[20];
+    for (uint64_t seed = 0; seed < 20; seed++) {
+        int k;
+        r_noisy[seed] = noisy_sphere_run(seed, 1, 60, &k);
+        with += k;
+        r_default[seed] = noisy_sphere_run(seed, 0, 60, &k);
+        without += k;
+        wins += r_noisy[seed] < r_default[seed];
+    }
+    qsort(r_noisy, 20, sizeof *r_noisy, cmp_double);
+    qsort(r_default, 20, sizeof *r_default, cmp_double);
+    /* measured: 91 repeats in 20 runs; otto_study_recommend's pick better
+     * than without noisy mode in 8 of 20, medians 0.30 (noisy) and 0.20:
+     * repeats do not yet pay on this function (bench/RESULTS_NOISY.md).
+     * The guard keeps noisy mode from getting worse than that. */
+    assert_true(with >= 20);
+    assert_int_equal(without, 0);
+    double med_noisy = (r_noisy[9] + r_noisy[10]) / 2, med_default = (r_default[9] + r_default[10]) / 2;
+    assert_true(wins >= 5);
+    assert_true(med_noisy <= 2.0 * med_default);
 }
 
 int main(void)
@@ -327,6 +421,7 @@ int main(void)
         cmocka_unit_test(integer_labels_go_to_tpe),
         cmocka_unit_test(same_decision_after_a_reload),
         cmocka_unit_test(options_are_validated),
+        cmocka_unit_test(noisy_mode_repeats_in_the_gp_phase),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -232,6 +232,7 @@ class GpOptions(ctypes.Structure):
         ("use_running_trials", c_int),
         ("warn_independent_sampling", c_int),
         ("allocator", c_void_p),
+        ("noisy", c_int),
     ]
 
 
@@ -242,6 +243,7 @@ class AutoOptions(ctypes.Structure):
         ("n_trials", c_size_t),
         ("gp_trials", c_size_t),
         ("allocator", c_void_p),
+        ("noisy", c_int),
     ]
 
 

@@ -114,6 +114,9 @@ def default_weights(x):
 
 
 _UNSET = object()  # an argument left at its default (Optuna warns only for given ones)
+# The system attribute of a repeat proposed by GPSampler(noisy=True) or
+# AutoSampler(noisy=True): the number of the trial it repeats (C: OTTO_ATTR_REPEAT_OF).
+REPEAT_OF_ATTR = "otto:repeat_of"
 
 
 class _BuiltinSampler(BaseSampler):
@@ -367,16 +370,18 @@ class AutoSampler(_BuiltinSampler):
     objectives or constraints, CMA-ES for other long ones. Each
     trial's system attribute "auto:sampler" names the sampler used.
     constraints_func works as in TPESampler. otto-only options: n_trials (the
-    budget, if known) and gp_trials (the GP phase's length, 0: 250); see
-    otto_sampler_auto_create(3)."""
+    budget, if known), gp_trials (the GP phase's length, 0: 250) and noisy
+    (the GP phase proposes repeats of the incumbent or a close rival, as
+    GPSampler(noisy=True)); see otto_sampler_auto_create(3)."""
 
     _builtin = True  # a C sampler (see _plugins.make_sampler)
 
-    def __init__(self, *, seed=None, constraints_func=None, n_trials=0, gp_trials=0):
+    def __init__(self, *, seed=None, constraints_func=None, n_trials=0, gp_trials=0,
+                 noisy=False):
         if n_trials < 0 or gp_trials < 0:
             raise ValueError("n_trials and gp_trials must be >= 0")
         self._seed = _seed(seed)
-        self._opts = dict(n_trials=int(n_trials), gp_trials=int(gp_trials))
+        self._opts = dict(n_trials=int(n_trials), gp_trials=int(gp_trials), noisy=int(bool(noisy)))
         self.constraints_func = constraints_func
 
     def _create(self):
@@ -401,14 +406,20 @@ class GPSampler(_BuiltinSampler):
     models each constraint and weights EI by the probability of feasibility.
     Multi-objective studies are scalarized per trial (ParEGO). otto-only
     options: n_candidates, n_local_search, max_fit_evals, dim_scaled_prior,
-    use_running_trials."""
+    use_running_trials, and noisy: for noisy objectives, EI improves on the
+    incumbent's posterior mean and the sampler may propose a repeat, a trial
+    with exactly the params of an evaluated one (the incumbent or a close
+    rival), when resolving their order is worth more than a new point; the
+    repeat's system attribute "otto:repeat_of" (REPEAT_OF_ATTR) holds the
+    original's number. Use study.recommended_trial to deploy."""
 
     _builtin = True  # a C sampler (see _plugins.make_sampler)
 
     def __init__(self, *, seed=None, independent_sampler=None, n_startup_trials=10,
                  deterministic_objective=False, constraints_func=None,
                  warn_independent_sampling=True, n_candidates=1024, n_local_search=8,
-                 max_fit_evals=100, dim_scaled_prior=False, use_running_trials=True):
+                 max_fit_evals=100, dim_scaled_prior=False, use_running_trials=True,
+                 noisy=False):
         _warn_experimental("GPSampler")
         if independent_sampler is not None and not isinstance(independent_sampler,
                                                               RandomSampler):
@@ -423,7 +434,8 @@ class GPSampler(_BuiltinSampler):
                           n_candidates=int(n_candidates), n_local_search=int(n_local_search),
                           max_fit_evals=int(max_fit_evals), dim_scaled_prior=dim_scaled_prior,
                           use_running_trials=use_running_trials,
-                          warn_independent_sampling=warn_independent_sampling)
+                          warn_independent_sampling=warn_independent_sampling,
+                          noisy=bool(noisy))
         self.constraints_func = constraints_func
 
     def _create(self):

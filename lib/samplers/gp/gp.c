@@ -17,6 +17,7 @@
  * latter with a warning), so the study never fails because of the GP. */
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@
 #include "linalg/linalg.h"
 #include "gp_encode.h"
 #include "gp_model.h"
+#include "gp_repeat.h"
 #include "log_ei.h"
 #include "numeric/qmc.h"
 #include "numeric/truncnorm.h"
@@ -62,6 +64,7 @@ typedef struct problem {
     double *con;                    /* n_con columns of n standardized constraint values */
     double *con_zero;               /* n_con: where 0 (the feasibility bound) went */
     double *con_row;                /* n_con: one trial's constraints (after con_zero) */
+    const otto_trial **trials;      /* n: the trial of each complete row */
 } problem;
 
 /* The acquisition function of one ask. */
@@ -81,6 +84,11 @@ typedef struct acq {
 } acq;
 
 #define CHUNK 256
+/* Noisy mode's limits on repeats: evaluations of one configuration, and the
+ * share of the trials (of those the GP sees, this one included) that are
+ * repeats, so that exploring never stops. */
+#define REPEAT_MAX_REPLICATES 3
+#define REPEAT_MAX_SHARE 0.1
 #define MAX_SWEEP_GRID 64
 #define MAX_SWEEP_CHOICES 4096
 
@@ -121,6 +129,7 @@ static void problem_free(problem *pb)
     otto__free(a, pb->feasible);
     otto__free(a, pb->con);
     otto__free(a, pb->con_zero);
+    otto__free(a, pb->trials);
     memset(pb, 0, sizeof *pb);
 }
 
@@ -307,7 +316,7 @@ static int gather(problem *pb, const otto_view *v, const otto_space *sp, otto_rn
         }
         pb->feasible[i] = (unsigned char)feas;
     }
-    otto__free(pb->a, rows);
+    pb->trials = rows;
     if (!rc) {
         standardize(pb->y, pb->n, 1);
         for (size_t c = 0; c < pb->n_con; c++)
@@ -700,9 +709,25 @@ static void startup_point(const problem *pb, const otto_view *v, int64_t number,
         out[j] = otto_distribution_from_unit(pb->dist[j], out[j]);
 }
 
-/* Fit the models and maximize the acquisition; x receives unit coordinates. */
-static int bayes_step(gp_sampler *s, problem *pb, otto_rng *rng, double *x)
+/* Noisy mode (single objective, no constraints): EI improves on the
+ * incumbent's posterior mean instead of the best observed value (which
+ * noise biases low), and an evaluated configuration is evaluated again when
+ * that is worth more than the best new point (gp_repeat.h). */
+static int noisy_mode(const gp_sampler *s, const problem *pb, size_t n_objectives)
 {
+    return s->o.noisy && n_objectives == 1 && pb->n_con == 0;
+}
+
+/* Fit the models and maximize the acquisition; x receives unit coordinates.
+ * In noisy mode *repeat_row may receive the complete row of the configuration
+ * to evaluate again instead (else SIZE_MAX). */
+static int bayes_step(gp_sampler *s, problem *pb, size_t n_objectives, otto_rng *rng,
+                      double *x, size_t *repeat_row)
+{
+    otto__gp_configs cfg;
+    memset(&cfg, 0, sizeof cfg);
+    *repeat_row = SIZE_MAX;
+    int noisy = noisy_mode(s, pb, n_objectives);
     const otto_allocator *a = pb->a;
     size_t n_models = 1 + pb->n_con, n_all = pb->n + pb->n_pend;
     otto__gp *models = otto__calloc(a, n_models, sizeof *models);
@@ -725,11 +750,13 @@ static int bayes_step(gp_sampler *s, problem *pb, otto_rng *rng, double *x)
             if (pb->feasible[i] && pb->y[i] < q.best)
                 q.best = pb->y[i];
         q.have_best = isfinite(q.best);
+        if (noisy)
+            rc = otto__gp_configs_build(&cfg, &models[0], pb->n, pb->n_pend, pb->d, pb->x, a);
         size_t d = pb->d;
         q.work = otto__calloc(a, (n_all ? n_all : 1) * CHUNK + 2 * CHUNK + 4 * n_all + 4 * d,
                               sizeof(double));
         q.free_idx = otto__calloc(a, d ? d : 1, sizeof *q.free_idx);
-        if (!q.work || !q.free_idx)
+        if (!rc && (!q.work || !q.free_idx))
             rc = otto__error(OTTO_ENOMEM, "gp: out of memory");
     }
     if (!rc) {
@@ -745,13 +772,60 @@ static int bayes_step(gp_sampler *s, problem *pb, otto_rng *rng, double *x)
             if (pb->relaxed[j] || (!pb->cat[j] && !pb->swept[j]))
                 q.free_idx[q.n_free++] = j;
         rc = maximize(&q, s, rng, x);
+        size_t pick = SIZE_MAX;
+        if (!rc && noisy) { /* x's EI over the incumbent's posterior mean */
+            double ei_plugin;
+            q.best = cfg.mean[cfg.best];
+            rc = acq_batch(&q, 1, x, &ei_plugin);
+            if (!rc)
+                rc = otto__gp_repeat_pick(&cfg, &models[0], d, pb->x, ei_plugin, n_all + 1,
+                                          REPEAT_MAX_REPLICATES, REPEAT_MAX_SHARE, &pick);
+        }
+        if (!rc && pick != SIZE_MAX)
+            *repeat_row = cfg.row[pick];
     }
+    otto__gp_configs_free(&cfg);
     if (q.work)
         otto__free(a, q.work);
     otto__free(a, q.free_idx);
     for (size_t k = 0; models && k < n_models; k++)
         otto__gp_free(&models[k]);
     otto__free(a, models);
+    return rc;
+}
+
+/* The first-numbered trial of the configuration of complete row r. */
+static const otto_trial *original_of(const problem *pb, size_t r)
+{
+    const otto_trial *orig = pb->trials[r];
+    const double *xr = pb->x + r * pb->d;
+    for (size_t i = 0; i < pb->n; i++)
+        if (otto_trial_number(pb->trials[i]) < otto_trial_number(orig) &&
+            !memcmp(pb->x + i * pb->d, xr, pb->d * sizeof *xr))
+            orig = pb->trials[i];
+    return orig;
+}
+
+/* The trial re-evaluates orig: its params (internal values, so exactly
+ * orig's) and the link in its system attributes. */
+static int propose_repeat(const problem *pb, const otto_view *v, const otto_space *sp,
+                          otto_trial *trial, const otto_trial *orig, double *out)
+{
+    for (size_t j = 0; j < pb->d; j++) {
+        const otto_param_key *key = otto_space_param_key(sp, j);
+        const char *name;
+        if (key ? !otto_trial_param_like(orig, key, j, &out[j])
+                : otto_space_param(sp, j, &name, NULL) != OTTO_OK ||
+                      !otto_trial_param_find(orig, name, &out[j]))
+            return otto__error(OTTO_ESTATE, "gp: trial %lld lost a param",
+                               (long long)otto_trial_number(orig)); /* gathered: cannot */
+    }
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)otto_trial_number(orig));
+    int rc = otto_trial_set_system_attr(trial, OTTO_ATTR_REPEAT_OF, num);
+    if (!rc)
+        otto_view_log(v, OTTO_LEVEL_DEBUG, "gp: trial %lld repeats trial %s",
+                      (long long)otto_trial_number(trial), num);
     return rc;
 }
 
@@ -769,13 +843,17 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
         startup_point(&pb, v, otto_trial_number(trial), out);
     } else if (!rc) {
         double *x = otto__calloc(pb.a, pb.d, sizeof *x);
-        rc = x ? bayes_step(s, &pb, rng, x) : otto__error(OTTO_ENOMEM, "gp: out of memory");
+        size_t repeat_row = SIZE_MAX;
+        rc = x ? bayes_step(s, &pb, otto_view_n_objectives(v), rng, x, &repeat_row)
+               : otto__error(OTTO_ENOMEM, "gp: out of memory");
         if (rc == OTTO_ENUMERIC || rc == OTTO_ERANGE) {
             otto_view_log(v, OTTO_LEVEL_WARNING,
                       "gp: trial %lld sampled at random: %s", (long long)otto_trial_number(trial),
                       otto_last_error_message());
             random_point(&pb, rng, out);
             rc = OTTO_OK;
+        } else if (!rc && repeat_row != SIZE_MAX) {
+            rc = propose_repeat(&pb, v, space, trial, original_of(&pb, repeat_row), out);
         } else if (!rc) {
             for (size_t j = 0; j < pb.d; j++)
                 out[j] = pb.cat[j] ? x[j] : otto_distribution_from_unit(pb.dist[j], x[j]);
@@ -786,10 +864,35 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
     return rc;
 }
 
+/* For a repeat (noisy mode), the original's value of a param outside the
+ * relative space, when it has one of the same distribution: 1 and *out. */
+static int repeat_value(const otto_view *v, const otto_trial *trial, const char *name,
+                        const otto_distribution *dist, double *out)
+{
+    const char *key, *value = NULL;
+    for (size_t i = 0, n = otto_trial_system_attr_count(trial); i < n && !value; i++)
+        if (otto_trial_system_attr_at(trial, i, &key, &value) != OTTO_OK ||
+            strcmp(key, OTTO_ATTR_REPEAT_OF))
+            value = NULL;
+    if (!value)
+        return 0;
+    long long number = strtoll(value, NULL, 10);
+    for (size_t i = 0; i < otto_view_count(v); i++) {
+        const otto_trial *t = otto_view_trial(v, i);
+        if (otto_trial_number(t) != number)
+            continue;
+        const otto_param_key *k = otto_trial_param_find(t, name, out);
+        return k && otto_distribution_equal(otto_param_key_distribution(k), dist);
+    }
+    return 0;
+}
+
 static int gp_independent(void *state, const otto_view *v, otto_trial *trial, const char *name,
                           const otto_distribution *dist, double *out)
 {
     const gp_sampler *s = state;
+    if (s->o.noisy && repeat_value(v, trial, name, dist, out))
+        return OTTO_OK;
     if (s->o.warn_independent_sampling && otto_view_count(v) >= s->o.n_startup_trials &&
         otto_view_count(v) > 0)
         otto_view_log(v, OTTO_LEVEL_WARNING,
@@ -830,6 +933,7 @@ void otto_gp_options_init_sized(otto_gp_options *o, size_t size)
     def.dim_scaled_prior = 0;
     def.use_running_trials = 1;
     def.warn_independent_sampling = 1;
+    def.noisy = 0;
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
@@ -866,6 +970,11 @@ int otto_sampler_gp_create(const otto_gp_options *opts, otto_sampler **out)
         rc = check_flag(o.use_running_trials, "use_running_trials");
     if (!rc)
         rc = check_flag(o.warn_independent_sampling, "warn_independent_sampling");
+    if (!rc)
+        rc = check_flag(o.noisy, "noisy");
+    if (!rc && o.noisy && o.deterministic_objective)
+        rc = otto__error(OTTO_EINVAL,
+                         "gp_options: noisy and deterministic_objective exclude each other");
     otto_allocator own;
     if (!rc)
         rc = otto__alloc_pick(&own, o.allocator, "gp_options");
