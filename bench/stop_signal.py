@@ -17,7 +17,7 @@ the trials; a run whose full budget improved nothing is left out of the
 improvement figures. Medians over seeds per problem, then over problems.
 
     OTTO_LIB=build/libotto.so /usr/bin/python3 bench/stop_signal.py \\
-        --seeds 3 --out bench/RESULTS_STOP.md
+        --seeds 10 --out bench/RESULTS_STOP.md
 
 Runs are cached (--cache); the report is regenerated, never hand-edited."""
 import argparse
