@@ -11,6 +11,11 @@
 
 OTTO_BEGIN_DECLS
 
+/* Acquisition of multi-objective studies: log expected hypervolume
+ * improvement over one GP per objective, or ParEGO (one GP of a random
+ * augmented Chebyshev scalarization per trial). */
+enum { OTTO_GP_EHVI = 0, OTTO_GP_PAREGO = 1 };
+
 typedef struct otto_gp_options {
     size_t size;
     uint64_t seed;              /* OTTO_SEED_NONE (default): the study's */
@@ -22,6 +27,7 @@ typedef struct otto_gp_options {
     int dim_scaled_prior;       /* lengthscale prior growing with sqrt(dims) (0) */
     int use_running_trials;     /* running trials as pending points (1) */
     int warn_independent_sampling; /* log params sampled outside the GP (1) */
+    int multi_objective;        /* OTTO_GP_EHVI (default) or OTTO_GP_PAREGO */
     const otto_allocator *allocator; /* handle and state (NULL: libc; see sampler.h) */
 } otto_gp_options;
 

@@ -196,6 +196,7 @@ class GpOptions(ctypes.Structure):
         ("dim_scaled_prior", c_int),
         ("use_running_trials", c_int),
         ("warn_independent_sampling", c_int),
+        ("multi_objective", c_int),
         ("allocator", c_void_p),
     ]
 
