@@ -15,8 +15,9 @@
 
 #define MIN_SD 1e-10
 
-/* Cache layout per breakpoint. */
-enum { C_Z, C_LH, C_LHN, C_LP, C_LPN, C_LPHI, C_N };
+/* Cache layout per breakpoint: z, log h(z), h(-z) (for z > 0), then for
+ * gradients only log Phi(z), log Phi(-z), log phi(z). */
+enum { C_Z, C_LH, C_HN, C_LP, C_LPN, C_LPHI, C_N };
 
 void otto__ehvi_reference(const double *front, size_t n, size_t m, double *reference)
 {
@@ -113,33 +114,39 @@ static double log1mexp(double x)
     return x > -OTTO_LN2 ? log(-expm1(x)) : log1p(-exp(x));
 }
 
-/* One box factor in objective k: log(h(zu) - h(zl)) into *logd, and the
- * ratios (Phi(zu) - Phi(zl)) / D and (phi(zu) - phi(zl)) / D. */
-static void box_factor(const double *cl, const double *cu, double *logd, double *rphi_cdf,
-                       double *rphi_pdf)
+/* One box factor in objective k: log(h(zu) - h(zl)) into *logd, and with
+ * grad the ratios (Phi(zu) - Phi(zl)) / D and (phi(zu) - phi(zl)) / D. */
+static void box_factor(const double *cl, const double *cu, int grad, double *logd,
+                       double *rphi_cdf, double *rphi_pdf)
 {
     if (!cl) {
         *logd = cu[C_LH];
-        *rphi_cdf = exp(cu[C_LP] - *logd);
-        *rphi_pdf = exp(cu[C_LPHI] - *logd);
+        if (grad) {
+            *rphi_cdf = exp(cu[C_LP] - *logd);
+            *rphi_pdf = exp(cu[C_LPHI] - *logd);
+        }
         return;
     }
     double zl = cl[C_Z], zu = cu[C_Z];
     if (zl > 0) {
-        double d = (zu - zl) - (exp(cl[C_LHN]) - exp(cu[C_LHN]));
+        double d = (zu - zl) - (cl[C_HN] - cu[C_HN]);
         *logd = log(d);
-        *rphi_cdf = (exp(cl[C_LPN]) - exp(cu[C_LPN])) / d;
+        if (grad)
+            *rphi_cdf = (exp(cl[C_LPN]) - exp(cu[C_LPN])) / d;
     } else {
         *logd = cu[C_LH] + log1mexp(cl[C_LH] - cu[C_LH]);
-        *rphi_cdf = exp(cu[C_LP] - *logd) - exp(cl[C_LP] - *logd);
+        if (grad)
+            *rphi_cdf = exp(cu[C_LP] - *logd) - exp(cl[C_LP] - *logd);
     }
-    *rphi_pdf = exp(cu[C_LPHI] - *logd) - exp(cl[C_LPHI] - *logd);
+    if (grad)
+        *rphi_pdf = exp(cu[C_LPHI] - *logd) - exp(cl[C_LPHI] - *logd);
 }
 
 double otto__log_ehvi(otto__ehvi *e, const double *mu, const double *sd, double *dmu,
                       double *dsd)
 {
     size_t m = e->m, stride = 1 + 2 * m;
+    int grad = dmu && dsd;
     double log_sd_sum = 0.0;
     for (size_t k = 0; k < m; k++) {
         double s = sd[k] > MIN_SD ? sd[k] : MIN_SD;
@@ -148,11 +155,17 @@ double otto__log_ehvi(otto__ehvi *e, const double *mu, const double *sd, double 
             double *c = e->cache + (k * e->max_bp + j) * C_N;
             double z = (e->bp[k * e->max_bp + j] - mu[k]) / s;
             c[C_Z] = z;
-            c[C_LH] = otto__log_h(z);
-            c[C_LHN] = otto__log_h(-z);
-            c[C_LP] = otto__log_ndtr(z);
-            c[C_LPN] = otto__log_ndtr(-z);
-            c[C_LPHI] = -0.5 * z * z - OTTO_LOG_SQRT_2PI;
+            if (z > 0) { /* h(z) = z + h(-z): one special function */
+                c[C_HN] = exp(otto__log_h(-z));
+                c[C_LH] = log(z + c[C_HN]);
+            } else {
+                c[C_LH] = otto__log_h(z);
+            }
+            if (grad) {
+                c[C_LP] = otto__log_ndtr(z);
+                c[C_LPN] = otto__log_ndtr(-z);
+                c[C_LPHI] = -0.5 * z * z - OTTO_LOG_SQRT_2PI;
+            }
         }
     }
     double best = -INFINITY;
@@ -162,15 +175,15 @@ double otto__log_ehvi(otto__ehvi *e, const double *mu, const double *sd, double 
             int il = e->lo[b * m + k], iu = e->hi[b * m + k];
             const double *base = e->cache + k * e->max_bp * C_N;
             double logd;
-            box_factor(il < 0 ? NULL : base + (size_t)il * C_N, base + (size_t)iu * C_N, &logd,
-                       &row[1 + k], &row[1 + m + k]);
+            box_factor(il < 0 ? NULL : base + (size_t)il * C_N, base + (size_t)iu * C_N, grad,
+                       &logd, &row[1 + k], &row[1 + m + k]);
             total += logd;
         }
         row[0] = total;
         best = fmax(best, total);
     }
     if (!isfinite(best)) {
-        for (size_t k = 0; dmu && dsd && k < m; k++)
+        for (size_t k = 0; grad && k < m; k++)
             dmu[k] = dsd[k] = 0.0;
         return best;
     }
@@ -178,7 +191,7 @@ double otto__log_ehvi(otto__ehvi *e, const double *mu, const double *sd, double 
     for (size_t b = 0; b < e->n_boxes; b++)
         sum += exp(e->box[b * stride] - best);
     double val = best + log(sum);
-    if (dmu && dsd) {
+    if (grad) {
         /* d log D / d mu = -(Phi(zu) - Phi(zl)) / (sd D);
          * d (log sd + log D) / d sd = (phi(zu) - phi(zl)) / (sd D) */
         for (size_t k = 0; k < m; k++)

@@ -198,8 +198,12 @@ static int objective_targets(problem *pb, const otto_view *v, const otto_trial *
                              otto_rng *rng)
 {
     size_t n = pb->n, m = otto_view_n_objectives(v);
-    if (pb->mo)
-        return otto__gp_multi_targets(pb->mo, pb->a, v, rows, n, otto_view_count(v), rng, pb->y);
+    if (pb->mo) { /* rows for the complete trials, then the running ones */
+        const otto_trial *const *run;
+        size_t n_run = 0;
+        int rc = otto_view_running(v, &run, &n_run);
+        return rc ? rc : otto__gp_multi_targets(pb->mo, pb->a, v, rows, n, n + n_run, rng, pb->y);
+    }
     if (m == 1) {
         double sign = otto_view_maximize(v, 0) ? -1.0 : 1.0;
         for (size_t i = 0; i < n; i++)
@@ -719,7 +723,7 @@ static int bayes_step(gp_sampler *s, problem *pb, otto_rng *rng, double *x)
 {
     const otto_allocator *a = pb->a;
     otto__gp_multi *mo = pb->mo;
-    if (mo && pb->n + pb->n_pend > mo->ld) /* the view grew between the counts */
+    if (mo && pb->n + pb->n_pend > mo->ld) /* more running trials than when counted */
         pb->n_pend = mo->ld - pb->n;
     size_t n_obj = mo ? mo->m : 1, n_models = n_obj + pb->n_con;
     otto__gp *models = otto__calloc(a, n_models, sizeof *models);
