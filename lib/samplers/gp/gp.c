@@ -10,7 +10,8 @@
  * maximizes log EI (times the GP probability of feasibility per constraint)
  * over a quasi-random sweep plus perturbations of the best trials, the best few
  * refined by projected L-BFGS on the continuous coordinates and exhaustive
- * sweeps over the discrete ones. Multi-objective studies use ParEGO: a random
+ * sweeps over the discrete ones. Multi-objective studies maximize log EHVI
+ * over one GP per objective (gp_multi.c), or with OTTO_GP_PAREGO a random
  * augmented Chebyshev scalarization per trial. The first n_startup_trials come
  * from a shifted R_d quasi-random design; params outside the relative space,
  * and any trial whose model cannot be fitted, are sampled at random (the
@@ -193,7 +194,8 @@ static int grow_rows(problem *pb, size_t need)
 }
 
 /* Objective values of the gathered trials, oriented for minimization and
- * (multi-objective) scalarized with ParEGO weights from the trial's stream. */
+ * (multi-objective) scalarized with ParEGO weights from the trial's stream;
+ * with EHVI, per objective into pb->mo and a ranking score into pb->y. */
 static int objective_targets(problem *pb, const otto_view *v, const otto_trial **rows,
                              otto_rng *rng)
 {
