@@ -11,6 +11,11 @@
 
 OTTO_BEGIN_DECLS
 
+/* Acquisition of multi-objective studies: log expected hypervolume
+ * improvement over one GP per objective, or ParEGO (one GP of a random
+ * augmented Chebyshev scalarization per trial). */
+enum { OTTO_GP_EHVI = 0, OTTO_GP_PAREGO = 1 };
+
 typedef struct otto_gp_options {
     size_t size;
     uint64_t seed;              /* OTTO_SEED_NONE (default): the study's */
@@ -31,6 +36,7 @@ typedef struct otto_gp_options {
      * objective studies without constraints; excludes
      * deterministic_objective (0). See otto_sampler_gp_create(3). */
     int noisy;
+    int multi_objective;        /* OTTO_GP_EHVI (default) or OTTO_GP_PAREGO */
 } otto_gp_options;
 
 /* The system attribute of a repeat proposed in noisy mode: the number of

@@ -98,6 +98,25 @@ class GPTest(unittest.TestCase):
         feasible = [t.value for t in s.trials if t.params["x"] + t.params["y"] >= 1]
         self.assertLess(min(feasible) - 0.5, 0.01)
 
+    def test_multi_objective_modes(self):
+        # the option reaches C: EHVI (default) and ParEGO are different
+        # searches, each reproducible, and both approach the front y = 0
+        def two(t):
+            x, y = t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)
+            return x * x + y * y, (x - 1) ** 2 + y * y
+
+        runs = {}
+        for mode in ("ehvi", "parego", "ehvi"):
+            s = otto.create_study(directions=["minimize"] * 2,
+                                  sampler=GPSampler(seed=3, multi_objective=mode))
+            s.optimize(two, n_trials=20)
+            params = [t.params for t in s.trials]
+            self.assertEqual(runs.setdefault(mode, params), params)
+            self.assertLess(min(p["y"] for p in params[10:]), 0.05)
+        self.assertNotEqual(runs["ehvi"][10:], runs["parego"][10:])
+        with self.assertRaises(ValueError):
+            GPSampler(multi_objective="nsga")
+
     def test_bad_options(self):
         with self.assertRaises(ValueError):
             GPSampler(independent_sampler=TPESampler())

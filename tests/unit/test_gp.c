@@ -390,7 +390,7 @@ static void test_multi_objective(void **state)
     size_t n_front;
     assert_ok(otto_study_best_trials(s, front, 64, &n_front));
     assert_true(n_front >= 5);
-    size_t near = 0; /* ParEGO drives points onto the front y = 0 */
+    size_t near = 0; /* EHVI drives points onto the front y = 0 */
     for (size_t i = 0; i < n_front && i < 64; i++) {
         double y;
         assert_ok(otto_trial_param_float(front[i], "y", &y));

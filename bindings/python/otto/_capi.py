@@ -233,6 +233,7 @@ class GpOptions(ctypes.Structure):
         ("warn_independent_sampling", c_int),
         ("allocator", c_void_p),
         ("noisy", c_int),
+        ("multi_objective", c_int),
     ]
 
 

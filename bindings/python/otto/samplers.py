@@ -404,9 +404,11 @@ class GPSampler(_BuiltinSampler):
     by all trials are sampled at random (independent_sampler must be None or
     a RandomSampler). constraints_func works as in TPESampler: the GP also
     models each constraint and weights EI by the probability of feasibility.
-    Multi-objective studies are scalarized per trial (ParEGO). otto-only
+    Multi-objective studies maximize log expected hypervolume improvement
+    over one GP per objective (times the probability of feasibility), as
+    Optuna's; multi_objective="parego" scalarizes per trial instead. otto-only
     options: n_candidates, n_local_search, max_fit_evals, dim_scaled_prior,
-    use_running_trials, and noisy: for noisy objectives, EI improves on the
+    use_running_trials, multi_objective, and noisy: for noisy objectives, EI improves on the
     incumbent's posterior mean and the sampler may propose a repeat, a trial
     with exactly the params of an evaluated one (the incumbent or a close
     rival), when resolving their order is worth more than a new point; the
@@ -419,7 +421,7 @@ class GPSampler(_BuiltinSampler):
                  deterministic_objective=False, constraints_func=None,
                  warn_independent_sampling=True, n_candidates=1024, n_local_search=8,
                  max_fit_evals=100, dim_scaled_prior=False, use_running_trials=True,
-                 noisy=False):
+                 multi_objective="ehvi", noisy=False):
         _warn_experimental("GPSampler")
         if independent_sampler is not None and not isinstance(independent_sampler,
                                                               RandomSampler):
@@ -428,6 +430,9 @@ class GPSampler(_BuiltinSampler):
             _warn_experimental("``constraints_func`` option")
         if n_startup_trials < 0:
             raise ValueError("n_startup_trials must be >= 0")
+        modes = {"ehvi": 0, "parego": 1}  # OTTO_GP_EHVI, OTTO_GP_PAREGO
+        if multi_objective not in modes:
+            raise ValueError('GPSampler: multi_objective must be "ehvi" or "parego"')
         self._seed = _seed(seed)
         self._opts = dict(n_startup_trials=int(n_startup_trials),
                           deterministic_objective=deterministic_objective,
@@ -435,7 +440,7 @@ class GPSampler(_BuiltinSampler):
                           max_fit_evals=int(max_fit_evals), dim_scaled_prior=dim_scaled_prior,
                           use_running_trials=use_running_trials,
                           warn_independent_sampling=warn_independent_sampling,
-                          noisy=bool(noisy))
+                          multi_objective=modes[multi_objective], noisy=bool(noisy))
         self.constraints_func = constraints_func
 
     def _create(self):

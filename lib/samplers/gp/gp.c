@@ -10,7 +10,8 @@
  * maximizes log EI (times the GP probability of feasibility per constraint)
  * over a quasi-random sweep plus perturbations of the best trials, the best few
  * refined by projected L-BFGS on the continuous coordinates and exhaustive
- * sweeps over the discrete ones. Multi-objective studies use ParEGO: a random
+ * sweeps over the discrete ones. Multi-objective studies maximize log EHVI
+ * over one GP per objective (gp_multi.c), or with OTTO_GP_PAREGO a random
  * augmented Chebyshev scalarization per trial. The first n_startup_trials come
  * from a shifted R_d quasi-random design; params outside the relative space,
  * and any trial whose model cannot be fitted, are sampled at random (the
@@ -26,6 +27,7 @@
 #include "gp_encode.h"
 #include "gp_model.h"
 #include "gp_repeat.h"
+#include "gp_multi.h"
 #include "log_ei.h"
 #include "numeric/qmc.h"
 #include "numeric/truncnorm.h"
@@ -65,6 +67,7 @@ typedef struct problem {
     double *con_zero;               /* n_con: where 0 (the feasibility bound) went */
     double *con_row;                /* n_con: one trial's constraints (after con_zero) */
     const otto_trial **trials;      /* n: the trial of each complete row */
+    otto__gp_multi *mo;             /* EHVI multi-objective: y is then a ranking score */
 } problem;
 
 /* The acquisition function of one ask. */
@@ -75,6 +78,7 @@ typedef struct acq {
     double best;
     otto__gp *con;
     size_t n_con;
+    otto__gp_multi *mo; /* multi-objective: obj holds mo->m models */
     double *work;      /* max(n, 1) x CHUNK prediction workspace */
     double *mean, *var; /* CHUNK each */
     double *gwork, *dmean, *dvar, *g; /* 4n, d, d, d */
@@ -130,6 +134,8 @@ static void problem_free(problem *pb)
     otto__free(a, pb->con);
     otto__free(a, pb->con_zero);
     otto__free(a, pb->trials);
+    otto__gp_multi_free(pb->mo);
+    otto__free(a, pb->mo);
     memset(pb, 0, sizeof *pb);
 }
 
@@ -197,11 +203,18 @@ static int grow_rows(problem *pb, size_t need)
 }
 
 /* Objective values of the gathered trials, oriented for minimization and
- * (multi-objective) scalarized with ParEGO weights from the trial's stream. */
+ * (multi-objective) scalarized with ParEGO weights from the trial's stream;
+ * with EHVI, per objective into pb->mo and a ranking score into pb->y. */
 static int objective_targets(problem *pb, const otto_view *v, const otto_trial **rows,
                              otto_rng *rng)
 {
     size_t n = pb->n, m = otto_view_n_objectives(v);
+    if (pb->mo) { /* rows for the complete trials, then the running ones */
+        const otto_trial *const *run;
+        size_t n_run = 0;
+        int rc = otto_view_running(v, &run, &n_run);
+        return rc ? rc : otto__gp_multi_targets(pb->mo, pb->a, v, rows, n, n + n_run, rng, pb->y);
+    }
     if (m == 1) {
         double sign = otto_view_maximize(v, 0) ? -1.0 : 1.0;
         for (size_t i = 0; i < n; i++)
@@ -319,6 +332,8 @@ static int gather(problem *pb, const otto_view *v, const otto_space *sp, otto_rn
     pb->trials = rows;
     if (!rc) {
         standardize(pb->y, pb->n, 1);
+        for (size_t k = 0; pb->mo && k < pb->mo->m; k++)
+            standardize(pb->mo->y + k * pb->mo->ld, pb->n, 1);
         for (size_t c = 0; c < pb->n_con; c++)
             pb->con_zero[c] = standardize(pb->con + c * pb->n, pb->n, 1);
     }
@@ -415,8 +430,9 @@ static int fit_model(gp_sampler *s, const problem *pb, otto__gp *gp, size_t slot
     return rc;
 }
 
-/* Condition the objective model on the pending points at its own mean. */
-static int add_pending(problem *pb, otto__gp *gp)
+/* Condition an objective model (targets y, room for the pending rows) on the
+ * pending points at its own mean. */
+static int add_pending(problem *pb, otto__gp *gp, double *y)
 {
     if (!pb->n_pend)
         return OTTO_OK;
@@ -424,15 +440,15 @@ static int add_pending(problem *pb, otto__gp *gp)
     double *work = otto__calloc(pb->a, n * np + np, sizeof *work);
     if (!work)
         return otto__error(OTTO_ENOMEM, "gp: out of memory");
-    int rc = otto__gp_predict(gp, np, pb->x + n * pb->d, pb->y + n, work + n * np, work);
+    int rc = otto__gp_predict(gp, np, pb->x + n * pb->d, y + n, work + n * np, work);
     otto__free(pb->a, work);
     if (!rc)
-        rc = otto__gp_set_data(gp, n + np, pb->x, pb->y);
+        rc = otto__gp_set_data(gp, n + np, pb->x, y);
     if (!rc)
         rc = otto__gp_condition(gp);
     if (rc == OTTO_ENUMERIC) { /* pending points only spread asks out: drop them */
         pb->n_pend = 0;
-        rc = otto__gp_set_data(gp, n, pb->x, pb->y);
+        rc = otto__gp_set_data(gp, n, pb->x, y);
         if (!rc)
             rc = otto__gp_condition(gp);
     }
@@ -445,8 +461,9 @@ static int add_pending(problem *pb, otto__gp *gp)
  * feasibility, for m points (m <= CHUNK). */
 static int acq_batch(acq *q, size_t m, const double *xs, double *out)
 {
-    int rc = otto__gp_predict(q->obj, m, xs, q->mean, q->var, q->work);
-    for (size_t c = 0; !rc && c < m; c++) {
+    int rc = q->mo ? otto__gp_multi_batch(q->mo, q->obj, m, xs, out, q->work)
+                   : otto__gp_predict(q->obj, m, xs, q->mean, q->var, q->work);
+    for (size_t c = 0; !rc && !q->mo && c < m; c++) {
         double sd = sqrt(q->var[c]);
         out[c] = q->have_best ? otto__log_h((q->best - q->mean[c]) / sd) + log(sd) : 0.0;
     }
@@ -471,14 +488,17 @@ static int acq_grad(acq *q, const double *x, double *val, double *grad)
 {
     size_t d = q->pb->d;
     double mean, var;
-    int rc = otto__gp_predict_grad(q->obj, x, &mean, &var, q->dmean, q->dvar, q->gwork);
+    int rc = q->mo ? otto__gp_multi_grad(q->mo, q->obj, x, val, grad, q->gwork)
+                   : otto__gp_predict_grad(q->obj, x, &mean, &var, q->dmean, q->dvar, q->gwork);
     if (rc)
         return rc;
-    for (size_t j = 0; j < d; j++)
-        grad[j] = 0.0;
-    *val = 0.0;
+    if (!q->mo) {
+        for (size_t j = 0; j < d; j++)
+            grad[j] = 0.0;
+        *val = 0.0;
+    }
     /* for a target t: z = (t - mean)/sd, dz = -(dmean + z dsd)/sd, dsd = dvar/(2 sd) */
-    if (q->have_best) {
+    if (q->have_best && !q->mo) {
         double sd = sqrt(var), z = (q->best - mean) / sd, dl = otto__dlog_h(z);
         *val = otto__log_h(z) + log(sd);
         for (size_t j = 0; j < d; j++) {
@@ -729,21 +749,31 @@ static int bayes_step(gp_sampler *s, problem *pb, size_t n_objectives, otto_rng 
     *repeat_row = SIZE_MAX;
     int noisy = noisy_mode(s, pb, n_objectives);
     const otto_allocator *a = pb->a;
-    size_t n_models = 1 + pb->n_con, n_all = pb->n + pb->n_pend;
+    otto__gp_multi *mo = pb->mo;
+    if (mo && pb->n + pb->n_pend > mo->ld) /* more running trials than when counted */
+        pb->n_pend = mo->ld - pb->n;
+    size_t n_obj = mo ? mo->m : 1, n_models = n_obj + pb->n_con;
     otto__gp *models = otto__calloc(a, n_models, sizeof *models);
     acq q;
     memset(&q, 0, sizeof q);
     int rc = models ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
+    /* warm slots: objectives 0..n_obj-1, then the constraints */
     for (size_t k = 0; !rc && k < n_models; k++)
-        rc = fit_model(s, pb, &models[k], k, k == 0 ? pb->y : pb->con + (k - 1) * pb->n);
-    if (!rc)
-        rc = add_pending(pb, &models[0]);
+        rc = fit_model(s, pb, &models[k], k,
+                       k >= n_obj ? pb->con + (k - n_obj) * pb->n
+                       : mo       ? mo->y + k * mo->ld
+                                  : pb->y);
+    for (size_t k = 0; !rc && k < n_obj; k++) /* with n_pend == 0 after a drop: no-op */
+        rc = add_pending(pb, &models[k], mo ? mo->y + k * mo->ld : pb->y);
+    if (!rc && mo)
+        rc = otto__gp_multi_prepare(mo, pb->n, pb->n_pend, pb->feasible, pb->d);
     for (size_t k = 0; !rc && k < n_models; k++)
         rc = otto__gp_prepare_grad(&models[k]);
     if (!rc) {
         q.pb = pb;
         q.obj = &models[0];
-        q.con = models + 1;
+        q.mo = mo;
+        q.con = models + n_obj;
         q.n_con = pb->n_con;
         q.best = INFINITY;
         for (size_t i = 0; i < pb->n; i++)
@@ -752,7 +782,7 @@ static int bayes_step(gp_sampler *s, problem *pb, size_t n_objectives, otto_rng 
         q.have_best = isfinite(q.best);
         if (noisy)
             rc = otto__gp_configs_build(&cfg, &models[0], pb->n, pb->n_pend, pb->d, pb->x, a);
-        size_t d = pb->d;
+        size_t d = pb->d, n_all = pb->n + pb->n_pend;
         q.work = otto__calloc(a, (n_all ? n_all : 1) * CHUNK + 2 * CHUNK + 4 * n_all + 4 * d,
                               sizeof(double));
         q.free_idx = otto__calloc(a, d ? d : 1, sizeof *q.free_idx);
@@ -760,7 +790,7 @@ static int bayes_step(gp_sampler *s, problem *pb, size_t n_objectives, otto_rng 
             rc = otto__error(OTTO_ENOMEM, "gp: out of memory");
     }
     if (!rc) {
-        size_t d = pb->d;
+        size_t d = pb->d, n_all = pb->n + pb->n_pend;
         q.mean = q.work + (n_all ? n_all : 1) * CHUNK;
         q.var = q.mean + CHUNK;
         q.gwork = q.var + CHUNK;
@@ -836,6 +866,10 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
     otto_rng *rng = otto_trial_rng(trial);
     problem pb;
     int rc = problem_init(&pb, alloc_of(v), space);
+    if (!rc && otto_view_n_objectives(v) > 1 && s->o.multi_objective == OTTO_GP_EHVI) {
+        pb.mo = otto__calloc(pb.a, 1, sizeof *pb.mo);
+        rc = pb.mo ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
+    }
     if (!rc)
         rc = gather(&pb, v, space, rng, s->o.use_running_trials);
     size_t need = s->o.n_startup_trials > 1 ? s->o.n_startup_trials : 1;
@@ -933,6 +967,7 @@ void otto_gp_options_init_sized(otto_gp_options *o, size_t size)
     def.dim_scaled_prior = 0;
     def.use_running_trials = 1;
     def.warn_independent_sampling = 1;
+    def.multi_objective = OTTO_GP_EHVI;
     def.noisy = 0;
     OTTO__OPTIONS_INIT(o, size, def);
 }
@@ -975,6 +1010,9 @@ int otto_sampler_gp_create(const otto_gp_options *opts, otto_sampler **out)
     if (!rc && o.noisy && o.deterministic_objective)
         rc = otto__error(OTTO_EINVAL,
                          "gp_options: noisy and deterministic_objective exclude each other");
+    if (!rc && o.multi_objective != OTTO_GP_EHVI && o.multi_objective != OTTO_GP_PAREGO)
+        rc = otto__error(OTTO_EINVAL, "gp_options: multi_objective %d is not OTTO_GP_EHVI "
+                         "or OTTO_GP_PAREGO", o.multi_objective);
     otto_allocator own;
     if (!rc)
         rc = otto__alloc_pick(&own, o.allocator, "gp_options");
