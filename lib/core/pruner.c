@@ -16,7 +16,7 @@ int otto_pruner_create(const otto_pruner_vtable *vt, void *state, otto_pruner **
 int otto_pruner_create_with(const otto_pruner_vtable *vt, void *state,
                             const otto_allocator *allocator, otto_pruner **out)
 {
-    otto_allocator a;
+    otto_allocator a = {NULL, NULL, NULL, NULL}; /* set by otto__alloc_pick before use */
     int rc = OTTO_OK;
     if (!out)
         rc = otto__error(OTTO_EINVAL, "pruner_create: out is NULL");
