@@ -24,7 +24,7 @@ int otto_sampler_create(const otto_sampler_vtable *vt, void *state, uint64_t see
 int otto_sampler_create_with(const otto_sampler_vtable *vt, void *state, uint64_t seed,
                              const otto_allocator *allocator, otto_sampler **out)
 {
-    otto_allocator a;
+    otto_allocator a = {NULL, NULL, NULL, NULL}; /* set by otto__alloc_pick before use */
     int rc = OTTO_OK;
     if (!out)
         rc = otto__error(OTTO_EINVAL, "sampler_create: out is NULL");
