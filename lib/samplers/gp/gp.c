@@ -146,7 +146,7 @@ static int trial_row(const problem *pb, const otto_space *sp, const otto_trial *
     for (size_t j = 0; j < pb->d; j++) {
         const otto_param_key *key = otto_space_param_key(sp, j); /* the study's spaces */
         double value;
-        const char *name;
+        const char *name = NULL; /* set by otto_space_param when it succeeds */
         if (key ? !otto_trial_param_like(t, key, j, &value)
                 : otto_space_param(sp, j, &name, NULL) != OTTO_OK ||
                       !otto_trial_param_find(t, name, &value))
