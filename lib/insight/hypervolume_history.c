@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "numeric/dominance.h"
 #include "numeric/hypervolume.h"
 #include "otto/insight.h"
 #include "common/common.h"
@@ -47,15 +48,6 @@ static int infeasible(const otto_allocator *a, const otto_trial *t, double *buf,
     if (c != buf)
         otto__free(a, c);
     return bad;
-}
-
-/* 1 when a weakly dominates b (no worse anywhere). */
-static int weakly_dominates(const double *a, const double *b, size_t m)
-{
-    for (size_t k = 0; k < m; k++)
-        if (a[k] > b[k])
-            return 0;
-    return 1;
 }
 
 int otto_study_default_reference(const otto_study *s, double *reference, size_t n_reference)
@@ -147,11 +139,11 @@ int otto_study_hypervolume_history(const otto_study *s, const double *reference,
         else if (!bad) {
             int dominated = 0;
             for (size_t j = 0; j < n_front && !dominated; j++)
-                dominated = weakly_dominates(front + j * m, y, m);
+                dominated = otto__weakly_dominates_min(front + j * m, y, m);
             if (!dominated) {
                 size_t keep = 0; /* drop the points y dominates, then add y */
                 for (size_t j = 0; j < n_front; j++)
-                    if (!weakly_dominates(y, front + j * m, m))
+                    if (!otto__weakly_dominates_min(y, front + j * m, m))
                         memmove(front + keep++ * m, front + j * m, m * sizeof *front);
                 memcpy(front + keep * m, y, m * sizeof *front);
                 n_front = keep + 1;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numeric/dominance.h"
+
 double otto__hypervolume_box(const double *point, size_t m, const double *reference)
 {
     double v = 1.0;
@@ -132,14 +134,6 @@ static int sweep_3d(const otto_allocator *a, const double *p, size_t n, size_t m
     return OTTO_OK;
 }
 
-static int weakly_dominates(const double *x, const double *y, size_t m)
-{
-    for (size_t k = 0; k < m; k++)
-        if (x[k] > y[k])
-            return 0;
-    return 1;
-}
-
 static int hv_rec(const otto_allocator *a, double *p, size_t n, size_t m, const double *r,
                   double *out);
 
@@ -167,11 +161,11 @@ static int wfg(const otto_allocator *a, double *p, size_t n, size_t m, const dou
                 q[c] = fmax(p[j * m + c], pi[c]);
             size_t e = 0, covered = 0;
             while (e < k) { /* keep the limited set non-dominated */
-                if (weakly_dominates(lim + e * d, q, d)) {
+                if (otto__weakly_dominates_min(lim + e * d, q, d)) {
                     covered = 1;
                     break;
                 }
-                if (weakly_dominates(q, lim + e * d, d)) {
+                if (otto__weakly_dominates_min(q, lim + e * d, d)) {
                     memcpy(lim + e * d, lim + (k - 1) * d, d * sizeof *lim);
                     k--;
                     q = lim + k * d;

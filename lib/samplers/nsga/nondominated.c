@@ -5,18 +5,6 @@
 
 #include "nondominated.h"
 
-int otto__dominates_min(const double *a, const double *b, size_t m)
-{
-    int better = 0;
-    for (size_t k = 0; k < m; k++) {
-        if (a[k] > b[k])
-            return 0;
-        if (a[k] < b[k])
-            better = 1;
-    }
-    return better;
-}
-
 /* Lexicographic order of points idx[] of f (n x m), stable merge sort. */
 static int lex_less(const double *f, size_t m, size_t i, size_t j)
 {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "common/common.h"
+#include "numeric/dominance.h" /* otto__dominates_min */
 
 /* rank[i] = the front of point i (0: non-dominated) among n points of m
  * minimized objectives, f row-major (n x m). Equal points share a front.
@@ -19,9 +20,5 @@
  * OTTO_ENOMEM in *rc when scratch memory ran out. */
 size_t otto__nondominated_rank(const double *f, size_t n, size_t m, const double *penalty,
                                const otto_allocator *a, size_t *rank, int *rc);
-
-/* 1 when a Pareto-dominates b (no worse in every minimized objective,
- * strictly better in one). */
-int otto__dominates_min(const double *a, const double *b, size_t m);
 
 #endif /* OTTO_NSGA_NONDOMINATED_H */

@@ -6,20 +6,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "numeric/dominance.h"
 #include "numeric/hssp.h"
 
 #define PARETO_EPS 1e-12
-
-static int dominates(const double *x, const double *y, size_t m)
-{
-    int strict = 0;
-    for (size_t k = 0; k < m; k++) {
-        if (x[k] > y[k])
-            return 0;
-        strict |= x[k] < y[k];
-    }
-    return strict;
-}
 
 /* Optuna's _get_reference_point over the rows `idx`. */
 static int reference_of(const double *loss, const size_t *idx, size_t n, size_t m, double *ref)
@@ -102,7 +92,8 @@ int otto__tpe_pareto_rank(const otto_allocator *a, const double *loss, size_t n,
             if (done[i])
                 continue;
             size_t j = 0;
-            while (j < n && (done[j] || !dominates(loss + j * n_obj, loss + i * n_obj, n_obj)))
+            while (j < n && (done[j] ||
+                             !otto__dominates_min(loss + j * n_obj, loss + i * n_obj, n_obj)))
                 j++;
             if (j == n)
                 front[nf++] = i;
