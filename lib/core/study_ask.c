@@ -64,8 +64,12 @@ void otto__sample_relative(otto_study *s, const otto_sampler *sm, otto_trial *t)
                 rel[i].spec = specs[i];
                 rel[i].value = vals[i];
             }
+            /* published under the lock: a prefetch job may be copying this
+             * running trial as a pending point from another thread */
+            pthread_mutex_lock(&s->mu);
             t->live->relative = rel;
             t->live->n_relative = kept;
+            pthread_mutex_unlock(&s->mu);
         }
     }
     otto__free(a, vals);
