@@ -2,10 +2,11 @@
  * options picks the built-in sampler that suits the study now, and hands it
  * the ask. Studies start with the GP (most sample-efficient while the
  * history is small, categorical parameters included) and move to CMA-ES once
- * long (to TPE with categorical parameters, several objectives, constraints
- * or one dimension); conditional spaces go to TPE, and so do studies whose
- * small integers the GP predicts poorly as numbers and better as categories
- * (auto_model_check.h). Every sampler reads the one shared history, so a switch
+ * long (NSGA-II or -III with several objectives; TPE with categorical
+ * parameters, constraints or one dimension); conditional spaces go to TPE,
+ * and so do studies whose small integers the GP predicts poorly as numbers
+ * and better as categories (auto_model_check.h). Every sampler reads the one
+ * shared history, so a switch
  * costs nothing but the decision, and a resumed or shared study makes the
  * same decision again. The pick is recorded in each trial's system
  * attribute "auto:sampler" with OptunaHub's class names. */
@@ -42,10 +43,24 @@
 #define SMALL_INT_VALUES 16
 #define CHECK_POOR 0.6
 #define CHECK_MARGIN 0.1
+/* After the GP phase, studies of several objectives go to NSGA-II, or to
+ * NSGA-III from this many objectives on (its reference points keep a front
+ * of 4+ objectives spread where crowding distance no longer does; OptunaHub's
+ * AutoSampler's rule). The GP phase's trials form NSGA's first population
+ * (nsga/generation.h). */
+#define NSGA3_OBJECTIVES 4
 
-typedef enum pick { PICK_GP = 0, PICK_TPE = 1, PICK_CMAES = 2, N_PICKS = 3 } pick;
+typedef enum pick {
+    PICK_GP = 0,
+    PICK_TPE = 1,
+    PICK_CMAES = 2,
+    PICK_NSGA2 = 3,
+    PICK_NSGA3 = 4,
+    N_PICKS = 5
+} pick;
 
-static const char *const pick_names[N_PICKS] = {"GPSampler", "TPESampler", "CmaEsSampler"};
+static const char *const pick_names[N_PICKS] = {"GPSampler", "TPESampler", "CmaEsSampler",
+                                                "NSGAIISampler", "NSGAIIISampler"};
 
 typedef struct autos {
     otto_auto_options o;
@@ -146,10 +161,15 @@ static decision decide(autos *s, const otto_view *v)
         return (decision){PICK_GP, "a budget that fits the GP phase"};
     if (n_complete < limit)
         return (decision){PICK_GP, "a short study"};
-    if (otto_view_n_objectives(v) == 1 && !constrained && !categorical && n_numeric >= 2)
+    size_t m = otto_view_n_objectives(v);
+    if (m == 1 && !constrained && !categorical && n_numeric >= 2)
         return (decision){PICK_CMAES, "a long numeric study"};
-    return (decision){PICK_TPE, "a long study with categorical parameters, several "
-                                "objectives, constraints or one dimension"};
+    if (m >= NSGA3_OBJECTIVES)
+        return (decision){PICK_NSGA3, "a long study with four objectives or more"};
+    if (m > 1)
+        return (decision){PICK_NSGA2, "a long study with two or three objectives"};
+    return (decision){PICK_TPE, "a long study with categorical parameters, constraints or "
+                                "one dimension"};
 }
 
 /* The pick for this ask, recorded in the trial (once) and logged when it
@@ -255,11 +275,18 @@ static int make_children(autos *s)
     co.allocator = &s->own;
     co.warn_independent_sampling = 0;
     co.independent_sampler = OTTO_CMAES_FALLBACK_TPE;
+    otto_nsga3_options no;
+    otto_nsga3_options_init(&no);
+    no.base.allocator = &s->own;
     int rc = otto_sampler_gp_create(&go, &s->child[PICK_GP]);
     if (!rc)
         rc = otto_sampler_tpe_create(&to, &s->child[PICK_TPE]);
     if (!rc)
         rc = otto_sampler_cmaes_create(&co, &s->child[PICK_CMAES]);
+    if (!rc)
+        rc = otto_sampler_nsga2_create(&no.base, &s->child[PICK_NSGA2]);
+    if (!rc)
+        rc = otto_sampler_nsga3_create(&no, &s->child[PICK_NSGA3]);
     return rc;
 }
 

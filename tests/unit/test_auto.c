@@ -109,7 +109,31 @@ static void picks_by_space_and_phase(void **state)
     otto_study_destroy(s);
 }
 
-static void long_constrained_or_multi_objective_go_to_tpe(void **state)
+/* m objectives, each a shifted sphere5, for n trials. */
+static otto_study *multi_objective_run(size_t m, otto_sampler *sm, int n)
+{
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.seed = 3;
+    so.n_objectives = m;
+    otto_direction dirs[4] = {OTTO_MINIMIZE, OTTO_MINIMIZE, OTTO_MINIMIZE, OTTO_MINIMIZE};
+    so.directions = dirs;
+    so.sampler = sm;
+    otto_study *s;
+    assert_ok(otto_study_create(&so, &s));
+    for (int i = 0; i < n; i++) {
+        otto_trial *t;
+        assert_ok(otto_study_ask(s, &t));
+        double v[4];
+        v[0] = sphere5(t);
+        for (size_t k = 1; k < m; k++)
+            v[k] = v[0] + (double)k;
+        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, v, m));
+    }
+    return s;
+}
+
+static void long_constrained_or_multi_objective_studies_leave_the_gp(void **state)
 {
     (void)state;
     /* constraints: no CMA-ES (it ignores them) */
@@ -124,25 +148,22 @@ static void long_constrained_or_multi_objective_go_to_tpe(void **state)
     assert_string_equal(picked(s, 9), "GPSampler");
     assert_string_equal(picked(s, 11), "TPESampler");
     otto_study_destroy(s);
-    /* two objectives: GP (ParEGO), then TPE */
-    otto_study_options so;
-    otto_study_options_init(&so);
-    so.seed = 3;
-    so.n_objectives = 2;
-    otto_direction dirs[2] = {OTTO_MINIMIZE, OTTO_MINIMIZE};
-    so.directions = dirs;
-    so.sampler = auto_with(10, 0);
-    assert_ok(otto_study_create(&so, &s));
-    for (int i = 0; i < 12; i++) {
-        otto_trial *t;
-        assert_ok(otto_study_ask(s, &t));
-        double v[2];
-        v[0] = sphere5(t);
-        v[1] = v[0] + 1;
-        assert_ok(otto_study_tell(s, t, OTTO_TRIAL_COMPLETE, v, 2));
-    }
+    /* two objectives: GP (log EHVI), then NSGA-II, whose first generation
+     * is the GP phase's 55 trials (at least a population of 50): the first
+     * NSGA trials are generation 1 */
+    s = multi_objective_run(2, auto_with(55, 0), 57);
+    assert_string_equal(picked(s, 54), "GPSampler");
+    assert_string_equal(picked(s, 55), "NSGAIISampler");
+    const otto_trial *t;
+    const char *gen;
+    assert_ok(otto_study_trial(s, 56, &t));
+    assert_ok(otto_trial_system_attr(t, "NSGAIISampler:generation", &gen));
+    assert_string_equal(gen, "1");
+    otto_study_destroy(s);
+    /* four objectives: NSGA-III */
+    s = multi_objective_run(4, auto_with(10, 0), 12);
     assert_string_equal(picked(s, 9), "GPSampler");
-    assert_string_equal(picked(s, 11), "TPESampler");
+    assert_string_equal(picked(s, 11), "NSGAIIISampler");
     otto_study_destroy(s);
 }
 
@@ -416,7 +437,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(picks_by_space_and_phase),
-        cmocka_unit_test(long_constrained_or_multi_objective_go_to_tpe),
+        cmocka_unit_test(long_constrained_or_multi_objective_studies_leave_the_gp),
         cmocka_unit_test(beats_random_on_three_kinds_of_space),
         cmocka_unit_test(integer_labels_go_to_tpe),
         cmocka_unit_test(same_decision_after_a_reload),

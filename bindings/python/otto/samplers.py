@@ -363,11 +363,12 @@ class TPESampler(_BuiltinSampler):
 
 
 class AutoSampler(_BuiltinSampler):
-    """Picks GP, TPE or CMA-ES for the study at every ask, with the name and
-    arguments of OptunaHub's AutoSampler (samplers/auto_sampler), so programs
-    that load it run unchanged: GP while the study is short, TPE for
-    conditional spaces and long studies with categorical parameters, several
-    objectives or constraints, CMA-ES for other long ones. Each
+    """Picks GP, TPE, CMA-ES or NSGA-II/III for the study at every ask, with the
+    name and arguments of OptunaHub's AutoSampler (samplers/auto_sampler), so
+    programs that load it run unchanged: GP while the study is short, TPE for
+    conditional spaces and long single-objective studies with categorical
+    parameters or constraints, NSGA-II (NSGA-III from 4 objectives) for long
+    multi-objective ones, CMA-ES for other long ones. Each
     trial's system attribute "auto:sampler" names the sampler used.
     constraints_func works as in TPESampler. otto-only options: n_trials (the
     budget, if known), gp_trials (the GP phase's length, 0: 250) and noisy

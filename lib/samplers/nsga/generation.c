@@ -24,11 +24,13 @@ void otto__generations_free(otto__generations *g)
     otto__free(g->a, g->parents);
     otto__free(g->a, g->gen_of);
     otto__free(g->a, g->view_index);
+    otto__free(g->a, g->adopted);
     otto__free(g->a, g->ref_made);
     g->parents = NULL;
     g->n_parents = 0;
     g->gen_of = NULL;
     g->view_index = NULL;
+    g->adopted = NULL;
     g->ref_made = NULL;
     g->cap = g->seen = 0;
 }
@@ -56,14 +58,35 @@ static int grow_maps(otto__generations *g, size_t need)
     size_t *vi = otto__reallocarray(g->a, g->view_index, cap, sizeof *vi);
     if (vi)
         g->view_index = vi;
-    if (!gen_of || !vi)
+    unsigned char *adopted = otto__reallocarray(g->a, g->adopted, cap, sizeof *adopted);
+    if (adopted)
+        g->adopted = adopted;
+    if (!gen_of || !vi || !adopted)
         return otto__error(OTTO_ENOMEM, "nsga: out of memory");
     for (size_t i = g->cap; i < cap; i++) {
         g->gen_of[i] = -1;
         g->view_index[i] = SIZE_MAX;
+        g->adopted[i] = 0;
     }
     g->cap = cap;
     return OTTO_OK;
+}
+
+/* The generation a COMPLETE trial belongs to: TAGGED, its attr's; ADOPTED,
+ * 0 for a trial without one (another sampler's, or add_trial's: the auto
+ * sampler's GP phase seeds the first population this way); NONE when the
+ * attr is not a generation. Read by index, so that a missing attr leaves no
+ * error message behind. */
+enum { GEN_NONE = 0, GEN_TAGGED = 1, GEN_ADOPTED = 2 };
+
+static int trial_generation(const otto__generations *g, const otto_trial *t, int64_t *gen)
+{
+    const char *key, *value;
+    for (size_t i = 0, n = otto_trial_system_attr_count(t); i < n; i++)
+        if (otto_trial_system_attr_at(t, i, &key, &value) == OTTO_OK && !strcmp(key, g->key))
+            return parse_generation(value, gen) ? GEN_TAGGED : GEN_NONE;
+    *gen = 0;
+    return GEN_ADOPTED;
 }
 
 int otto__generations_scan(otto__generations *g, const otto_view *v)
@@ -75,6 +98,7 @@ int otto__generations_scan(otto__generations *g, const otto_view *v)
         for (size_t i = 0; i < g->cap; i++) {
             g->gen_of[i] = -1;
             g->view_index[i] = SIZE_MAX;
+            g->adopted[i] = 0;
         }
         g->seen = 0;
         g->max_gen = 0;
@@ -88,9 +112,9 @@ int otto__generations_scan(otto__generations *g, const otto_view *v)
         int rc = grow_maps(g, (size_t)number + 1);
         if (rc)
             return rc;
-        const char *attr;
-        if (otto_trial_get_state(t) == OTTO_TRIAL_COMPLETE &&
-            otto_trial_system_attr(t, g->key, &attr) == OTTO_OK && parse_generation(attr, &gen)) {
+        int how = otto_trial_get_state(t) == OTTO_TRIAL_COMPLETE ? trial_generation(g, t, &gen)
+                                                                 : GEN_NONE;
+        if (how != GEN_NONE) {
             if (gen > g->max_gen) {
                 g->max_gen = gen;
                 g->max_count = 1;
@@ -99,6 +123,7 @@ int otto__generations_scan(otto__generations *g, const otto_view *v)
             }
         }
         g->gen_of[number] = gen;
+        g->adopted[number] = how == GEN_ADOPTED;
         g->view_index[number] = i;
         g->seen = i + 1;
         g->last_number = number;
@@ -168,7 +193,13 @@ static const double *reference_points(otto__generations *g, size_t m, size_t *n_
 static int select_parents(otto__generations *g, const otto_view *v, size_t k)
 {
     const otto__population *prev = &g->parents[k - 1];
-    size_t m = g->m, cap = g->population_size + prev->n, n = 0;
+    /* generation k - 1's population: its population_size lowest-numbered
+     * members, and for generation 0 every adopted trial besides (a long
+     * history from another sampler: the selection keeps its best) */
+    size_t adopted = 0;
+    for (size_t num = 0; k == 1 && num < g->cap; num++)
+        adopted += g->gen_of[num] == 0 && g->adopted[num];
+    size_t m = g->m, cap = g->population_size + adopted + prev->n, n = 0, tagged = 0;
     int64_t *numbers = otto__calloc(g->a, cap, sizeof *numbers);
     double *f = otto__calloc(g->a, cap * m, sizeof *f);
     double *penalty = otto__calloc(g->a, cap, sizeof *penalty);
@@ -176,9 +207,11 @@ static int select_parents(otto__generations *g, const otto_view *v, size_t k)
     int constrained = prev->constrained, rc = OTTO_OK;
     if (!numbers || !f || !penalty || !keep)
         rc = otto__error(OTTO_ENOMEM, "nsga: out of memory");
-    for (size_t num = 0; !rc && num < g->cap && n < g->population_size; num++) {
+    for (size_t num = 0; !rc && num < g->cap; num++) {
         const otto_trial *t;
         if (g->gen_of[num] != (int64_t)k - 1 || !(t = otto__generations_trial(g, v, (int64_t)num)))
+            continue;
+        if (!g->adopted[num] && tagged++ >= g->population_size)
             continue;
         numbers[n] = (int64_t)num;
         trial_point(v, t, m, f + n * m, &penalty[n], &constrained);

@@ -38,6 +38,8 @@ typedef struct otto__generations {
     int64_t last_number;
     int64_t *gen_of;        /* by trial number: generation of a COMPLETE trial, else -1 */
     size_t *view_index;     /* by trial number: its index in the view */
+    unsigned char *adopted; /* by trial number: 1 for a COMPLETE trial without a
+                             * generation attr, counted in generation 0 */
     size_t cap;
     int64_t max_gen;
     size_t max_count;
@@ -54,13 +56,15 @@ int otto__generations_scan(otto__generations *g, const otto_view *v);
 
 /* The generation of a trial being sampled: its system attr, or (set now)
  * the latest generation while it has fewer than population_size COMPLETE
- * trials, else the next one (Optuna's BaseGASampler). Scan first. */
+ * trials, else the next one (Optuna's BaseGASampler; unlike it, COMPLETE
+ * trials without the attr count in generation 0). Scan first. */
 int otto__generations_of_trial(otto__generations *g, const otto_view *v, otto_trial *t,
                                int64_t *gen);
 
 /* The parent population of generation gen >= 1 (empty for 0): the elite
  * selection over the previous generation's population (its population_size
- * lowest-numbered COMPLETE trials) together with that generation's
+ * lowest-numbered COMPLETE trials, and for generation 0 also every COMPLETE
+ * trial without a generation attr) together with that generation's
  * parents. Computed once per generation; scan first. */
 int otto__generations_parents(otto__generations *g, const otto_view *v, int64_t gen,
                               const otto__population **out);
