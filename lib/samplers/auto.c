@@ -14,6 +14,7 @@
 
 #include "common/options.h"
 #include "samplers/auto_model_check.h"
+#include "samplers/gp/gp_encode.h"
 
 /* The default length of the GP phase, in finished trials: OptunaHub's
  * AutoSampler's. In 10-D the GP's ask costs about 30 ms there, and it grows
@@ -26,11 +27,11 @@
 #define SAMPLER_KEY "auto:sampler"
 /* The encoding check (otto(7), THE AUTO SAMPLER): from CHECK_FROM complete
  * trials on, every CHECK_EVERY up to CHECK_LAST, on the first trials, the GP's
- * leave-one-out rank correlation with linear ints of at most
- * SMALL_INT_VALUES values read as numbers (as the GP sampler reads them)
- * and as categories. Below CHECK_POOR as numbers (the GP ranks unseen
- * trials poorly) with categories ahead by more than CHECK_MARGIN, the
- * integers are labels, not quantities, and the study goes to TPE. Measured
+ * leave-one-out rank correlation with the small ints (gp_encode.h) read as
+ * numbers (as the GP sampler reads them by default) and as categories.
+ * Below CHECK_POOR as numbers (the GP ranks unseen trials poorly) with
+ * categories ahead by more than CHECK_MARGIN, the integers are labels, not
+ * quantities, and the study goes to TPE. Measured
  * on NAS-Bench-201 with int indices and the development suite
  * (bench/devsuite/RESULTS.md): without CHECK_POOR, the check also fired on
  * a NAS-like cell of labels that the GP solves (0.67-0.75 as numbers, then
@@ -39,7 +40,6 @@
 #define CHECK_EVERY 5
 #define CHECK_LAST 100
 #define N_CHECKS ((CHECK_LAST - CHECK_FROM) / CHECK_EVERY + 1)
-#define SMALL_INT_VALUES 16
 #define CHECK_POOR 0.6
 #define CHECK_MARGIN 0.1
 
@@ -87,8 +87,7 @@ static int ints_look_categorical(autos *s, const otto_view *v, size_t n_complete
         otto__auto_ints_check c = s->check[slot];
         pthread_mutex_unlock(&s->mu);
         if (c.m != m || c.key != key) {
-            if (otto__auto_ints_check_run(v, m, SMALL_INT_VALUES, CHECK_POOR, CHECK_MARGIN,
-                                          &c) != OTTO_OK)
+            if (otto__auto_ints_check_run(v, m, CHECK_POOR, CHECK_MARGIN, &c) != OTTO_OK)
                 otto_view_log(v, OTTO_LEVEL_DEBUG, "auto: the encoding check failed (%s)",
                               otto_last_error_message());
             c.key = key;
@@ -130,7 +129,7 @@ static decision decide(autos *s, const otto_view *v)
             categorical |= d->n_choices > 1;
         else
             n_numeric += d->low < d->high;
-        small_ints |= otto__auto_small_int(d, SMALL_INT_VALUES) && d->low < d->high;
+        small_ints |= otto__gp_small_int(d) && d->low < d->high;
     }
     size_t limit = s->o.gp_trials ? s->o.gp_trials : GP_TRIALS;
     if (n_complete == 0)
