@@ -167,7 +167,7 @@ uint64_t otto__auto_check_input(const otto_view *v, size_t m)
     return h;
 }
 
-int otto__auto_ints_check_run(const otto_view *v, size_t m, double poor, double margin,
+int otto__auto_ints_check_run(const otto_view *v, size_t m, double margin,
                               otto__auto_ints_check *out)
 {
     size_t used_numbers, used_categories;
@@ -178,7 +178,6 @@ int otto__auto_ints_check_run(const otto_view *v, size_t m, double poor, double 
     if (!rc)
         rc = otto__auto_gp_loo_rank(v, m, 1, &out->rho_categories, &used_categories);
     if (!rc)
-        out->categorical = out->rho_numbers < poor &&
-                           out->rho_categories > out->rho_numbers + margin;
+        out->categorical = out->rho_categories > out->rho_numbers + margin;
     return rc;
 }

@@ -38,11 +38,10 @@ typedef struct otto__auto_ints_check {
 uint64_t otto__auto_check_input(const otto_view *v, size_t m);
 /* Runs the check on the first m COMPLETE trials: both leave-one-out rank
  * correlations (small ints as numbers, then as categories), and
- * categorical = rho_numbers < poor and rho_categories >
- * rho_numbers + margin.
+ * categorical = rho_categories > rho_numbers + margin.
  * Returns an error code (then *out says categorical = 0) when either fit
  * fails. */
-int otto__auto_ints_check_run(const otto_view *v, size_t m, double poor, double margin,
+int otto__auto_ints_check_run(const otto_view *v, size_t m, double margin,
                               otto__auto_ints_check *out);
 
 #endif /* OTTO_AUTO_MODEL_CHECK_H */
