@@ -11,7 +11,11 @@
  * ask runs on the calling thread, and OpenBLAS is held to one), which a busy
  * shared machine disturbs far less than the wall clock; the wall-clock
  * median is printed beside it.
- *   usage: gp_ask_cost [--asks K] [n ...]   (default K 11, n 100 300 1000)
+ * With --ints K the first K coordinates are ints of 5 values (0..4, the
+ * point's coordinate rounded into range), and --categories turns on the GP
+ * option small_ints_as_categories, to price reading them as categories.
+ *   usage: gp_ask_cost [--asks K] [--ints K] [--categories] [n ...]
+ *          (default asks 11, no ints, n 100 300 1000)
  * Run with OPENBLAS_NUM_THREADS=1 for the single-thread OpenBLAS figures. */
 #ifdef OTTO_USE_CBLAS
 #include <cblas.h>
@@ -71,17 +75,22 @@ static double quantile(const double *v, size_t n, double q)
 int main(int argc, char **argv)
 {
     long ns[16] = {100, 300, 1000};
-    int nn = 0, asks = 11;
+    int nn = 0, asks = 11, n_ints = 0, categories = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--asks") && i + 1 < argc)
             asks = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--ints") && i + 1 < argc)
+            n_ints = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--categories"))
+            categories = 1;
         else if (nn < 16)
             ns[nn++] = atol(argv[i]);
     }
     if (nn == 0)
         nn = 3;
-    if (asks < 2) {
-        fprintf(stderr, "usage: gp_ask_cost [--asks K >= 2] [n ...]\n");
+    if (asks < 2 || n_ints < 0 || n_ints > DIM) {
+        fprintf(stderr, "usage: gp_ask_cost [--asks K >= 2] [--ints 0..10] [--categories] "
+                        "[n ...]\n");
         return 2;
     }
     printf("linear algebra: %s", otto__lab_name);
@@ -89,6 +98,8 @@ int main(int argc, char **argv)
     printf(" (%s, core %s, %d thread(s))", openblas_get_config(), openblas_get_corename(),
            openblas_get_num_threads());
 #endif
+    printf("\n%d of %d params ints of 5 values%s", n_ints, DIM,
+           categories ? ", read as categories" : "");
     printf("\n%6s %12s %16s %14s %18s %10s\n", "n", "cold ask ms", "warm median ms",
            "warm p90 ms", "(wall median ms)", "warm asks");
     double *t = malloc(sizeof *t * (size_t)asks), *wall = malloc(sizeof *wall * (size_t)asks);
@@ -101,19 +112,23 @@ int main(int argc, char **argv)
         so.seed = 1;
         otto_gp_options go;
         otto_gp_options_init(&go);
+        go.small_ints_as_categories = categories;
         otto_space *sp;
         otto_study *s;
         if (otto_sampler_gp_create(&go, &so.sampler) || otto_study_create(&so, &s) ||
             otto_space_create(&sp))
             die("create");
         for (int d = 0; d < DIM; d++)
-            if (otto_space_add_float(sp, names[d], -5, 5, 0, 0))
+            if (d < n_ints ? otto_space_add_int(sp, names[d], 0, 4, 1, 0)
+                           : otto_space_add_float(sp, names[d], -5, 5, 0, 0))
                 die("space");
         unsigned long long rs = 7;
         for (long i = 0; i < n; i++) {
             double x[DIM];
             for (int d = 0; d < DIM; d++)
                 x[d] = -5 + 10 * uniform01(&rs);
+            for (int d = 0; d < n_ints; d++)
+                x[d] = x[d] < 0 ? 0 : x[d] > 4 ? 4 : (double)(long)(x[d] + 0.5);
             double f = sphere(x);
             if (otto_study_add_trial(s, sp, x, OTTO_TRIAL_COMPLETE, &f, 1, NULL))
                 die("add_trial");
@@ -126,8 +141,13 @@ int main(int argc, char **argv)
             t[a] = cpu_now() - t0;
             wall[a] = bench_now() - w0;
             double x[DIM];
-            for (int d = 0; d < DIM; d++)
-                otto_trial_suggest_float(tr, names[d], -5, 5, 0, 0, &x[d]);
+            for (int d = 0; d < DIM; d++) {
+                int64_t v;
+                if (d >= n_ints)
+                    otto_trial_suggest_float(tr, names[d], -5, 5, 0, 0, &x[d]);
+                else if (!otto_trial_suggest_int(tr, names[d], 0, 4, 1, 0, &v))
+                    x[d] = (double)v;
+            }
             double f = sphere(x);
             if (otto_study_tell(s, tr, OTTO_TRIAL_COMPLETE, &f, 1))
                 die("tell");

@@ -22,7 +22,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # bench/: bench_env, devsuite
 
-OTTO_SAMPLERS = ("otto-auto", "otto-tpe", "otto-gp", "otto-cmaes", "otto-random")
+OTTO_SAMPLERS = ("otto-auto", "otto-tpe", "otto-gp", "otto-gp-labels", "otto-cmaes",
+                 "otto-random")
 OPTUNA_SAMPLERS = ("optuna-tpe", "optuna-gp", "optuna-random")
 
 
@@ -46,6 +47,7 @@ def make_sampler(name, seed):
     make = {"otto-auto": lambda: s.AutoSampler(seed=seed),
             "otto-tpe": lambda: s.TPESampler.otto_defaults(seed=seed),
             "otto-gp": lambda: s.GPSampler(seed=seed),
+            "otto-gp-labels": lambda: s.GPSampler(seed=seed, small_ints_as_categories=True),
             "otto-cmaes": lambda: s.CmaEsSampler(seed=seed),
             "otto-random": lambda: s.RandomSampler(seed=seed)}[name]
     return otto, make()

@@ -37,6 +37,13 @@ typedef struct otto_gp_options {
      * deterministic_objective (0). See otto_sampler_gp_create(3). */
     int noisy;
     int multi_objective;        /* OTTO_GP_EHVI (default) or OTTO_GP_PAREGO */
+    /* 1: linear int params of at most 16 values (no log, any step) are read
+     * as categories, for integers that are labels rather than quantities
+     * (an index into a list of operations): the kernel compares them as it
+     * compares categoricals (equal or not) and the acquisition search tries
+     * their values as labels; the values suggested stay ints of the
+     * distribution. 0 (default): every int is a number. */
+    int small_ints_as_categories;
 } otto_gp_options;
 
 /* The system attribute of a repeat proposed in noisy mode: the number of

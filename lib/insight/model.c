@@ -174,14 +174,14 @@ int otto__insight_gather(const otto_study *s, const char *fn, otto__insight_data
         goto oom;
     }
     for (size_t j = 0; j < d; j++)
-        data->cat[j] = data->dist[j].kind == OTTO_DIST_CATEGORICAL;
+        data->cat[j] = (unsigned char)otto__gp_as_category(&data->dist[j], 0);
     for (size_t i = 0; i < data->n; i++)
         for (size_t j = 0; j < d; j++) {
             otto_distribution dj;
             double v = 0.0, *c = &data->x[i * d + j];
             find_param(data->trial[i], data->name[j], hint[j], &dj, &v);
             /* an enqueued value outside its range keeps its place outside the cube */
-            if (!otto__gp_encode(&data->dist[j], v, c))
+            if (!otto__gp_encode(&data->dist[j], data->cat[j], v, c))
                 *c = otto_distribution_to_unit(&data->dist[j], v);
         }
     otto__free(a, hint);

@@ -3,10 +3,10 @@
  * the ask. Studies start with the GP (most sample-efficient while the
  * history is small, categorical parameters included) and move to CMA-ES once
  * long (NSGA-II or -III with several objectives; TPE with categorical
- * parameters, constraints or one dimension); conditional spaces go to TPE,
- * and so do studies whose small integers the GP predicts poorly as numbers
- * and better as categories (auto_model_check.h). Every sampler reads the one
- * shared history, so a switch
+ * parameters, constraints or one dimension); conditional spaces go to TPE.
+ * When the GP predicts the study's small integers better as categories than
+ * as numbers (auto_model_check.h), a second GP that reads them as categories
+ * takes over. Every sampler reads the one shared history, so a switch
  * costs nothing but the decision, and a resumed or shared study makes the
  * same decision again. The pick is recorded in each trial's system
  * attribute "auto:sampler" with OptunaHub's class names. */
@@ -15,6 +15,7 @@
 
 #include "common/options.h"
 #include "samplers/auto_model_check.h"
+#include "samplers/gp/gp_encode.h"
 
 /* The default length of the GP phase, in finished trials: OptunaHub's
  * AutoSampler's. In 10-D the GP's ask costs about 30 ms there, and it grows
@@ -27,21 +28,21 @@
 #define SAMPLER_KEY "auto:sampler"
 /* The encoding check (otto(7), THE AUTO SAMPLER): from CHECK_FROM complete
  * trials on, every CHECK_EVERY up to CHECK_LAST, on the first trials, the GP's
- * leave-one-out rank correlation with linear ints of at most
- * SMALL_INT_VALUES values read as numbers (as the GP sampler reads them)
- * and as categories. Below CHECK_POOR as numbers (the GP ranks unseen
- * trials poorly) with categories ahead by more than CHECK_MARGIN, the
- * integers are labels, not quantities, and the study goes to TPE. Measured
- * on NAS-Bench-201 with int indices and the development suite
- * (bench/devsuite/RESULTS.md): without CHECK_POOR, the check also fired on
- * a NAS-like cell of labels that the GP solves (0.67-0.75 as numbers, then
- * 0.82-0.87 as categories), where NAS-Bench-201 fired at -0.02 to 0.59. */
+ * leave-one-out rank correlation with the small ints (gp_encode.h) read as
+ * numbers (as the GP sampler reads them by default) and as categories.
+ * With categories ahead by more than CHECK_MARGIN, the integers are labels,
+ * not quantities, and the GP that reads them as categories takes over.
+ * Measured on NAS-Bench-201 with int indices and the development suite
+ * (bench/devsuite/RESULTS.md): better than sending the study to TPE, and
+ * better without the former second condition (numbers below 0.6), which
+ * kept the check off a NAS-like cell of labels that the GP solves (0.67-0.75
+ * as numbers, 0.82-0.87 as categories) when the check meant leaving the GP;
+ * the GP that reads them as categories solves it sooner. Checking from 10
+ * trials instead of 15 was no better. */
 #define CHECK_FROM 15
 #define CHECK_EVERY 5
 #define CHECK_LAST 100
 #define N_CHECKS ((CHECK_LAST - CHECK_FROM) / CHECK_EVERY + 1)
-#define SMALL_INT_VALUES 16
-#define CHECK_POOR 0.6
 #define CHECK_MARGIN 0.1
 /* After the GP phase, studies of several objectives go to NSGA-II, or to
  * NSGA-III from this many objectives on (its reference points keep a front
@@ -50,16 +51,19 @@
  * (nsga/generation.h). */
 #define NSGA3_OBJECTIVES 4
 
+/* PICK_GP_LABELS: the GP with small_ints_as_categories (a GPSampler too). */
 typedef enum pick {
     PICK_GP = 0,
     PICK_TPE = 1,
     PICK_CMAES = 2,
-    PICK_NSGA2 = 3,
-    PICK_NSGA3 = 4,
-    N_PICKS = 5
+    PICK_GP_LABELS = 3,
+    PICK_NSGA2 = 4,
+    PICK_NSGA3 = 5,
+    N_PICKS = 6
 } pick;
 
-static const char *const pick_names[N_PICKS] = {"GPSampler", "TPESampler", "CmaEsSampler",
+static const char *const pick_names[N_PICKS] = {"GPSampler",     "TPESampler",
+                                                "CmaEsSampler",  "GPSampler",
                                                 "NSGAIISampler", "NSGAIIISampler"};
 
 typedef struct autos {
@@ -90,7 +94,8 @@ static int same_names(const otto_trial *a, const otto_trial *b)
 
 /* Whether the study's small ints read better as categories at any
  * checkpoint so far (CHECK_FROM, CHECK_FROM + CHECK_EVERY, ... complete
- * trials, up to CHECK_LAST): once they do, the study stays with TPE. Each
+ * trials, up to CHECK_LAST): once they do, the GP keeps reading them as
+ * categories. Each
  * checkpoint's verdict is cached with the numbers of the trials it read, so
  * a resumed or shared study with the same finished trials decides the same. */
 static int ints_look_categorical(autos *s, const otto_view *v, size_t n_complete)
@@ -102,8 +107,7 @@ static int ints_look_categorical(autos *s, const otto_view *v, size_t n_complete
         otto__auto_ints_check c = s->check[slot];
         pthread_mutex_unlock(&s->mu);
         if (c.m != m || c.key != key) {
-            if (otto__auto_ints_check_run(v, m, SMALL_INT_VALUES, CHECK_POOR, CHECK_MARGIN,
-                                          &c) != OTTO_OK)
+            if (otto__auto_ints_check_run(v, m, CHECK_MARGIN, &c) != OTTO_OK)
                 otto_view_log(v, OTTO_LEVEL_DEBUG, "auto: the encoding check failed (%s)",
                               otto_last_error_message());
             c.key = key;
@@ -145,7 +149,7 @@ static decision decide(autos *s, const otto_view *v)
             categorical |= d->n_choices > 1;
         else
             n_numeric += d->low < d->high;
-        small_ints |= otto__auto_small_int(d, SMALL_INT_VALUES) && d->low < d->high;
+        small_ints |= otto__gp_small_int(d) && d->low < d->high;
     }
     size_t limit = s->o.gp_trials ? s->o.gp_trials : GP_TRIALS;
     if (n_complete == 0)
@@ -155,8 +159,9 @@ static decision decide(autos *s, const otto_view *v)
     if (small_ints && n_complete >= CHECK_FROM && n_complete < limit &&
         otto_view_n_objectives(v) == 1 && !constrained &&
         ints_look_categorical(s, v, n_complete))
-        return (decision){PICK_TPE, "integers the GP predicts poorly as numbers and better "
-                                    "as categories (a leave-one-out check)"};
+        return (decision){PICK_GP_LABELS, "integers the GP predicts better as categories "
+                                          "than as numbers (a leave-one-out check), read as "
+                                          "categories"};
     if (s->o.n_trials && s->o.n_trials <= limit)
         return (decision){PICK_GP, "a budget that fits the GP phase"};
     if (n_complete < limit)
@@ -256,9 +261,9 @@ void otto_auto_options_init_sized(otto_auto_options *o, size_t size)
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
-/* The three samplers, with their defaults but for the GP's design; none
- * warns about parameters it samples alone (the auto sampler's switches
- * would make that noise). */
+/* The four samplers, with their defaults but for the GP's design (and the
+ * second GP's small ints read as categories); none warns about parameters
+ * it samples alone (the auto sampler's switches would make that noise). */
 static int make_children(autos *s)
 {
     otto_gp_options go;
@@ -279,6 +284,9 @@ static int make_children(autos *s)
     otto_nsga3_options_init(&no);
     no.base.allocator = &s->own;
     int rc = otto_sampler_gp_create(&go, &s->child[PICK_GP]);
+    go.small_ints_as_categories = 1;
+    if (!rc)
+        rc = otto_sampler_gp_create(&go, &s->child[PICK_GP_LABELS]);
     if (!rc)
         rc = otto_sampler_tpe_create(&to, &s->child[PICK_TPE]);
     if (!rc)

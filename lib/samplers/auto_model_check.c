@@ -51,12 +51,6 @@ static double correlation(const double *a, const double *b, size_t n)
     return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : 0.0;
 }
 
-int otto__auto_small_int(const otto_distribution *d, size_t max_values)
-{
-    return d->kind == OTTO_DIST_INT && !(d->flags & OTTO_LOG) && d->step > 0 &&
-           (d->high - d->low) / d->step + 1 <= (double)max_values;
-}
-
 /* In place: zero mean, unit standard deviation (a constant column stays 0). */
 static void standardize(double *y, size_t n)
 {
@@ -88,10 +82,8 @@ static size_t gather(const otto_view *v, const otto_param_key *const *keys, size
             double value;
             const otto_distribution *dist = otto_param_key_distribution(keys[j]);
             if (!otto_trial_param_like(t, keys[j], j, &value) ||
-                !otto__gp_encode(dist, value, &x[n * d + j]))
+                !otto__gp_encode(dist, cat[j], value, &x[n * d + j]))
                 break;
-            if (cat[j] && dist->kind == OTTO_DIST_INT) /* the int's index, as a category */
-                x[n * d + j] = floor((value - dist->low) / dist->step + 0.5);
         }
         if (j == d)
             y[n++] = sign * f;
@@ -99,7 +91,7 @@ static size_t gather(const otto_view *v, const otto_param_key *const *keys, size
     return n;
 }
 
-int otto__auto_gp_loo_rank(const otto_view *v, size_t n_use, size_t ints_as_categories,
+int otto__auto_gp_loo_rank(const otto_view *v, size_t n_use, int small_ints_as_categories,
                            double *rho, size_t *n_used)
 {
     *rho = 0.0;
@@ -120,9 +112,8 @@ int otto__auto_gp_loo_rank(const otto_view *v, size_t n_use, size_t ints_as_cate
     size_t n = 0;
     if (!rc) {
         for (size_t j = 0; j < d; j++)
-            cat[j] = otto_param_key_distribution(keys[j])->kind == OTTO_DIST_CATEGORICAL ||
-                     otto__auto_small_int(otto_param_key_distribution(keys[j]),
-                                          ints_as_categories);
+            cat[j] = (unsigned char)otto__gp_as_category(otto_param_key_distribution(keys[j]),
+                                                         small_ints_as_categories);
         n = gather(v, keys, d, cat, n_use, x, y);
         if (n < 3)
             rc = otto__error(OTTO_EINVAL, "auto: too few trials for the GP check");
@@ -176,8 +167,8 @@ uint64_t otto__auto_check_input(const otto_view *v, size_t m)
     return h;
 }
 
-int otto__auto_ints_check_run(const otto_view *v, size_t m, size_t small_int_values,
-                              double poor, double margin, otto__auto_ints_check *out)
+int otto__auto_ints_check_run(const otto_view *v, size_t m, double margin,
+                              otto__auto_ints_check *out)
 {
     size_t used_numbers, used_categories;
     out->m = m;
@@ -185,10 +176,8 @@ int otto__auto_ints_check_run(const otto_view *v, size_t m, size_t small_int_val
     out->rho_numbers = out->rho_categories = 0.0;
     int rc = otto__auto_gp_loo_rank(v, m, 0, &out->rho_numbers, &used_numbers);
     if (!rc)
-        rc = otto__auto_gp_loo_rank(v, m, small_int_values, &out->rho_categories,
-                                    &used_categories);
+        rc = otto__auto_gp_loo_rank(v, m, 1, &out->rho_categories, &used_categories);
     if (!rc)
-        out->categorical = out->rho_numbers < poor &&
-                           out->rho_categories > out->rho_numbers + margin;
+        out->categorical = out->rho_categories > out->rho_numbers + margin;
     return rc;
 }

@@ -16,13 +16,13 @@
  * rank correlation between each trial's leave-one-out predictive mean,
  * mu_i = y_i - [K^-1 y]_i / [K^-1]_ii, and its observed value: 1 when the
  * model ranks unseen trials perfectly, near 0 when no better than chance.
+ * small_ints_as_categories: 1 reads the small ints (gp_encode.h) as
+ * categories, as the GP sampler with that option does; 0 as numbers.
  * *n_used receives how many trials it read. A pure function of those trials.
  * OTTO_OK, or an error code (out of memory, a failed fit) that the caller
  * may read as "no verdict". */
-int otto__auto_gp_loo_rank(const otto_view *v, size_t n_use, size_t ints_as_categories,
+int otto__auto_gp_loo_rank(const otto_view *v, size_t n_use, int small_ints_as_categories,
                            double *rho, size_t *n_used);
-/* Whether d is a linear int parameter of at most max_values values. */
-int otto__auto_small_int(const otto_distribution *d, size_t max_values);
 
 /* The verdict of the auto sampler's encoding check on one set of trials. */
 typedef struct otto__auto_ints_check {
@@ -37,11 +37,11 @@ typedef struct otto__auto_ints_check {
  * finite value (in the order they finished): the input of a check on them. */
 uint64_t otto__auto_check_input(const otto_view *v, size_t m);
 /* Runs the check on the first m COMPLETE trials: both leave-one-out rank
- * correlations, and categorical = rho_numbers < poor and rho_categories >
- * rho_numbers + margin.
+ * correlations (small ints as numbers, then as categories), and
+ * categorical = rho_categories > rho_numbers + margin.
  * Returns an error code (then *out says categorical = 0) when either fit
  * fails. */
-int otto__auto_ints_check_run(const otto_view *v, size_t m, size_t small_int_values,
-                              double poor, double margin, otto__auto_ints_check *out);
+int otto__auto_ints_check_run(const otto_view *v, size_t m, double margin,
+                              otto__auto_ints_check *out);
 
 #endif /* OTTO_AUTO_MODEL_CHECK_H */

@@ -66,6 +66,27 @@ class GPTest(unittest.TestCase):
         for seed in range(3):
             self.assertLess(best(GPSampler(seed=seed)), best(RandomSampler(seed=seed)) / 10)
 
+    def test_small_ints_as_categories(self):
+        """small_ints_as_categories reaches C: on ints that are labels the
+        GP's picks change (the design before them does not) and the values
+        stay ints of their ranges."""
+        table = [[1.6, 0.0, 1.8, 0.3, 1.4], [0.2, 1.7, 0.0, 1.9, 0.4]]
+
+        def labels(t):
+            return sum(table[i % 2][t.suggest_int(f"op{i}", 0, 4)] for i in range(4))
+
+        runs = {}
+        for flag in (False, True):
+            s = otto.create_study(sampler=GPSampler(seed=2, small_ints_as_categories=flag))
+            s.optimize(labels, n_trials=25)
+            runs[flag] = [t.params for t in s.trials]
+            for p in runs[flag]:
+                self.assertTrue(all(type(v) is int and 0 <= v <= 4 for v in p.values()))
+        self.assertEqual(runs[False][:10], runs[True][:10])
+        self.assertNotEqual(runs[False][10:], runs[True][10:])
+        with self.assertRaises(TypeError):
+            GPSampler(small_int_as_categories=True)  # a misspelling is not ignored
+
     def test_mixed_space_and_reproducible(self):
         def mixed(t):
             x = t.suggest_float("x", -1, 1)

@@ -234,6 +234,7 @@ class GpOptions(ctypes.Structure):
         ("allocator", c_void_p),
         ("noisy", c_int),
         ("multi_objective", c_int),
+        ("small_ints_as_categories", c_int),
     ]
 
 

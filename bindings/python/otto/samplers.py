@@ -409,12 +409,17 @@ class GPSampler(_BuiltinSampler):
     over one GP per objective (times the probability of feasibility), as
     Optuna's; multi_objective="parego" scalarizes per trial instead. otto-only
     options: n_candidates, n_local_search, max_fit_evals, dim_scaled_prior,
-    use_running_trials, multi_objective, and noisy: for noisy objectives, EI improves on the
+    use_running_trials, multi_objective, small_ints_as_categories, and noisy:
+    for noisy objectives, EI improves on the
     incumbent's posterior mean and the sampler may propose a repeat, a trial
     with exactly the params of an evaluated one (the incumbent or a close
     rival), when resolving their order is worth more than a new point; the
     repeat's system attribute "otto:repeat_of" (REPEAT_OF_ATTR) holds the
-    original's number. Use study.recommended_trial to deploy."""
+    original's number. Use study.recommended_trial to deploy.
+    small_ints_as_categories=True reads int params of at most 16 values (no
+    log) as categories, for ints that are labels (indices into a list of
+    operations): the kernel compares them as equal or not, and suggested
+    values are still ints of the distribution."""
 
     _builtin = True  # a C sampler (see _plugins.make_sampler)
 
@@ -422,7 +427,7 @@ class GPSampler(_BuiltinSampler):
                  deterministic_objective=False, constraints_func=None,
                  warn_independent_sampling=True, n_candidates=1024, n_local_search=8,
                  max_fit_evals=100, dim_scaled_prior=False, use_running_trials=True,
-                 multi_objective="ehvi", noisy=False):
+                 multi_objective="ehvi", noisy=False, small_ints_as_categories=False):
         _warn_experimental("GPSampler")
         if independent_sampler is not None and not isinstance(independent_sampler,
                                                               RandomSampler):
@@ -441,7 +446,8 @@ class GPSampler(_BuiltinSampler):
                           max_fit_evals=int(max_fit_evals), dim_scaled_prior=dim_scaled_prior,
                           use_running_trials=use_running_trials,
                           warn_independent_sampling=warn_independent_sampling,
-                          multi_objective=modes[multi_objective], noisy=bool(noisy))
+                          multi_objective=modes[multi_objective], noisy=bool(noisy),
+                          small_ints_as_categories=bool(small_ints_as_categories))
         self.constraints_func = constraints_func
 
     def _create(self):

@@ -3,7 +3,8 @@
  *
  * At each ask over the relative (intersection) search space: the complete
  * trials become points in the unit cube (log params in log space, int and
- * step params at the centre of their grid cell, categoricals as their index
+ * step params at the centre of their grid cell, categoricals, and with
+ * small_ints_as_categories ints of at most 16 values, as their category index
  * under a Hamming kernel), their values are standardized, the kernel is fitted
  * by MAP warm-started from the previous fit, running trials join as pending
  * points at their posterior mean (kriging believer), and the next point
@@ -98,12 +99,13 @@ typedef struct acq {
 
 static const otto_allocator *alloc_of(const otto_view *v) { return otto_view_allocator(v); }
 
-/* A unit coordinate moved onto the grid of its distribution. */
-static double snap_unit(const otto_distribution *d, double u)
+/* A coordinate moved onto the grid of its distribution: for a dim read as
+ * a category (cat), a category index in [0, grid size). */
+static double snap_unit(const otto_distribution *d, int cat, double u)
 {
-    if (d->kind == OTTO_DIST_CATEGORICAL) {
-        double k = floor(u);
-        return k < 0 ? 0 : k > (double)d->n_choices - 1 ? (double)d->n_choices - 1 : k;
+    if (cat) {
+        double k = floor(u), last = otto_distribution_grid_size(d) - 1;
+        return k < 0 ? 0 : k > last ? last : k;
     }
     u = u < 0 ? 0 : u > 1 ? 1 : u;
     if (d->kind == OTTO_DIST_INT || d->step > 0 || (d->flags & OTTO_LOG))
@@ -112,10 +114,9 @@ static double snap_unit(const otto_distribution *d, double u)
 }
 
 /* A uniform coordinate (unit, or a category index). */
-static double draw_coordinate(const otto_distribution *d, double u)
+static double draw_coordinate(const otto_distribution *d, int cat, double u)
 {
-    return d->kind == OTTO_DIST_CATEGORICAL ? snap_unit(d, u * (double)d->n_choices)
-                                            : snap_unit(d, u);
+    return cat ? snap_unit(d, 1, u * otto_distribution_grid_size(d)) : snap_unit(d, 0, u);
 }
 
 /* ---- gathering the observations ------------------------------------------------------- */
@@ -151,13 +152,15 @@ static int trial_row(const problem *pb, const otto_space *sp, const otto_trial *
                 : otto_space_param(sp, j, &name, NULL) != OTTO_OK ||
                       !otto_trial_param_find(t, name, &value))
             return 0;
-        if (!otto__gp_encode(pb->dist[j], value, &row[j]))
+        if (!otto__gp_encode(pb->dist[j], pb->cat[j], value, &row[j]))
             return 0;
     }
     return 1;
 }
 
-static int problem_init(problem *pb, const otto_allocator *a, const otto_space *sp)
+/* small_ints: read small ints as categories (gp_encode.h). */
+static int problem_init(problem *pb, const otto_allocator *a, const otto_space *sp,
+                        int small_ints)
 {
     memset(pb, 0, sizeof *pb);
     pb->a = a;
@@ -173,7 +176,7 @@ static int problem_init(problem *pb, const otto_allocator *a, const otto_space *
         otto_space_param(sp, j, NULL, &pb->dist_copy[j]); /* j < size: cannot fail */
         const otto_distribution *dj = pb->dist[j] = &pb->dist_copy[j];
         double g = otto_distribution_grid_size(dj);
-        pb->cat[j] = dj->kind == OTTO_DIST_CATEGORICAL;
+        pb->cat[j] = (unsigned char)otto__gp_as_category(dj, small_ints);
         pb->swept[j] = pb->cat[j] ? g <= MAX_SWEEP_CHOICES : g > 0 && g <= MAX_SWEEP_GRID;
         pb->relaxed[j] = !pb->cat[j] && !pb->swept[j];
     }
@@ -547,7 +550,7 @@ static int sweep_dim(acq *q, size_t j, double *x, double *val, double *buf, doub
         for (size_t c = 0; c < m; c++) {
             double k = (double)(start + c);
             memcpy(buf + c * d, x, d * sizeof *x);
-            buf[c * d + j] = dist->kind == OTTO_DIST_CATEGORICAL
+            buf[c * d + j] = q->pb->cat[j]
                                  ? k
                                  : otto_distribution_to_unit(dist, dist->low + k * dist->step);
         }
@@ -595,7 +598,7 @@ static int refine(acq *q, double *x, double *val, double *buf, double *vals)
             double *cand = buf + 3 * q->n_free;
             for (size_t k = 0; k < q->n_free; k++) {
                 size_t j = q->free_idx[k];
-                cand[j] = snap_unit(pb->dist[j], xf[k]);
+                cand[j] = snap_unit(pb->dist[j], 0, xf[k]);
             }
             double cv;
             rc = acq_batch(q, 1, cand, &cv);
@@ -661,7 +664,7 @@ static int maximize(acq *q, const gp_sampler *s, otto_rng *rng, double *x)
             double *row = cand + c * d;
             otto__qmc_point(d, qseed, c, row);
             for (size_t j = 0; j < d; j++)
-                row[j] = draw_coordinate(pb->dist[j], row[j]);
+                row[j] = draw_coordinate(pb->dist[j], pb->cat[j], row[j]);
         }
         static const double sigmas[3] = {0.02, 0.08, 0.2};
         size_t k = best_rows(pb, top, 5);
@@ -669,7 +672,7 @@ static int maximize(acq *q, const gp_sampler *s, otto_rng *rng, double *x)
             double *row = cand + c * d;
             if (!k) {
                 for (size_t j = 0; j < d; j++)
-                    row[j] = draw_coordinate(pb->dist[j], otto_rng_uniform(rng));
+                    row[j] = draw_coordinate(pb->dist[j], pb->cat[j], otto_rng_uniform(rng));
                 continue;
             }
             const double *from = pb->x + top[c % k] * d;
@@ -677,10 +680,10 @@ static int maximize(acq *q, const gp_sampler *s, otto_rng *rng, double *x)
             for (size_t j = 0; j < d; j++) {
                 if (pb->cat[j] || (pb->swept[j] && otto_distribution_grid_size(pb->dist[j]) < 8))
                     row[j] = otto_rng_uniform(rng) * (double)d < 1.0
-                                 ? draw_coordinate(pb->dist[j], otto_rng_uniform(rng))
+                                 ? draw_coordinate(pb->dist[j], pb->cat[j], otto_rng_uniform(rng))
                                  : from[j];
                 else
-                    row[j] = snap_unit(pb->dist[j], from[j] + sg * otto_rng_normal(rng));
+                    row[j] = snap_unit(pb->dist[j], 0, from[j] + sg * otto_rng_normal(rng));
             }
         }
         rc = acq_many(q, m, cand, vals);
@@ -865,7 +868,7 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
     gp_sampler *s = state;
     otto_rng *rng = otto_trial_rng(trial);
     problem pb;
-    int rc = problem_init(&pb, alloc_of(v), space);
+    int rc = problem_init(&pb, alloc_of(v), space, s->o.small_ints_as_categories);
     if (!rc && otto_view_n_objectives(v) > 1 && s->o.multi_objective == OTTO_GP_EHVI) {
         pb.mo = otto__calloc(pb.a, 1, sizeof *pb.mo);
         rc = pb.mo ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
@@ -890,7 +893,8 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
             rc = propose_repeat(&pb, v, space, trial, original_of(&pb, repeat_row), out);
         } else if (!rc) {
             for (size_t j = 0; j < pb.d; j++)
-                out[j] = pb.cat[j] ? x[j] : otto_distribution_from_unit(pb.dist[j], x[j]);
+                out[j] = pb.cat[j] ? otto__gp_category_value(pb.dist[j], x[j])
+                                   : otto_distribution_from_unit(pb.dist[j], x[j]);
         }
         otto__free(pb.a, x);
     }
@@ -969,6 +973,7 @@ void otto_gp_options_init_sized(otto_gp_options *o, size_t size)
     def.warn_independent_sampling = 1;
     def.multi_objective = OTTO_GP_EHVI;
     def.noisy = 0;
+    def.small_ints_as_categories = 0;
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
@@ -1007,6 +1012,8 @@ int otto_sampler_gp_create(const otto_gp_options *opts, otto_sampler **out)
         rc = check_flag(o.warn_independent_sampling, "warn_independent_sampling");
     if (!rc)
         rc = check_flag(o.noisy, "noisy");
+    if (!rc)
+        rc = check_flag(o.small_ints_as_categories, "small_ints_as_categories");
     if (!rc && o.noisy && o.deterministic_objective)
         rc = otto__error(OTTO_EINVAL,
                          "gp_options: noisy and deterministic_objective exclude each other");
