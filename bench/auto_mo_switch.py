@@ -91,7 +91,7 @@ def report(args, problems, budgets):
     wins = {b: [0, 0] for b in budgets}
     for p in problems:
         runs = {}
-        for v in ("nsga", "tpe"):
+        for v in (args.label, "tpe"):
             for seed in range(args.seeds):
                 with open(os.path.join(args.cache, f"{p.name}.{seed}.{v}.json")) as f:
                     runs[v, seed] = json.load(f)
@@ -101,10 +101,10 @@ def report(args, problems, budgets):
         for b in budgets:
             gaps = {v: [best - P.front_hypervolume(
                 [r[0] for r in runs[v, s][:b] if r[0] is not None], p.reference)
-                for s in range(args.seeds)] for v in ("nsga", "tpe")}
-            mn, mt = statistics.median(gaps["nsga"]), statistics.median(gaps["tpe"])
+                for s in range(args.seeds)] for v in (args.label, "tpe")}
+            mn, mt = statistics.median(gaps[args.label]), statistics.median(gaps["tpe"])
             ratio = (mn + 1e-12 * best) / (mt + 1e-12 * best)
-            pv = mann_whitney_p(gaps["nsga"], gaps["tpe"])
+            pv = mann_whitney_p(gaps[args.label], gaps["tpe"])
             mark = ""
             if pv < 0.05:
                 mark = "+" if mn < mt else "-"
@@ -131,13 +131,15 @@ def main():
     ap.add_argument("--problems", default="", help="comma-separated names (default: all)")
     ap.add_argument("--cache", default="/work/cache/auto_mo_switch")
     ap.add_argument("--out", default="")
+    ap.add_argument("--label", default="nsga",
+                    help="cache name of this library's runs (to compare several builds)")
     ap.add_argument("--variant", default="", help=argparse.SUPPRESS)  # the child's
     args = ap.parse_args()
     args.cache = os.path.join(args.cache, f"gp{args.gp_trials}-n{args.trials}")
     os.makedirs(args.cache, exist_ok=True)
     problems = [p for p in P.problems()
                 if not args.problems or p.name in args.problems.split(",")]
-    variants = [args.variant] if args.variant else ["nsga", "tpe"]
+    variants = [args.variant] if args.variant else [args.label, "tpe"]
     for v in variants:
         if v == "tpe" and not args.variant:
             env = dict(os.environ, OTTO_LIB=args.old_lib)
