@@ -101,10 +101,14 @@ def main():
     ap.add_argument("--a", required=True, help="sampler (as recorded, e.g. otto-auto@after)")
     ap.add_argument("--b", required=True)
     ap.add_argument("--budgets", default="20,50,100")
+    ap.add_argument("--families", default="", help="only these families (comma-separated)")
     ap.add_argument("--per-problem", action="store_true", help="also each problem's medians")
     args = ap.parse_args()
     budgets = [int(x) for x in args.budgets.split(",")]
-    reg, split = regrets(load(args.runs), budgets)
+    runs = load(args.runs)
+    if args.families:
+        runs = [r for r in runs if r["family"] in args.families.split(",")]
+    reg, split = regrets(runs, budgets)
     print("\n".join(compare(reg, split, args.a, args.b, budgets)))
     if args.per_problem:
         print()

@@ -7,7 +7,9 @@ trial, and the auto sampler's pick per trial) to --out; runs already in
 otto comes from this checkout (bench/bench_env.py: build/libotto.so, or
 OTTO_LIB); --label names that build in the records (e.g. "before", with
 OTTO_LIB pointing at a copy of an older libotto.so). optuna-* samplers are
-Optuna HEAD through /work/peers/shim (set OTTO_OPTUNA_SHIM elsewhere).
+Optuna HEAD through /work/peers/shim (set OTTO_OPTUNA_SHIM elsewhere);
+hyperopt-tpe and ngopt are Hyperopt's TPE and Nevergrad's NGOpt from
+/work/peers (devsuite/anchors.py; OTTO_ANCHORS_SHIM).
 
     nice -n 15 /usr/bin/python3 bench/devsuite/run.py --samplers otto-auto,otto-random \\
         --problems 'nb201-*-int' --seeds 20 --trials 60 --out /tmp/nb201.jsonl"""
@@ -21,6 +23,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # bench/: bench_env, devsuite
+
+from devsuite import anchors  # noqa: E402
 
 OTTO_SAMPLERS = ("otto-auto", "otto-tpe", "otto-gp", "otto-gp-labels", "otto-cmaes",
                  "otto-random")
@@ -57,6 +61,11 @@ def run_one(job):
     sampler, label, problem_name, seed, n_trials = job
     from devsuite.registry import all_problems
     problem = all_problems()[problem_name]
+    if sampler in anchors.SAMPLERS:
+        curve, seconds = anchors.run(sampler, problem, seed, n_trials)
+        return {"sampler": sampler, "problem": problem_name, "family": problem.family,
+                "split": problem.split, "seed": seed, "f_star": problem.optimum(),
+                "curve": curve, "seconds_per_trial": seconds, "picks": None}
     lib, smp = make_sampler(sampler, seed)
     study = lib.create_study(sampler=smp)
     t0 = time.perf_counter()
@@ -77,7 +86,8 @@ def run_one(job):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--samplers", default="otto-auto,otto-random",
-                    help="comma-separated: " + ", ".join(OTTO_SAMPLERS + OPTUNA_SAMPLERS))
+                    help="comma-separated: " + ", ".join(OTTO_SAMPLERS + OPTUNA_SAMPLERS +
+                                                         anchors.SAMPLERS))
     ap.add_argument("--label", default="", help="appended to otto samplers' names as @label")
     ap.add_argument("--problems", default="", help="names (a trailing * is a prefix)")
     ap.add_argument("--families", default="", help="compare, bbob, tabular, sklearn, spaces")
@@ -100,7 +110,7 @@ def main():
         ap.error("--out is required")
     samplers = args.samplers.split(",")
     for s in samplers:
-        if s not in OTTO_SAMPLERS + OPTUNA_SAMPLERS:
+        if s not in OTTO_SAMPLERS + OPTUNA_SAMPLERS + anchors.SAMPLERS:
             ap.error(f"unknown sampler {s}")
     done = set()
     if os.path.exists(args.out):
