@@ -229,8 +229,10 @@ def gp_ask_cost(n_objectives, n_trials=100, asks=11, dim=5):
         g = 1 + 9 * sum(x[1:]) / (dim - 1)
         v = (x[0], g * (1 - math.sqrt(x[0] / g)))
         return list(v) if n_objectives == 2 else [sum(v)]
-    study = otto.create_study(directions=["minimize"] * n_objectives,
-                              sampler=otto.samplers.GPSampler(seed=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GPSampler's experimental-feature warning
+        sampler = otto.samplers.GPSampler(seed=0)
+    study = otto.create_study(directions=["minimize"] * n_objectives, sampler=sampler)
     for _ in range(n_trials):
         p = {k: rng.random() for k in dists}
         study.add_trial(otto.trial.create_trial(params=p, distributions=dists, values=values(p)))
@@ -287,8 +289,8 @@ def report(args, problems, samplers, pairs):
         "feasible points on the problem) below the problem's fixed reference point; each "
         "cell is the ratio of median gaps (< 1: the first sampler closer), '+'/'-' a "
         "significant win/loss of the first sampler (two-sided Mann-Whitney U, p < 0.05). "
-        "Geometric means cover the problems with all seeds run by both samplers; a row with "
-        "fewer seeds (k/N) is shown but left out. Smaller budgets are prefixes of the "
+        "Geometric means cover the problems with all seeds run by both samplers at that "
+        "budget; a cell with fewer seeds (k/N) is shown but left out. Smaller budgets are prefixes of the "
         "longest run (see the script's docstring).\n")
     gaps, seeds = {}, {}
     for p in problems:
@@ -313,7 +315,6 @@ def report(args, problems, samplers, pairs):
         for p in rows:
             prob = PROBLEMS[p]
             k = min(len(seeds.get((p, a), [])), len(seeds.get((p, b), [])))
-            full = k == args.seeds
             cells = []
             for x in budgets:
                 if (p, a, x) not in gaps or (p, b, x) not in gaps:
@@ -322,8 +323,10 @@ def report(args, problems, samplers, pairs):
                 ga, gb = gaps[p, a, x], gaps[p, b, x]
                 ratio = statistics.median(ga) / statistics.median(gb)
                 sig = significance(ga, gb)
-                cells.append(f"{ratio:.3g}{sig}")
-                if full:
+                kx = min(len(ga), len(gb))  # seeds whose runs reach this budget
+                cells.append(f"{ratio:.3g}{sig}" + (f" ({kx}/{args.seeds})"
+                                                    if kx < args.seeds else ""))
+                if kx == args.seeds:
                     for sp in splits:
                         if sp in ("all", prob.split):
                             logs[sp, x].append(math.log(ratio))
@@ -333,8 +336,10 @@ def report(args, problems, samplers, pairs):
                        f"{k}/{args.seeds} | " + " | ".join(cells) + " |")
         for sp in splits:
             cells, n = [], max(len(logs[sp, x]) for x in budgets)
-            if not n:
-                continue
+            if not n or (sp == "all" and any(
+                    max(len(logs[other, x]) for x in budgets) == n for other in splits
+                    if other != "all")):
+                continue  # no problem, or "all" is one split's rows again
             for x in budgets:
                 lg = logs[sp, x]
                 cells.append(f"**{math.exp(statistics.mean(lg)):.3f}** "

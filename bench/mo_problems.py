@@ -12,8 +12,9 @@ constraint values (feasible when all <= 0; None for an unconstrained
 problem), to be given as a sampler's constraints_func via
 `constraints_func(problem)`; reference is the fixed hypervolume reference
 point; split is "listed" for issue 28's own problems (ZDT1/2/3, 3-objective
-DTLZ2 and DTLZ7, `mixed`, `bnh`) and "heldout" for the others, on which the
-issue's bars are judged. `front_hypervolume(points, reference)` scores a
+DTLZ2 and DTLZ7, `mixed`, and `bnh` standing for the issue's unnamed
+constrained bi-objective) and "heldout" for the others, on which the issue's
+bars are judged. `front_hypervolume(points, reference)` scores a
 set of objective vectors through C's otto_hypervolume. Run this file to
 check the WFG and CONSTR definitions against their known fronts."""
 import math
