@@ -199,6 +199,8 @@ static int check_running(const otto_trial *t, const char *fn)
                            t->frozen ? "a frozen copy"
                            : !t->live && state_of(t) == OTTO_TRIAL_RUNNING
                                ? "run by another worker"
+                           : t->live && t->live->telling
+                               ? "being told (its tell is under way)"
                                : otto_trial_state_name(state_of(t)));
     if (t->live->remote_state)
         return otto__error(OTTO_ESTATE,
