@@ -132,10 +132,14 @@ OTTO_API int otto_trial_intermediate_value(const otto_trial *t, int64_t step, do
  * stay valid for the study's life once the trial is finished; on a RUNNING
  * trial, until its owner next sets that key. */
 OTTO_API int otto_trial_user_attr(const otto_trial *t, const char *key, const char **value);
+/* The value under key, or NULL when absent (or t or key is NULL); unlike
+ * otto_trial_user_attr it leaves no error message, for callers that probe. */
+OTTO_API const char *otto_trial_user_attr_find(const otto_trial *t, const char *key);
 OTTO_API size_t otto_trial_user_attr_count(const otto_trial *t);
 OTTO_API int otto_trial_user_attr_at(const otto_trial *t, size_t i, const char **key,
                                      const char **value);
 OTTO_API int otto_trial_system_attr(const otto_trial *t, const char *key, const char **value);
+OTTO_API const char *otto_trial_system_attr_find(const otto_trial *t, const char *key);
 OTTO_API size_t otto_trial_system_attr_count(const otto_trial *t);
 OTTO_API int otto_trial_system_attr_at(const otto_trial *t, size_t i, const char **key,
                                        const char **value);

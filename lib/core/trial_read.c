@@ -205,11 +205,11 @@ int otto_trial_intermediate_value(const otto_trial *t, int64_t step, double *out
     return OTTO_OK;
 }
 
-static int attr_get(const otto_trial *t, int sys, const char *key, const char **value)
+/* The value under key, or NULL; no error message either way. */
+static const char *attr_lookup(const otto_trial *t, int sys, const char *key)
 {
-    const char *fn = sys ? "system_attr" : "user_attr";
-    if (!t || !key || !value)
-        return otto__error(OTTO_EINVAL, "%s: NULL argument", fn);
+    if (!t || !key)
+        return NULL;
     int locked = otto__trial_lock(t);
     const otto__attr *arr = sys ? t->sys : t->user;
     size_t n = sys ? t->n_sys : t->n_user;
@@ -218,6 +218,15 @@ static int attr_get(const otto_trial *t, int sys, const char *key, const char **
         if (strcmp(arr[i].key, key) == 0)
             found = arr[i].value;
     otto__trial_unlock(t, locked);
+    return found;
+}
+
+static int attr_get(const otto_trial *t, int sys, const char *key, const char **value)
+{
+    const char *fn = sys ? "system_attr" : "user_attr";
+    if (!t || !key || !value)
+        return otto__error(OTTO_EINVAL, "%s: NULL argument", fn);
+    const char *found = attr_lookup(t, sys, key);
     if (!found)
         return otto__error(OTTO_ENOTFOUND, "trial %lld has no %s '%s'", (long long)t->number, fn,
                            key);
@@ -255,6 +264,10 @@ int otto_trial_user_attr(const otto_trial *t, const char *key, const char **valu
 {
     return attr_get(t, 0, key, value);
 }
+const char *otto_trial_user_attr_find(const otto_trial *t, const char *key)
+{
+    return attr_lookup(t, 0, key);
+}
 size_t otto_trial_user_attr_count(const otto_trial *t) { return attr_count(t, 0); }
 int otto_trial_user_attr_at(const otto_trial *t, size_t i, const char **key, const char **value)
 {
@@ -263,6 +276,10 @@ int otto_trial_user_attr_at(const otto_trial *t, size_t i, const char **key, con
 int otto_trial_system_attr(const otto_trial *t, const char *key, const char **value)
 {
     return attr_get(t, 1, key, value);
+}
+const char *otto_trial_system_attr_find(const otto_trial *t, const char *key)
+{
+    return attr_lookup(t, 1, key);
 }
 size_t otto_trial_system_attr_count(const otto_trial *t) { return attr_count(t, 1); }
 int otto_trial_system_attr_at(const otto_trial *t, size_t i, const char **key,

@@ -177,17 +177,6 @@ static decision decide(autos *s, const otto_view *v)
                                 "one dimension"};
 }
 
-/* The sampler name recorded in a trial, or NULL. By index: the reader by
- * key would leave a "not found" message behind a call that succeeds. */
-static const char *recorded_pick(const otto_trial *trial)
-{
-    const char *key, *value;
-    for (size_t i = 0, n = otto_trial_system_attr_count(trial); i < n; i++)
-        if (otto_trial_system_attr_at(trial, i, &key, &value) == OTTO_OK &&
-            !strcmp(key, SAMPLER_KEY))
-            return value;
-    return NULL;
-}
 
 /* The pick for this ask, recorded in the trial (once) and logged when it
  * differs from the previous ask's. */
@@ -195,7 +184,7 @@ static otto_sampler *pick_for(autos *s, const otto_view *v, otto_trial *trial)
 {
     decision d = decide(s, v);
     if (trial) {
-        if (!recorded_pick(trial) &&
+        if (!otto_trial_system_attr_find(trial, SAMPLER_KEY) &&
             otto_trial_set_system_attr(trial, SAMPLER_KEY, pick_names[d.p]) != OTTO_OK)
             otto_view_log(v, OTTO_LEVEL_WARNING,
                       "auto: trial %lld: cannot record the sampler used (%s)",
@@ -238,7 +227,7 @@ static void auto_after(void *state, const otto_view *v, otto_trial *trial,
                        otto_trial_state final_state, const double *values, size_t n_values)
 {
     autos *s = state;
-    const char *served = recorded_pick(trial);
+    const char *served = otto_trial_system_attr_find(trial, SAMPLER_KEY);
     for (int p = 0; p < N_PICKS; p++)
         if ((p != PICK_NSGA2 && p != PICK_NSGA3) || (served && !strcmp(served, pick_names[p])))
             otto_sampler_after_trial(s->child[p], v, trial, final_state, values, n_values);

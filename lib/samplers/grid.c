@@ -146,11 +146,10 @@ static uint64_t mark_done(const grid *g, const otto_view *view, uint64_t *done)
     uint64_t n = 0;
     for (size_t i = 0; i < otto_view_count(view); i++) {
         const otto_trial *t = otto_view_trial(view, i);
-        const char *space, *text;
+        const char *space = otto_trial_system_attr_find(t, "search_space");
+        const char *text = otto_trial_system_attr_find(t, "grid_id");
         uint64_t id;
-        if (otto_trial_system_attr(t, "search_space", &space) == OTTO_OK &&
-            strcmp(space, g->space) == 0 &&
-            otto_trial_system_attr(t, "grid_id", &text) == OTTO_OK && parse_id(text, &id) &&
+        if (space && strcmp(space, g->space) == 0 && text && parse_id(text, &id) &&
             id < g->size && !(done[id / 64] >> (id % 64) & 1)) {
             done[id / 64] |= 1ull << (id % 64);
             n++;
@@ -206,11 +205,9 @@ static int pick_unvisited(grid *g, const otto_view *view, otto_trial *trial, uin
 /* The trial's grid point: recorded in its system attrs at its first suggest. */
 static int point_of(grid *g, const otto_view *view, otto_trial *trial, uint64_t *out)
 {
-    const char *space, *text;
-    if (otto_trial_system_attr(trial, "search_space", &space) == OTTO_OK &&
-        strcmp(space, g->space) == 0 &&
-        otto_trial_system_attr(trial, "grid_id", &text) == OTTO_OK && parse_id(text, out) &&
-        *out < g->size)
+    const char *space = otto_trial_system_attr_find(trial, "search_space");
+    const char *text = otto_trial_system_attr_find(trial, "grid_id");
+    if (space && strcmp(space, g->space) == 0 && text && parse_id(text, out) && *out < g->size)
         return OTTO_OK;
     int64_t number = otto_trial_number(trial);
     pthread_mutex_lock(&g->mu);

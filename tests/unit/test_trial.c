@@ -199,6 +199,17 @@ static void attributes_and_constraints(void **state)
     assert_ok(otto_trial_system_attr(f->t, "cma:generation", &v));
     assert_string_equal(v, "3");
     assert_int_equal(otto_trial_system_attr_count(f->t), 1);
+    /* the quiet lookups: NULL when absent, and the last error message stays */
+    assert_status(otto_trial_user_attr(NULL, "note", &v), OTTO_EINVAL);
+    char before[256];
+    snprintf(before, sizeof before, "%s", otto_last_error_message());
+    assert_string_equal(otto_trial_user_attr_find(f->t, "note"), "second");
+    assert_string_equal(otto_trial_system_attr_find(f->t, "cma:generation"), "3");
+    assert_null(otto_trial_user_attr_find(f->t, "cma:generation"));
+    assert_null(otto_trial_system_attr_find(f->t, "note"));
+    assert_null(otto_trial_system_attr_find(f->t, NULL));
+    assert_null(otto_trial_user_attr_find(NULL, "note"));
+    assert_string_equal(otto_last_error_message(), before);
     double c[2] = {-1.0, 0.5}, got[2];
     size_t n;
     assert_status(otto_trial_constraints(f->t, got, 2, &n), OTTO_ENOTFOUND);

@@ -907,11 +907,7 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
 static int repeat_value(const otto_view *v, const otto_trial *trial, const char *name,
                         const otto_distribution *dist, double *out)
 {
-    const char *key, *value = NULL;
-    for (size_t i = 0, n = otto_trial_system_attr_count(trial); i < n && !value; i++)
-        if (otto_trial_system_attr_at(trial, i, &key, &value) != OTTO_OK ||
-            strcmp(key, OTTO_ATTR_REPEAT_OF))
-            value = NULL;
+    const char *value = otto_trial_system_attr_find(trial, OTTO_ATTR_REPEAT_OF);
     if (!value)
         return 0;
     long long number = strtoll(value, NULL, 10);

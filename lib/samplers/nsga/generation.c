@@ -75,16 +75,14 @@ static int grow_maps(otto__generations *g, size_t need)
 /* The generation a COMPLETE trial belongs to: TAGGED, its attr's; ADOPTED,
  * 0 for a trial without one (another sampler's, or add_trial's: the auto
  * sampler's GP phase seeds the first population this way); NONE when the
- * attr is not a generation. Read by index, so that a missing attr leaves no
- * error message behind. */
+ * attr is not a generation. */
 enum { GEN_NONE = 0, GEN_TAGGED = 1, GEN_ADOPTED = 2 };
 
 static int trial_generation(const otto__generations *g, const otto_trial *t, int64_t *gen)
 {
-    const char *key, *value;
-    for (size_t i = 0, n = otto_trial_system_attr_count(t); i < n; i++)
-        if (otto_trial_system_attr_at(t, i, &key, &value) == OTTO_OK && !strcmp(key, g->key))
-            return parse_generation(value, gen) ? GEN_TAGGED : GEN_NONE;
+    const char *value = otto_trial_system_attr_find(t, g->key);
+    if (value)
+        return parse_generation(value, gen) ? GEN_TAGGED : GEN_NONE;
     *gen = 0;
     return GEN_ADOPTED;
 }
@@ -135,8 +133,8 @@ int otto__generations_of_trial(otto__generations *g, const otto_view *v, otto_tr
                                int64_t *gen)
 {
     (void)v;
-    const char *attr;
-    if (otto_trial_system_attr(t, g->key, &attr) == OTTO_OK && parse_generation(attr, gen))
+    const char *attr = otto_trial_system_attr_find(t, g->key);
+    if (attr && parse_generation(attr, gen))
         return OTTO_OK;
     *gen = g->max_count < g->population_size ? g->max_gen : g->max_gen + 1;
     char buf[24];

@@ -206,8 +206,7 @@ static int nsga_relative(void *state, const otto_view *v, otto_trial *trial,
  * trials, or a space with nothing to sample relatively). */
 static int ensure_generation(nsga *s, const otto_view *v, otto_trial *trial)
 {
-    const char *attr;
-    if (otto_trial_system_attr(trial, s->gens.key, &attr) == OTTO_OK)
+    if (otto_trial_system_attr_find(trial, s->gens.key))
         return OTTO_OK;
     int64_t gen;
     pthread_mutex_lock(&s->mu);
