@@ -48,7 +48,8 @@ def make_sampler(name, seed):
     from bench_env import otto
     otto.logging.set_verbosity(otto.logging.ERROR)
     s = otto.samplers
-    make = {"otto-auto": lambda: s.AutoSampler(seed=seed),
+    gp_trials = int(os.environ.get("OTTO_DEVSUITE_AUTO_GP_TRIALS", "0"))
+    make = {"otto-auto": lambda: s.AutoSampler(seed=seed, gp_trials=gp_trials),
             "otto-tpe": lambda: s.TPESampler.otto_defaults(seed=seed),
             "otto-gp": lambda: s.GPSampler(seed=seed),
             "otto-gp-labels": lambda: s.GPSampler(seed=seed, small_ints_as_categories=True),
@@ -97,6 +98,8 @@ def main():
     ap.add_argument("--seed-offset", type=int, default=0)
     ap.add_argument("--trials", type=int, default=100)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--auto-gp-trials", type=int, default=0,
+                    help="otto-auto's gp_trials (0: its default, 250); give a --label too")
     ap.add_argument("--list", action="store_true", help="print the selected problems and exit")
     ap.add_argument("--out", required=False, default="")
     args = ap.parse_args()
@@ -109,6 +112,7 @@ def main():
     if not args.out:
         ap.error("--out is required")
     samplers = args.samplers.split(",")
+    os.environ["OTTO_DEVSUITE_AUTO_GP_TRIALS"] = str(args.auto_gp_trials)
     for s in samplers:
         if s not in OTTO_SAMPLERS + OPTUNA_SAMPLERS + anchors.SAMPLERS:
             ap.error(f"unknown sampler {s}")

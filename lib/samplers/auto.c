@@ -156,9 +156,9 @@ static decision decide(autos *s, const otto_view *v)
         return (decision){PICK_GP, "no finished trial yet (the GP's quasi-random design)"};
     if (conditional)
         return (decision){PICK_TPE, "a conditional search space"};
-    if (small_ints && n_complete >= CHECK_FROM && n_complete < limit &&
-        otto_view_n_objectives(v) == 1 && !constrained &&
-        ints_look_categorical(s, v, n_complete))
+    int labels = small_ints && n_complete >= CHECK_FROM && otto_view_n_objectives(v) == 1 &&
+                 !constrained && ints_look_categorical(s, v, n_complete);
+    if (labels && n_complete < limit)
         return (decision){PICK_GP_LABELS, "integers the GP predicts better as categories "
                                           "than as numbers (a leave-one-out check), read as "
                                           "categories"};
@@ -167,14 +167,14 @@ static decision decide(autos *s, const otto_view *v)
     if (n_complete < limit)
         return (decision){PICK_GP, "a short study"};
     size_t m = otto_view_n_objectives(v);
-    if (m == 1 && !constrained && !categorical && n_numeric >= 2)
+    if (m == 1 && !constrained && !categorical && !labels && n_numeric >= 2)
         return (decision){PICK_CMAES, "a long numeric study"};
     if (m >= NSGA3_OBJECTIVES)
         return (decision){PICK_NSGA3, "a long study with four objectives or more"};
     if (m > 1)
         return (decision){PICK_NSGA2, "a long study with two or three objectives"};
-    return (decision){PICK_TPE, "a long study with categorical parameters, constraints or "
-                                "one dimension"};
+    return (decision){PICK_TPE, "a long study with categorical parameters, integers read as "
+                                "labels, constraints or one dimension"};
 }
 
 

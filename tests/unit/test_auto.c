@@ -259,6 +259,39 @@ static void integer_labels_read_as_categories(void **state)
     assert_true(solved >= 9);
 }
 
+/* After the GP phase, a study whose ints the check read as labels goes to
+ * TPE, not CMA-ES, which reads every int as a number (measured on the
+ * development suite's int-coded problems, bench/devsuite/RESULTS.md). */
+static void labels_go_to_tpe_after_the_gp_phase(void **state)
+{
+    (void)state;
+    static char info[4096];
+    label_tables();
+    int fired = 0;
+    for (uint64_t seed = 0; seed < 5; seed++) {
+        otto_study_options so;
+        otto_study_options_init(&so);
+        so.seed = seed;
+        so.sampler = auto_with(30, 0);
+        so.log_fn = keep_info;
+        so.log_user_data = info;
+        so.log_level = OTTO_LEVEL_INFO;
+        info[0] = '\0';
+        otto_study *s;
+        assert_ok(otto_study_create(&so, &s));
+        run(s, labels, 36);
+        if (strstr(info, "better as categories")) {
+            fired++;
+            assert_string_equal(picked(s, 29), "GPSampler");
+            assert_string_equal(picked(s, 35), "TPESampler");
+            assert_non_null(strstr(info, "switching to TPESampler for a long study with "
+                                         "categorical parameters, integers read as labels"));
+        }
+        otto_study_destroy(s);
+    }
+    assert_true(fired >= 4);
+}
+
 /* Decisions depend on the stored history alone: a study reloaded from a
  * journal (with a new auto sampler) picks as if it had never stopped. */
 static void same_decision_after_a_reload(void **state)
@@ -410,6 +443,7 @@ int main(void)
         cmocka_unit_test(long_constrained_or_multi_objective_studies_leave_the_gp),
         cmocka_unit_test(beats_random_on_three_kinds_of_space),
         cmocka_unit_test(integer_labels_read_as_categories),
+        cmocka_unit_test(labels_go_to_tpe_after_the_gp_phase),
         cmocka_unit_test(same_decision_after_a_reload),
         cmocka_unit_test(options_are_validated),
         cmocka_unit_test(noisy_mode_repeats_in_the_gp_phase),

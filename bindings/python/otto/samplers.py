@@ -367,7 +367,7 @@ class AutoSampler(_BuiltinSampler):
     name and arguments of OptunaHub's AutoSampler (samplers/auto_sampler), so
     programs that load it run unchanged: GP while the study is short, TPE for
     conditional spaces and long single-objective studies with categorical
-    parameters or constraints, NSGA-II (NSGA-III from 4 objectives) for long
+    parameters, ints read as labels or constraints, NSGA-II (NSGA-III from 4 objectives) for long
     multi-objective ones, CMA-ES for other long ones. Each
     trial's system attribute "auto:sampler" names the sampler used.
     constraints_func works as in TPESampler. otto-only options: n_trials (the
