@@ -18,8 +18,9 @@ void otto__tpe_cache_init(otto__tpe_cache *c)
 void otto__tpe_cache_destroy(otto__tpe_cache *c)
 {
     for (size_t i = 0; i < c->n_cols; i++) {
-        otto__free(c->alloc, c->cols[i].u_of);
-        otto__free(c->alloc, c->cols[i].sorted);
+        otto__free(c->alloc, c->cols[i]->u_of);
+        otto__free(c->alloc, c->cols[i]->sorted);
+        otto__free(c->alloc, c->cols[i]);
     }
     if (c->alloc) {
         otto__free(c->alloc, c->cols);
@@ -32,7 +33,7 @@ void otto__tpe_cache_destroy(otto__tpe_cache *c)
 static void cut_columns(otto__tpe_cache *c, size_t m)
 {
     for (size_t i = 0; i < c->n_cols; i++) {
-        otto__tpe_column *col = &c->cols[i];
+        otto__tpe_column *col = c->cols[i];
         if (col->seen <= m)
             continue;
         col->seen = m;
@@ -184,20 +185,22 @@ const otto__tpe_column *otto__tpe_cache_column(otto__tpe_cache *c, const otto_vi
         c->alloc = a;
     otto__tpe_column *col = NULL;
     for (size_t i = 0; i < c->n_cols && !col; i++)
-        if (c->cols[i].spec == spec)
-            col = &c->cols[i];
-    if (!col) {
+        if (c->cols[i]->spec == spec)
+            col = c->cols[i];
+    if (!col) { /* allocated alone: growing c->cols moves no column a caller holds */
         if (c->n_cols == c->cap_cols) {
             size_t cap = c->cap_cols ? 2 * c->cap_cols : 8;
-            otto__tpe_column *cols = otto__reallocarray(a, c->cols, cap, sizeof *cols);
+            otto__tpe_column **cols = otto__reallocarray(a, c->cols, cap, sizeof *cols);
             if (!cols)
                 return NULL;
             c->cols = cols;
             c->cap_cols = cap;
         }
-        col = &c->cols[c->n_cols++];
-        memset(col, 0, sizeof *col);
+        col = otto__calloc(a, 1, sizeof *col);
+        if (!col)
+            return NULL;
         col->spec = spec;
+        c->cols[c->n_cols++] = col;
     }
     size_t n = otto_view_count(v);
     if (n > col->seen && catch_up(col, a, v, n, scratch))

@@ -28,7 +28,7 @@ typedef struct otto__tpe_column {
 typedef struct otto__tpe_cache {
     pthread_mutex_t mu;        /* held from lookup to the last read of an ask */
     const otto_allocator *alloc; /* the study's, set on first use */
-    otto__tpe_column *cols;
+    otto__tpe_column **cols;   /* each allocated alone, so pointers to them stay valid */
     size_t n_cols, cap_cols;
     const otto_trial **trials; /* [vi] the trial the caches hold at view index vi */
     size_t n_trials, cap_trials;
