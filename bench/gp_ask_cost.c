@@ -13,8 +13,10 @@
  * median is printed beside it.
  * With --ints K the first K coordinates are ints of 5 values (0..4, the
  * point's coordinate rounded into range), and --categories turns on the GP
- * option small_ints_as_categories, to price reading them as categories.
- *   usage: gp_ask_cost [--asks K] [--ints K] [--categories] [n ...]
+ * option small_ints_as_categories, to price reading them as categories;
+ * --local-steps turns on local_steps (one ask in three is then a local step,
+ * whose model holds 30 trials).
+ *   usage: gp_ask_cost [--asks K] [--ints K] [--categories] [--local-steps] [n ...]
  *          (default asks 11, no ints, n 100 300 1000)
  * Run with OPENBLAS_NUM_THREADS=1 for the single-thread OpenBLAS figures. */
 #ifdef OTTO_USE_CBLAS
@@ -75,7 +77,7 @@ static double quantile(const double *v, size_t n, double q)
 int main(int argc, char **argv)
 {
     long ns[16] = {100, 300, 1000};
-    int nn = 0, asks = 11, n_ints = 0, categories = 0;
+    int nn = 0, asks = 11, n_ints = 0, categories = 0, local_steps = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--asks") && i + 1 < argc)
             asks = atoi(argv[++i]);
@@ -83,6 +85,8 @@ int main(int argc, char **argv)
             n_ints = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--categories"))
             categories = 1;
+        else if (!strcmp(argv[i], "--local-steps"))
+            local_steps = 1;
         else if (nn < 16)
             ns[nn++] = atol(argv[i]);
     }
@@ -90,7 +94,7 @@ int main(int argc, char **argv)
         nn = 3;
     if (asks < 2 || n_ints < 0 || n_ints > DIM) {
         fprintf(stderr, "usage: gp_ask_cost [--asks K >= 2] [--ints 0..10] [--categories] "
-                        "[n ...]\n");
+                        "[--local-steps] [n ...]\n");
         return 2;
     }
     printf("linear algebra: %s", otto__lab_name);
@@ -98,8 +102,8 @@ int main(int argc, char **argv)
     printf(" (%s, core %s, %d thread(s))", openblas_get_config(), openblas_get_corename(),
            openblas_get_num_threads());
 #endif
-    printf("\n%d of %d params ints of 5 values%s", n_ints, DIM,
-           categories ? ", read as categories" : "");
+    printf("\n%d of %d params ints of 5 values%s%s", n_ints, DIM,
+           categories ? ", read as categories" : "", local_steps ? "; local steps" : "");
     printf("\n%6s %12s %16s %14s %18s %10s\n", "n", "cold ask ms", "warm median ms",
            "warm p90 ms", "(wall median ms)", "warm asks");
     double *t = malloc(sizeof *t * (size_t)asks), *wall = malloc(sizeof *wall * (size_t)asks);
@@ -113,6 +117,7 @@ int main(int argc, char **argv)
         otto_gp_options go;
         otto_gp_options_init(&go);
         go.small_ints_as_categories = categories;
+        go.local_steps = local_steps;
         otto_space *sp;
         otto_study *s;
         if (otto_sampler_gp_create(&go, &so.sampler) || otto_study_create(&so, &s) ||

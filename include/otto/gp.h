@@ -44,6 +44,15 @@ typedef struct otto_gp_options {
      * their values as labels; the values suggested stay ints of the
      * distribution. 0 (default): every int is a number. */
     int small_ints_as_categories;
+    /* 1: one trial in three, once the history is long enough, is a local
+     * step: the model is fitted to the trials nearest the best one, their
+     * values standardized among themselves, and the acquisition searched in
+     * a box around the best that those trials span; the other trials are
+     * ordinary (global) steps. For single-objective studies without
+     * constraints over numeric params with more than 64 values (others
+     * take global steps only). See otto_sampler_gp_create(3). 0 (default):
+     * global steps only. The auto sampler sets it. */
+    int local_steps;
 } otto_gp_options;
 
 /* The system attribute of a repeat proposed in noisy mode: the number of

@@ -271,6 +271,7 @@ static int make_children(autos *s)
     go.warn_independent_sampling = 0;
     go.n_startup_trials = GP_STARTUP;
     go.noisy = s->o.noisy;
+    go.local_steps = 1; /* bench/devsuite/RESULTS_LOCAL.md */
     go.allocator = &s->own;
     otto_tpe_options to;
     otto_tpe_options_init(&to);

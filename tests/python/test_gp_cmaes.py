@@ -87,6 +87,23 @@ class GPTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             GPSampler(small_int_as_categories=True)  # a misspelling is not ignored
 
+    def test_local_steps(self):
+        """local_steps reaches C: from trial 32 of a 2-D study (one trial in
+        three, once 30 are complete) the picks change, the earlier ones do
+        not, and they stay in range."""
+        def bowl(t):
+            return (t.suggest_float("x", -2, 2) - 0.7) ** 2 + (t.suggest_float("y", 0, 5) - 3) ** 2
+
+        runs = {}
+        for flag in (False, True):
+            s = otto.create_study(sampler=GPSampler(seed=3, local_steps=flag))
+            s.optimize(bowl, n_trials=36)
+            runs[flag] = [t.params for t in s.trials]
+            for p in runs[flag]:
+                self.assertTrue(-2 <= p["x"] <= 2 and 0 <= p["y"] <= 5)
+        self.assertEqual(runs[False][:32], runs[True][:32])
+        self.assertNotEqual(runs[False][32], runs[True][32])
+
     def test_mixed_space_and_reproducible(self):
         def mixed(t):
             x = t.suggest_float("x", -1, 1)

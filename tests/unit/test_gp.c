@@ -697,6 +697,45 @@ static void test_noisy_mode_with_running_trials_and_prefetch(void **state)
     assert_true(d1 == d2);
 }
 
+/* ---- local steps --------------------------------------------------------------------------- */
+
+static otto_sampler *gp_local(uint64_t seed, int local_steps)
+{
+    otto_gp_options o;
+    otto_gp_options_init(&o);
+    o.seed = seed;
+    o.local_steps = local_steps;
+    otto_sampler *s = NULL;
+    assert_ok(otto_sampler_gp_create(&o, &s));
+    return s;
+}
+
+/* sphere5, 80 trials, seeds 0-19 (local steps from 45 trials on, one trial
+ * in three), measured: median best 6.4e-5 with local steps, 5.1e-4
+ * without (0.13 times); local steps ahead on 20 of 20 seeds. */
+#define LOCAL_MEDIAN_RATIO 0.3
+#define LOCAL_MIN_WINS 16
+
+/* On a smooth function local steps reach a precision that the global
+ * model, standardized over the whole history, does not. */
+static void test_local_steps_refine_smooth_optima(void **state)
+{
+    (void)state;
+    double loc[20], glob[20];
+    int wins = 0;
+    for (uint64_t seed = 0; seed < 20; seed++) {
+        loc[seed] = best_of(gp_local(seed, 1), seed, sphere5, 80);
+        glob[seed] = best_of(gp_local(seed, 0), seed, sphere5, 80);
+        wins += loc[seed] < glob[seed];
+    }
+    qsort(loc, 20, sizeof *loc, cmp_d);
+    qsort(glob, 20, sizeof *glob, cmp_d);
+    print_message("sphere5, 80 trials, 20 seeds: median best %g with local steps, %g without; "
+                  "local steps ahead on %d seeds\n", loc[10], glob[10], wins);
+    assert_true(loc[10] < LOCAL_MEDIAN_RATIO * glob[10]);
+    assert_true(wins >= LOCAL_MIN_WINS);
+}
+
 /* ---- small ints as categories ---------------------------------------------------------- */
 
 /* Labels, 40 trials, seeds 0-19, measured: median best 0 (the optimum of
@@ -826,6 +865,12 @@ static void test_small_ints_option_validated(void **state)
                           "small_ints_as_categories");
 }
 
+static void test_local_steps_option_validated(void **state)
+{
+    (void)state;
+    flag_option_validated(offsetof(otto_gp_options, local_steps), "local_steps");
+}
+
 static void test_noisy_options_validated(void **state)
 {
     (void)state;
@@ -863,6 +908,8 @@ int main(void)
         cmocka_unit_test(test_small_ints_as_categories_beat_numbers_on_labels),
         cmocka_unit_test(test_small_ints_as_categories_reads_only_small_ints),
         cmocka_unit_test(test_small_ints_option_validated),
+        cmocka_unit_test(test_local_steps_option_validated),
+        cmocka_unit_test(test_local_steps_refine_smooth_optima),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -235,6 +235,7 @@ class GpOptions(ctypes.Structure):
         ("noisy", c_int),
         ("multi_objective", c_int),
         ("small_ints_as_categories", c_int),
+        ("local_steps", c_int),
     ]
 
 

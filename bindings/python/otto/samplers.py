@@ -368,7 +368,8 @@ class AutoSampler(_BuiltinSampler):
     programs that load it run unchanged: GP while the study is short, TPE for
     conditional spaces and long single-objective studies with categorical
     parameters, ints read as labels or constraints, NSGA-II (NSGA-III from 4 objectives) for long
-    multi-objective ones, CMA-ES for other long ones. Each
+    multi-objective ones, CMA-ES for other long ones. Its GP takes local
+    steps (GPSampler's local_steps) on continuous single-objective studies. Each
     trial's system attribute "auto:sampler" names the sampler used.
     constraints_func works as in TPESampler. otto-only options: n_trials (the
     budget, if known), gp_trials (the GP phase's length, 0: 250) and noisy
@@ -409,7 +410,8 @@ class GPSampler(_BuiltinSampler):
     over one GP per objective (times the probability of feasibility), as
     Optuna's; multi_objective="parego" scalarizes per trial instead. otto-only
     options: n_candidates, n_local_search, max_fit_evals, dim_scaled_prior,
-    use_running_trials, multi_objective, small_ints_as_categories, and noisy:
+    use_running_trials, multi_objective, small_ints_as_categories, local_steps,
+    and noisy:
     for noisy objectives, EI improves on the
     incumbent's posterior mean and the sampler may propose a repeat, a trial
     with exactly the params of an evaluated one (the incumbent or a close
@@ -419,7 +421,10 @@ class GPSampler(_BuiltinSampler):
     small_ints_as_categories=True reads int params of at most 16 values (no
     log) as categories, for ints that are labels (indices into a list of
     operations): the kernel compares them as equal or not, and suggested
-    values are still ints of the distribution."""
+    values are still ints of the distribution. local_steps=True makes every
+    second trial, once the history is long enough, a local step: a model of
+    the trials nearest the best one, searched in the box they span
+    (otto_sampler_gp_create(3))."""
 
     _builtin = True  # a C sampler (see _plugins.make_sampler)
 
@@ -427,7 +432,8 @@ class GPSampler(_BuiltinSampler):
                  deterministic_objective=False, constraints_func=None,
                  warn_independent_sampling=True, n_candidates=1024, n_local_search=8,
                  max_fit_evals=100, dim_scaled_prior=False, use_running_trials=True,
-                 multi_objective="ehvi", noisy=False, small_ints_as_categories=False):
+                 multi_objective="ehvi", noisy=False, small_ints_as_categories=False,
+                 local_steps=False):
         _warn_experimental("GPSampler")
         if independent_sampler is not None and not isinstance(independent_sampler,
                                                               RandomSampler):
@@ -447,7 +453,8 @@ class GPSampler(_BuiltinSampler):
                           use_running_trials=use_running_trials,
                           warn_independent_sampling=warn_independent_sampling,
                           multi_objective=modes[multi_objective], noisy=bool(noisy),
-                          small_ints_as_categories=bool(small_ints_as_categories))
+                          small_ints_as_categories=bool(small_ints_as_categories),
+                          local_steps=bool(local_steps))
         self.constraints_func = constraints_func
 
     def _create(self):

@@ -11,7 +11,9 @@
  * maximizes log EI (times the GP probability of feasibility per constraint)
  * over a quasi-random sweep plus perturbations of the best trials, the best few
  * refined by projected L-BFGS on the continuous coordinates and exhaustive
- * sweeps over the discrete ones. Multi-objective studies maximize log EHVI
+ * sweeps over the discrete ones. With local_steps, one trial in three does
+ * the same with a model of the best trial's neighbourhood in a box around it
+ * (local_problem). Multi-objective studies maximize log EHVI
  * over one GP per objective (gp_multi.c), or with OTTO_GP_PAREGO a random
  * augmented Chebyshev scalarization per trial. The first n_startup_trials come
  * from a shifted R_d quasi-random design; params outside the relative space,
@@ -96,6 +98,19 @@ typedef struct acq {
 #define REPEAT_MAX_SHARE 0.1
 #define MAX_SWEEP_GRID 64
 #define MAX_SWEEP_CHOICES 4096
+/* Local steps (otto_gp_options.local_steps): the neighbourhood of the best
+ * trial, in trials, for d dims; one trial in LOCAL_PERIOD is a local step
+ * once the history holds LOCAL_START neighbourhoods; the smallest half-width
+ * of the box, in unit coordinates. Chosen on the development suite's train
+ * split (bench/devsuite/RESULTS_LOCAL.md) among one in 2 or 3 and from 2, 3
+ * or 4 neighbourhoods. */
+#define LOCAL_NEIGHBOURS(d) ((d) * 3 > 10 ? (d) * 3 : 10)
+#define LOCAL_PERIOD 3
+#define LOCAL_START 3
+#define LOCAL_MIN_REACH 1e-9
+/* The system attribute that marks a local step's trial ("1"), for people
+ * reading a study. */
+#define LOCAL_ATTR "gp:local_step"
 
 static const otto_allocator *alloc_of(const otto_view *v) { return otto_view_allocator(v); }
 
@@ -412,12 +427,13 @@ static size_t fit_budget(const gp_sampler *s, size_t n)
 }
 
 static int fit_model(gp_sampler *s, const problem *pb, otto__gp *gp, size_t slot,
-                     const double *y)
+                     const double *y, int local)
 {
     int rc = otto__gp_init(gp, pb->a, pb->d, pb->cat);
     if (rc)
         return rc;
-    gp->fixed_noise = s->o.deterministic_objective;
+    /* a local step's model interpolates (local_problem) */
+    gp->fixed_noise = s->o.deterministic_objective || local;
     gp->dim_scaled_prior = s->o.dim_scaled_prior;
     otto__gp_default_params(gp);
     rc = otto__gp_set_data(gp, pb->n, pb->x, y);
@@ -741,11 +757,114 @@ static int noisy_mode(const gp_sampler *s, const problem *pb, size_t n_objective
     return s->o.noisy && n_objectives == 1 && pb->n_con == 0;
 }
 
+/* ---- local steps ------------------------------------------------------------------------- */
+
+/* Whether this ask is a local step (otto_gp_options.local_steps): one
+ * trial in LOCAL_PERIOD by number, once the history holds LOCAL_START
+ * neighbourhoods, on single-objective studies without constraints, noisy
+ * mode or dims searched by sweeping (categories, small grids). */
+static int local_step(const gp_sampler *s, const problem *pb, size_t n_objectives,
+                      int64_t number)
+{
+    if (!s->o.local_steps || n_objectives != 1 || pb->mo || pb->n_con || s->o.noisy ||
+        number % LOCAL_PERIOD != LOCAL_PERIOD - 1)
+        return 0;
+    for (size_t j = 0; j < pb->d; j++)
+        if (!pb->relaxed[j])
+            return 0;
+    return pb->n >= LOCAL_START * LOCAL_NEIGHBOURS(pb->d);
+}
+
+/* The neighbourhood of the best complete row, as a problem of its own: the
+ * LOCAL_NEIGHBOURS(d) rows nearest the best (itself included) and every
+ * pending row, in the coordinates of a box around the best, their values
+ * standardized again among themselves, and fitted without noise (noise at
+ * its floor): a local step assumes that differences near the best are
+ * signal (noisy objectives belong in noisy mode, which takes no local
+ * steps). The box is the best row plus or minus
+ * the neighbours' largest distance from it, per dim and inside the cube;
+ * mapped onto the unit cube, it gives the kernel's lengthscales and the
+ * acquisition search the scale of the neighbourhood, and the standardization
+ * resolves differences near the best that the whole history's spread hides.
+ * Its dims are plain floats on [0, 1] (local steps have relaxed dims only;
+ * the point found is snapped when mapped back). box receives lo[d] then
+ * width[d]; local_free releases loc. */
+static int local_problem(const problem *pb, problem *loc, double *box)
+{
+    size_t d = pb->d, n = pb->n, k = LOCAL_NEIGHBOURS(d), best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (pb->y[i] < pb->y[best])
+            best = i;
+    const double *xb = pb->x + best * d;
+    double *lo = box, *width = box + d;
+    memset(loc, 0, sizeof *loc);
+    loc->a = pb->a;
+    loc->d = d;
+    loc->dist = otto__calloc(pb->a, d, sizeof *loc->dist);
+    loc->dist_copy = otto__calloc(pb->a, d, sizeof *loc->dist_copy);
+    loc->cat = otto__calloc(pb->a, d, 1);
+    loc->swept = otto__calloc(pb->a, d, 1);
+    loc->relaxed = otto__calloc(pb->a, d, 1);
+    double *near = otto__calloc(pb->a, 2 * n, sizeof *near); /* (-distance^2, row) pairs */
+    if (!loc->dist || !loc->dist_copy || !loc->cat || !loc->swept || !loc->relaxed || !near ||
+        grow_rows(loc, k + pb->n_pend)) {
+        otto__free(pb->a, near);
+        return otto__error(OTTO_ENOMEM, "gp: out of memory");
+    }
+    for (size_t j = 0; j < d; j++) {
+        loc->dist_copy[j].kind = OTTO_DIST_FLOAT;
+        loc->dist_copy[j].high = 1.0;
+        loc->dist[j] = &loc->dist_copy[j];
+        loc->relaxed[j] = 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double r2 = 0.0;
+        for (size_t j = 0; j < d; j++)
+            r2 += (pb->x[i * d + j] - xb[j]) * (pb->x[i * d + j] - xb[j]);
+        near[2 * i] = -r2;
+        near[2 * i + 1] = (double)i;
+    }
+    qsort(near, n, 2 * sizeof *near, cmp_desc); /* nearest first */
+    for (size_t j = 0; j < d; j++) {
+        double reach = LOCAL_MIN_REACH;
+        for (size_t r = 0; r < k; r++)
+            reach = fmax(reach, fabs(pb->x[(size_t)near[2 * r + 1] * d + j] - xb[j]));
+        lo[j] = fmax(0.0, xb[j] - reach);
+        width[j] = fmin(1.0, xb[j] + reach) - lo[j];
+    }
+    for (size_t r = 0; r < k + pb->n_pend; r++) {
+        size_t i = r < k ? (size_t)near[2 * r + 1] : n + (r - k);
+        for (size_t j = 0; j < d; j++)
+            loc->x[r * d + j] = (pb->x[i * d + j] - lo[j]) / width[j];
+        if (r < k) {
+            loc->y[r] = pb->y[i];
+            loc->feasible[r] = 1;
+        }
+    }
+    loc->n = k;
+    loc->n_pend = pb->n_pend;
+    standardize(loc->y, k, 1);
+    otto__free(pb->a, near);
+    return OTTO_OK;
+}
+
+static void local_free(problem *loc)
+{
+    otto__free(loc->a, loc->dist);
+    otto__free(loc->a, loc->dist_copy);
+    otto__free(loc->a, loc->cat);
+    otto__free(loc->a, loc->swept);
+    otto__free(loc->a, loc->relaxed);
+    otto__free(loc->a, loc->x);
+    otto__free(loc->a, loc->y);
+    otto__free(loc->a, loc->feasible);
+}
+
 /* Fit the models and maximize the acquisition; x receives unit coordinates.
  * In noisy mode *repeat_row may receive the complete row of the configuration
  * to evaluate again instead (else SIZE_MAX). */
 static int bayes_step(gp_sampler *s, problem *pb, size_t n_objectives, otto_rng *rng,
-                      double *x, size_t *repeat_row)
+                      int local, double *x, size_t *repeat_row)
 {
     otto__gp_configs cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -760,12 +879,14 @@ static int bayes_step(gp_sampler *s, problem *pb, size_t n_objectives, otto_rng 
     acq q;
     memset(&q, 0, sizeof q);
     int rc = models ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
-    /* warm slots: objectives 0..n_obj-1, then the constraints */
+    /* warm slots: objectives 0..n_obj-1, then the constraints; a local
+     * step's models have their own, after those */
     for (size_t k = 0; !rc && k < n_models; k++)
-        rc = fit_model(s, pb, &models[k], k,
+        rc = fit_model(s, pb, &models[k], local ? n_models + k : k,
                        k >= n_obj ? pb->con + (k - n_obj) * pb->n
                        : mo       ? mo->y + k * mo->ld
-                                  : pb->y);
+                                  : pb->y,
+                       local);
     for (size_t k = 0; !rc && k < n_obj; k++) /* with n_pend == 0 after a drop: no-op */
         rc = add_pending(pb, &models[k], mo ? mo->y + k * mo->ld : pb->y);
     if (!rc && mo)
@@ -879,10 +1000,29 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
     if (!rc && pb.n < need) {
         startup_point(&pb, v, otto_trial_number(trial), out);
     } else if (!rc) {
-        double *x = otto__calloc(pb.a, pb.d, sizeof *x);
-        size_t repeat_row = SIZE_MAX;
-        rc = x ? bayes_step(s, &pb, otto_view_n_objectives(v), rng, x, &repeat_row)
-               : otto__error(OTTO_ENOMEM, "gp: out of memory");
+        size_t m = otto_view_n_objectives(v), repeat_row = SIZE_MAX;
+        double *x = otto__calloc(pb.a, 3 * pb.d, sizeof *x), *box = x ? x + pb.d : NULL;
+        rc = x ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
+        int local = !rc && local_step(s, &pb, m, otto_trial_number(trial));
+        if (local) {
+            problem loc;
+            rc = local_problem(&pb, &loc, box);
+            if (!rc)
+                rc = bayes_step(s, &loc, m, rng, 1, x, &repeat_row);
+            for (size_t j = 0; !rc && j < pb.d; j++) /* back from the box */
+                x[j] = snap_unit(pb.dist[j], 0, box[j] + box[pb.d + j] * x[j]);
+            local_free(&loc);
+            if (rc == OTTO_ENUMERIC || rc == OTTO_ERANGE) { /* a global step instead */
+                otto_view_log(v, OTTO_LEVEL_DEBUG, "gp: trial %lld: local step failed (%s)",
+                              (long long)otto_trial_number(trial), otto_last_error_message());
+                local = 0;
+                rc = OTTO_OK;
+            } else if (!rc) {
+                rc = otto_trial_set_system_attr(trial, LOCAL_ATTR, "1");
+            }
+        }
+        if (!rc && !local)
+            rc = bayes_step(s, &pb, m, rng, 0, x, &repeat_row);
         if (rc == OTTO_ENUMERIC || rc == OTTO_ERANGE) {
             otto_view_log(v, OTTO_LEVEL_WARNING,
                       "gp: trial %lld sampled at random: %s", (long long)otto_trial_number(trial),
@@ -970,6 +1110,7 @@ void otto_gp_options_init_sized(otto_gp_options *o, size_t size)
     def.multi_objective = OTTO_GP_EHVI;
     def.noisy = 0;
     def.small_ints_as_categories = 0;
+    def.local_steps = 0;
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
@@ -1010,6 +1151,8 @@ int otto_sampler_gp_create(const otto_gp_options *opts, otto_sampler **out)
         rc = check_flag(o.noisy, "noisy");
     if (!rc)
         rc = check_flag(o.small_ints_as_categories, "small_ints_as_categories");
+    if (!rc)
+        rc = check_flag(o.local_steps, "local_steps");
     if (!rc && o.noisy && o.deterministic_objective)
         rc = otto__error(OTTO_EINVAL,
                          "gp_options: noisy and deterministic_objective exclude each other");
