@@ -775,6 +775,14 @@ static int local_step(const gp_sampler *s, const problem *pb, size_t n_objective
     return pb->n >= LOCAL_START * LOCAL_NEIGHBOURS(pb->d);
 }
 
+/* (-distance^2, row) pairs: nearest first, ties by row, so that every qsort
+ * gives the same order. */
+static int cmp_near(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return x[0] > y[0] ? -1 : x[0] < y[0] ? 1 : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
 /* The neighbourhood of the best complete row, as a problem of its own: the
  * LOCAL_NEIGHBOURS(d) rows nearest the best (itself included) and every
  * pending row, in the coordinates of a box around the best, their values
@@ -824,7 +832,7 @@ static int local_problem(const problem *pb, problem *loc, double *box)
         near[2 * i] = -r2;
         near[2 * i + 1] = (double)i;
     }
-    qsort(near, n, 2 * sizeof *near, cmp_desc); /* nearest first */
+    qsort(near, n, 2 * sizeof *near, cmp_near);
     for (size_t j = 0; j < d; j++) {
         double reach = LOCAL_MIN_REACH;
         for (size_t r = 0; r < k; r++)
