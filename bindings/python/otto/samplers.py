@@ -367,10 +367,11 @@ class AutoSampler(_BuiltinSampler):
     name and arguments of OptunaHub's AutoSampler (samplers/auto_sampler), so
     programs that load it run unchanged: GP while the study is short, TPE for
     conditional spaces and long single-objective studies with categorical
-    parameters, ints read as labels or constraints, NSGA-II (NSGA-III from 4 objectives) for long
-    multi-objective ones, CMA-ES for other long ones. Its GP takes local
-    steps (GPSampler's local_steps) on continuous single-objective studies. Each
-    trial's system attribute "auto:sampler" names the sampler used.
+    parameters, ints read as labels or constraints, NSGA-II (NSGA-III from 4
+    objectives) for long multi-objective ones, CMA-ES for other long ones.
+    Its GP takes local steps (GPSampler's local_steps) on continuous
+    single-objective studies. Each trial's system attribute "auto:sampler"
+    names the sampler used.
     constraints_func works as in TPESampler. otto-only options: n_trials (the
     budget, if known), gp_trials (the GP phase's length, 0: 250) and noisy
     (the GP phase proposes repeats of the incumbent or a close rival, as
@@ -421,10 +422,10 @@ class GPSampler(_BuiltinSampler):
     small_ints_as_categories=True reads int params of at most 16 values (no
     log) as categories, for ints that are labels (indices into a list of
     operations): the kernel compares them as equal or not, and suggested
-    values are still ints of the distribution. local_steps=True makes every
-    second trial, once the history is long enough, a local step: a model of
+    values are still ints of the distribution. local_steps=True makes one
+    trial in three, once the history is long enough, a local step: a model of
     the trials nearest the best one, searched in the box they span
-    (otto_sampler_gp_create(3))."""
+    (otto_sampler_gp_create(3)); the auto sampler's GP takes them."""
 
     _builtin = True  # a C sampler (see _plugins.make_sampler)
 
