@@ -697,6 +697,27 @@ static void test_noisy_mode_with_running_trials_and_prefetch(void **state)
     assert_true(d1 == d2);
 }
 
+/* A 0/1 option of the GP sampler on (flag 1) against off, 20 seeds of f
+ * for n trials: the median best with it below ratio times the median
+ * without, and ahead on at least min_wins seeds. */
+static void option_beats_off(otto_sampler *(*make)(uint64_t seed, int flag), problem_fn f,
+                             int n, const char *what, double ratio, int min_wins)
+{
+    double on[20], off[20];
+    int wins = 0;
+    for (uint64_t seed = 0; seed < 20; seed++) {
+        on[seed] = best_of(make(seed, 1), seed, f, n);
+        off[seed] = best_of(make(seed, 0), seed, f, n);
+        wins += on[seed] < off[seed];
+    }
+    qsort(on, 20, sizeof *on, cmp_d);
+    qsort(off, 20, sizeof *off, cmp_d);
+    print_message("%s, %d trials, 20 seeds: median best %g with, %g without; ahead on %d "
+                  "seeds\n", what, n, on[10], off[10], wins);
+    assert_true(on[10] < ratio * off[10]);
+    assert_true(wins >= min_wins);
+}
+
 /* ---- local steps --------------------------------------------------------------------------- */
 
 static otto_sampler *gp_local(uint64_t seed, int local_steps)
@@ -721,19 +742,8 @@ static otto_sampler *gp_local(uint64_t seed, int local_steps)
 static void test_local_steps_refine_smooth_optima(void **state)
 {
     (void)state;
-    double loc[20], glob[20];
-    int wins = 0;
-    for (uint64_t seed = 0; seed < 20; seed++) {
-        loc[seed] = best_of(gp_local(seed, 1), seed, sphere5, 80);
-        glob[seed] = best_of(gp_local(seed, 0), seed, sphere5, 80);
-        wins += loc[seed] < glob[seed];
-    }
-    qsort(loc, 20, sizeof *loc, cmp_d);
-    qsort(glob, 20, sizeof *glob, cmp_d);
-    print_message("sphere5, 80 trials, 20 seeds: median best %g with local steps, %g without; "
-                  "local steps ahead on %d seeds\n", loc[10], glob[10], wins);
-    assert_true(loc[10] < LOCAL_MEDIAN_RATIO * glob[10]);
-    assert_true(wins >= LOCAL_MIN_WINS);
+    option_beats_off(gp_local, sphere5, 80, "sphere5, local steps", LOCAL_MEDIAN_RATIO,
+                     LOCAL_MIN_WINS);
 }
 
 /* ---- small ints as categories ---------------------------------------------------------- */
@@ -751,19 +761,8 @@ static void test_small_ints_as_categories_beat_numbers_on_labels(void **state)
 {
     (void)state;
     label_tables();
-    double cat[20], num[20];
-    int wins = 0;
-    for (uint64_t seed = 0; seed < 20; seed++) {
-        cat[seed] = best_of(gp_reading_labels(seed, 1), seed, labels, 40);
-        num[seed] = best_of(gp_reading_labels(seed, 0), seed, labels, 40);
-        wins += cat[seed] < num[seed];
-    }
-    qsort(cat, 20, sizeof *cat, cmp_d);
-    qsort(num, 20, sizeof *num, cmp_d);
-    print_message("labels, 40 trials, 20 seeds: median best %g as categories, %g as numbers; "
-                  "categories ahead on %d seeds\n", cat[10], num[10], wins);
-    assert_true(cat[10] < LABELS_MEDIAN_RATIO * num[10]);
-    assert_true(wins >= LABELS_MIN_WINS);
+    option_beats_off(gp_reading_labels, labels, 40, "labels, small ints as categories",
+                     LABELS_MEDIAN_RATIO, LABELS_MIN_WINS);
 }
 
 /* Two small ints (one with step 2) whose values are labels, an int of 17

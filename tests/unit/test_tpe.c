@@ -78,20 +78,6 @@ static void branin_keeps_improving(void **state)
     }
 }
 
-static double sphere12(otto_trial *t)
-{
-    double f = 0;
-    for (int d = 0; d < 12; d++) {
-        char name[8];
-        double x;
-        snprintf(name, sizeof name, "x%d", d);
-        if (otto_trial_suggest_float(t, name, -5, 5, 0, 0, &x))
-            return NAN;
-        f += (x - 1.3) * (x - 1.3);
-    }
-    return f;
-}
-
 /* More params than the per-parameter cache first holds (8): its columns
  * grow while an ask holds pointers to the first ones, which must stay
  * valid (a use after free before; ASan and UBSan run this in CI). TPE

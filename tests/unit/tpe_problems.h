@@ -10,10 +10,11 @@
 
 #include <otto/otto.h>
 
-static inline double sphere5(otto_trial *t)
+/* sum of (x_d - 1.3)^2 over dims floats x0, x1, ... on [-5, 5] */
+static inline double sphere_dims(otto_trial *t, int dims)
 {
     double f = 0;
-    for (int d = 0; d < 5; d++) {
+    for (int d = 0; d < dims; d++) {
         char name[8];
         double x;
         snprintf(name, sizeof name, "x%d", d);
@@ -23,6 +24,9 @@ static inline double sphere5(otto_trial *t)
     }
     return f;
 }
+
+static inline double sphere5(otto_trial *t) { return sphere_dims(t, 5); }
+static inline double sphere12(otto_trial *t) { return sphere_dims(t, 12); }
 
 /* sphere5 as an otto_study_optimize objective */
 static inline otto_trial_state sphere5_objective(otto_trial *t, void *user_data, double *values,
