@@ -183,17 +183,22 @@ static void test_posterior_gradient_matches_finite_differences(void **state)
 
 /* ---- the sampler ------------------------------------------------------------------------- */
 
-/* The GP sampler with its defaults but the seed (and small ints read as
- * categories when small_ints_as_categories is 1). */
-static otto_sampler *gp_reading_labels(uint64_t seed, int small_ints_as_categories)
+/* The GP sampler with its defaults but the seed and two options. */
+static otto_sampler *gp_with(uint64_t seed, int small_ints_as_categories, int local_steps)
 {
     otto_gp_options o;
     otto_gp_options_init(&o);
     o.seed = seed;
     o.small_ints_as_categories = small_ints_as_categories;
+    o.local_steps = local_steps;
     otto_sampler *s = NULL;
     assert_ok(otto_sampler_gp_create(&o, &s));
     return s;
+}
+
+static otto_sampler *gp_reading_labels(uint64_t seed, int small_ints_as_categories)
+{
+    return gp_with(seed, small_ints_as_categories, 0);
 }
 
 static otto_sampler *gp_sampler(uint64_t seed) { return gp_reading_labels(seed, 0); }
@@ -722,13 +727,7 @@ static void option_beats_off(otto_sampler *(*make)(uint64_t seed, int flag), pro
 
 static otto_sampler *gp_local(uint64_t seed, int local_steps)
 {
-    otto_gp_options o;
-    otto_gp_options_init(&o);
-    o.seed = seed;
-    o.local_steps = local_steps;
-    otto_sampler *s = NULL;
-    assert_ok(otto_sampler_gp_create(&o, &s));
-    return s;
+    return gp_with(seed, 0, local_steps);
 }
 
 /* sphere5, 80 trials, seeds 0-19 (local steps from 45 trials on, one trial
