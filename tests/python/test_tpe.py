@@ -101,7 +101,12 @@ class TPETest(unittest.TestCase):
             states = [t.state for t in study.trials]
             self.assertIn(otto.TrialState.FAIL, states)
             self.assertNotIn(otto.TrialState.RUNNING, states)
-            self.assertLess(len(states), 6)  # stopped at the first failure, not 20 trials
+            # stopped at the first failure, not 20 trials: 2 startup trials, one
+            # ask that saw 2 complete trials (gamma(2) is fine), the failing one;
+            # with 2 jobs the other thread may have asked once more while 2 were
+            # complete and once more before the stop (6 trials in 11 of 400 runs
+            # measured, 5 in 30)
+            self.assertLessEqual(len(states), 4 if n_jobs == 1 else 6)
             self.assertEqual(otto.samplers.pending_errors(), [])  # none left to pile up
         with self.assertRaisesRegex(ZeroDivisionError, "inside gamma"):  # the joint draw
             study.ask()
