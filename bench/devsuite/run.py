@@ -16,6 +16,7 @@ hyperopt-tpe and ngopt are Hyperopt's TPE and Nevergrad's NGOpt from
 import argparse
 import json
 import math
+import concurrent.futures
 import multiprocessing
 import os
 import sys
@@ -130,9 +131,14 @@ def main():
                 if (s + (f"@{label}" if label else ""), p.name, seed, args.trials) not in done:
                     jobs.append((s, label, p.name, seed, args.trials))
     t0 = time.time()
-    with multiprocessing.Pool(args.jobs) as pool, open(args.out, "a") as out:
-        for r in pool.imap_unordered(run_one, jobs):
-            out.write(json.dumps(r) + "\n")
+    # a worker that dies (a crash in a library) fails the run with
+    # BrokenProcessPool instead of leaving multiprocessing.Pool waiting forever
+    # for its lost result
+    ctx = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=ctx) as pool, \
+            open(args.out, "a") as out:
+        for f in concurrent.futures.as_completed([pool.submit(run_one, j) for j in jobs]):
+            out.write(json.dumps(f.result()) + "\n")
             out.flush()
     print(f"{len(jobs)} runs in {time.time() - t0:.0f} s -> {args.out}", file=sys.stderr)
 
