@@ -64,20 +64,29 @@ static void keep_info(otto_log_level level, const char *msg, void *ud)
         snprintf(all + used, 4096 - used, "%s\n", msg);
 }
 
+/* A study of sampler under seed whose INFO lines go into info (4096
+ * bytes, emptied first). */
+static otto_study *study_keeping_info(uint64_t seed, otto_sampler *sampler, char *info)
+{
+    otto_study_options so;
+    otto_study_options_init(&so);
+    so.seed = seed;
+    so.sampler = sampler;
+    so.log_fn = keep_info;
+    so.log_user_data = info;
+    so.log_level = OTTO_LEVEL_INFO;
+    info[0] = '\0';
+    otto_study *s;
+    assert_ok(otto_study_create(&so, &s));
+    return s;
+}
+
 static void picks_by_space_and_phase(void **state)
 {
     (void)state;
     static char info[4096];
     /* numeric, several dims: GP for the first gp_trials, then CMA-ES */
-    otto_study_options so;
-    otto_study_options_init(&so);
-    so.seed = 1;
-    so.sampler = auto_with(15, 0);
-    so.log_fn = keep_info;
-    so.log_user_data = info;
-    so.log_level = OTTO_LEVEL_INFO;
-    otto_study *s;
-    assert_ok(otto_study_create(&so, &s));
+    otto_study *s = study_keeping_info(1, auto_with(15, 0), info);
     run(s, sphere5, 25);
     assert_string_equal(picked(s, 0), "GPSampler");
     assert_string_equal(picked(s, 14), "GPSampler");
@@ -219,16 +228,7 @@ static void integer_labels_read_as_categories(void **state)
     beats_random(default_auto, labels, 60, LABEL_RATIO, LABEL_WINS);
     int switched = 0, stayed_with_gp = 0, solved = 0;
     for (uint64_t seed = 0; seed < 10; seed++) {
-        otto_study_options so;
-        otto_study_options_init(&so);
-        so.seed = seed;
-        so.sampler = default_auto();
-        so.log_fn = keep_info;
-        so.log_user_data = info;
-        so.log_level = OTTO_LEVEL_INFO;
-        info[0] = '\0';
-        otto_study *s;
-        assert_ok(otto_study_create(&so, &s));
+        otto_study *s = study_keeping_info(seed, default_auto(), info);
         run(s, labels, 60);
         int gp = 1;
         for (int64_t i = 0; i < 60; i++)
@@ -236,14 +236,7 @@ static void integer_labels_read_as_categories(void **state)
         switched += gp && strstr(info, "switching to GPSampler for integers the GP predicts "
                                        "better as categories") != NULL;
         otto_study_destroy(s);
-        otto_study_options_init(&so);
-        so.seed = seed;
-        so.sampler = default_auto();
-        so.log_fn = keep_info;
-        so.log_user_data = info;
-        so.log_level = OTTO_LEVEL_INFO;
-        info[0] = '\0';
-        assert_ok(otto_study_create(&so, &s));
+        s = study_keeping_info(seed, default_auto(), info);
         solved += run(s, ordinal_ints, 60) < 0.59 + 1e-9;
         gp = 1;
         for (int64_t i = 0; i < 60; i++)
@@ -269,16 +262,7 @@ static void labels_go_to_tpe_after_the_gp_phase(void **state)
     label_tables();
     int fired = 0;
     for (uint64_t seed = 0; seed < 5; seed++) {
-        otto_study_options so;
-        otto_study_options_init(&so);
-        so.seed = seed;
-        so.sampler = auto_with(30, 0);
-        so.log_fn = keep_info;
-        so.log_user_data = info;
-        so.log_level = OTTO_LEVEL_INFO;
-        info[0] = '\0';
-        otto_study *s;
-        assert_ok(otto_study_create(&so, &s));
+        otto_study *s = study_keeping_info(seed, auto_with(30, 0), info);
         run(s, labels, 36);
         if (strstr(info, "better as categories")) {
             fired++;
