@@ -796,7 +796,7 @@ static int cmp_near(const void *a, const void *b)
  * resolves differences near the best that the whole history's spread hides.
  * Its dims are plain floats on [0, 1] (local steps have relaxed dims only;
  * the point found is snapped when mapped back). box receives lo[d] then
- * width[d]; local_free releases loc. */
+ * width[d]; problem_free releases loc. */
 static int local_problem(const problem *pb, problem *loc, double *box)
 {
     size_t d = pb->d, n = pb->n, k = LOCAL_NEIGHBOURS(d), best = 0;
@@ -854,18 +854,6 @@ static int local_problem(const problem *pb, problem *loc, double *box)
     standardize(loc->y, k, 1);
     otto__free(pb->a, near);
     return OTTO_OK;
-}
-
-static void local_free(problem *loc)
-{
-    otto__free(loc->a, loc->dist);
-    otto__free(loc->a, loc->dist_copy);
-    otto__free(loc->a, loc->cat);
-    otto__free(loc->a, loc->swept);
-    otto__free(loc->a, loc->relaxed);
-    otto__free(loc->a, loc->x);
-    otto__free(loc->a, loc->y);
-    otto__free(loc->a, loc->feasible);
 }
 
 /* Fit the models and maximize the acquisition; x receives unit coordinates.
@@ -1019,7 +1007,7 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
                 rc = bayes_step(s, &loc, m, rng, 1, x, &repeat_row);
             for (size_t j = 0; !rc && j < pb.d; j++) /* back from the box */
                 x[j] = snap_unit(pb.dist[j], 0, box[j] + box[pb.d + j] * x[j]);
-            local_free(&loc);
+            problem_free(&loc);
             if (rc == OTTO_ENUMERIC || rc == OTTO_ERANGE) { /* a global step instead */
                 otto_view_log(v, OTTO_LEVEL_DEBUG, "gp: trial %lld: local step failed (%s)",
                               (long long)otto_trial_number(trial), otto_last_error_message());
