@@ -15,8 +15,11 @@
  * point's coordinate rounded into range), and --categories turns on the GP
  * option small_ints_as_categories, to price reading them as categories;
  * --local-steps turns on local_steps (one ask in three is then a local step,
- * whose model holds 30 trials).
- *   usage: gp_ask_cost [--asks K] [--ints K] [--categories] [--local-steps] [n ...]
+ * whose model holds 30 trials), --output-warping turns on output_warping
+ * (each ask then fits the model to plain and to warped values, and refits
+ * the one it keeps).
+ *   usage: gp_ask_cost [--asks K] [--ints K] [--categories] [--local-steps]
+ *                      [--output-warping] [n ...]
  *          (default asks 11, no ints, n 100 300 1000)
  * Run with OPENBLAS_NUM_THREADS=1 for the single-thread OpenBLAS figures. */
 #ifdef OTTO_USE_CBLAS
@@ -77,7 +80,7 @@ static double quantile(const double *v, size_t n, double q)
 int main(int argc, char **argv)
 {
     long ns[16] = {100, 300, 1000};
-    int nn = 0, asks = 11, n_ints = 0, categories = 0, local_steps = 0;
+    int nn = 0, asks = 11, n_ints = 0, categories = 0, local_steps = 0, warping = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--asks") && i + 1 < argc)
             asks = atoi(argv[++i]);
@@ -87,6 +90,8 @@ int main(int argc, char **argv)
             categories = 1;
         else if (!strcmp(argv[i], "--local-steps"))
             local_steps = 1;
+        else if (!strcmp(argv[i], "--output-warping"))
+            warping = 1;
         else if (nn < 16)
             ns[nn++] = atol(argv[i]);
     }
@@ -94,7 +99,7 @@ int main(int argc, char **argv)
         nn = 3;
     if (asks < 2 || n_ints < 0 || n_ints > DIM) {
         fprintf(stderr, "usage: gp_ask_cost [--asks K >= 2] [--ints 0..10] [--categories] "
-                        "[--local-steps] [n ...]\n");
+                        "[--local-steps] [--output-warping] [n ...]\n");
         return 2;
     }
     printf("linear algebra: %s", otto__lab_name);
@@ -102,8 +107,9 @@ int main(int argc, char **argv)
     printf(" (%s, core %s, %d thread(s))", openblas_get_config(), openblas_get_corename(),
            openblas_get_num_threads());
 #endif
-    printf("\n%d of %d params ints of 5 values%s%s", n_ints, DIM,
-           categories ? ", read as categories" : "", local_steps ? "; local steps" : "");
+    printf("\n%d of %d params ints of 5 values%s%s%s", n_ints, DIM,
+           categories ? ", read as categories" : "", local_steps ? "; local steps" : "",
+           warping ? "; output warping" : "");
     printf("\n%6s %12s %16s %14s %18s %10s\n", "n", "cold ask ms", "warm median ms",
            "warm p90 ms", "(wall median ms)", "warm asks");
     double *t = malloc(sizeof *t * (size_t)asks), *wall = malloc(sizeof *wall * (size_t)asks);
@@ -118,6 +124,7 @@ int main(int argc, char **argv)
         otto_gp_options_init(&go);
         go.small_ints_as_categories = categories;
         go.local_steps = local_steps;
+        go.output_warping = warping;
         otto_space *sp;
         otto_study *s;
         if (otto_sampler_gp_create(&go, &so.sampler) || otto_study_create(&so, &s) ||

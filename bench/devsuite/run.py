@@ -27,8 +27,8 @@ sys.path.insert(0, os.path.dirname(HERE))  # bench/: bench_env, devsuite
 
 from devsuite import anchors  # noqa: E402
 
-OTTO_SAMPLERS = ("otto-auto", "otto-tpe", "otto-gp", "otto-gp-labels", "otto-cmaes",
-                 "otto-random")
+OTTO_SAMPLERS = ("otto-auto", "otto-tpe", "otto-gp", "otto-gp-labels", "otto-gp-warp",
+                 "otto-cmaes", "otto-random")
 OPTUNA_SAMPLERS = ("optuna-tpe", "optuna-gp", "optuna-random")
 
 
@@ -54,6 +54,7 @@ def make_sampler(name, seed):
             "otto-tpe": lambda: s.TPESampler.otto_defaults(seed=seed),
             "otto-gp": lambda: s.GPSampler(seed=seed),
             "otto-gp-labels": lambda: s.GPSampler(seed=seed, small_ints_as_categories=True),
+            "otto-gp-warp": lambda: s.GPSampler(seed=seed, output_warping=True),
             "otto-cmaes": lambda: s.CmaEsSampler(seed=seed),
             "otto-random": lambda: s.RandomSampler(seed=seed)}[name]
     return otto, make()

@@ -53,6 +53,13 @@ typedef struct otto_gp_options {
      * take global steps only). See otto_sampler_gp_create(3). 0 (default):
      * global steps only. The auto sampler sets it. */
     int local_steps;
+    /* 1: the objective values are warped before the model sees them, by a
+     * monotone power transform (Yeo-Johnson on the values shifted to start
+     * at 0, its exponent fitted by maximum likelihood at each ask), so that
+     * values spread over orders of magnitude look Gaussian. Single-objective
+     * studies outside noisy mode. See otto_sampler_gp_create(3).
+     * 0 (default): values only standardized. The auto sampler sets it. */
+    int output_warping;
 } otto_gp_options;
 
 /* The system attribute of a repeat proposed in noisy mode: the number of

@@ -272,6 +272,7 @@ static int make_children(autos *s)
     go.n_startup_trials = GP_STARTUP;
     go.noisy = s->o.noisy;
     go.local_steps = 1; /* bench/devsuite/RESULTS_LOCAL.md */
+    go.output_warping = 1; /* bench/devsuite/RESULTS_WARP.md */
     go.allocator = &s->own;
     otto_tpe_options to;
     otto_tpe_options_init(&to);

@@ -104,6 +104,26 @@ class GPTest(unittest.TestCase):
         self.assertEqual(runs[False][:32], runs[True][:32])
         self.assertNotEqual(runs[False][32], runs[True][32])
 
+    def test_output_warping(self):
+        """output_warping reaches C: on values spanning orders of magnitude the
+        startup design is the same and the model-based picks differ, in range,
+        and a run repeats under its seed."""
+        def steep(t):
+            return 10.0 ** (3 * t.suggest_float("x", 0, 2)) + (t.suggest_float("y", -1, 1) - 0.2) ** 2
+
+        runs = {}
+        for flag in (False, True, True):
+            s = otto.create_study(sampler=GPSampler(seed=5, output_warping=flag))
+            s.optimize(steep, n_trials=20)
+            params = [t.params for t in s.trials]
+            for p in params:
+                self.assertTrue(0 <= p["x"] <= 2 and -1 <= p["y"] <= 1)
+            if flag in runs:
+                self.assertEqual(runs[flag], params)
+            runs[flag] = params
+        self.assertEqual(runs[False][:10], runs[True][:10])
+        self.assertNotEqual(runs[False][10:], runs[True][10:])
+
     def test_mixed_space_and_reproducible(self):
         def mixed(t):
             x = t.suggest_float("x", -1, 1)

@@ -10,6 +10,7 @@
 
 #include "../common.h"
 #include "samplers/gp/gp_model.h"
+#include "samplers/gp/gp_warp.h"
 #include "samplers/gp/log_ei.h"
 #include "numeric/truncnorm.h"
 #include "tpe_problems.h"
@@ -183,14 +184,16 @@ static void test_posterior_gradient_matches_finite_differences(void **state)
 
 /* ---- the sampler ------------------------------------------------------------------------- */
 
-/* The GP sampler with its defaults but the seed and two options. */
-static otto_sampler *gp_with(uint64_t seed, int small_ints_as_categories, int local_steps)
+/* The GP sampler with its defaults but the seed and three options. */
+static otto_sampler *gp_with(uint64_t seed, int small_ints_as_categories, int local_steps,
+                             int output_warping)
 {
     otto_gp_options o;
     otto_gp_options_init(&o);
     o.seed = seed;
     o.small_ints_as_categories = small_ints_as_categories;
     o.local_steps = local_steps;
+    o.output_warping = output_warping;
     otto_sampler *s = NULL;
     assert_ok(otto_sampler_gp_create(&o, &s));
     return s;
@@ -198,7 +201,7 @@ static otto_sampler *gp_with(uint64_t seed, int small_ints_as_categories, int lo
 
 static otto_sampler *gp_reading_labels(uint64_t seed, int small_ints_as_categories)
 {
-    return gp_with(seed, small_ints_as_categories, 0);
+    return gp_with(seed, small_ints_as_categories, 0, 0);
 }
 
 static otto_sampler *gp_sampler(uint64_t seed) { return gp_reading_labels(seed, 0); }
@@ -727,7 +730,7 @@ static void option_beats_off(otto_sampler *(*make)(uint64_t seed, int flag), pro
 
 static otto_sampler *gp_local(uint64_t seed, int local_steps)
 {
-    return gp_with(seed, 0, local_steps);
+    return gp_with(seed, 0, local_steps, 0);
 }
 
 /* sphere5, 80 trials, seeds 0-19 (local steps from 45 trials on, one trial
@@ -743,6 +746,108 @@ static void test_local_steps_refine_smooth_optima(void **state)
     (void)state;
     option_beats_off(gp_local, sphere5, 80, "sphere5, local steps", LOCAL_MEDIAN_RATIO,
                      LOCAL_MIN_WINS);
+}
+
+/* A 0/1 field of otto_gp_options at byte offset off: 0 by default, 2 is
+ * OTTO_EINVAL with a message naming it, and a struct whose size ends
+ * before it (from a caller built before it existed) has it ignored. */
+static void flag_option_validated(size_t off, const char *name)
+{
+    otto_gp_options o;
+    otto_sampler *s = NULL;
+    otto_gp_options_init(&o);
+    int *flag = (int *)(void *)((char *)&o + off);
+    assert_int_equal(*flag, 0);
+    *flag = 2;
+    assert_status(otto_sampler_gp_create(&o, &s), OTTO_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(otto_last_error_message(), name));
+    otto_gp_options_init_sized(&o, off);
+    *flag = 7; /* not covered by the caller's size: ignored */
+    assert_ok(otto_sampler_gp_create(&o, &s));
+    otto_sampler_destroy(s);
+}
+
+/* ---- output warping ---------------------------------------------------------------------- */
+
+/* Values spread over orders of magnitude: 200 points of exp(3 g), g a
+ * deterministic standard normal sequence (lognormal), with an infinity. */
+static void lognormal_values(double *y, size_t n)
+{
+    otto_rng r;
+    otto__rng_init(&r, 11, 0);
+    for (size_t i = 0; i < n; i++)
+        y[i] = exp(3.0 * otto_rng_normal(&r));
+}
+
+static void test_warp_fits_the_exponent_and_keeps_order(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    double y[N], w[N], lj;
+    lognormal_values(y, N);
+    y[7] = INFINITY;
+    memcpy(w, y, sizeof y);
+    double lambda = otto__gp_warp(w, N, &lj);
+    /* skewed to the right: an exponent well below 1 compresses the tail */
+    assert_true(lambda < 0.0 && lambda >= -3.0);
+    assert_true(isfinite(lj) && lj > 0.0);
+    assert_true(isinf(w[7]) && w[7] > 0);
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < N; j++)
+            if (y[i] < y[j])
+                assert_true(w[i] < w[j]);
+    /* symmetric values need no warping: the exponent stays near 1 */
+    otto_rng r;
+    otto__rng_init(&r, 12, 0);
+    for (size_t i = 0; i < N; i++)
+        y[i] = 5.0 + otto_rng_normal(&r);
+    lambda = otto__gp_warp(y, N, &lj);
+    assert_true(fabs(lambda - 1.0) < 0.3);
+    /* too few or equal values are left alone */
+    double few[2] = {1.0, 100.0}, same[4] = {2.0, 2.0, 2.0, INFINITY};
+    assert_true(otto__gp_warp(few, 2, &lj) == 1.0 && lj == 0.0 && few[1] == 100.0);
+    assert_true(otto__gp_warp(same, 4, &lj) == 1.0 && same[0] == 2.0);
+}
+
+static otto_sampler *gp_warping(uint64_t seed, int output_warping)
+{
+    return gp_with(seed, 0, 0, output_warping);
+}
+
+/* An ill-scaled valley whose values span seven orders of magnitude over the
+ * box: 4 floats in [-5, 5], 10^(2k) (x_k - 1)^2. */
+static double ellipsoid4(otto_trial *t)
+{
+    static const char *names[4] = {"x0", "x1", "x2", "x3"};
+    double f = 0.0;
+    for (int k = 0; k < 4; k++) {
+        double x;
+        if (otto_trial_suggest_float(t, names[k], -5, 5, 0, 0, &x))
+            return NAN;
+        f += pow(10.0, 2.0 * k) * (x - 1.0) * (x - 1.0);
+    }
+    return f;
+}
+
+/* ellipsoid4, 40 trials, seeds 0-19, measured: median best 19.7 warped,
+ * 218 plain (0.09 times); warped ahead on 19 of 20 seeds. */
+#define WARP_MEDIAN_RATIO 0.3
+#define WARP_MIN_WINS 15
+
+/* Where values span orders of magnitude, the warped model finds better
+ * points than the plain one. */
+static void test_output_warping_helps_on_wide_values(void **state)
+{
+    (void)state;
+    option_beats_off(gp_warping, ellipsoid4, 40, "ellipsoid4, output warping",
+                     WARP_MEDIAN_RATIO, WARP_MIN_WINS);
+}
+
+static void test_output_warping_option_validated(void **state)
+{
+    (void)state;
+    flag_option_validated(offsetof(otto_gp_options, output_warping), "output_warping");
 }
 
 /* ---- small ints as categories ---------------------------------------------------------- */
@@ -836,25 +941,6 @@ static void test_small_ints_as_categories_reads_only_small_ints(void **state)
     assert_memory_equal(a, b, sizeof a);
 }
 
-/* A 0/1 field of otto_gp_options at byte offset off: 0 by default, 2 is
- * OTTO_EINVAL with a message naming it, and a struct whose size ends
- * before it (from a caller built before it existed) has it ignored. */
-static void flag_option_validated(size_t off, const char *name)
-{
-    otto_gp_options o;
-    otto_sampler *s = NULL;
-    otto_gp_options_init(&o);
-    int *flag = (int *)(void *)((char *)&o + off);
-    assert_int_equal(*flag, 0);
-    *flag = 2;
-    assert_status(otto_sampler_gp_create(&o, &s), OTTO_EINVAL);
-    assert_null(s);
-    assert_non_null(strstr(otto_last_error_message(), name));
-    otto_gp_options_init_sized(&o, off);
-    *flag = 7; /* not covered by the caller's size: ignored */
-    assert_ok(otto_sampler_gp_create(&o, &s));
-    otto_sampler_destroy(s);
-}
 
 static void test_small_ints_option_validated(void **state)
 {
@@ -908,6 +994,9 @@ int main(void)
         cmocka_unit_test(test_small_ints_option_validated),
         cmocka_unit_test(test_local_steps_option_validated),
         cmocka_unit_test(test_local_steps_refine_smooth_optima),
+        cmocka_unit_test(test_warp_fits_the_exponent_and_keeps_order),
+        cmocka_unit_test(test_output_warping_helps_on_wide_values),
+        cmocka_unit_test(test_output_warping_option_validated),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

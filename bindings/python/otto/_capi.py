@@ -236,6 +236,7 @@ class GpOptions(ctypes.Structure):
         ("multi_objective", c_int),
         ("small_ints_as_categories", c_int),
         ("local_steps", c_int),
+        ("output_warping", c_int),
     ]
 
 

@@ -370,7 +370,8 @@ class AutoSampler(_BuiltinSampler):
     parameters, ints read as labels or constraints, NSGA-II (NSGA-III from 4
     objectives) for long multi-objective ones, CMA-ES for other long ones.
     Its GP takes local steps (GPSampler's local_steps) on continuous
-    single-objective studies. Each trial's system attribute "auto:sampler"
+    single-objective studies and warps the values (output_warping) when its
+    evidence favours that. Each trial's system attribute "auto:sampler"
     names the sampler used.
     constraints_func works as in TPESampler. otto-only options: n_trials (the
     budget, if known), gp_trials (the GP phase's length, 0: 250) and noisy
@@ -412,7 +413,7 @@ class GPSampler(_BuiltinSampler):
     Optuna's; multi_objective="parego" scalarizes per trial instead. otto-only
     options: n_candidates, n_local_search, max_fit_evals, dim_scaled_prior,
     use_running_trials, multi_objective, small_ints_as_categories, local_steps,
-    and noisy:
+    output_warping and noisy:
     for noisy objectives, EI improves on the
     incumbent's posterior mean and the sampler may propose a repeat, a trial
     with exactly the params of an evaluated one (the incumbent or a close
@@ -425,7 +426,10 @@ class GPSampler(_BuiltinSampler):
     values are still ints of the distribution. local_steps=True makes one
     trial in three, once the history is long enough, a local step: a model of
     the trials nearest the best one, searched in the box they span
-    (otto_sampler_gp_create(3)); the auto sampler's GP takes them."""
+    (otto_sampler_gp_create(3)); the auto sampler's GP takes them.
+    output_warping=True models the values after a monotone power transform
+    fitted at each ask (Yeo-Johnson), for values spread over orders of
+    magnitude; the auto sampler's GP does it."""
 
     _builtin = True  # a C sampler (see _plugins.make_sampler)
 
@@ -434,7 +438,7 @@ class GPSampler(_BuiltinSampler):
                  warn_independent_sampling=True, n_candidates=1024, n_local_search=8,
                  max_fit_evals=100, dim_scaled_prior=False, use_running_trials=True,
                  multi_objective="ehvi", noisy=False, small_ints_as_categories=False,
-                 local_steps=False):
+                 local_steps=False, output_warping=False):
         _warn_experimental("GPSampler")
         if independent_sampler is not None and not isinstance(independent_sampler,
                                                               RandomSampler):
@@ -455,7 +459,8 @@ class GPSampler(_BuiltinSampler):
                           warn_independent_sampling=warn_independent_sampling,
                           multi_objective=modes[multi_objective], noisy=bool(noisy),
                           small_ints_as_categories=bool(small_ints_as_categories),
-                          local_steps=bool(local_steps))
+                          local_steps=bool(local_steps),
+                          output_warping=bool(output_warping))
         self.constraints_func = constraints_func
 
     def _create(self):

@@ -30,6 +30,7 @@
 #include "gp_encode.h"
 #include "gp_model.h"
 #include "gp_repeat.h"
+#include "gp_warp.h"
 #include "gp_multi.h"
 #include "log_ei.h"
 #include "numeric/qmc.h"
@@ -64,6 +65,9 @@ typedef struct problem {
     size_t n, n_pend, cap;          /* complete rows, then pending rows */
     double *x;                      /* (n + n_pend) x d, row-major */
     double *y;                      /* n + n_pend standardized objective values */
+    double *y_warp;                 /* n: the same warped (output_warping), or NULL */
+    double warp_log_jacobian;       /* otto__gp_warp's */
+    int warped;                     /* y holds y_warp's values (pick_warp) */
     unsigned char *feasible;        /* n */
     size_t n_con;
     double *con;                    /* n_con columns of n standardized constraint values */
@@ -111,6 +115,10 @@ typedef struct acq {
 /* The system attribute that marks a local step's trial ("1"), for people
  * reading a study. */
 #define LOCAL_ATTR "gp:local_step"
+/* Output warping (pick_warp): the log evidence the warped targets must gain,
+ * in nats, for their one extra parameter: half the 5% point of chi-squared
+ * with one degree of freedom, a likelihood-ratio test at 5%. */
+#define WARP_MARGIN 1.92
 
 static const otto_allocator *alloc_of(const otto_view *v) { return otto_view_allocator(v); }
 
@@ -146,6 +154,7 @@ static void problem_free(problem *pb)
     otto__free(a, pb->relaxed);
     otto__free(a, pb->x);
     otto__free(a, pb->y);
+    otto__free(a, pb->y_warp);
     otto__free(a, pb->feasible);
     otto__free(a, pb->con);
     otto__free(a, pb->con_zero);
@@ -308,7 +317,7 @@ static double standardize(double *y, size_t n, size_t stride)
 
 /* Rows from the complete trials (and pending rows from running ones). */
 static int gather(problem *pb, const otto_view *v, const otto_space *sp, otto_rng *rng,
-                  int with_running)
+                  int with_running, int warp)
 {
     size_t count = otto_view_count(v);
     const otto_trial **rows = otto__calloc(pb->a, count ? count : 1, sizeof *rows);
@@ -329,6 +338,17 @@ static int gather(problem *pb, const otto_view *v, const otto_space *sp, otto_rn
     }
     if (!rc)
         rc = objective_targets(pb, v, rows, rng);
+    if (!rc && warp && otto_view_n_objectives(v) == 1 && pb->n) {
+        pb->y_warp = otto__calloc(pb->a, pb->n, sizeof *pb->y_warp);
+        if (!pb->y_warp)
+            rc = otto__error(OTTO_ENOMEM, "gp: out of memory");
+        else
+            memcpy(pb->y_warp, pb->y, pb->n * sizeof *pb->y);
+        if (!rc && otto__gp_warp(pb->y_warp, pb->n, &pb->warp_log_jacobian) == 1.0) {
+            otto__free(pb->a, pb->y_warp);
+            pb->y_warp = NULL;
+        }
+    }
     pb->n_con = n_con == SIZE_MAX ? 0 : n_con;
     if (!rc && pb->n_con) {
         pb->con = otto__calloc(pb->a, pb->n * pb->n_con, sizeof *pb->con);
@@ -350,6 +370,8 @@ static int gather(problem *pb, const otto_view *v, const otto_space *sp, otto_rn
     pb->trials = rows;
     if (!rc) {
         standardize(pb->y, pb->n, 1);
+        if (pb->y_warp)
+            standardize(pb->y_warp, pb->n, 1);
         for (size_t k = 0; pb->mo && k < pb->mo->m; k++)
             standardize(pb->mo->y + k * pb->mo->ld, pb->n, 1);
         for (size_t c = 0; c < pb->n_con; c++)
@@ -856,11 +878,49 @@ static int local_problem(const problem *pb, problem *loc, double *box)
     return OTTO_OK;
 }
 
+/* The warm slot of the objective model fitted to warped targets: after the
+ * objective's and the constraints' (0..n_con), and the local steps' ones. */
+static size_t warp_slot(const problem *pb) { return 2 * (1 + pb->n_con); }
+
+/* Output warping: the warped targets replace the plain ones when the
+ * objective model's evidence for them (its log posterior at the MAP fit plus
+ * the warp's log Jacobian) beats the plain targets' by WARP_MARGIN. The
+ * model fitted to the targets kept moves into *fitted (*have = 1), for the
+ * global step to use instead of fitting it again. */
+static int pick_warp(gp_sampler *s, problem *pb, otto__gp *fitted, int *have)
+{
+    *have = 0;
+    if (!pb->y_warp)
+        return OTTO_OK;
+    otto__gp plain, warped;
+    memset(&plain, 0, sizeof plain);
+    memset(&warped, 0, sizeof warped);
+    double f_plain = INFINITY, f_warped = INFINITY;
+    int rc = fit_model(s, pb, &plain, 0, pb->y, 0);
+    if (!rc)
+        rc = otto__gp_neg_log_posterior(&plain, &f_plain, NULL);
+    if (!rc)
+        rc = fit_model(s, pb, &warped, warp_slot(pb), pb->y_warp, 0);
+    if (!rc)
+        rc = otto__gp_neg_log_posterior(&warped, &f_warped, NULL);
+    if (!rc) {
+        pb->warped = -f_warped + pb->warp_log_jacobian > -f_plain + WARP_MARGIN;
+        if (pb->warped)
+            memcpy(pb->y, pb->y_warp, pb->n * sizeof *pb->y);
+        *fitted = pb->warped ? warped : plain;
+        memset(pb->warped ? &warped : &plain, 0, sizeof plain);
+        *have = 1;
+    }
+    otto__gp_free(&plain);
+    otto__gp_free(&warped);
+    return rc == OTTO_ENUMERIC || rc == OTTO_ERANGE ? OTTO_OK : rc; /* else: plain targets */
+}
+
 /* Fit the models and maximize the acquisition; x receives unit coordinates.
  * In noisy mode *repeat_row may receive the complete row of the configuration
  * to evaluate again instead (else SIZE_MAX). */
 static int bayes_step(gp_sampler *s, problem *pb, size_t n_objectives, otto_rng *rng,
-                      int local, double *x, size_t *repeat_row)
+                      int local, otto__gp *prefit, double *x, size_t *repeat_row)
 {
     otto__gp_configs cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -878,7 +938,14 @@ static int bayes_step(gp_sampler *s, problem *pb, size_t n_objectives, otto_rng 
     /* warm slots: objectives 0..n_obj-1, then the constraints; a local
      * step's models have their own, after those */
     for (size_t k = 0; !rc && k < n_models; k++)
-        rc = fit_model(s, pb, &models[k], local ? n_models + k : k,
+        if (k == 0 && prefit) { /* pick_warp's */
+            models[0] = *prefit;
+            memset(prefit, 0, sizeof *prefit);
+        } else
+            rc = fit_model(s, pb, &models[k],
+                       local                    ? n_models + k
+                       : k == 0 && pb->warped   ? warp_slot(pb)
+                                                : k,
                        k >= n_obj ? pb->con + (k - n_obj) * pb->n
                        : mo       ? mo->y + k * mo->ld
                                   : pb->y,
@@ -991,7 +1058,8 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
         rc = pb.mo ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
     }
     if (!rc)
-        rc = gather(&pb, v, space, rng, s->o.use_running_trials);
+        rc = gather(&pb, v, space, rng, s->o.use_running_trials,
+                    s->o.output_warping && !s->o.noisy);
     size_t need = s->o.n_startup_trials > 1 ? s->o.n_startup_trials : 1;
     if (!rc && pb.n < need) {
         startup_point(&pb, v, otto_trial_number(trial), out);
@@ -999,12 +1067,17 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
         size_t m = otto_view_n_objectives(v), repeat_row = SIZE_MAX;
         double *x = otto__calloc(pb.a, 3 * pb.d, sizeof *x), *box = x ? x + pb.d : NULL;
         rc = x ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
+        otto__gp prefit;
+        memset(&prefit, 0, sizeof prefit);
+        int have_prefit = 0;
+        if (!rc)
+            rc = pick_warp(s, &pb, &prefit, &have_prefit);
         int local = !rc && local_step(s, &pb, m, otto_trial_number(trial));
         if (local) {
             problem loc;
             rc = local_problem(&pb, &loc, box);
             if (!rc)
-                rc = bayes_step(s, &loc, m, rng, 1, x, &repeat_row);
+                rc = bayes_step(s, &loc, m, rng, 1, NULL, x, &repeat_row);
             for (size_t j = 0; !rc && j < pb.d; j++) /* back from the box */
                 x[j] = snap_unit(pb.dist[j], 0, box[j] + box[pb.d + j] * x[j]);
             problem_free(&loc);
@@ -1018,7 +1091,8 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
             }
         }
         if (!rc && !local)
-            rc = bayes_step(s, &pb, m, rng, 0, x, &repeat_row);
+            rc = bayes_step(s, &pb, m, rng, 0, have_prefit ? &prefit : NULL, x, &repeat_row);
+        otto__gp_free(&prefit); /* unused after a local step or a failure */
         if (rc == OTTO_ENUMERIC || rc == OTTO_ERANGE) {
             otto_view_log(v, OTTO_LEVEL_WARNING,
                       "gp: trial %lld sampled at random: %s", (long long)otto_trial_number(trial),
@@ -1107,6 +1181,7 @@ void otto_gp_options_init_sized(otto_gp_options *o, size_t size)
     def.noisy = 0;
     def.small_ints_as_categories = 0;
     def.local_steps = 0;
+    def.output_warping = 0;
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
@@ -1149,6 +1224,8 @@ int otto_sampler_gp_create(const otto_gp_options *opts, otto_sampler **out)
         rc = check_flag(o.small_ints_as_categories, "small_ints_as_categories");
     if (!rc)
         rc = check_flag(o.local_steps, "local_steps");
+    if (!rc)
+        rc = check_flag(o.output_warping, "output_warping");
     if (!rc && o.noisy && o.deterministic_objective)
         rc = otto__error(OTTO_EINVAL,
                          "gp_options: noisy and deterministic_objective exclude each other");
