@@ -12,7 +12,15 @@ hyperopt-tpe and ngopt are Hyperopt's TPE and Nevergrad's NGOpt from
 /work/peers (devsuite/anchors.py; OTTO_ANCHORS_SHIM).
 
     nice -n 15 /usr/bin/python3 bench/devsuite/run.py --samplers otto-auto,otto-random \\
-        --problems 'nb201-*-int' --seeds 20 --trials 60 --out /tmp/nb201.jsonl"""
+        --problems 'nb201-*-int' --seeds 20 --trials 60 --out /tmp/nb201.jsonl
+
+"otto-gp:KEY=VALUE;..." is GPSampler with those arguments (Python literals,
+e.g. "otto-gp:n_startup_trials=5;output_warping=True"). --shared-start N
+enqueues, before each run, the params of the first N trials of otto's
+RandomSampler(seed=1000+seed) on the problem, so that every sampler of a seed
+starts from the same N trials (a controlled comparison of the model-based
+steps)."""
+import ast
 import argparse
 import json
 import math
@@ -40,6 +48,25 @@ def _optuna():
     return optuna
 
 
+def gp_spec(name):
+    """GPSampler keyword arguments of an "otto-gp:KEY=VALUE;..." name, or None."""
+    if not name.startswith("otto-gp:"):
+        return None
+    kw = {}
+    for item in name[len("otto-gp:"):].split(";"):
+        key, value = item.split("=", 1)
+        kw[key.strip()] = ast.literal_eval(value.strip())
+    return kw
+
+
+def shared_start(problem, seed, n):
+    """The params of the first n trials of otto's random search on problem."""
+    from bench_env import otto
+    study = otto.create_study(sampler=otto.samplers.RandomSampler(seed=1000 + seed))
+    study.optimize(problem.objective, n_trials=n)
+    return [t.params for t in sorted(study.trials, key=lambda t: t.number)]
+
+
 def make_sampler(name, seed):
     if name.startswith("optuna-"):
         optuna = _optuna()
@@ -49,6 +76,8 @@ def make_sampler(name, seed):
     from bench_env import otto
     otto.logging.set_verbosity(otto.logging.ERROR)
     s = otto.samplers
+    if gp_spec(name) is not None:
+        return otto, s.GPSampler(seed=seed, **gp_spec(name))
     gp_trials = int(os.environ.get("OTTO_DEVSUITE_AUTO_GP_TRIALS", "0"))
     make = {"otto-auto": lambda: s.AutoSampler(seed=seed, gp_trials=gp_trials),
             "otto-tpe": lambda: s.TPESampler.otto_defaults(seed=seed),
@@ -61,16 +90,20 @@ def make_sampler(name, seed):
 
 
 def run_one(job):
-    sampler, label, problem_name, seed, n_trials = job
+    sampler, label, problem_name, seed, n_trials, n_shared = job
     from devsuite.registry import all_problems
     problem = all_problems()[problem_name]
     if sampler in anchors.SAMPLERS:
+        if n_shared:
+            raise ValueError(f"{sampler} does not take --shared-start")
         curve, seconds = anchors.run(sampler, problem, seed, n_trials)
         return {"sampler": sampler, "problem": problem_name, "family": problem.family,
                 "split": problem.split, "seed": seed, "f_star": problem.optimum(),
                 "curve": curve, "seconds_per_trial": seconds, "picks": None}
     lib, smp = make_sampler(sampler, seed)
     study = lib.create_study(sampler=smp)
+    for params in shared_start(problem, seed, n_shared) if n_shared else []:
+        study.enqueue_trial(params)
     t0 = time.perf_counter()
     study.optimize(problem.objective, n_trials=n_trials)
     seconds = (time.perf_counter() - t0) / n_trials
@@ -83,7 +116,7 @@ def run_one(job):
     return {"sampler": sampler + (f"@{label}" if label else ""), "problem": problem_name,
             "family": problem.family, "split": problem.split, "seed": seed,
             "f_star": problem.optimum(), "curve": curve, "seconds_per_trial": seconds,
-            "picks": picks if any(picks) else None}
+            "picks": picks if any(picks) else None, "shared_start": n_shared}
 
 
 def main():
@@ -102,6 +135,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--auto-gp-trials", type=int, default=0,
                     help="otto-auto's gp_trials (0: its default, 250); give a --label too")
+    ap.add_argument("--shared-start", type=int, default=0,
+                    help="enqueue the same N random trials first in every run of a seed")
     ap.add_argument("--list", action="store_true", help="print the selected problems and exit")
     ap.add_argument("--out", required=False, default="")
     args = ap.parse_args()
@@ -116,7 +151,7 @@ def main():
     samplers = args.samplers.split(",")
     os.environ["OTTO_DEVSUITE_AUTO_GP_TRIALS"] = str(args.auto_gp_trials)
     for s in samplers:
-        if s not in OTTO_SAMPLERS + OPTUNA_SAMPLERS + anchors.SAMPLERS:
+        if s not in OTTO_SAMPLERS + OPTUNA_SAMPLERS + anchors.SAMPLERS and gp_spec(s) is None:
             ap.error(f"unknown sampler {s}")
     done = set()
     if os.path.exists(args.out):
@@ -130,7 +165,7 @@ def main():
         for p in problems:
             for seed in range(args.seed_offset, args.seed_offset + args.seeds):
                 if (s + (f"@{label}" if label else ""), p.name, seed, args.trials) not in done:
-                    jobs.append((s, label, p.name, seed, args.trials))
+                    jobs.append((s, label, p.name, seed, args.trials, args.shared_start))
     t0 = time.time()
     # a worker that dies (a crash in a library) fails the run with
     # BrokenProcessPool instead of leaving multiprocessing.Pool waiting forever
