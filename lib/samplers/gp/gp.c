@@ -936,20 +936,20 @@ static int bayes_step(gp_sampler *s, problem *pb, size_t n_objectives, otto_rng 
     memset(&q, 0, sizeof q);
     int rc = models ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
     /* warm slots: objectives 0..n_obj-1, then the constraints; a local
-     * step's models have their own, after those */
-    for (size_t k = 0; !rc && k < n_models; k++)
+     * step's models have their own, after those; then the warped objective's */
+    for (size_t k = 0; !rc && k < n_models; k++) {
         if (k == 0 && prefit) { /* pick_warp's */
             models[0] = *prefit;
             memset(prefit, 0, sizeof *prefit);
-        } else
-            rc = fit_model(s, pb, &models[k],
-                       local                    ? n_models + k
-                       : k == 0 && pb->warped   ? warp_slot(pb)
-                                                : k,
+            continue;
+        }
+        size_t slot = local ? n_models + k : k == 0 && pb->warped ? warp_slot(pb) : k;
+        rc = fit_model(s, pb, &models[k], slot,
                        k >= n_obj ? pb->con + (k - n_obj) * pb->n
                        : mo       ? mo->y + k * mo->ld
                                   : pb->y,
                        local);
+    }
     for (size_t k = 0; !rc && k < n_obj; k++) /* with n_pend == 0 after a drop: no-op */
         rc = add_pending(pb, &models[k], mo ? mo->y + k * mo->ld : pb->y);
     if (!rc && mo)
