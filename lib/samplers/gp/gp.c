@@ -67,7 +67,6 @@ typedef struct problem {
     double *y;                      /* n + n_pend standardized objective values */
     double *y_warp;                 /* n: the same warped (output_warping), or NULL */
     double warp_log_jacobian;       /* otto__gp_warp's */
-    int warped;                     /* y holds y_warp's values (pick_warp) */
     unsigned char *feasible;        /* n */
     size_t n_con;
     double *con;                    /* n_con columns of n standardized constraint values */
@@ -904,11 +903,11 @@ static int pick_warp(gp_sampler *s, problem *pb, otto__gp *fitted, int *have)
     if (!rc)
         rc = otto__gp_neg_log_posterior(&warped, &f_warped, NULL);
     if (!rc) {
-        pb->warped = -f_warped + pb->warp_log_jacobian > -f_plain + WARP_MARGIN;
-        if (pb->warped)
+        int keep_warped = -f_warped + pb->warp_log_jacobian > -f_plain + WARP_MARGIN;
+        if (keep_warped)
             memcpy(pb->y, pb->y_warp, pb->n * sizeof *pb->y);
-        *fitted = pb->warped ? warped : plain;
-        memset(pb->warped ? &warped : &plain, 0, sizeof plain);
+        *fitted = keep_warped ? warped : plain;
+        memset(keep_warped ? &warped : &plain, 0, sizeof plain);
         *have = 1;
     }
     otto__gp_free(&plain);
@@ -936,15 +935,15 @@ static int bayes_step(gp_sampler *s, problem *pb, size_t n_objectives, otto_rng 
     memset(&q, 0, sizeof q);
     int rc = models ? OTTO_OK : otto__error(OTTO_ENOMEM, "gp: out of memory");
     /* warm slots: objectives 0..n_obj-1, then the constraints; a local
-     * step's models have their own, after those; then the warped objective's */
+     * step's models have their own, after those (pick_warp's warped
+     * objective has the next one) */
     for (size_t k = 0; !rc && k < n_models; k++) {
         if (k == 0 && prefit) { /* pick_warp's */
             models[0] = *prefit;
             memset(prefit, 0, sizeof *prefit);
             continue;
         }
-        size_t slot = local ? n_models + k : k == 0 && pb->warped ? warp_slot(pb) : k;
-        rc = fit_model(s, pb, &models[k], slot,
+        rc = fit_model(s, pb, &models[k], local ? n_models + k : k,
                        k >= n_obj ? pb->con + (k - n_obj) * pb->n
                        : mo       ? mo->y + k * mo->ld
                                   : pb->y,
