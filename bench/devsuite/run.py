@@ -20,8 +20,8 @@ enqueues, before each run, the params of the first N trials of otto's
 RandomSampler(seed=1000+seed) on the problem, so that every sampler of a seed
 starts from the same N trials (a controlled comparison of the model-based
 steps)."""
-import ast
 import argparse
+import ast
 import json
 import math
 import concurrent.futures
@@ -158,13 +158,16 @@ def main():
         with open(args.out) as f:
             for line in f:
                 r = json.loads(line)
-                done.add((r["sampler"], r["problem"], r["seed"], len(r["curve"])))
+                done.add((r["sampler"], r["problem"], r["seed"], len(r["curve"]),
+                          r.get("shared_start", 0)))
     jobs = []
     for s in samplers:
         label = args.label if s.startswith("otto-") else ""
         for p in problems:
             for seed in range(args.seed_offset, args.seed_offset + args.seeds):
-                if (s + (f"@{label}" if label else ""), p.name, seed, args.trials) not in done:
+                key = (s + (f"@{label}" if label else ""), p.name, seed, args.trials,
+                       args.shared_start)
+                if key not in done:
                     jobs.append((s, label, p.name, seed, args.trials, args.shared_start))
     t0 = time.time()
     # a worker that dies (a crash in a library) fails the run with
