@@ -941,7 +941,6 @@ static void test_small_ints_as_categories_reads_only_small_ints(void **state)
     assert_memory_equal(a, b, sizeof a);
 }
 
-
 static void test_small_ints_option_validated(void **state)
 {
     (void)state;
