@@ -50,15 +50,18 @@ typedef struct otto_gp_options {
      * a box around the best that those trials span; the other trials are
      * ordinary (global) steps. For single-objective studies without
      * constraints over numeric params with more than 64 values (others
-     * take global steps only). See otto_sampler_gp_create(3). 0 (default):
-     * global steps only. The auto sampler sets it. */
+     * take global steps only); the local step is first a quadratic step
+     * (a least-squares quadratic of the nearest trials minimized in a trust
+     * region). See otto_sampler_gp_create(3). 0 (default): global steps
+     * only. The auto sampler sets it. */
     int local_steps;
-    /* 1: the objective values are warped before the model sees them, by a
-     * monotone power transform (Yeo-Johnson on the values shifted to start
-     * at 0, its exponent fitted by maximum likelihood at each ask), so that
-     * values spread over orders of magnitude look Gaussian. Single-objective
-     * studies outside noisy mode. See otto_sampler_gp_create(3).
-     * 0 (default): values only standardized. The auto sampler sets it. */
+    /* 1 (default): the objective values are warped before the model sees
+     * them, by a monotone power transform (Yeo-Johnson on the values shifted
+     * to start at 0, its exponent fitted by maximum likelihood at each ask),
+     * when the model's evidence favours it, so that values spread over
+     * orders of magnitude look Gaussian. Single-objective studies outside
+     * noisy mode. See otto_sampler_gp_create(3). 0: values only
+     * standardized, as Optuna's GPSampler does. */
     int output_warping;
 } otto_gp_options;
 

@@ -424,12 +424,14 @@ class GPSampler(_BuiltinSampler):
     log) as categories, for ints that are labels (indices into a list of
     operations): the kernel compares them as equal or not, and suggested
     values are still ints of the distribution. local_steps=True makes one
-    trial in three, once the history is long enough, a local step: a model of
-    the trials nearest the best one, searched in the box they span
+    trial in three, once the history is long enough, a local step: a
+    quadratic of the trials nearest the best one minimized in a trust region,
+    or a model of those trials searched in the box they span
     (otto_sampler_gp_create(3)); the auto sampler's GP takes them.
-    output_warping=True models the values after a monotone power transform
-    fitted at each ask (Yeo-Johnson), for values spread over orders of
-    magnitude; the auto sampler's GP does it."""
+    output_warping (on by default; False is Optuna's behaviour) models the
+    values after a monotone power transform fitted at each ask (Yeo-Johnson)
+    when the model's evidence favours it, for values spread over orders of
+    magnitude."""
 
     _builtin = True  # a C sampler (see _plugins.make_sampler)
 
@@ -438,7 +440,7 @@ class GPSampler(_BuiltinSampler):
                  warn_independent_sampling=True, n_candidates=1024, n_local_search=8,
                  max_fit_evals=100, dim_scaled_prior=False, use_running_trials=True,
                  multi_objective="ehvi", noisy=False, small_ints_as_categories=False,
-                 local_steps=False, output_warping=False):
+                 local_steps=False, output_warping=True):
         _warn_experimental("GPSampler")
         if independent_sampler is not None and not isinstance(independent_sampler,
                                                               RandomSampler):

@@ -11,9 +11,11 @@
  * maximizes log EI (times the GP probability of feasibility per constraint)
  * over a quasi-random sweep plus perturbations of the best trials, the best few
  * refined by projected L-BFGS on the continuous coordinates and exhaustive
- * sweeps over the discrete ones. With local_steps, one trial in three does
- * the same with a model of the best trial's neighbourhood in a box around it
- * (local_problem). Multi-objective studies maximize log EHVI
+ * sweeps over the discrete ones. With local_steps, one trial in three is
+ * a local step: the minimum of a quadratic fitted to the best trial's
+ * neighbourhood in a trust region (quadratic_point), or else the same search
+ * with a model of that neighbourhood in a box around it (local_problem).
+ * The study's first trial takes the centre of every range. Multi-objective studies maximize log EHVI
  * over one GP per objective (gp_multi.c), or with OTTO_GP_PAREGO a random
  * augmented Chebyshev scalarization per trial. The first n_startup_trials come
  * from a shifted R_d quasi-random design; params outside the relative space,
@@ -32,6 +34,7 @@
 #include "gp_repeat.h"
 #include "gp_warp.h"
 #include "gp_multi.h"
+#include "gp_quadratic.h"
 #include "log_ei.h"
 #include "numeric/qmc.h"
 #include "numeric/truncnorm.h"
@@ -73,6 +76,7 @@ typedef struct problem {
     double *con_zero;               /* n_con: where 0 (the feasibility bound) went */
     double *con_row;                /* n_con: one trial's constraints (after con_zero) */
     const otto_trial **trials;      /* n: the trial of each complete row */
+    double sign;                    /* one objective: -1 when maximized, else 1 */
     otto__gp_multi *mo;             /* EHVI multi-objective: y is then a ranking score */
 } problem;
 
@@ -111,8 +115,15 @@ typedef struct acq {
 #define LOCAL_PERIOD 3
 #define LOCAL_START 3
 #define LOCAL_MIN_REACH 1e-9
-/* The system attribute that marks a local step's trial ("1"), for people
- * reading a study. */
+/* The quadratic step's points in d dims: half as many again as the
+ * quadratic's coefficients, so that the least-squares fit averages. */
+#define QUAD_POINTS(d) (OTTO__GP_QUADRATIC_TERMS(d) + OTTO__GP_QUADRATIC_TERMS(d) / 2)
+/* The trust region's smallest radius (relative to the neighbourhood's
+ * span), after 20 quadratic steps in a row found nothing better. */
+#define QUAD_MIN_RADIUS 1e-6
+/* The system attribute that marks a local step's trial ("1"; "quadratic"
+ * for a quadratic step, which quadratic_point and quadratic_streak read
+ * back), for people reading a study. */
 #define LOCAL_ATTR "gp:local_step"
 /* Output warping (pick_warp): the log evidence the warped targets must gain,
  * in nats, for their one extra parameter: half the 5% point of chi-squared
@@ -242,9 +253,9 @@ static int objective_targets(problem *pb, const otto_view *v, const otto_trial *
         return rc ? rc : otto__gp_multi_targets(pb->mo, pb->a, v, rows, n, n + n_run, rng, pb->y);
     }
     if (m == 1) {
-        double sign = otto_view_maximize(v, 0) ? -1.0 : 1.0;
+        pb->sign = otto_view_maximize(v, 0) ? -1.0 : 1.0;
         for (size_t i = 0; i < n; i++)
-            pb->y[i] = sign * otto_trial_objective(rows[i], 0);
+            pb->y[i] = pb->sign * otto_trial_objective(rows[i], 0);
         return OTTO_OK;
     }
     double *w = otto__calloc(pb->a, 3 * m, sizeof *w), *lo = w + m, *hi = w + 2 * m;
@@ -780,15 +791,37 @@ static int noisy_mode(const gp_sampler *s, const problem *pb, size_t n_objective
 
 /* ---- local steps ------------------------------------------------------------------------- */
 
+/* Whether the last complete trial (by number) was a quadratic step that
+ * found a new best: then this ask is a local step too, so that a trust
+ * region that is working keeps going. */
+static int quadratic_streak(const problem *pb)
+{
+    size_t last = 0;
+    if (!pb->n)
+        return 0;
+    for (size_t i = 1; i < pb->n; i++)
+        if (otto_trial_number(pb->trials[i]) > otto_trial_number(pb->trials[last]))
+            last = i;
+    const char *kind = otto_trial_system_attr_find(pb->trials[last], LOCAL_ATTR);
+    if (!kind || strcmp(kind, "quadratic"))
+        return 0;
+    double f = otto_trial_objective(pb->trials[last], 0);
+    for (size_t i = 0; i < pb->n; i++)
+        if (i != last && pb->sign * otto_trial_objective(pb->trials[i], 0) <= pb->sign * f)
+            return 0;
+    return 1;
+}
+
 /* Whether this ask is a local step (otto_gp_options.local_steps): one
- * trial in LOCAL_PERIOD by number, once the history holds LOCAL_START
+ * trial in LOCAL_PERIOD by number, and the one after a quadratic step that
+ * found a new best (quadratic_streak), once the history holds LOCAL_START
  * neighbourhoods, on single-objective studies without constraints, noisy
  * mode or dims searched by sweeping (categories, small grids). */
 static int local_step(const gp_sampler *s, const problem *pb, size_t n_objectives,
                       int64_t number)
 {
     if (!s->o.local_steps || n_objectives != 1 || pb->mo || pb->n_con || s->o.noisy ||
-        number % LOCAL_PERIOD != LOCAL_PERIOD - 1)
+        (number % LOCAL_PERIOD != LOCAL_PERIOD - 1 && !quadratic_streak(pb)))
         return 0;
     for (size_t j = 0; j < pb->d; j++)
         if (!pb->relaxed[j])
@@ -802,6 +835,21 @@ static int cmp_near(const void *a, const void *b)
 {
     const double *x = a, *y = b;
     return x[0] > y[0] ? -1 : x[0] < y[0] ? 1 : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* near (2n) receives the complete rows as (-distance^2, row) pairs from xb,
+ * nearest first. */
+static void sort_near(const problem *pb, const double *xb, double *near)
+{
+    size_t d = pb->d, n = pb->n;
+    for (size_t i = 0; i < n; i++) {
+        double r2 = 0.0;
+        for (size_t j = 0; j < d; j++)
+            r2 += (pb->x[i * d + j] - xb[j]) * (pb->x[i * d + j] - xb[j]);
+        near[2 * i] = -r2;
+        near[2 * i + 1] = (double)i;
+    }
+    qsort(near, n, 2 * sizeof *near, cmp_near);
 }
 
 /* The neighbourhood of the best complete row, as a problem of its own: the
@@ -846,14 +894,7 @@ static int local_problem(const problem *pb, problem *loc, double *box)
         loc->dist[j] = &loc->dist_copy[j];
         loc->relaxed[j] = 1;
     }
-    for (size_t i = 0; i < n; i++) {
-        double r2 = 0.0;
-        for (size_t j = 0; j < d; j++)
-            r2 += (pb->x[i * d + j] - xb[j]) * (pb->x[i * d + j] - xb[j]);
-        near[2 * i] = -r2;
-        near[2 * i + 1] = (double)i;
-    }
-    qsort(near, n, 2 * sizeof *near, cmp_near);
+    sort_near(pb, xb, near);
     for (size_t j = 0; j < d; j++) {
         double reach = LOCAL_MIN_REACH;
         for (size_t r = 0; r < k; r++)
@@ -875,6 +916,82 @@ static int local_problem(const problem *pb, problem *loc, double *box)
     standardize(loc->y, k, 1);
     otto__free(pb->a, near);
     return OTTO_OK;
+}
+
+/* The quadratic step (gp_quadratic.h), tried first at each local step once
+ * the history holds QUAD_POINTS(d) trials: a full quadratic fitted to the
+ * objective's own values (not the standardized or warped targets, whose
+ * rounding would cap the precision near the optimum) at the QUAD_POINTS(d)
+ * complete rows nearest the best one, in the coordinates of the box they
+ * span around it, minimized over a ball of radius 1 there, halved by every
+ * quadratic step since the best trial (a trust region that shrinks while it
+ * fails and starts again from 1 at each new best). x receives that point,
+ * snapped, and *found = 1. Below QUAD_MIN_RADIUS, or when the point is
+ * already a complete or running row, *found = 0, for the local GP step
+ * instead. */
+static int quadratic_point(const problem *pb, double *x, int *found)
+{
+    size_t d = pb->d, n = pb->n, k = QUAD_POINTS(d), best = 0;
+    *found = 0;
+    if (n < k || pb->mo)
+        return OTTO_OK;
+    double f_best = pb->sign * otto_trial_objective(pb->trials[0], 0);
+    for (size_t i = 1; i < n; i++) {
+        double f = pb->sign * otto_trial_objective(pb->trials[i], 0);
+        if (f < f_best) {
+            f_best = f;
+            best = i;
+        }
+    }
+    const double *xb = pb->x + best * d;
+    /* the trust region: halved by each quadratic step since the best trial */
+    double radius = 1.0;
+    int64_t best_number = otto_trial_number(pb->trials[best]);
+    for (size_t i = 0; i < n; i++) {
+        const char *kind = otto_trial_system_attr_find(pb->trials[i], LOCAL_ATTR);
+        if (otto_trial_number(pb->trials[i]) > best_number && kind && !strcmp(kind, "quadratic"))
+            radius *= 0.5;
+    }
+    if (radius < QUAD_MIN_RADIUS)
+        return OTTO_OK;
+    /* (-distance^2, row) pairs, then u (k x d), t (k), the reach and the step (d each) */
+    double *near = otto__calloc(pb->a, 2 * n + k * d + k + 2 * d, sizeof *near);
+    if (!near)
+        return otto__error(OTTO_ENOMEM, "gp: out of memory");
+    double *u = near + 2 * n, *t = u + k * d, *reach = t + k, *step = reach + d;
+    sort_near(pb, xb, near);
+    double spread = 0.0;
+    for (size_t j = 0; j < d; j++)
+        reach[j] = LOCAL_MIN_REACH;
+    for (size_t r = 0; r < k; r++) {
+        size_t i = (size_t)near[2 * r + 1];
+        t[r] = pb->sign * otto_trial_objective(pb->trials[i], 0) - f_best;
+        spread = fmax(spread, t[r]);
+        for (size_t j = 0; j < d; j++)
+            reach[j] = fmax(reach[j], fabs(pb->x[i * d + j] - xb[j]));
+    }
+    int rc = OTTO_OK;
+    if (isfinite(spread) && spread > 0) {
+        for (size_t r = 0; r < k; r++) {
+            size_t i = (size_t)near[2 * r + 1];
+            t[r] /= spread;
+            for (size_t j = 0; j < d; j++)
+                u[r * d + j] = (pb->x[i * d + j] - xb[j]) / reach[j];
+        }
+        rc = otto__gp_quadratic_step(pb->a, d, k, u, t, radius, step, found);
+        if (rc == OTTO_ENUMERIC)
+            rc = OTTO_OK; /* *found == 0: a local GP step instead */
+    }
+    for (size_t j = 0; *found && j < d; j++)
+        x[j] = snap_unit(pb->dist[j], 0, xb[j] + reach[j] * step[j]);
+    for (size_t i = 0; *found && i < n + pb->n_pend; i++) {
+        size_t j = 0;
+        while (j < d && pb->x[i * d + j] == x[j])
+            j++;
+        *found = j < d;
+    }
+    otto__free(pb->a, near);
+    return rc;
 }
 
 /* The warm slot of the objective model fitted to warped targets: after the
@@ -1069,10 +1186,14 @@ static int gp_relative(void *state, const otto_view *v, otto_trial *trial,
         otto__gp prefit;
         memset(&prefit, 0, sizeof prefit);
         int have_prefit = 0;
-        if (!rc)
+        int local = !rc && local_step(s, &pb, m, otto_trial_number(trial)), quadratic = 0;
+        if (local)
+            rc = quadratic_point(&pb, x, &quadratic);
+        if (!rc && !quadratic)
             rc = pick_warp(s, &pb, &prefit, &have_prefit);
-        int local = !rc && local_step(s, &pb, m, otto_trial_number(trial));
-        if (local) {
+        if (!rc && quadratic) {
+            rc = otto_trial_set_system_attr(trial, LOCAL_ATTR, "quadratic");
+        } else if (local && !rc) {
             problem loc;
             rc = local_problem(&pb, &loc, box);
             if (!rc)
@@ -1140,7 +1261,11 @@ static int gp_independent(void *state, const otto_view *v, otto_trial *trial, co
         otto_view_count(v) > 0)
         otto_view_log(v, OTTO_LEVEL_WARNING,
                   "gp: '%s' is outside the relative search space; sampled at random", name);
-    *out = otto_distribution_from_unit(dist, otto_rng_uniform(otto_trial_rng(trial)));
+    /* the study's first trial: the centre of every numeric range (a
+     * category has no centre) */
+    int centre = otto_trial_number(trial) == 0 && dist->kind != OTTO_DIST_CATEGORICAL;
+    double u = centre ? 0.5 : otto_rng_uniform(otto_trial_rng(trial));
+    *out = otto_distribution_from_unit(dist, u);
     return OTTO_OK;
 }
 
@@ -1180,7 +1305,7 @@ void otto_gp_options_init_sized(otto_gp_options *o, size_t size)
     def.noisy = 0;
     def.small_ints_as_categories = 0;
     def.local_steps = 0;
-    def.output_warping = 0;
+    def.output_warping = 1;
     OTTO__OPTIONS_INIT(o, size, def);
 }
 
