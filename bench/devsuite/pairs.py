@@ -21,6 +21,8 @@ def main():
     ap.add_argument("--pair", action="append", required=True,
                     help="A/B:budgets=file[,file...]")
     ap.add_argument("--split", default="test")
+    ap.add_argument("--floor", type=float, default=0.0,
+                    help="regrets below this count as it (report.py; e.g. 1e-8)")
     args = ap.parse_args()
     print("| A / B | trials | problems | geo-mean median-regret ratio | wins / losses "
           "(p < 0.05) | losses | one median 0 |")
@@ -30,7 +32,7 @@ def main():
         pair, budgets = names.rsplit(":", 1)
         a, b = pair.split("/")
         budgets = [int(x) for x in budgets.split(",")]
-        reg, split = report.regrets(report.load(files.split(",")), budgets)
+        reg, split = report.regrets(report.load(files.split(",")), budgets, args.floor)
         for line in report.compare(reg, split, a, b, budgets)[2:]:
             cells = line.strip("|").split("|")
             if cells[0].strip() == args.split:

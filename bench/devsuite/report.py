@@ -5,7 +5,9 @@ mean over problems of the ratio of median regrets (A / B; < 1: A better;
 problems where both medians are 0 count as 1, where one is 0 are left out
 and counted), and the per-problem two-sided Mann-Whitney U wins / losses of
 A at p < 0.05. Regret = best value within the budget minus the optimum (the
-best value any run found when a problem has none).
+best value any run found when a problem has none), or --floor where lower
+(1e-8, COCO's last target: regrets of 1e-20 against 1e-6 then count as a
+tie, not as a factor of 1e14 in the geometric mean).
 
     /usr/bin/python3 bench/devsuite/report.py runs.jsonl --a otto-auto@after \\
         --b otto-auto@before --budgets 20,50,100"""
@@ -27,8 +29,9 @@ def load(paths):
     return runs
 
 
-def regrets(runs, budgets):
-    """{(sampler, problem): {budget: [regret per seed]}} and {problem: split}."""
+def regrets(runs, budgets, floor=0.0):
+    """{(sampler, problem): {budget: [regret per seed]}} and {problem: split};
+    regrets below floor count as floor."""
     best = {}
     for r in runs:
         best[r["problem"]] = min(best.get(r["problem"], math.inf), r["curve"][-1])
@@ -39,7 +42,7 @@ def regrets(runs, budgets):
         split[r["problem"]] = r["split"]
         for b in budgets:
             if b <= len(r["curve"]):
-                out[(r["sampler"], r["problem"])][b].append(max(r["curve"][b - 1] - ref, 0.0))
+                out[(r["sampler"], r["problem"])][b].append(max(r["curve"][b - 1] - ref, floor))
     return out, split
 
 
