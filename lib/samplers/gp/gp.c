@@ -15,12 +15,13 @@
  * a local step: the minimum of a quadratic fitted to the best trial's
  * neighbourhood in a trust region (quadratic_point), or else the same search
  * with a model of that neighbourhood in a box around it (local_problem).
- * The study's first trial takes the centre of every range. Multi-objective studies maximize log EHVI
- * over one GP per objective (gp_multi.c), or with OTTO_GP_PAREGO a random
- * augmented Chebyshev scalarization per trial. The first n_startup_trials come
- * from a shifted R_d quasi-random design; params outside the relative space,
- * and any trial whose model cannot be fitted, are sampled at random (the
- * latter with a warning), so the study never fails because of the GP. */
+ * Multi-objective studies maximize log EHVI over one GP per objective
+ * (gp_multi.c), or with OTTO_GP_PAREGO a random augmented Chebyshev
+ * scalarization per trial. The study's first trial takes the centre of every
+ * numeric range; the rest of the first n_startup_trials come from a shifted
+ * R_d quasi-random design; params outside the relative space, and any trial
+ * whose model cannot be fitted, are sampled at random (the latter with a
+ * warning), so the study never fails because of the GP. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
