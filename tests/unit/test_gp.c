@@ -789,19 +789,20 @@ static double quad_value(const double H[3][3], const double *g, const double *u)
     return q;
 }
 
-/* Whether step (|step| <= 1 + 1e-9) is no worse than 2000 random points of
- * the unit ball on q. */
-static int best_in_ball(const double H[3][3], const double *g, const double *step)
+/* Whether step (|step| <= radius (1 + 1e-9)) is no worse than 2000 random
+ * points of the ball of that radius on q. */
+static int best_in_ball(const double H[3][3], const double *g, const double *step,
+                        double radius)
 {
     otto_rng r;
     otto__rng_init(&r, 4, 0);
     double q = quad_value(H, g, step), n2 = 0.0;
     for (size_t j = 0; j < 3; j++)
         n2 += step[j] * step[j];
-    if (n2 > 1.0 + 1e-9)
+    if (n2 > radius * radius * (1.0 + 1e-9))
         return 0;
     for (int i = 0; i < 2000; i++) {
-        double u[3], len = 0.0, rad = cbrt(otto_rng_uniform(&r));
+        double u[3], len = 0.0, rad = radius * cbrt(otto_rng_uniform(&r));
         for (size_t j = 0; j < 3; j++) {
             u[j] = otto_rng_normal(&r);
             len += u[j] * u[j];
@@ -817,7 +818,8 @@ static int best_in_ball(const double H[3][3], const double *g, const double *ste
 /* The quadratic step: its fit is exact on a quadratic; a bowl whose bottom
  * is inside the unit ball gives its Newton step, to rounding; a bowl whose
  * bottom is outside, a saddle, and a saddle with no slope (the hard case)
- * give the minimizer over the ball. */
+ * give the minimizer over the ball, and over a ball a quarter as wide; a
+ * radius of 0 is refused. */
 static void test_quadratic_step_solves_the_trust_region(void **state)
 {
     (void)state;
@@ -851,8 +853,13 @@ static void test_quadratic_step_solves_the_trust_region(void **state)
         assert_int_equal(found, 1);
         for (size_t j = 0; cases[c].newton && j < D; j++)
             assert_true(fabs(step[j] - m[j]) < 1e-9);
-        assert_true(best_in_ball(cases[c].H, g, step));
+        assert_true(best_in_ball(cases[c].H, g, step, 1.0));
+        /* a quarter of the radius: the bowl's bottom is outside too */
+        assert_ok(otto__gp_quadratic_step(&alloc, D, K, u, t, 0.25, step, &found));
+        assert_int_equal(found, 1);
+        assert_true(best_in_ball(cases[c].H, g, step, 0.25));
     }
+    assert_status(otto__gp_quadratic_step(&alloc, D, K, u, t, 0.0, step, &found), OTTO_EINVAL);
     t[4] = NAN;
     assert_status(otto__gp_quadratic_step(&alloc, D, K, u, t, 1.0, step, &found), OTTO_ENUMERIC);
     assert_int_equal(found, 0);
